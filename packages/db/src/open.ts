@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+
+/** A drizzle database on either driver; query code is written against this. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The database's name on the server, or the PGlite directory. */
+  location: string;
+  /** Answers when the database does (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Server URL of the *base* database; the service's own database is `<base>_<name>`. */
+  serverUrl?: string;
+  /** A URL naming the service's own database exactly (a department's own server). */
+  exactUrl?: string;
+  /** PGlite parent directory, used when no server is named; `memory://` keeps it in memory. */
+  dataDir: string;
+  /** Service name, e.g. `civil-affairs`. */
+  name: string;
+  migrationsFolder: string;
+  poolSize?: number;
+}
+
+export function serviceDatabaseName(baseUrl: string, name: string): string {
+  const base = new URL(baseUrl).pathname.replace(/^\//, '') || 'postgres';
+  return `${base}_${name.replaceAll('-', '_')}`;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Creates `database` on the server of `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+      } catch (err) {
+        // Two services racing to create the same database: the loser finds it there.
+        if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database.replaceAll('"', '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.exactUrl || options.serverUrl) {
+    let url = options.exactUrl;
+    if (!url) {
+      const database = serviceDatabaseName(options.serverUrl!, options.name);
+      await ensureDatabase(options.serverUrl!, database);
+      url = withDatabase(options.serverUrl!, database);
+    }
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client losing its server (restart) must not crash the service; the pool replaces it.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool) as unknown as Db;
+    await migratePg(drizzlePg(pool), { migrationsFolder: options.migrationsFolder });
+    return {
+      db,
+      kind: 'postgres',
+      location: new URL(url).pathname.slice(1),
+      ping: async () => void (await pool.query('SELECT 1')),
+      close: () => pool.end(),
+    };
+  }
+  const memory = options.dataDir === 'memory://';
+  const dir = memory ? 'memory://' : path.resolve(options.dataDir, options.name);
+  if (!memory) await mkdir(path.dirname(dir), { recursive: true });
+  const client = new PGlite(dir);
+  const pglite = drizzlePglite(client);
+  await migratePglite(pglite, { migrationsFolder: options.migrationsFolder });
+  return {
+    db: pglite as unknown as Db,
+    kind: 'pglite',
+    location: dir,
+    ping: async () => void (await pglite.execute(sql`SELECT 1`)),
+    close: () => client.close(),
+  };
+}

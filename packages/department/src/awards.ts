@@ -1,0 +1,42 @@
+import DataLoader from 'dataloader';
+import { inArray } from 'drizzle-orm';
+import type { Db } from '@saf/db';
+import { awards, type AwardRow } from './schema.ts';
+
+const ORDER = (a: AwardRow, b: AwardRow) => a.startDate.localeCompare(b.startDate) || a.id.localeCompare(b.id);
+
+function groupBy(rows: AwardRow[], keys: readonly string[], key: (r: AwardRow) => string | null): AwardRow[][] {
+  const groups = new Map<string, AwardRow[]>(keys.map((k) => [k, []]));
+  for (const row of rows) {
+    const k = key(row);
+    if (k !== null) groups.get(k)?.push(row);
+  }
+  return keys.map((k) => (groups.get(k) ?? []).sort(ORDER));
+}
+
+export async function awardsByPersonIds(db: Db, ids: readonly string[]): Promise<AwardRow[][]> {
+  const rows = await db.select().from(awards).where(inArray(awards.personId, [...ids]));
+  return groupBy(rows, ids, (r) => r.personId);
+}
+
+export async function awardsByHouseholdIds(db: Db, ids: readonly string[]): Promise<AwardRow[][]> {
+  const rows = await db.select().from(awards).where(inArray(awards.householdId, [...ids]));
+  return groupBy(rows, ids, (r) => r.householdId);
+}
+
+export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(AwardRow | null)[]> {
+  const rows = await db.select().from(awards).where(inArray(awards.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Per-request loaders: N lookups in one tick are one SQL query. */
+export function createAwardLoaders(db: Db) {
+  return {
+    byPerson: new DataLoader<string, AwardRow[]>((ids) => awardsByPersonIds(db, ids)),
+    byHousehold: new DataLoader<string, AwardRow[]>((ids) => awardsByHouseholdIds(db, ids)),
+    byId: new DataLoader<string, AwardRow | null>((ids) => awardsByIds(db, ids)),
+  };
+}
+export type AwardLoaders = ReturnType<typeof createAwardLoaders>;
+

@@ -1,0 +1,147 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@saf/db';
+import { ownerOf, validateRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
+import type { Department } from '@saf/programmes';
+import { HttpError, readJson, sendJson, type Route } from '@saf/service';
+import { awards } from './schema.ts';
+
+/** One kind of record a department stores, and how staged records of it become rows. */
+export interface IngestKind {
+  type: RecordType;
+  /** Department-specific checks (e.g. the `details` of a programme); [] when the record is fine. */
+  check?: (record: InterchangeRecord, line: number) => LineError[];
+  /** Moves this load's staged records of the kind into its table; returns the rows written. */
+  commit: (tx: Db, loadId: string) => Promise<number>;
+}
+
+export interface StagedLine {
+  line: number;
+  record: unknown;
+}
+
+const LOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function rowCount(result: unknown): number {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return r.rowCount ?? r.affectedRows ?? 0;
+}
+
+/** Validates a batch as this department's records; the errors name line and field. */
+export function checkBatch(department: Department, kinds: IngestKind[], batch: StagedLine[]): { records: { line: number; record: InterchangeRecord }[]; errors: LineError[] } {
+  const errors: LineError[] = [];
+  const records: { line: number; record: InterchangeRecord }[] = [];
+  for (const { line, record } of batch) {
+    const result = validateRecord(record, line);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      continue;
+    }
+    const owner = ownerOf(result.record);
+    const kind = kinds.find((k) => k.type === result.record.type);
+    if (owner !== department || !kind) {
+      errors.push({ line, field: result.record.type === 'award' ? 'department' : 'type', message: `belongs to ${owner}, not ${department}` });
+      continue;
+    }
+    const extra = kind.check?.(result.record, line) ?? [];
+    if (extra.length) errors.push(...extra);
+    else records.push({ line, record: result.record });
+  }
+  return { records, errors };
+}
+
+export async function stage(db: Db, loadId: string, records: { line: number; record: InterchangeRecord }[]): Promise<void> {
+  if (!records.length) return;
+  // One parameter for the whole batch: a multi-row insert at database speed on both drivers.
+  await db.execute(sql`
+    INSERT INTO ingest_staging (load_id, line, kind, payload)
+    SELECT ${loadId}, (e->>'line')::int, e->'record'->>'type', e->'record'
+    FROM jsonb_array_elements(${JSON.stringify(records)}::jsonb) AS e
+    ON CONFLICT (load_id, line) DO UPDATE SET kind = excluded.kind, payload = excluded.payload`);
+}
+
+export async function commit(db: Db, kinds: IngestKind[], loadId: string): Promise<Record<string, number>> {
+  return db.transaction(async (tx) => {
+    const counts: Record<string, number> = {};
+    for (const kind of kinds) counts[kind.type] = await kind.commit(tx as unknown as Db, loadId);
+    await tx.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
+    return counts;
+  });
+}
+
+export async function abort(db: Db, loadId: string): Promise<void> {
+  await db.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId} OR staged_at < now() - interval '1 day'`);
+}
+
+/** Awards: insert new, replace changed, leave identical rows untouched (a re-load changes nothing). */
+export const awardKind: IngestKind = {
+  type: 'award',
+  commit: async (tx, loadId) =>
+    rowCount(
+      await tx.execute(sql`
+        INSERT INTO ${awards} (id, programme, person_id, household_id, region_code, amount_fen, frequency, start_date, end_date, status, details)
+        SELECT r.id, r.programme, r."personId", r."householdId", r."regionCode", r."amountFen", r.frequency,
+               r."startDate"::date, r."endDate"::date, r.status, coalesce(r.details, '{}'::jsonb)
+        FROM ingest_staging s,
+             jsonb_to_record(s.payload) AS r(id text, programme text, "personId" text, "householdId" text, "regionCode" text,
+               "amountFen" integer, frequency text, "startDate" text, "endDate" text, status text, details jsonb)
+        WHERE s.load_id = ${loadId} AND s.kind = 'award'
+        ON CONFLICT (id) DO UPDATE SET
+          programme = excluded.programme, person_id = excluded.person_id, household_id = excluded.household_id,
+          region_code = excluded.region_code, amount_fen = excluded.amount_fen, frequency = excluded.frequency,
+          start_date = excluded.start_date, end_date = excluded.end_date, status = excluded.status,
+          details = excluded.details, updated_at = now()
+        WHERE (awards.programme, awards.person_id, awards.household_id, awards.region_code, awards.amount_fen,
+               awards.frequency, awards.start_date, awards.end_date, awards.status, awards.details)
+          IS DISTINCT FROM (excluded.programme, excluded.person_id, excluded.household_id, excluded.region_code,
+               excluded.amount_fen, excluded.frequency, excluded.start_date, excluded.end_date, excluded.status, excluded.details)`),
+    ),
+};
+
+export interface IngestRouteOptions {
+  db: Db;
+  department: Department;
+  kinds: IngestKind[];
+  /** Who may load (issue: access control); throws an HttpError to refuse. */
+  authorize?: (req: IncomingMessage) => Promise<void>;
+  /** Extra ingest endpoints (e.g. civil affairs answers which persons and households exist). */
+  extra?: (req: IncomingMessage, res: ServerResponse, parts: string[]) => Promise<boolean>;
+}
+
+/**
+ * `POST /ingest/<load>/records` stages a batch (`{ records: [{ line, record }] }`, 422 with every
+ * error), `POST /ingest/<load>/commit` applies the load in one transaction, `DELETE /ingest/<load>`
+ * drops it.
+ */
+export function ingestRoute(options: IngestRouteOptions): Route {
+  return async (req, res, url) => {
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] !== 'ingest') return false;
+    await options.authorize?.(req);
+    if (options.extra && (await options.extra(req, res, parts.slice(1)))) return true;
+    const [, loadId, action] = parts;
+    if (!loadId || !LOAD_ID.test(loadId)) throw new HttpError(400, 'load id must be 1-64 letters, digits, - or _');
+    if (req.method === 'POST' && action === 'records') {
+      const body = (await readJson(req)) as { records?: StagedLine[] };
+      if (!Array.isArray(body.records)) throw new HttpError(400, 'body must be { records: [{ line, record }] }');
+      const { records, errors } = checkBatch(options.department, options.kinds, body.records);
+      if (errors.length) {
+        sendJson(res, 422, { errors });
+        return true;
+      }
+      await stage(options.db, loadId, records);
+      sendJson(res, 200, { staged: records.length });
+      return true;
+    }
+    if (req.method === 'POST' && action === 'commit') {
+      sendJson(res, 200, { counts: await commit(options.db, options.kinds, loadId) });
+      return true;
+    }
+    if (req.method === 'DELETE' && !action) {
+      await abort(options.db, loadId);
+      sendJson(res, 200, { aborted: loadId });
+      return true;
+    }
+    throw new HttpError(404, `no ingest action ${req.method} ${url.pathname}`);
+  };
+}

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * A department's awards (救助记录), one row per award as loaded. Every department subgraph has
+ * this table in its own database; department-specific fields live in `details`, validated per
+ * programme by the subgraph that owns it.
+ */
+export const awards = pgTable(
+  'awards',
+  {
+    id: text('id').primaryKey(),
+    programme: text('programme').notNull(),
+    personId: text('person_id').notNull(),
+    householdId: text('household_id'),
+    regionCode: text('region_code').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    frequency: text('frequency').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    status: text('status').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('awards_person_id_idx').on(t.personId),
+    index('awards_household_id_idx').on(t.householdId),
+    index('awards_region_code_idx').on(t.regionCode.op('text_pattern_ops')),
+    check('awards_amount_fen_check', sql`${t.amountFen} >= 0`),
+    check('awards_period_check', sql`${t.endDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
+  ],
+);
+
+/**
+ * Records of a load in progress. A load stages every batch here, then one transaction moves
+ * them into the real tables, so a load interrupted at any point leaves the tables as they were.
+ */
+export const ingestStaging = pgTable(
+  'ingest_staging',
+  {
+    loadId: text('load_id').notNull(),
+    line: integer('line').notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    stagedAt: timestamp('staged_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.loadId, t.line] })],
+);
+
+export type AwardRow = typeof awards.$inferSelect;

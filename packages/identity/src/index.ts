@@ -1,0 +1,2 @@
+export * from './residentId.ts';
+export * from './regionCode.ts';

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './logger.ts';
+export * from './http.ts';
+export * from './subgraph.ts';
+export * from './schema.ts';

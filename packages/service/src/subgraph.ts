@@ -1,0 +1,60 @@
+import type { IncomingMessage } from 'node:http';
+import type http from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from './errors.ts';
+import { createServiceServer, type Route } from './http.ts';
+import type { Logger } from './logger.ts';
+
+export type Resolvers<C> = GraphQLResolverMap<C>;
+
+export interface SubgraphOptions<C extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers<C>;
+  context: (req: IncomingMessage, requestId: string) => Promise<C>;
+  ready: () => Promise<void>;
+  routes?: Route[];
+  log: Logger;
+  production: boolean;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * Masks what a client must not see: stack traces, SQL, internal messages. Errors raised on
+ * purpose (a known `extensions.code`) pass as they are; anything else becomes a generic
+ * internal error, logged in full.
+ */
+export function maskError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL) {
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+    }
+    log.error({ err: error }, 'unexpected error in a resolver');
+    return { message: 'internal error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
+  };
+}
+
+/** Builds (no I/O) a subgraph's Apollo server and the HTTP server around it. */
+export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): { apollo: ApolloServer<C>; http: http.Server; start: () => Promise<void> } {
+  const apollo = new ApolloServer<C>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(options.log),
+    // The gateway talks JSON POST; no browser reaches a subgraph directly.
+    csrfPrevention: true,
+  });
+  const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log });
+  return { apollo, http: server, start: () => apollo.start() };
+}

@@ -1,0 +1,42 @@
+import { check, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+
+export { awards, ingestStaging } from '@saf/department/schema';
+
+/** Registered households (户), keyed by the registry's household number. */
+export const households = pgTable(
+  'households',
+  {
+    id: text('id').primaryKey(),
+    regionCode: text('region_code').notNull(),
+    hukou: text('hukou').notNull(),
+    address: text('address'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('households_region_code_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+/** Persons (人员) with identity, household membership and death as civil affairs records them. */
+export const persons = pgTable(
+  'persons',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    gender: text('gender').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    deathDate: date('death_date', { mode: 'string' }),
+    householdId: text('household_id')
+      .notNull()
+      .references(() => households.id),
+    relation: text('relation').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('persons_household_id_idx').on(t.householdId),
+    index('persons_name_idx').on(t.name),
+    check('persons_death_after_birth', sql`${t.deathDate} IS NULL OR ${t.deathDate} >= ${t.birthDate}`),
+  ],
+);
+
+export type HouseholdRow = typeof households.$inferSelect;
+export type PersonRow = typeof persons.$inferSelect;

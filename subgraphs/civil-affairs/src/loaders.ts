@@ -1,0 +1,19 @@
+import DataLoader from 'dataloader';
+import type { Db } from '@saf/db';
+import { createAwardLoaders } from '@saf/department';
+import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
+
+/** Made per request: a cache never outlives the request that filled it. */
+export function createLoaders(db: Db) {
+  return {
+    awards: createAwardLoaders(db),
+    household: new DataLoader((ids: readonly string[]) => householdsByIds(db, ids)),
+    person: new DataLoader((ids: readonly string[]) => personsByIds(db, ids)),
+    members: new DataLoader((ids: readonly string[]) => membersByHouseholdIds(db, ids)),
+  };
+}
+
+export interface Context {
+  requestId: string;
+  loaders: ReturnType<typeof createLoaders>;
+}

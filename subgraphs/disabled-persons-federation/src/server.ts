@@ -1,0 +1,23 @@
+import type { Database } from '@saf/db';
+import { awardKind, createDepartmentServer, type BuiltSubgraph } from '@saf/department';
+import { loadTypeDefs, type Logger } from '@saf/service';
+import { checkDetails } from './details.ts';
+import { certificateKind } from './db/ingest.ts';
+import { createCertificateLoader } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export function createServer({ database, log, production = false }: { database: Database; log: Logger; production?: boolean }): BuiltSubgraph {
+  return createDepartmentServer({
+    name: 'disabled-persons-federation',
+    department: 'DISABLED_PERSONS_FEDERATION',
+    typeDefs,
+    resolvers,
+    kinds: [{ ...awardKind, check: checkDetails }, certificateKind],
+    extraLoaders: (db) => ({ certificates: createCertificateLoader(db) }),
+    database,
+    log,
+    production,
+  });
+}

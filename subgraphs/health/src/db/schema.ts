@@ -1,0 +1,1 @@
+export { awards, ingestStaging } from '@saf/department/schema';

@@ -1,0 +1,6 @@
+import type { DepartmentContext } from '@saf/department';
+
+export const Household = {
+  __resolveReference: (ref: { id: string }) => ref,
+  justiceAwards: (h: { id: string }, _: unknown, ctx: DepartmentContext) => ctx.loaders.awards.byHousehold.load(h.id),
+};
