@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers by file suffix (STYLE.md): unit in-process, int on a real PostgreSQL, e2e with real servers.
+const roots = ['packages/*/test', 'subgraphs/*/test', 'gateway/test', 'tests', 'scripts/test'];
+const glob = (suffix: string) => roots.map((r) => `${r}/**/*${suffix}`);
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: glob('.test.ts'),
+          exclude: [...glob('.int.test.ts'), ...glob('.e2e.test.ts')],
+          env: { APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: glob('.int.test.ts'),
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: glob('.e2e.test.ts'),
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // Each file starts a whole system; two cores do not take more than one at a time well.
+          fileParallelism: false,
+          env: { APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'silent' },
+        },
+      },
+    ],
+  },
+});
