@@ -1,0 +1,108 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import { HttpError, readJson, sendJson, type Logger } from '@saf/service';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { SubgraphDataSource } from './dataSource.ts';
+import { resolveSubgraphUrl } from './subgraphUrls.ts';
+import { supergraphFromFile } from './supergraph.ts';
+
+const PUBLIC_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
+export function formatGatewayError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const extensions = formatted.extensions ?? {};
+    const code = extensions.code as string | undefined;
+    const serviceName = extensions.serviceName as string | undefined;
+    const safe = { ...(code ? { code } : {}), ...(serviceName ? { serviceName } : {}) };
+    if (code && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _s, exception: _e, ...rest } = extensions as Record<string, unknown>;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...rest, ...safe } };
+    }
+    log.error({ err: error }, 'error masked for the client');
+    return {
+      message: serviceName ? `${serviceName} failed to answer its part` : 'internal error',
+      path: formatted.path,
+      extensions: { ...safe, code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+export interface GatewayServer {
+  http: http.Server;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves once a supergraph is loaded (readiness). */
+  isReady(): boolean;
+}
+
+/** Builds (no I/O until `start`) the gateway: Apollo Gateway on the supergraph file, and its HTTP server. */
+export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
+  const production = config.NODE_ENV === 'production';
+  let loaded = false;
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(name, resolveSubgraphUrl(name, url, config.env, config.SUBGRAPH_PORT_BASE), config.SUBGRAPH_TIMEOUT_MS, log),
+    logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: formatGatewayError(log),
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
+      if (url.pathname === '/health/ready') {
+        return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
+      }
+      if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const body = req.method === 'POST' ? await readJson(req, 1024 * 1024) : undefined;
+      const context: GatewayContext = { requestId, purpose: (req.headers['x-purpose'] as string | undefined)?.slice(0, 200) ?? null };
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => context,
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') return res.end(response.body.string);
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (err) {
+      if (err instanceof HttpError) return sendJson(res, err.status, err.body ?? { error: err.message });
+      log.error({ err, requestId }, 'gateway request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
+      else res.end();
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    http: server,
+    start: () => apollo.start(),
+    stop: () => apollo.stop(),
+    isReady: () => loaded,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './load.ts';
+export * from './targets.ts';
+export * from './validateFile.ts';

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Duplicate-aid findings (重复救助线索) stored by sweeps. The id is derived from the rule and the
+ * awards, so a re-run finds the same row; `goneAt` marks a finding a later sweep no longer sees.
+ */
+export const findings = pgTable(
+  'findings',
+  {
+    id: text('id').primaryKey(),
+    rule: text('rule').notNull(),
+    householdId: text('household_id'),
+    regionCode: text('region_code').notNull(),
+    personIds: text('person_ids').array().notNull(),
+    awardIds: text('award_ids').array().notNull(),
+    awardKeys: text('award_keys').array().notNull(),
+    departments: text('departments').array().notNull(),
+    programmes: text('programmes').array().notNull(),
+    overlapStart: date('overlap_start', { mode: 'string' }),
+    overlapEnd: date('overlap_end', { mode: 'string' }),
+    explanation: text('explanation').notNull(),
+    explanationEn: text('explanation_en').notNull(),
+    status: text('status').notNull().default('OPEN'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    goneAt: timestamp('gone_at', { withTimezone: true, mode: 'string' }),
+    lastSweepId: text('last_sweep_id'),
+  },
+  (t) => [
+    index('findings_region_code_idx').on(t.regionCode.op('text_pattern_ops')),
+    index('findings_status_idx').on(t.status),
+    index('findings_household_id_idx').on(t.householdId),
+    index('findings_person_ids_idx').using('gin', t.personIds),
+  ],
+);
+
+/** Every change of a finding (seen, gone, reviewed): the history a supervisor reads. */
+export const findingEvents = pgTable(
+  'finding_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    findingId: text('finding_id').notNull(),
+    event: text('event').notNull(),
+    decision: text('decision'),
+    note: text('note'),
+    actorSub: text('actor_sub'),
+    actorRole: text('actor_role'),
+    sweepId: text('sweep_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('finding_events_finding_id_idx').on(t.findingId)],
+);
+
+/** Region sweeps (比对) and their progress. */
+export const sweeps = pgTable('sweeps', {
+  id: text('id').primaryKey(),
+  regionCode: text('region_code').notNull(),
+  status: text('status').notNull(),
+  householdsTotal: integer('households_total'),
+  householdsChecked: integer('households_checked').notNull().default(0),
+  personsChecked: integer('persons_checked').notNull().default(0),
+  findingsCount: integer('findings_count').notNull().default(0),
+  newCount: integer('new_count').notNull().default(0),
+  goneCount: integer('gone_count').notNull().default(0),
+  error: text('error'),
+  requestedBy: text('requested_by'),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
+});
+
+/** Versions of the rule set (pairs, repeatable flags); the newest is in force. */
+export const ruleSetVersions = pgTable('rule_set_versions', {
+  version: bigserial('version', { mode: 'number' }).primaryKey(),
+  rules: jsonb('rules').notNull(),
+  changedBy: text('changed_by'),
+  note: text('note').notNull(),
+  at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().default(sql`now()`),
+});
