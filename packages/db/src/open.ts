@@ -25,6 +25,8 @@ export interface Database {
 export interface OpenOptions {
   /** Server URL of the *base* database; the service's own database is `<base>_<name>`. */
   serverUrl?: string;
+  /** Where to connect to create the database, when the base database itself need not exist (tests). */
+  adminUrl?: string;
   /** A URL naming the service's own database exactly (a department's own server). */
   exactUrl?: string;
   /** PGlite parent directory, used when no server is named; `memory://` keeps it in memory. */
@@ -80,7 +82,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     let url = options.exactUrl;
     if (!url) {
       const database = serviceDatabaseName(options.serverUrl!, options.name);
-      await ensureDatabase(options.serverUrl!, database);
+      await ensureDatabase(options.adminUrl ?? options.serverUrl!, database);
       url = withDatabase(options.serverUrl!, database);
     }
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });

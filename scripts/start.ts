@@ -1,0 +1,76 @@
+/**
+ * `npm start`: every subgraph and the gateway on this machine, each its own process with its own
+ * database (embedded PGlite under DATA_DIR, or a database per service on DATABASE_URL's server),
+ * demo data loaded on first start unless DEMO_DATA=0. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
+import { loadDemoData } from './demo.ts';
+
+const env = parseEnv(commonEnv.extend({ DEMO_DATA: z.enum(['0', '1']).default('1') }));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(name: string, entry: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    process.stderr.write(`${name} exited (${signal ?? code}); stopping everything\n`);
+    void stop(1);
+  });
+  return child;
+}
+
+async function waitReady(name: string, base: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!children.has(name)) throw new Error(`${name} stopped while starting`);
+    try {
+      const res = await fetch(`${base}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready after ${timeoutMs / 1000} s`);
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = [...children.values()].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
+  for (const child of children.values()) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000))]);
+  for (const child of children.values()) child.kill('SIGKILL');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `PGlite under ${env.DATA_DIR}/`;
+  process.stdout.write(`starting ${SERVICES.length} subgraphs and the gateway (databases: ${where})\n`);
+  for (const s of SERVICES) run(s.name, `subgraphs/${s.name}/src/index.ts`);
+  await Promise.all(SERVICES.map((s) => waitReady(s.name, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''))));
+  run('gateway', 'gateway/src/index.ts');
+  const gateway = `http://localhost:${env.GATEWAY_PORT}`;
+  await waitReady('gateway', gateway);
+  if (env.DEMO_DATA === '1') await loadDemoData(env.SUBGRAPH_PORT_BASE);
+  const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
+  process.stdout.write(`\nrunning:\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`start failed: ${(err as Error).message}\n`);
+  void stop(1);
+});

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import { SERVICES, envPrefix } from '@saf/config';
+import { createServer as civilAffairs } from '@saf/civil-affairs/server';
+import { createServer as labour } from '@saf/labour/server';
+import { createServer as health } from '@saf/health/server';
+import { createServer as education } from '@saf/education/server';
+import { createServer as housing } from '@saf/housing/server';
+import { createServer as justice } from '@saf/justice/server';
+import { createServer as disabledPersonsFederation } from '@saf/disabled-persons-federation/server';
+import { createServer as coordination } from '@saf/coordination/server';
+import { createGateway } from '@saf/gateway/server';
+import { gatewayConfig } from '@saf/gateway/config';
+import type { Department } from '@saf/programmes';
+import { closeServer, createLogger, listen } from '@saf/service';
+import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
+
+type Factory = typeof civilAffairs;
+const FACTORIES: Record<string, Factory> = {
+  'civil-affairs': civilAffairs,
+  labour,
+  health,
+  education,
+  housing,
+  justice,
+  'disabled-persons-federation': disabledPersonsFederation,
+  coordination,
+};
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  database: TestDatabase;
+  stop(): Promise<void>;
+  /** Starts it again on the same port (after `stop`). */
+  restart(): Promise<void>;
+}
+
+export interface System {
+  gatewayUrl: string;
+  subgraphs: Map<string, RunningSubgraph>;
+  /** Each department's ingest base URL, for the loader. */
+  targets: Record<Department, string>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof gql<T>>;
+  stop(): Promise<void>;
+}
+
+async function startSubgraph(name: string, database: TestDatabase, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
+  const log = createLogger(name, 'silent');
+  const built = FACTORIES[name]!({ database, log });
+  await built.start();
+  const bound = await listen(built.http, port, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${bound}/graphql`,
+    stop: async () => {
+      await closeServer(built.http);
+      await built.stop?.();
+    },
+  };
+}
+
+/**
+ * The whole system in this process: every subgraph on its own free port and its own database,
+ * and the gateway on the committed supergraph, all over real HTTP.
+ */
+export async function startSystem(options: { mode?: TestDbMode; env?: Record<string, string> } = {}): Promise<System> {
+  const base = uniqueBase();
+  const subgraphs = new Map<string, RunningSubgraph>();
+  await Promise.all(
+    SERVICES.map(async (s) => {
+      const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
+      const database = await createTestDatabase(s.name, migrations, { mode: options.mode, base });
+      let running = await startSubgraph(s.name, database);
+      const port = Number(new URL(running.url).port);
+      subgraphs.set(s.name, {
+        name: s.name,
+        url: running.url,
+        database,
+        stop: () => running.stop(),
+        restart: async () => {
+          running = await startSubgraph(s.name, database, port);
+        },
+      });
+    }),
+  );
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000', ...options.env };
+  for (const [name, s] of subgraphs) env[`${envPrefix(name)}_URL`] = s.url;
+  const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
+  await gateway.start();
+  const port = await listen(gateway.http, 0, '127.0.0.1');
+  const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  const targets = {} as Record<Department, string>;
+  for (const s of SERVICES) if (s.department) targets[s.department] = subgraphs.get(s.name)!.url.replace(/\/graphql$/, '');
+  return {
+    gatewayUrl,
+    subgraphs,
+    targets,
+    query: (q, variables, headers) => gql(gatewayUrl, q, variables, headers),
+    stop: async () => {
+      await closeServer(gateway.http);
+      await gateway.stop();
+      await Promise.allSettled([...subgraphs.values()].map((s) => s.stop()));
+      await Promise.allSettled([...subgraphs.values()].map((s) => s.database.dispose()));
+    },
+  };
+}
