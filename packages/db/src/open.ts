@@ -35,6 +35,8 @@ export interface OpenOptions {
   name: string;
   migrationsFolder: string;
   poolSize?: number;
+  /** Sees every SQL statement the service's queries run (tests count them). */
+  onQuery?: (query: string) => void;
 }
 
 export function serviceDatabaseName(baseUrl: string, name: string): string {
@@ -88,7 +90,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // An idle client losing its server (restart) must not crash the service; the pool replaces it.
     pool.on('error', () => {});
-    const db = drizzlePg(pool) as unknown as Db;
+    const logger = options.onQuery ? { logQuery: (q: string) => options.onQuery!(q) } : undefined;
+    const db = drizzlePg(pool, { logger }) as unknown as Db;
     await migratePg(drizzlePg(pool), { migrationsFolder: options.migrationsFolder });
     return {
       db,
@@ -102,8 +105,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dir = memory ? 'memory://' : path.resolve(options.dataDir, options.name);
   if (!memory) await mkdir(path.dirname(dir), { recursive: true });
   const client = new PGlite(dir);
-  const pglite = drizzlePglite(client);
-  await migratePglite(pglite, { migrationsFolder: options.migrationsFolder });
+  const pglite = drizzlePglite(client, { logger: options.onQuery ? { logQuery: (q: string) => options.onQuery!(q) } : undefined });
+  await migratePglite(drizzlePglite(client), { migrationsFolder: options.migrationsFolder });
   return {
     db: pglite as unknown as Db,
     kind: 'pglite',

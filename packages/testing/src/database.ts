@@ -25,16 +25,16 @@ export interface TestDatabase extends Database {
 }
 
 /** A fresh, migrated database of its own for one service in one test file. */
-export async function createTestDatabase(name: string, migrationsFolder: string, options: { mode?: TestDbMode; base?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(name: string, migrationsFolder: string, options: { mode?: TestDbMode; base?: string; onQuery?: (query: string) => void } = {}): Promise<TestDatabase> {
   const mode = options.mode ?? defaultMode();
   if (mode === 'pglite') {
-    const database = await openDatabase({ name, dataDir: 'memory://', migrationsFolder });
+    const database = await openDatabase({ name, dataDir: 'memory://', migrationsFolder, onQuery: options.onQuery });
     return { ...database, dispose: () => database.close() };
   }
   const base = options.base ?? uniqueBase();
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // The base URL only names the database prefix; ensureDatabase connects through the admin URL.
-  const database = await openDatabase({ name, serverUrl: baseUrl(base), adminUrl: admin, migrationsFolder, dataDir: '', poolSize: 5 });
+  const database = await openDatabase({ name, serverUrl: baseUrl(base), adminUrl: admin, migrationsFolder, dataDir: '', poolSize: 5, onQuery: options.onQuery });
   return {
     ...database,
     dispose: async () => {

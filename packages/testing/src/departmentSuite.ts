@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeResidentId } from '@saf/identity';
+import type { Department } from '@saf/programmes';
+import { gql } from './graphql.ts';
+import { ingest, startSubgraph, type StartedSubgraph } from './subgraph.ts';
+
+export interface DepartmentSuiteOptions {
+  name: string;
+  department: Department;
+  /** The Person/Household field listing this department's awards. */
+  awardsField: string;
+  /** A programme of this department, with valid details. */
+  programme: string;
+  details: Record<string, unknown>;
+  /** A detail field that must be refused, e.g. `{ months: -1 }`. */
+  badDetails: Record<string, unknown>;
+  /** A programme of another department (refused here). */
+  foreignProgramme: { department: Department; programme: string };
+  create: Parameters<typeof startSubgraph>[1];
+  /** Records stored first (civil affairs resolves only persons and households it has). */
+  prelude?: (persons: string[]) => object[];
+  /** SQL statements for one batch of Person representations (1 per loader involved). */
+  queriesPerBatch?: number;
+  dir: URL;
+}
+
+/**
+ * The contract every department subgraph keeps, run against its own real database:
+ * federation (`_service`, batched `_entities`), all-or-nothing idempotent ingest, health.
+ */
+export function departmentSuite(o: DepartmentSuiteOptions): void {
+  describe(`${o.name} subgraph`, () => {
+    let sg: StartedSubgraph;
+    const persons = Array.from({ length: 21 }, (_, i) => makeResidentId('654021', '1980-01-01', i + 1));
+    const awarded = persons.slice(0, 20);
+    const award = (i: number, extra: object = {}) => ({
+      type: 'award',
+      id: `T-${i}`,
+      department: o.department,
+      programme: o.programme,
+      personId: awarded[i % awarded.length],
+      householdId: `H${i % 5}`,
+      regionCode: '654021',
+      amountFen: 1000 + i,
+      frequency: 'MONTHLY',
+      startDate: '2024-01-01',
+      endDate: null,
+      status: 'ACTIVE',
+      details: o.details,
+      ...extra,
+    });
+
+    beforeAll(async () => {
+      sg = await startSubgraph(o.name, o.create, o.dir);
+      if (o.prelude) expect(await ingest(sg.base, o.prelude(persons))).toMatchObject({ status: 200 });
+    });
+    afterAll(() => sg?.stop());
+
+    it('answers its health probes', async () => {
+      expect((await fetch(`${sg.base}/health/live`)).status).toBe(200);
+      expect((await fetch(`${sg.base}/health/ready`)).status).toBe(200);
+    });
+
+    it('publishes its schema file through _service', async () => {
+      const res = await gql(sg.url, '{ _service { sdl } }');
+      const file = readFileSync(new URL('schema.graphql', o.dir), 'utf8');
+      const types = [...file.matchAll(/^type (\w+)/gm)].map((m) => m[1]!);
+      expect(types.length).toBeGreaterThan(2);
+      for (const type of types) expect(res.data!._service.sdl).toContain(`type ${type}`);
+    });
+
+    it('stores a batch and replaces by identity: loading twice changes nothing', async () => {
+      const records = Array.from({ length: 40 }, (_, i) => award(i));
+      const first = await ingest(sg.base, records);
+      expect(first).toMatchObject({ status: 200, counts: { award: 40 } });
+      const again = await ingest(sg.base, records);
+      expect(again).toMatchObject({ status: 200, counts: { award: 0 } });
+      const changed = await ingest(sg.base, [award(0, { amountFen: 7 })]);
+      expect(changed).toMatchObject({ status: 200, counts: { award: 1 } });
+    });
+
+    it('resolves N entity representations with one SQL query', async () => {
+      sg.resetQueries();
+      const representations = awarded.map((id) => ({ __typename: 'Person', id }));
+      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id personId amountFen } } } }`, { r: representations });
+      expect(res.errors).toBeUndefined();
+      const lists = res.data!._entities.map((e: Record<string, { id: string; personId: string }[]>) => e[o.awardsField]!);
+      expect(lists).toHaveLength(20);
+      lists.forEach((list: { personId: string }[], i: number) => {
+        expect(list).toHaveLength(2);
+        for (const a of list) expect(a.personId).toBe(awarded[i]);
+      });
+      expect(sg.queries).toHaveLength(o.queriesPerBatch ?? 1);
+    });
+
+    it('gives an empty list for a person it has nothing on', async () => {
+      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, {
+        r: [{ __typename: 'Person', id: persons[20] }],
+      });
+      expect(res.data!._entities).toEqual([{ [o.awardsField]: [] }]);
+    });
+
+    it('refuses another department’s records and bad details, naming line and field, writing nothing', async () => {
+      const foreign = await ingest(sg.base, [award(100), award(101, { department: o.foreignProgramme.department, programme: o.foreignProgramme.programme })]);
+      expect(foreign.status).toBe(422);
+      expect(foreign.errors).toEqual([expect.objectContaining({ line: 2, field: 'department' })]);
+      const mismatched = await ingest(sg.base, [award(102, { programme: o.foreignProgramme.programme })]);
+      expect(mismatched.errors).toEqual([expect.objectContaining({ line: 1, field: 'programme' })]);
+      const bad = await ingest(sg.base, [award(103, { details: o.badDetails })]);
+      expect(bad.status).toBe(422);
+      expect(bad.errors![0]!.field).toMatch(/^details\./);
+      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { ${o.awardsField} { id } } } }`, { r: [{ __typename: 'Household', id: 'H0' }] });
+      const ids = res.data!._entities[0][o.awardsField].map((a: { id: string }) => a.id);
+      expect(ids).not.toContain('T-100');
+      expect(ids).toContain('T-0');
+    });
+  });
+}
