@@ -39,7 +39,14 @@ export async function startSubgraph(name: string, create: Factory, subgraphDir: 
 }
 
 /** POSTs a batch to a subgraph's ingest endpoint and commits it. */
-export async function ingest(base: string, records: object[], loadId = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`) {
+export interface IngestResponse {
+  status: number;
+  staged?: number;
+  counts?: Record<string, number>;
+  errors?: { line: number; field: string; message: string }[];
+}
+
+export async function ingest(base: string, records: object[], loadId = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`): Promise<IngestResponse> {
   const staged = await fetch(`${base}/ingest/${loadId}/records`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
