@@ -11,8 +11,8 @@ import { readSubgraphSDL } from '@saf/service';
 
 export const SUPERGRAPH_FILE = new URL('../gateway/supergraph.graphql', import.meta.url);
 
-export function composeSupergraph(): { supergraphSdl: string } | { errors: string[] } {
-  const services = SERVICES.map((s) => ({
+export function composeSupergraph(only?: string[]): { supergraphSdl: string } | { errors: string[] } {
+  const services = SERVICES.filter((s) => !only || only.includes(s.name)).map((s) => ({
     name: s.name,
     // Placeholder URLs: the gateway maps each subgraph name to its configured address at run time.
     url: `http://${s.name}.subgraph.invalid/graphql`,
