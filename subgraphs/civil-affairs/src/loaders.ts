@@ -15,5 +15,6 @@ export function createLoaders(db: Db) {
 
 export interface Context {
   requestId: string;
+  db: Db;
   loaders: ReturnType<typeof createLoaders>;
 }

@@ -17,7 +17,7 @@ export function createServer({ database, log, production = false }: { database: 
     log,
     production,
     ready: database.ping,
-    context: async (_req, requestId) => ({ requestId, loaders: createLoaders(db) }),
+    context: async (_req, requestId) => ({ requestId, db, loaders: createLoaders(db) }),
     routes: [
       ingestRoute({
         db,

@@ -36,3 +36,31 @@ export async function existing(db: Db, personIds: string[], householdIds: string
   ]);
   return { persons: p.map((r) => r.id), households: h.map((r) => r.id) };
 }
+
+/** A page of households under a region prefix, keyed by household number (keyset pagination). */
+export async function householdsInRegion(db: Db, prefix: string, first: number, after: string | null) {
+  const like = `${prefix}%`;
+  const rows = await db
+    .select()
+    .from(households)
+    .where(after === null ? sql`${households.regionCode} LIKE ${like}` : sql`${households.regionCode} LIKE ${like} AND ${households.id} > ${after}`)
+    .orderBy(asc(households.id))
+    .limit(first + 1);
+  const [{ count }] = (await db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${like}`)) as [{ count: number }];
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: count };
+}
+
+/** Households under a prefix matching a household number, an ID number or part of a member's name. */
+export async function searchHouseholds(db: Db, prefix: string, text: string, limit = 50): Promise<HouseholdRow[]> {
+  const like = `${prefix}%`;
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select()
+    .from(households)
+    .where(
+      sql`${households.regionCode} LIKE ${like} AND (${households.id} = ${text} OR ${households.id} IN (
+        SELECT ${persons.householdId} FROM ${persons} WHERE ${persons.id} = ${text} OR ${persons.name} LIKE ${pattern}))`,
+    )
+    .orderBy(asc(households.id))
+    .limit(limit);
+}
