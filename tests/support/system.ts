@@ -14,7 +14,7 @@ import type { Department } from '@saf/programmes';
 import { closeServer, createLogger, listen } from '@saf/service';
 import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
-type Factory = typeof civilAffairs;
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string }) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,
@@ -44,9 +44,9 @@ export interface System {
   stop(): Promise<void>;
 }
 
-async function startSubgraph(name: string, database: TestDatabase, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = createLogger(name, 'silent');
-  const built = FACTORIES[name]!({ database, log });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -64,12 +64,14 @@ async function startSubgraph(name: string, database: TestDatabase, port = 0): Pr
  */
 export async function startSystem(options: { mode?: TestDbMode; env?: Record<string, string> } = {}): Promise<System> {
   const base = uniqueBase();
+  let gatewayUrl = '';
+  const gatewayUrlOf = () => gatewayUrl;
   const subgraphs = new Map<string, RunningSubgraph>();
   await Promise.all(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = await createTestDatabase(s.name, migrations, { mode: options.mode, base });
-      let running = await startSubgraph(s.name, database);
+      let running = await startSubgraph(s.name, database, gatewayUrlOf);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -77,7 +79,7 @@ export async function startSystem(options: { mode?: TestDbMode; env?: Record<str
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, port);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, port);
         },
       });
     }),
@@ -87,7 +89,7 @@ export async function startSystem(options: { mode?: TestDbMode; env?: Record<str
   const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
   await gateway.start();
   const port = await listen(gateway.http, 0, '127.0.0.1');
-  const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   const targets = {} as Record<Department, string>;
   for (const s of SERVICES) if (s.department) targets[s.department] = subgraphs.get(s.name)!.url.replace(/\/graphql$/, '');
   return {

@@ -31,7 +31,7 @@ describe('civil affairs queries', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: Awaited<ReturnType<typeof gql>> = await gql(sg.url, `query ($after: String) { householdsInRegion(regionCode: "654002", first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const res = await gql<any>(sg.url, `query ($after: String) { householdsInRegion(regionCode: "654002", first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
       const page = res.data!.householdsInRegion as { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       expect(page.totalCount).toBe(20);
       seen.push(...page.edges.map((e) => e.node.id));

@@ -1,10 +1,14 @@
 import { serveSubgraph } from '@saf/department';
+import { coordinationConfig } from './config.ts';
 import { createServer } from './server.ts';
+
+const own = coordinationConfig();
 
 serveSubgraph({
   name: 'coordination',
   migrationsFolder: new URL('../drizzle', import.meta.url).pathname,
-  create: ({ database, log, config }) => createServer({ database, log, production: config.NODE_ENV === 'production' }),
+  create: ({ database, log, config }) =>
+    createServer({ database, log, production: config.NODE_ENV === 'production', gatewayUrl: () => own.gatewayUrl, sweepPageSize: own.sweepPageSize }),
 }).catch((err) => {
   console.error(err);
   process.exit(1);

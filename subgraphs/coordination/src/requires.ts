@@ -1,3 +1,4 @@
+import type { RulePerson } from '@saf/rules';
 import type { Department } from '@saf/programmes';
 
 /**
@@ -59,4 +60,34 @@ export function missingDepartments(entities: WithAwards[]): Department[] {
     }
   }
   return [...missing];
+}
+
+/** The person fields the findings `@require` from civil affairs. */
+export interface PersonFacts extends WithAwards {
+  name?: string | null;
+  gender?: string | null;
+  birthDate?: string | null;
+  deathDate?: string | null;
+}
+
+export interface HouseholdFacts extends WithAwards {
+  regionCode?: string;
+  members?: PersonFacts[] | null;
+}
+
+export interface PersonRepresentation extends PersonFacts {
+  household?: HouseholdFacts | null;
+}
+
+/** Civil affairs' view of the persons of a household (membership, death) for the rules. */
+export function rulePersons(household: HouseholdFacts): RulePerson[] {
+  return (household.members ?? []).map((m) => ({
+    id: m.id,
+    householdId: household.id,
+    deathDate: m.deathDate ?? null,
+    name: m.name ?? undefined,
+    birthDate: m.birthDate ?? undefined,
+    gender: m.gender ?? undefined,
+    regionCode: household.regionCode,
+  }));
 }

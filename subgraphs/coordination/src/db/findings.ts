@@ -1,0 +1,171 @@
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@saf/db';
+import type { Finding } from '@saf/rules';
+import { findingEvents, findings } from './schema.ts';
+
+export type FindingRow = typeof findings.$inferSelect;
+export type FindingEventRow = typeof findingEvents.$inferSelect;
+export interface Actor {
+  sub: string | null;
+  role: string | null;
+}
+
+export async function findingsByIds(db: Db, ids: readonly string[]): Promise<(FindingRow | null)[]> {
+  if (!ids.length) return [];
+  const rows = await db.select().from(findings).where(inArray(findings.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export async function eventsByFindingIds(db: Db, ids: readonly string[]): Promise<FindingEventRow[][]> {
+  const rows = await db.select().from(findingEvents).where(inArray(findingEvents.findingId, [...ids])).orderBy(asc(findingEvents.seq));
+  const groups = new Map<string, FindingEventRow[]>(ids.map((id) => [id, []]));
+  for (const row of rows) groups.get(row.findingId)?.push(row);
+  return ids.map((id) => groups.get(id) ?? []);
+}
+
+/** Stored findings of a rule that involve these persons (duplicate identities found by sweeps). */
+export async function standingFindingsOfPersons(db: Db, rule: string, personIds: string[]): Promise<FindingRow[]> {
+  if (!personIds.length) return [];
+  return db
+    .select()
+    .from(findings)
+    .where(and(eq(findings.rule, rule), isNull(findings.goneAt), sql`${findings.personIds} && ${`{${personIds.join(',')}}`}::text[]`));
+}
+
+/**
+ * Records what a sweep saw: new findings are inserted OPEN, known ones are marked seen (a review
+ * decision is kept), gone ones that are back are marked so. Returns the ids new to the store.
+ */
+export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string })[], sweepId: string): Promise<{ created: string[]; reappeared: string[] }> {
+  if (!seen.length) return { created: [], reappeared: [] };
+  const before = new Map((await tx.select({ id: findings.id, goneAt: findings.goneAt }).from(findings).where(inArray(findings.id, seen.map((f) => f.id)))).map((r) => [r.id, r.goneAt]));
+  await tx
+    .insert(findings)
+    .values(
+      seen.map((f) => ({
+        id: f.id,
+        rule: f.rule,
+        householdId: f.householdId,
+        regionCode: f.regionCode,
+        personIds: f.personIds,
+        awardIds: f.awardIds,
+        awardKeys: f.awardKeys,
+        departments: f.departments,
+        programmes: f.programmes,
+        overlapStart: f.overlapStart,
+        overlapEnd: f.overlapEnd,
+        explanation: f.explanation,
+        explanationEn: f.explanationEn,
+        lastSweepId: sweepId,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: findings.id,
+      set: {
+        overlapStart: sql`excluded.overlap_start`,
+        overlapEnd: sql`excluded.overlap_end`,
+        explanation: sql`excluded.explanation`,
+        explanationEn: sql`excluded.explanation_en`,
+        regionCode: sql`excluded.region_code`,
+        householdId: sql`excluded.household_id`,
+        lastSeenAt: sql`now()`,
+        lastSweepId: sweepId,
+        goneAt: null,
+      },
+    });
+  const created = seen.filter((f) => !before.has(f.id)).map((f) => f.id);
+  const reappeared = seen.filter((f) => before.get(f.id)).map((f) => f.id);
+  const events = [...created.map((id) => ({ findingId: id, event: 'FOUND', sweepId })), ...reappeared.map((id) => ({ findingId: id, event: 'REAPPEARED', sweepId }))];
+  if (events.length) await tx.insert(findingEvents).values(events);
+  return { created, reappeared };
+}
+
+/** Marks gone every standing finding under the prefix that this sweep did not see. */
+export async function markGone(tx: Db, regionPrefix: string, sweepId: string): Promise<number> {
+  const gone = await tx
+    .update(findings)
+    .set({ goneAt: sql`now()` })
+    .where(and(sql`${findings.regionCode} LIKE ${`${regionPrefix}%`}`, isNull(findings.goneAt), sql`${findings.lastSweepId} IS DISTINCT FROM ${sweepId}`))
+    .returning({ id: findings.id });
+  if (gone.length) await tx.insert(findingEvents).values(gone.map((g) => ({ findingId: g.id, event: 'GONE', sweepId })));
+  return gone.length;
+}
+
+export async function countStanding(db: Db, regionPrefix: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(findings).where(and(sql`${findings.regionCode} LIKE ${`${regionPrefix}%`}`, isNull(findings.goneAt)));
+  return row?.n ?? 0;
+}
+
+export interface FindingFilter {
+  regionPrefix: string;
+  status?: string | null;
+  rule?: string | null;
+  department?: string | null;
+  includeGone?: boolean;
+}
+
+function whereOf(f: FindingFilter): SQL {
+  const parts: SQL[] = [sql`${findings.regionCode} LIKE ${`${f.regionPrefix}%`}`];
+  if (f.status) parts.push(sql`${findings.status} = ${f.status}`);
+  if (f.rule) parts.push(sql`${findings.rule} = ${f.rule}`);
+  if (f.department) parts.push(sql`${f.department} = ANY(${findings.departments})`);
+  if (!f.includeGone) parts.push(sql`${findings.goneAt} IS NULL`);
+  return and(...parts)!;
+}
+
+/** A page of findings, newest first; the cursor is the last row's (first seen, id). */
+export async function listFindings(db: Db, filter: FindingFilter, first: number, after: string | null) {
+  const where = whereOf(filter);
+  let page = where;
+  if (after) {
+    const [at, id] = Buffer.from(after, 'base64url').toString('utf8').split('|');
+    page = and(where, sql`(${findings.firstSeenAt}, ${findings.id}) < (${at}::timestamptz, ${id})`)!;
+  }
+  const rows = await db.select().from(findings).where(page).orderBy(desc(findings.firstSeenAt), desc(findings.id)).limit(first + 1);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(findings).where(where);
+  const cursor = (r: FindingRow) => Buffer.from(`${r.firstSeenAt}|${r.id}`).toString('base64url');
+  const nodes = rows.slice(0, first);
+  return {
+    edges: nodes.map((node) => ({ node, cursor: cursor(node) })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? cursor(nodes.at(-1)!) : null },
+    totalCount: count?.n ?? 0,
+  };
+}
+
+/** Confirms or dismisses a finding, recording who, when and why. */
+export async function review(db: Db, id: string, status: 'CONFIRMED' | 'DISMISSED', note: string, actor: Actor): Promise<FindingRow | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(findings).set({ status }).where(eq(findings.id, id)).returning();
+    if (!row) return null;
+    await tx.insert(findingEvents).values({ findingId: id, event: status, decision: status === 'CONFIRMED' ? 'CONFIRM' : 'DISMISS', note, actorSub: actor.sub, actorRole: actor.role });
+    return row;
+  });
+}
+
+/** Files findings first seen live (on a household or person page), so they can be reviewed. */
+export async function recordLive(db: Db, live: (Finding & { regionCode: string })[]): Promise<void> {
+  if (!live.length) return;
+  const inserted = await db
+    .insert(findings)
+    .values(
+      live.map((f) => ({
+        id: f.id,
+        rule: f.rule,
+        householdId: f.householdId,
+        regionCode: f.regionCode,
+        personIds: f.personIds,
+        awardIds: f.awardIds,
+        awardKeys: f.awardKeys,
+        departments: f.departments,
+        programmes: f.programmes,
+        overlapStart: f.overlapStart,
+        overlapEnd: f.overlapEnd,
+        explanation: f.explanation,
+        explanationEn: f.explanationEn,
+      })),
+    )
+    .onConflictDoNothing({ target: findings.id })
+    .returning({ id: findings.id });
+  if (inserted.length) await db.insert(findingEvents).values(inserted.map((r) => ({ findingId: r.id, event: 'FOUND' })));
+}

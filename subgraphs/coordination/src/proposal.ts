@@ -1,0 +1,59 @@
+import { isValidIsoDate, isRegionCode, parseResidentId } from '@saf/identity';
+import { FREQUENCIES, programme, type Frequency } from '@saf/programmes';
+import { checkProposal, type RuleAward } from '@saf/rules';
+import { badInput, notFound } from '@saf/service';
+import type { Context } from './context.ts';
+import { PROPOSAL_CONTEXT } from './queries.ts';
+import { gatherAwards, rulePersons, type PersonRepresentation } from './requires.ts';
+
+export interface ProposedAwardInput {
+  id?: string | null;
+  department: string;
+  programme: string;
+  personId: string;
+  householdId?: string | null;
+  regionCode: string;
+  amountFen: number;
+  frequency: string;
+  startDate: string;
+  endDate?: string | null;
+}
+
+/** The same checks the loader makes, so a proposal that could not be loaded is refused too. */
+function validate(input: ProposedAwardInput): RuleAward {
+  const info = programme(input.programme);
+  if (!info) throw badInput(`unknown programme ${input.programme}`, 'programme');
+  if (info.department !== input.department) throw badInput(`${input.programme} belongs to ${info.department}, not ${input.department}`, 'programme');
+  const id = parseResidentId(input.personId);
+  if (!id.ok) throw badInput(`personId: invalid resident ID: ${id.error}`, 'personId');
+  if (!isRegionCode(input.regionCode)) throw badInput('regionCode must be a region code of 6, 9 or 12 digits', 'regionCode');
+  if (!Number.isInteger(input.amountFen) || input.amountFen < 0) throw badInput('amountFen must be a non-negative integer', 'amountFen');
+  if (!(FREQUENCIES as readonly string[]).includes(input.frequency)) throw badInput(`frequency must be one of ${FREQUENCIES.join(', ')}`, 'frequency');
+  if (!isValidIsoDate(input.startDate)) throw badInput('startDate must be a date YYYY-MM-DD', 'startDate');
+  if (input.endDate != null && !isValidIsoDate(input.endDate)) throw badInput('endDate must be a date YYYY-MM-DD', 'endDate');
+  if (input.endDate != null && input.endDate < input.startDate) throw badInput('endDate is before startDate', 'endDate');
+  return {
+    department: input.department,
+    id: input.id ?? 'PROPOSED',
+    programme: input.programme,
+    personId: input.personId,
+    householdId: input.householdId ?? null,
+    startDate: input.startDate,
+    endDate: input.endDate ?? null,
+    frequency: input.frequency as Frequency,
+    status: 'PENDING',
+  };
+}
+
+/** Findings the proposed award would cause, against the person's and household's current awards, PENDING included. */
+export async function checkProposedAward(ctx: Context, input: ProposedAwardInput) {
+  const proposed = validate(input);
+  const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, ctx.graphHeaders);
+  const person = data.person;
+  if (!person) throw notFound(`person ${proposed.personId} is not registered with civil affairs`);
+  const household = person.household;
+  const persons = household ? rulePersons(household) : [{ id: person.id, householdId: null, deathDate: person.deathDate ?? null }];
+  const awards = gatherAwards(household ? [person, household, ...(household.members ?? [])] : [person]);
+  const { ruleSet } = await ctx.rules.current();
+  return checkProposal({ proposed, persons, awards, ruleSet }).map((f) => ({ ...f, status: 'OPEN', firstSeenAt: null, goneAt: null, history: [] }));
+}
