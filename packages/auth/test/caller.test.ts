@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCaller, encodeCaller, parseCaller } from '../src/index.ts';
+
+describe('parseCaller', () => {
+  it.each([
+    [{ sub: 'w1', role: 'CASEWORKER', region: '654002' }],
+    [{ sub: 'w1', role: 'CASEWORKER', region: '654002001001' }],
+    [{ sub: 'o1', role: 'DEPARTMENT_OFFICER', department: 'LABOUR' }],
+    [{ sub: 'o1', role: 'DEPARTMENT_OFFICER', department: 'HEALTH', region: '6540' }],
+    [{ sub: 'c1', role: 'COORDINATOR', region: '65' }],
+    [{ sub: 'a1', role: 'ANALYST' }],
+    [{ sub: '审计员', role: 'AUDITOR' }],
+  ])('accepts %o', (input) => {
+    expect(parseCaller(input)).toEqual({ ok: true, caller: input });
+  });
+
+  it.each([
+    [{ sub: 'w1', role: 'CASEWORKER' }, 'region: a CASEWORKER needs a region'],
+    [{ sub: 'o1', role: 'DEPARTMENT_OFFICER' }, 'department: a DEPARTMENT_OFFICER needs a department'],
+    [{ sub: 'w1', role: 'CASEWORKER', region: '654002', department: 'LABOUR' }, 'department: a CASEWORKER must not carry a department'],
+    [{ sub: 'w1', role: 'CASEWORKER', region: '65400' }, 'region: region must be a jurisdiction prefix'],
+    [{ sub: 'w1', role: 'CASEWORKER', region: 654002 }, 'region: region must be a string'],
+    [{ sub: 'o1', role: 'DEPARTMENT_OFFICER', department: 'POLICE' }, 'department: department must be one of'],
+    [{ sub: 'x', role: 'ADMIN' }, 'role: role must be one of'],
+    [{ sub: '', role: 'ANALYST' }, 'sub: sub must not be empty'],
+    [{ sub: 'a\nb', role: 'ANALYST' }, 'sub: sub has control characters'],
+    [{ sub: 'a1', role: 'ANALYST', admin: true }, 'admin'],
+  ])('rejects %o with a reason', (input, reason) => {
+    const result = parseCaller(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+});
+
+describe('caller header encoding', () => {
+  it('round-trips and does not depend on key order', () => {
+    const a = encodeCaller({ sub: 'w1', role: 'CASEWORKER', region: '654002' });
+    const b = encodeCaller({ region: '654002', role: 'CASEWORKER', sub: 'w1' } as never);
+    expect(a).toBe(b);
+    expect(decodeCaller(a)).toEqual({ sub: 'w1', role: 'CASEWORKER', region: '654002' });
+  });
+
+  it('decodes nothing that is not a valid caller', () => {
+    expect(decodeCaller('not base64url!')).toBeNull();
+    expect(decodeCaller(Buffer.from('{"sub":"w1","role":"CASEWORKER"}').toString('base64url'))).toBeNull();
+    expect(decodeCaller(Buffer.from('[').toString('base64url'))).toBeNull();
+  });
+});
