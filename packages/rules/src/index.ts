@@ -1,0 +1,12 @@
+export * from './types.ts';
+export { ruleSetSchema, parseRuleSet, defaultRuleSet, TEMPLATE_PLACEHOLDERS } from './ruleSet.ts';
+export type { RuleSet, RuleSetInput, RuleDefinition } from './ruleSet.ts';
+export { detectFindings } from './detect.ts';
+export type { DetectInput } from './detect.ts';
+export { checkProposal } from './proposal.ts';
+export type { ProposalInput } from './proposal.ts';
+export { detectPossibleDuplicateIdentities, duplicateIdentityRule } from './identities.ts';
+export { normaliseName } from './names.ts';
+export { findingId } from './finding.ts';
+export { awardKey, isPaying, periodOf } from './dates.ts';
+export type { Period } from './dates.ts';
