@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SERVICES, envPrefix } from './services.ts';
 
 /**
  * Parses `env` with `schema` and reports every problem at once. This module and the service
- * `config.ts` files built on it are the only places that read `process.env`.
+ * `config.ts` files built on it are the only places that read `process.env`. Variables given as
+ * files (`X_FILE`) are read first (`applyFileVariables`).
  */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  applyFileVariables(env, schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
@@ -13,6 +17,54 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+const FILE_SUFFIX = '_FILE';
+
+/**
+ * Whose `X_FILE` variables are read: this project's (the shared and per-service prefixes), never
+ * other programs'. Deliberate: machines carry `SSL_CERT_FILE` (a 200 KB bundle: as an environment
+ * string it makes every child process fail with E2BIG) and `TF_CLI_CONFIG_FILE` pointing at
+ * missing files, which must not stop a service.
+ */
+function ownPrefixes(): string[] {
+  return ['DATABASE_', 'DATA_', 'JWT_', 'SUBGRAPH_', 'GATEWAY_', 'SUPERGRAPH_', ...SERVICES.map((s) => `${envPrefix(s.name)}_`)];
+}
+
+/**
+ * Secrets from files (Docker and Kubernetes secrets): for every `X_FILE` set while `X` is unset or
+ * empty, sets `X` to the file's content, trimmed; `X` given directly wins. `X` is one of `names`
+ * (the variables a schema declares) or starts with one of this project's prefixes. Fills `env` in
+ * place (deliberately: code that reads the same object later, such as the per-subgraph signing
+ * secrets `<SUBGRAPH>_SIGNING_SECRET`, sees the values too) and returns the names it filled. An
+ * unreadable or empty file is a configuration error naming the variable; all are reported together.
+ */
+export function applyFileVariables(env: NodeJS.ProcessEnv, names: Iterable<string> = []): string[] {
+  const declared = new Set(names);
+  const prefixes = ownPrefixes();
+  const filled: string[] = [];
+  const problems: string[] = [];
+  for (const [key, file] of Object.entries(env)) {
+    if (!key.endsWith(FILE_SUFFIX) || !file) continue;
+    const name = key.slice(0, -FILE_SUFFIX.length);
+    if (!declared.has(name) && !prefixes.some((p) => name.startsWith(p))) continue;
+    if (env[name]) continue;
+    let value: string;
+    try {
+      value = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      problems.push(`  ${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      continue;
+    }
+    if (value === '') {
+      problems.push(`  ${key}: ${file} is empty`);
+      continue;
+    }
+    env[name] = value;
+    filled.push(name);
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  return filled;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
