@@ -4,7 +4,7 @@
  */
 import { commonEnv, parseEnv } from '@saf/config';
 import { formatLineError } from '@saf/interchange';
-import { ingestTargets, loadFile, type ProgressEvent } from '@saf/loader';
+import { ingestSecrets, ingestTargets, loadFile, type ProgressEvent } from '@saf/loader';
 
 const MAX_SHOWN = 100;
 
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   }
   const env = parseEnv(commonEnv);
   const started = Date.now();
-  const result = await loadFile(file, { targets: ingestTargets(process.env, env.SUBGRAPH_PORT_BASE), onProgress: progressBar() });
+  const result = await loadFile(file, { targets: ingestTargets(process.env, env.SUBGRAPH_PORT_BASE), secrets: ingestSecrets(process.env, env.NODE_ENV), onProgress: progressBar() });
   if (!result.ok) {
     const shown = result.errors.slice(0, MAX_SHOWN).map(formatLineError);
     process.stderr.write(`${file}: ${result.errors.length} error(s); nothing was loaded\n${shown.join('\n')}\n`);

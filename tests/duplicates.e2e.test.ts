@@ -27,7 +27,7 @@ describe('duplicate aid through the graph', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    expect(await loadFile(await writeNdjson([...fixture.records, lowRent]), { targets: system.targets })).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson([...fixture.records, lowRent]), system.loadOptions)).toMatchObject({ ok: true });
   });
   afterAll(() => system?.stop());
 

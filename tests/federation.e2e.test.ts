@@ -18,7 +18,7 @@ describe('the federated graph', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const result = await loadFile(await writeNdjson(fixture.records), { targets: system.targets });
+    const result = await loadFile(await writeNdjson(fixture.records), system.loadOptions);
     expect(result).toMatchObject({ ok: true });
   });
   afterAll(() => system?.stop());

@@ -50,7 +50,7 @@ describe('npm run load', () => {
 
   it.each(cases)('refuses a file with %s, naming line and field, and writes nothing', async (_name, build, expected) => {
     const fixture = householdWithEverything(++n);
-    const result = await loadFile(await writeNdjson(build(fixture)), { targets: system.targets });
+    const result = await loadFile(await writeNdjson(build(fixture)), system.loadOptions);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toContainEqual(expect.objectContaining({ line: expected.line, field: expected.field, message: expect.stringMatching(expected.message) }));
@@ -61,17 +61,17 @@ describe('npm run load', () => {
   it('loads a good file, and loading it again changes nothing', async () => {
     const fixture = householdWithEverything(++n);
     const file = await writeNdjson(fixture.records);
-    const first = await loadFile(file, { targets: system.targets });
+    const first = await loadFile(file, system.loadOptions);
     expect(first).toMatchObject({ ok: true, records: 13, counts: { CIVIL_AFFAIRS: { household: 1, person: 4, award: 1 }, LABOUR: { award: 1 } } });
-    const second = await loadFile(file, { targets: system.targets });
+    const second = await loadFile(file, system.loadOptions);
     expect(second).toMatchObject({ ok: true, counts: { CIVIL_AFFAIRS: { household: 0, person: 0, award: 0 }, LABOUR: { award: 0 } } });
     expect((await awardsOf(fixture.persons.elder)).sort()).toEqual([`DP-${n}-SEVERE_DISABILITY_NURSING_SUBSIDY`, `HE-${n}-MEDICAL_ASSISTANCE_INPATIENT`]);
   });
 
   it('accepts awards that refer to persons registered by an earlier load', async () => {
     const fixture = householdWithEverything(++n);
-    expect(await loadFile(await writeNdjson(fixture.records.slice(0, 5)), { targets: system.targets })).toMatchObject({ ok: true });
-    expect(await loadFile(await writeNdjson(fixture.records.slice(5)), { targets: system.targets })).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson(fixture.records.slice(0, 5)), system.loadOptions)).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson(fixture.records.slice(5)), system.loadOptions)).toMatchObject({ ok: true });
     expect(await awardsOf(fixture.persons.head)).toHaveLength(2);
   });
 

@@ -14,7 +14,7 @@ describe('one department down', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    expect(await loadFile(await writeNdjson(fixture.records), { targets: system.targets })).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
     await system.subgraphs.get('labour')!.stop();
   });
   afterAll(() => system?.stop());

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { authEnv } from '@saf/auth';
 import { commonEnv, parseEnv } from '@saf/config';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
-export const gatewayEnv = commonEnv.extend({
+export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
   /** Per-subgraph request timeout. */

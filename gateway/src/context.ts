@@ -1,6 +1,10 @@
-/** Built once per request; the data sources read it (request id now, the verified caller later). */
+import type { Caller } from '@saf/auth';
+
+/** Built once per request; the data sources read it to sign and to say who is asking. */
 export interface GatewayContext {
   requestId: string;
   /** What the caller declares they need the data for (`X-Purpose`). */
   purpose: string | null;
+  /** The verified caller (from the bearer token, or vouched for by a signed internal service). */
+  caller: Caller;
 }

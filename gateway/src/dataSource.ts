@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type SelectionSetNode } from 'graphql';
+import { encodeCaller, decodeCaller, signRequest } from '@saf/auth';
 import type { Logger } from '@saf/service';
 import type { GatewayContext } from './context.ts';
 
@@ -38,20 +39,49 @@ function shapeOf(query: string) {
  * then carries on with what the other subgraphs have — including subgraphs that `@requires`
  * the missing fields, which it would otherwise skip and so blank a whole household.
  */
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  timeoutMs: number;
+  /** Shared with the subgraph, which refuses anything this data source did not sign. */
+  secret: Buffer;
+  log: Logger;
+}
+
+const CALLER_HEADER = 'x-saf-caller';
+
+/**
+ * Signs the exact bytes sent: the fetcher sees the final body, so it signs there, with the
+ * caller that `willSendRequest` put on the request (the subgraphs trust only a signed caller).
+ */
+function signingFetcher(secret: Buffer, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const headers = new Headers(init?.headers);
+    const encoded = headers.get(CALLER_HEADER);
+    headers.delete(CALLER_HEADER);
+    const caller = encoded ? decodeCaller(encoded) : null;
+    const signed = signRequest({ secret, method: init?.method ?? 'POST', path: url.pathname + url.search, body: typeof init?.body === 'string' ? init.body : '', caller });
+    for (const [k, v] of Object.entries(signed)) headers.set(k, v);
+    return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+  };
+}
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    readonly name: string,
-    url: string,
-    private readonly timeoutMs: number,
-    private readonly log: Logger,
-  ) {
-    super({ url, fetcher: globalThis.fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
+  readonly name: string;
+  private readonly log: Logger;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url, fetcher: signingFetcher(options.secret, options.timeoutMs) as unknown as RemoteGraphQLDataSource['fetcher'] });
+    this.name = options.name;
+    this.log = options.log;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (headers && context?.requestId) headers.set('x-request-id', context.requestId);
-    if (request.http) (request.http as { signal?: AbortSignal }).signal = AbortSignal.timeout(this.timeoutMs);
+    // Health checks and schema fetches carry no caller; every client request does.
+    if (headers && context?.caller) headers.set(CALLER_HEADER, encodeCaller(context.caller));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

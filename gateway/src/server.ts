@@ -5,7 +5,9 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { HttpError, readJson, sendJson, type Logger } from '@saf/service';
+import { subgraphSigningSecret } from '@saf/auth';
+import { HttpError, parseJson, readBody, sendJson, type Logger } from '@saf/service';
+import { createAuthenticator } from './authenticate.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
@@ -34,6 +36,15 @@ export function formatGatewayError(log: Logger) {
   };
 }
 
+/** X-Purpose may be percent-encoded (headers are Latin-1; purposes are often Chinese). */
+function decodePurpose(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export interface GatewayServer {
   http: http.Server;
   start(): Promise<void>;
@@ -45,11 +56,18 @@ export interface GatewayServer {
 /** Builds (no I/O until `start`) the gateway: Apollo Gateway on the supergraph file, and its HTTP server. */
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
+  const authenticate = createAuthenticator(config);
   let loaded = false;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, resolveSubgraphUrl(name, url, config.env, config.SUBGRAPH_PORT_BASE), config.SUBGRAPH_TIMEOUT_MS, log),
+      new SubgraphDataSource({
+        name,
+        url: resolveSubgraphUrl(name, url, config.env, config.SUBGRAPH_PORT_BASE),
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        secret: subgraphSigningSecret(name, config.env, config.NODE_ENV),
+        log,
+      }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -79,8 +97,11 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const body = req.method === 'POST' ? await readJson(req, 1024 * 1024) : undefined;
-      const context: GatewayContext = { requestId, purpose: (req.headers['x-purpose'] as string | undefined)?.slice(0, 200) ?? null };
+      const text = await readBody(req, 1024 * 1024);
+      const caller = await authenticate(req, text);
+      const body = req.method === 'POST' ? parseJson(text) : undefined;
+      const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
+      const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller };
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,

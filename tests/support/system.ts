@@ -12,9 +12,10 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import type { Department } from '@saf/programmes';
 import { closeServer, createLogger, listen } from '@saf/service';
-import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
+import { signDevToken, type Caller } from '@saf/auth';
+import { createTestDatabase, gql, testSecret, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
-type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string }) => ReturnType<typeof civilAffairs>;
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer }) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,
@@ -25,6 +26,8 @@ const FACTORIES: Record<string, Factory> = {
   'disabled-persons-federation': disabledPersonsFederation,
   coordination,
 };
+
+export const COORDINATOR: Caller = { sub: 'coordinator-1', role: 'COORDINATOR' };
 
 export interface RunningSubgraph {
   name: string;
@@ -38,15 +41,22 @@ export interface RunningSubgraph {
 export interface System {
   gatewayUrl: string;
   subgraphs: Map<string, RunningSubgraph>;
-  /** Each department's ingest base URL, for the loader. */
+  /** Each department's ingest base URL and signing secret, for the loader. */
   targets: Record<Department, string>;
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof gql<T>>;
+  loadOptions: { targets: Record<Department, string>; secrets: Record<Department, Buffer> };
+  /**
+   * A GraphQL request to the gateway as `caller` (a coordinator unless said otherwise) with a
+   * declared purpose; pass `headers` to replace the Authorization or X-Purpose header.
+   */
+  query<T = any>(query: string, variables?: Record<string, unknown>, options?: { caller?: Caller; headers?: Record<string, string> }): ReturnType<typeof gql<T>>;
+  /** A development token for `caller`. */
+  token(caller: Caller): Promise<string>;
   stop(): Promise<void>;
 }
 
 async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = createLogger(name, 'silent');
-  const built = FACTORIES[name]!({ database, log, gatewayUrl });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name) });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -91,12 +101,27 @@ export async function startSystem(options: { mode?: TestDbMode; env?: Record<str
   const port = await listen(gateway.http, 0, '127.0.0.1');
   gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   const targets = {} as Record<Department, string>;
-  for (const s of SERVICES) if (s.department) targets[s.department] = subgraphs.get(s.name)!.url.replace(/\/graphql$/, '');
+  const secrets = {} as Record<Department, Buffer>;
+  for (const s of SERVICES) {
+    if (!s.department) continue;
+    targets[s.department] = subgraphs.get(s.name)!.url.replace(/\/graphql$/, '');
+    secrets[s.department] = testSecret(s.name);
+  }
+  const token = (caller: Caller) => signDevToken(caller, { expiresIn: '1h' });
+  const tokens = new Map<string, Promise<string>>();
   return {
     gatewayUrl,
     subgraphs,
     targets,
-    query: (q, variables, headers) => gql(gatewayUrl, q, variables, headers),
+    loadOptions: { targets, secrets },
+    token,
+    query: async (q, variables, options = {}) => {
+      const caller = options.caller ?? COORDINATOR;
+      const key = JSON.stringify(caller);
+      if (!tokens.has(key)) tokens.set(key, token(caller));
+      const headers = { authorization: `Bearer ${await tokens.get(key)}`, 'x-purpose': 'test', ...options.headers };
+      return gql(gatewayUrl, q, variables, headers);
+    },
     stop: async () => {
       await closeServer(gateway.http);
       await gateway.stop();

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { InterchangeRecord, LineError } from '@saf/interchange';
-import type { AwardRow } from './schema.ts';
 
 /** Checks an award's `details` against the schema of its programme, naming the field at fault. */
 export function detailsChecker(schemas: Record<string, z.ZodType>) {
@@ -12,9 +11,4 @@ export function detailsChecker(schemas: Record<string, z.ZodType>) {
     if (result.success) return [];
     return result.error.issues.map((issue) => ({ line, field: ['details', ...issue.path].join('.'), message: issue.message }));
   };
-}
-
-/** The award's details when it is of one of `programmes`, else null (a typed details field). */
-export function detailsOf(award: AwardRow, programmes: readonly string[]): Record<string, unknown> | null {
-  return programmes.includes(award.programme) ? award.details : null;
 }

@@ -4,3 +4,4 @@ export * from './ingest.ts';
 export * from './subgraph.ts';
 export * from './details.ts';
 export * from './server.ts';
+export * from './access.ts';

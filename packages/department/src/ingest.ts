@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@saf/db';
 import { ownerOf, validateRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
-import { HttpError, readJson, sendJson, type Route } from '@saf/service';
+import { HttpError, parseJson, sendJson, type Route, type VerifiedRequest } from '@saf/service';
 import { awards } from './schema.ts';
 
 /** One kind of record a department stores, and how staged records of it become rows. */
@@ -102,10 +102,8 @@ export interface IngestRouteOptions {
   db: Db;
   department: Department;
   kinds: IngestKind[];
-  /** Who may load (issue: access control); throws an HttpError to refuse. */
-  authorize?: (req: IncomingMessage) => Promise<void>;
   /** Extra ingest endpoints (e.g. civil affairs answers which persons and households exist). */
-  extra?: (req: IncomingMessage, res: ServerResponse, parts: string[]) => Promise<boolean>;
+  extra?: (req: IncomingMessage, res: ServerResponse, parts: string[], request: VerifiedRequest) => Promise<boolean>;
 }
 
 /**
@@ -114,15 +112,15 @@ export interface IngestRouteOptions {
  * drops it.
  */
 export function ingestRoute(options: IngestRouteOptions): Route {
-  return async (req, res, url) => {
+  // Only signed requests reach a route: the loader signs with the subgraph's secret.
+  return async (req, res, url, request) => {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== 'ingest') return false;
-    await options.authorize?.(req);
-    if (options.extra && (await options.extra(req, res, parts.slice(1)))) return true;
+    if (options.extra && (await options.extra(req, res, parts.slice(1), request))) return true;
     const [, loadId, action] = parts;
     if (!loadId || !LOAD_ID.test(loadId)) throw new HttpError(400, 'load id must be 1-64 letters, digits, - or _');
     if (req.method === 'POST' && action === 'records') {
-      const body = (await readJson(req)) as { records?: StagedLine[] };
+      const body = parseJson(request.body) as { records?: StagedLine[] };
       if (!Array.isArray(body.records)) throw new HttpError(400, 'body must be { records: [{ line, record }] }');
       const { records, errors } = checkBatch(options.department, options.kinds, body.records);
       if (errors.length) {

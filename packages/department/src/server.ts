@@ -1,17 +1,20 @@
+import type { Caller } from '@saf/auth';
 import type { Database } from '@saf/db';
 import type { Department } from '@saf/programmes';
-import { buildSubgraph, type Logger, type Resolvers } from '@saf/service';
+import { buildSubgraph, type Resolvers } from '@saf/service';
 import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
-import type { BuiltSubgraph } from './subgraph.ts';
+import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
+  /** Who the gateway says is asking; null for the gateway's own calls. */
+  caller: Caller | null;
   loaders: { awards: ReturnType<typeof createAwardLoaders> } & L;
 }
 
-export interface DepartmentServerOptions {
+export interface DepartmentServerOptions extends SubgraphDeps {
   name: string;
   department: Department;
   typeDefs: DocumentNode;
@@ -19,9 +22,6 @@ export interface DepartmentServerOptions {
   kinds: IngestKind[];
   /** Loaders beyond the award ones (e.g. disability certificates). */
   extraLoaders?: (db: Database['db']) => Record<string, unknown>;
-  database: Database;
-  log: Logger;
-  production?: boolean;
 }
 
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
@@ -33,8 +33,9 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     resolvers: options.resolvers,
     log: options.log,
     production: options.production ?? false,
+    signingSecret: options.signingSecret,
     ready: options.database.ping,
-    context: async (_req, requestId) => ({ requestId, loaders: { awards: createAwardLoaders(db), ...options.extraLoaders?.(db) } }),
+    context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(db), ...options.extraLoaders?.(db) } }),
     routes: [ingestRoute({ db, department: options.department, kinds: options.kinds })],
   });
 }

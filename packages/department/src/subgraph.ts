@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
+import { subgraphSigningSecret } from '@saf/auth';
 import { openDatabase, type Database } from '@saf/db';
 import { closeServer, createLogger, listen, type Logger } from '@saf/service';
 
@@ -30,10 +31,19 @@ export interface BuiltSubgraph {
   stop?: () => Promise<void>;
 }
 
+/** What every subgraph's `createServer` is given. */
+export interface SubgraphDeps {
+  database: Database;
+  log: Logger;
+  production?: boolean;
+  /** Shared with the gateway: requests without its signature are refused. */
+  signingSecret: Buffer;
+}
+
 export interface ServeOptions {
   name: string;
   migrationsFolder: string;
-  create: (deps: { database: Database; log: Logger; config: SubgraphConfig }) => BuiltSubgraph;
+  create: (deps: SubgraphDeps & { config: SubgraphConfig }) => BuiltSubgraph;
 }
 
 /** The body of every subgraph's `index.ts`: configure, open and migrate the database, listen, drain on signals. */
@@ -47,7 +57,9 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
     dataDir: config.DATA_DIR,
     migrationsFolder: options.migrationsFolder,
   });
-  const built = options.create({ database, log, config });
+  // In production a missing or development secret stops the service here.
+  const signingSecret = subgraphSigningSecret(options.name, process.env, config.NODE_ENV);
+  const built = options.create({ database, log, config, production: config.NODE_ENV === 'production', signingSecret });
   await built.start();
   const port = await listen(built.http, config.port, config.SUBGRAPH_HOST);
   log.info({ port, host: config.SUBGRAPH_HOST, database: `${database.kind}:${database.location}` }, `${options.name} subgraph ready at http://${config.SUBGRAPH_HOST}:${port}/graphql`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { signRequest } from '@saf/auth';
 import { ownerOf, validateLine, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { readLines, scanFile, type Reference } from './validateFile.ts';
@@ -8,8 +9,11 @@ export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
   targets: Record<Department, string>;
   batchSize?: number;
-  /** Headers sent with every ingest request (credentials). */
-  headers?: Record<string, string>;
+  /**
+   * Each department's signing secret: its service answers only requests signed with it (the
+   * loader runs where the operators keep the secrets, as the gateway does).
+   */
+  secrets: Record<Department, Buffer>;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -32,10 +36,13 @@ class IngestError extends Error {
   }
 }
 
-async function call(url: string, init: RequestInit & { headers?: Record<string, string> }): Promise<unknown> {
+async function call(url: string, secret: Buffer, init: { method: string; body?: string }): Promise<unknown> {
   let response: Response;
+  const u = new URL(url);
+  const text = init.body ?? '';
+  const signed = signRequest({ secret, method: init.method, path: u.pathname + u.search, body: text, caller: null });
   try {
-    response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+    response = await fetch(url, { method: init.method, body: init.method === 'DELETE' ? undefined : text, headers: { 'content-type': 'application/json', ...signed } });
   } catch (err) {
     throw new IngestError(`cannot reach ${new URL(url).origin}: ${(err as Error).message}; is the system running (npm start)?`);
   }
@@ -50,9 +57,8 @@ async function checkReferences(unresolved: Reference[], options: LoadOptions): P
   const persons = [...new Set(unresolved.filter((r) => r.kind === 'person').map((r) => r.id))];
   const households = [...new Set(unresolved.filter((r) => r.kind === 'household').map((r) => r.id))];
   for (let i = 0; i < Math.max(persons.length, households.length); i += 5000) {
-    const found = (await call(`${options.targets.CIVIL_AFFAIRS}/ingest/known`, {
+    const found = (await call(`${options.targets.CIVIL_AFFAIRS}/ingest/known`, options.secrets.CIVIL_AFFAIRS, {
       method: 'POST',
-      headers: options.headers,
       body: JSON.stringify({ persons: persons.slice(i, i + 5000), households: households.slice(i, i + 5000) }),
     })) as { persons: string[]; households: string[] };
     found.persons.forEach((id) => known.persons.add(id));
@@ -93,13 +99,13 @@ export async function loadFile(file: string, options: LoadOptions): Promise<Load
     used.add(dept);
     // One batch in flight per department keeps memory bounded and each service busy.
     await inFlight.get(dept);
-    const request = call(`${options.targets[dept]}/ingest/${loadId}/records`, { method: 'POST', headers: options.headers, body: JSON.stringify({ records }) });
+    const request = call(`${options.targets[dept]}/ingest/${loadId}/records`, options.secrets[dept], { method: 'POST', body: JSON.stringify({ records }) });
     inFlight.set(dept, request);
     request.catch(() => {});
   };
   const abortAll = async () => {
     await Promise.allSettled([...inFlight.values()]);
-    await Promise.allSettled([...used].map((d) => call(`${options.targets[d]}/ingest/${loadId}`, { method: 'DELETE', headers: options.headers })));
+    await Promise.allSettled([...used].map((d) => call(`${options.targets[d]}/ingest/${loadId}`, options.secrets[d], { method: 'DELETE' })));
   };
 
   try {
@@ -126,7 +132,7 @@ export async function loadFile(file: string, options: LoadOptions): Promise<Load
   const counts: Partial<Record<Department, Record<string, number>>> = {};
   let committed = 0;
   for (const dept of DEPARTMENTS.filter((d) => used.has(d))) {
-    const result = (await call(`${options.targets[dept]}/ingest/${loadId}/commit`, { method: 'POST', headers: options.headers, body: '{}' })) as { counts: Record<string, number> };
+    const result = (await call(`${options.targets[dept]}/ingest/${loadId}/commit`, options.secrets[dept], { method: 'POST', body: '{}' })) as { counts: Record<string, number> };
     counts[dept] = result.counts;
     progress('commit', ++committed, used.size);
   }

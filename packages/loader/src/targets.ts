@@ -1,3 +1,4 @@
+import { subgraphSigningSecret } from '@saf/auth';
 import { SERVICES, subgraphUrl } from '@saf/config';
 import type { Department } from '@saf/programmes';
 
@@ -8,4 +9,11 @@ export function ingestTargets(env: NodeJS.ProcessEnv, portBase: number): Record<
     if (s.department) targets[s.department] = subgraphUrl(s.name, env, portBase).replace(/\/graphql\/?$/, '');
   }
   return targets;
+}
+
+/** Each department's signing secret, from the same variables the services read. */
+export function ingestSecrets(env: NodeJS.ProcessEnv, nodeEnv: string): Record<Department, Buffer> {
+  const secrets = {} as Record<Department, Buffer>;
+  for (const s of SERVICES) if (s.department) secrets[s.department] = subgraphSigningSecret(s.name, env, nodeEnv);
+  return secrets;
 }

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import type { Logger } from './logger.ts';
 
 /** Upper bound on a request body; GraphQL requests are small, ingest batches are chunked. */
@@ -28,13 +29,16 @@ export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT)
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function readJson(req: IncomingMessage, limit?: number): Promise<unknown> {
-  const text = await readBody(req, limit);
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'body is not valid JSON');
   }
+}
+
+export async function readJson(req: IncomingMessage, limit?: number): Promise<unknown> {
+  return parseJson(await readBody(req, limit));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -43,13 +47,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** A request whose signature was checked: its exact body and the caller the gateway vouches for. */
+export interface VerifiedRequest {
+  body: string;
+  /** Null for the gateway's own calls (health checks, `_service`). */
+  caller: Caller | null;
+}
+
 /** A route outside GraphQL: return true when handled. */
-export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL, request: VerifiedRequest) => Promise<boolean>;
 
 export interface ServiceHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context (loaders, caller); throwing an HttpError answers with it. */
-  context: (req: IncomingMessage, requestId: string) => Promise<C>;
+  context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<C>;
+  /**
+   * Checks the gateway's signature on every request but the health probes (`_service` and
+   * `_entities` included): a subgraph answers only the gateway.
+   */
+  verifier: RequestVerifier;
   /** Readiness: resolves when the service can serve (its database answers). */
   ready: () => Promise<void>;
   routes?: Route[];
@@ -77,16 +93,28 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
           return sendJson(res, 503, { status: 'not ready', reason: (err as Error).message });
         }
       }
+      // Verify before parsing anything: the signature covers the exact body bytes.
+      const text = await readBody(req);
+      let caller: Caller | null;
+      try {
+        caller = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: text, headers: req.headers });
+      } catch (err) {
+        if (err instanceof SignatureError) {
+          options.log.warn({ requestId, reason: err.reason, path: url.pathname }, 'refused an unsigned or forged request');
+          return sendJson(res, err.status, { error: 'this service answers only the gateway', reason: err.reason });
+        }
+        throw err;
+      }
       for (const route of options.routes ?? []) {
-        if (await route(req, res, url)) return;
+        if (await route(req, res, url, { body: text, caller })) return;
       }
       if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: 'not found' });
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const context = await options.context(req, requestId);
+      const body = req.method === 'POST' ? parseJson(text) : undefined;
+      const context = await options.context(req, requestId, caller);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,

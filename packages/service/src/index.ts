@@ -3,3 +3,4 @@ export * from './logger.ts';
 export * from './http.ts';
 export * from './subgraph.ts';
 export * from './schema.ts';
+export * from './authz.ts';

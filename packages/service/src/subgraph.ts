@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { createRequestVerifier, type Caller } from '@saf/auth';
 import { ErrorCode } from './errors.ts';
 import { createServiceServer, type Route } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -15,8 +16,10 @@ export interface SubgraphOptions<C extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: Resolvers<C>;
-  context: (req: IncomingMessage, requestId: string) => Promise<C>;
+  context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<C>;
   ready: () => Promise<void>;
+  /** The secret this subgraph shares with the gateway (requests without its signature are refused). */
+  signingSecret: Buffer;
   routes?: Route[];
   log: Logger;
   production: boolean;
@@ -55,6 +58,7 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     // The gateway talks JSON POST; no browser reaches a subgraph directly.
     csrfPrevention: true,
   });
-  const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log });
+  const verifier = createRequestVerifier({ secret: options.signingSecret });
+  const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier });
   return { apollo, http: server, start: () => apollo.start() };
 }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
 import type { Department } from '@saf/programmes';
-import { gql } from './graphql.ts';
-import { ingest, startSubgraph, type StartedSubgraph } from './subgraph.ts';
+import { ingest, signedFetch, startSubgraph, testSecret, type StartedSubgraph } from './subgraph.ts';
+import { signRequest } from '@saf/auth';
 
 export interface DepartmentSuiteOptions {
   name: string;
@@ -53,7 +53,7 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
 
     beforeAll(async () => {
       sg = await startSubgraph(o.name, o.create, o.dir);
-      if (o.prelude) expect(await ingest(sg.base, o.prelude(persons))).toMatchObject({ status: 200 });
+      if (o.prelude) expect(await ingest(sg, o.prelude(persons))).toMatchObject({ status: 200 });
     });
     afterAll(() => sg?.stop());
 
@@ -63,7 +63,7 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
     });
 
     it('publishes its schema file through _service', async () => {
-      const res = await gql(sg.url, '{ _service { sdl } }');
+      const res = await sg.query('{ _service { sdl } }');
       const file = readFileSync(new URL('schema.graphql', o.dir), 'utf8');
       const types = [...file.matchAll(/^type (\w+)/gm)].map((m) => m[1]!);
       expect(types.length).toBeGreaterThan(2);
@@ -72,18 +72,18 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
 
     it('stores a batch and replaces by identity: loading twice changes nothing', async () => {
       const records = Array.from({ length: 40 }, (_, i) => award(i));
-      const first = await ingest(sg.base, records);
+      const first = await ingest(sg, records);
       expect(first).toMatchObject({ status: 200, counts: { award: 40 } });
-      const again = await ingest(sg.base, records);
+      const again = await ingest(sg, records);
       expect(again).toMatchObject({ status: 200, counts: { award: 0 } });
-      const changed = await ingest(sg.base, [award(0, { amountFen: 7 })]);
+      const changed = await ingest(sg, [award(0, { amountFen: 7 })]);
       expect(changed).toMatchObject({ status: 200, counts: { award: 1 } });
     });
 
     it('resolves N entity representations with one SQL query', async () => {
       sg.resetQueries();
       const representations = awarded.map((id) => ({ __typename: 'Person', id }));
-      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id personId amountFen } } } }`, { r: representations });
+      const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id personId amountFen } } } }`, { r: representations });
       expect(res.errors).toBeUndefined();
       const lists = res.data!._entities.map((e: Record<string, { id: string; personId: string }[]>) => e[o.awardsField]!);
       expect(lists).toHaveLength(20);
@@ -95,22 +95,49 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
     });
 
     it('gives an empty list for a person it has nothing on', async () => {
-      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, {
+      const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, {
         r: [{ __typename: 'Person', id: persons[20] }],
       });
       expect(res.data!._entities).toEqual([{ [o.awardsField]: [] }]);
     });
 
+    it('answers only the gateway: unsigned, forged and replayed requests are refused', async () => {
+      const body = JSON.stringify({ query: '{ _service { sdl } }' });
+      const unsigned = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(unsigned.status).toBe(401);
+      const otherSecret = await signedFetch(sg.url, testSecret(o.name === 'labour' ? 'health' : 'labour'), { body });
+      expect(otherSecret.status).toBe(403);
+      // A client cannot make up `_entities` representations (or a caller) either.
+      const forged = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, variables: { r: [{ __typename: 'Person', id: persons[0] }] } });
+      const headers = signRequest({ secret: sg.secret, method: 'POST', path: '/graphql', body: forged, caller: { sub: 'x', role: 'COORDINATOR' } });
+      const tampered = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: forged.replace(persons[0]!, persons[1]!) });
+      expect(tampered.status).toBe(403);
+      const first = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: forged });
+      expect(first.status).toBe(200);
+      const replayed = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: forged });
+      expect(replayed.status).toBe(403);
+      const ingestUnsigned = await fetch(`${sg.base}/ingest/x/records`, { method: 'POST', body: '{"records":[]}' });
+      expect(ingestUnsigned.status).toBe(401);
+    });
+
+    it('gives analysts and auditors no person-level field', async () => {
+      for (const role of ['ANALYST', 'AUDITOR'] as const) {
+        const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, { r: [{ __typename: 'Person', id: persons[0] }] }, { sub: 'a', role });
+        expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(JSON.stringify(res.data)).not.toContain('T-');
+      }
+    });
+
     it('refuses another department’s records and bad details, naming line and field, writing nothing', async () => {
-      const foreign = await ingest(sg.base, [award(100), award(101, { department: o.foreignProgramme.department, programme: o.foreignProgramme.programme })]);
+      const foreign = await ingest(sg, [award(100), award(101, { department: o.foreignProgramme.department, programme: o.foreignProgramme.programme })]);
       expect(foreign.status).toBe(422);
       expect(foreign.errors).toEqual([expect.objectContaining({ line: 2, field: 'department' })]);
-      const mismatched = await ingest(sg.base, [award(102, { programme: o.foreignProgramme.programme })]);
+      const mismatched = await ingest(sg, [award(102, { programme: o.foreignProgramme.programme })]);
       expect(mismatched.errors).toEqual([expect.objectContaining({ line: 1, field: 'programme' })]);
-      const bad = await ingest(sg.base, [award(103, { details: o.badDetails })]);
+      const bad = await ingest(sg, [award(103, { details: o.badDetails })]);
       expect(bad.status).toBe(422);
       expect(bad.errors![0]!.field).toMatch(/^details\./);
-      const res = await gql(sg.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { ${o.awardsField} { id } } } }`, { r: [{ __typename: 'Household', id: 'H0' }] });
+      const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { ${o.awardsField} { id } } } }`, { r: [{ __typename: 'Household', id: 'H0' }] });
       const ids = res.data!._entities[0][o.awardsField].map((a: { id: string }) => a.id);
       expect(ids).not.toContain('T-100');
       expect(ids).toContain('T-0');

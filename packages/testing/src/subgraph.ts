@@ -1,11 +1,32 @@
 import { fileURLToPath } from 'node:url';
+import { signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
 import type { Database } from '@saf/db';
 import { closeServer, createLogger, listen, type Logger } from '@saf/service';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
+/** A coordinator: sees everything person-level; the usual caller of subgraph tests. */
+export const TEST_CALLER: Caller = { sub: 'test-coordinator', role: 'COORDINATOR' };
+
+/** The development secret a subgraph shares with the gateway (tests sign with it). */
+export function testSecret(name: string): Buffer {
+  return subgraphSigningSecret(name, {}, 'test');
+}
+
+/** Fetch with the gateway's signature, as only the gateway can. */
+export async function signedFetch(url: string, secret: Buffer, init: { method?: string; body?: string; caller?: Caller | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  const u = new URL(url);
+  const method = init.method ?? 'POST';
+  const body = init.body ?? '';
+  const signed = signRequest({ secret, method, path: u.pathname + u.search, body, caller: init.caller === undefined ? TEST_CALLER : init.caller });
+  return fetch(url, { method, headers: { 'content-type': 'application/json', ...signed, ...init.headers }, body: method === 'GET' ? undefined : body });
+}
+
 export interface StartedSubgraph {
   url: string;
   base: string;
+  secret: Buffer;
+  /** A GraphQL request signed as the gateway, on behalf of `caller` (a coordinator by default). */
+  query<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller | null): Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   database: TestDatabase;
   /** SQL statements run since the last `resetQueries()`. */
   queries: string[];
@@ -13,20 +34,27 @@ export interface StartedSubgraph {
   stop(): Promise<void>;
 }
 
-type Factory = (deps: { database: Database; log: Logger }) => { http: import('node:http').Server; start(): Promise<void>; stop?(): Promise<void> };
+type Factory = (deps: { database: Database; log: Logger; signingSecret: Buffer }) => { http: import('node:http').Server; start(): Promise<void>; stop?(): Promise<void> };
 
 /** One subgraph on a free port with its own fresh database, counting the SQL it runs. */
 export async function startSubgraph(name: string, create: Factory, subgraphDir: URL): Promise<StartedSubgraph> {
   const queries: string[] = [];
   const migrations = fileURLToPath(new URL('drizzle', subgraphDir));
   const database = await createTestDatabase(name, migrations, { onQuery: (q) => queries.push(q) });
-  const built = create({ database, log: createLogger(name, 'silent') });
+  const secret = testSecret(name);
+  const built = create({ database, log: createLogger(name, 'silent'), signingSecret: secret });
   await built.start();
   const port = await listen(built.http, 0, '127.0.0.1');
   queries.length = 0;
+  const url = `http://127.0.0.1:${port}/graphql`;
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url,
     base: `http://127.0.0.1:${port}`,
+    secret,
+    query: async (query, variables, caller) => {
+      const res = await signedFetch(url, secret, { body: JSON.stringify({ query, variables }), caller });
+      return { status: res.status, ...((await res.json()) as object) };
+    },
     database,
     queries,
     resetQueries: () => void (queries.length = 0),
@@ -46,14 +74,13 @@ export interface IngestResponse {
   errors?: { line: number; field: string; message: string }[];
 }
 
-export async function ingest(base: string, records: object[], loadId = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`): Promise<IngestResponse> {
-  const staged = await fetch(`${base}/ingest/${loadId}/records`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+export async function ingest(sg: { base: string; secret: Buffer }, records: object[], loadId = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`): Promise<IngestResponse> {
+  const staged = await signedFetch(`${sg.base}/ingest/${loadId}/records`, sg.secret, {
+    caller: null,
     body: JSON.stringify({ records: records.map((record, i) => ({ line: i + 1, record })) }),
   });
   const stagedBody = (await staged.json()) as { staged?: number; errors?: { line: number; field: string; message: string }[] };
   if (staged.status !== 200) return { status: staged.status, ...stagedBody };
-  const committed = await fetch(`${base}/ingest/${loadId}/commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const committed = await signedFetch(`${sg.base}/ingest/${loadId}/commit`, sg.secret, { caller: null, body: '{}' });
   return { status: committed.status, ...((await committed.json()) as { counts?: Record<string, number> }) };
 }

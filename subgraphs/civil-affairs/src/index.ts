@@ -4,7 +4,7 @@ import { createServer } from './server.ts';
 serveSubgraph({
   name: 'civil-affairs',
   migrationsFolder: new URL('../drizzle', import.meta.url).pathname,
-  create: ({ database, log, config }) => createServer({ database, log, production: config.NODE_ENV === 'production' }),
+  create: (deps) => createServer(deps),
 }).catch((err) => {
   console.error(err);
   process.exit(1);

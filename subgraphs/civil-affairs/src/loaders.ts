@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { createAwardLoaders } from '@saf/department';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
@@ -15,6 +16,8 @@ export function createLoaders(db: Db) {
 
 export interface Context {
   requestId: string;
+  /** Who the gateway says is asking; null for the gateway's own calls. */
+  caller: Caller | null;
   db: Db;
   loaders: ReturnType<typeof createLoaders>;
 }

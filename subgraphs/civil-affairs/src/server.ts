@@ -1,6 +1,5 @@
-import type { Database } from '@saf/db';
-import { ingestRoute, type BuiltSubgraph } from '@saf/department';
-import { buildSubgraph, loadTypeDefs, readJson, sendJson, type Logger } from '@saf/service';
+import { ingestRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing } from './db/queries.ts';
 import { ingestKinds } from './db/ingest.ts';
 import { createLoaders, type Context } from './loaders.ts';
@@ -8,7 +7,7 @@ import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export function createServer({ database, log, production = false }: { database: Database; log: Logger; production?: boolean }): BuiltSubgraph {
+export function createServer({ database, log, production = false, signingSecret }: SubgraphDeps): BuiltSubgraph {
   const { db } = database;
   return buildSubgraph<Context>({
     name: 'civil-affairs',
@@ -16,17 +15,18 @@ export function createServer({ database, log, production = false }: { database: 
     resolvers,
     log,
     production,
+    signingSecret,
     ready: database.ping,
-    context: async (_req, requestId) => ({ requestId, db, loaders: createLoaders(db) }),
+    context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     routes: [
       ingestRoute({
         db,
         department: 'CIVIL_AFFAIRS',
         kinds: ingestKinds,
         // The loader checks references against what is already registered.
-        extra: async (req, res, parts) => {
+        extra: async (req, res, parts, request) => {
           if (req.method !== 'POST' || parts[0] !== 'known') return false;
-          const body = (await readJson(req)) as { persons?: string[]; households?: string[] };
+          const body = parseJson(request.body) as { persons?: string[]; households?: string[] };
           sendJson(res, 200, await existing(db, body.persons ?? [], body.households ?? []));
           return true;
         },

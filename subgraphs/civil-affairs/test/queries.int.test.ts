@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
-import { gql, ingest, startSubgraph, type StartedSubgraph } from '@saf/testing';
+import { ingest, startSubgraph, type StartedSubgraph } from '@saf/testing';
 import { createServer } from '../src/server.ts';
 
 describe('civil affairs queries', () => {
@@ -17,12 +17,12 @@ describe('civil affairs queries', () => {
       { type: 'person', id: spouse, name: '古丽娜尔', gender: 'FEMALE', birthDate: '1962-03-03', householdId: 'H000', relation: 'SPOUSE' },
       { type: 'person', id: head, name: '吐尔逊·买买提', gender: 'MALE', birthDate: '1960-02-02', householdId: 'H000', relation: 'HEAD', deathDate: '2024-05-01' },
     ];
-    expect(await ingest(sg.base, [...households, ...persons])).toMatchObject({ status: 200 });
+    expect(await ingest(sg, [...households, ...persons])).toMatchObject({ status: 200 });
   });
   afterAll(() => sg?.stop());
 
   it('lists members head first, with death as recorded', async () => {
-    const res = await gql(sg.url, `{ household(id: "H000") { members { id relation deathDate household { id } } } }`);
+    const res = await sg.query(`{ household(id: "H000") { members { id relation deathDate household { id } } } }`);
     expect(res.data!.household.members.map((m: { relation: string }) => m.relation)).toEqual(['HEAD', 'SPOUSE', 'CHILD']);
     expect(res.data!.household.members[0]).toMatchObject({ id: head, deathDate: '2024-05-01', household: { id: 'H000' } });
   });
@@ -31,7 +31,7 @@ describe('civil affairs queries', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res = await gql<any>(sg.url, `query ($after: String) { householdsInRegion(regionCode: "654002", first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const res = await sg.query(`query ($after: String) { householdsInRegion(regionCode: "654002", first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
       const page = res.data!.householdsInRegion as { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       expect(page.totalCount).toBe(20);
       seen.push(...page.edges.map((e) => e.node.id));
@@ -43,23 +43,23 @@ describe('civil affairs queries', () => {
   });
 
   it('refuses a malformed region prefix', async () => {
-    const res = await gql(sg.url, `{ householdsInRegion(regionCode: "65400", first: 5) { totalCount } }`);
+    const res = await sg.query(`{ householdsInRegion(regionCode: "65400", first: 5) { totalCount } }`);
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'regionCode' });
   });
 
   it('finds households by number, ID number or part of a name, within the region only', async () => {
-    const byName = await gql(sg.url, `{ searchHouseholds(regionCode: "654002", text: "吐尔逊") { id } }`);
+    const byName = await sg.query(`{ searchHouseholds(regionCode: "654002", text: "吐尔逊") { id } }`);
     expect(byName.data!.searchHouseholds).toEqual([{ id: 'H000' }]);
-    const byId = await gql(sg.url, `{ searchHouseholds(regionCode: "6540", text: "${spouse}") { id } }`);
+    const byId = await sg.query(`{ searchHouseholds(regionCode: "6540", text: "${spouse}") { id } }`);
     expect(byId.data!.searchHouseholds).toEqual([{ id: 'H000' }]);
-    const elsewhere = await gql(sg.url, `{ searchHouseholds(regionCode: "654021", text: "吐尔逊") { id } }`);
+    const elsewhere = await sg.query(`{ searchHouseholds(regionCode: "654021", text: "吐尔逊") { id } }`);
     expect(elsewhere.data!.searchHouseholds).toEqual([]);
-    const wildcard = await gql(sg.url, `{ searchHouseholds(regionCode: "654002", text: "%%") { id } }`);
+    const wildcard = await sg.query(`{ searchHouseholds(regionCode: "654002", text: "%%") { id } }`);
     expect(wildcard.data!.searchHouseholds).toEqual([]);
   });
 
   it('returns several households in the order asked', async () => {
-    const res = await gql(sg.url, `{ households(ids: ["H003", "nope", "H001"]) { id } }`);
+    const res = await sg.query(`{ households(ids: ["H003", "nope", "H001"]) { id } }`);
     expect(res.data!.households).toEqual([{ id: 'H003' }, null, { id: 'H001' }]);
   });
 });

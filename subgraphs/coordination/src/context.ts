@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Caller } from '@saf/auth';
 import type { Database, Db } from '@saf/db';
 import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
@@ -24,10 +25,8 @@ export interface Services {
 
 export interface Context extends Services {
   requestId: string;
-  /** Headers the coordination office sends when it reads the graph on this caller's behalf. */
-  graphHeaders: Record<string, string>;
-  /** Who is asking (recorded on reviews, sweeps and rule changes). */
-  actor: { sub: string | null; role: string | null };
+  /** Who the gateway says is asking; null for the gateway's own calls. */
+  caller: Caller | null;
   db: Db;
   loaders: ReturnType<typeof createLoaders>;
 }

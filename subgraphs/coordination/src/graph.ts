@@ -1,6 +1,9 @@
+import type { Caller } from '@saf/auth';
+
 /**
  * The coordination office reads the departments through the federated graph, as any client does
- * (it never reads another department's database).
+ * (it never reads another department's database). It asks on behalf of a caller: the gateway
+ * checks its signature and lets each subgraph apply that caller's rights.
  */
 export interface GraphError {
   message: string;
@@ -14,41 +17,41 @@ export class GraphRequestError extends Error {
   ) {
     super(message);
   }
-
-  /** The subgraphs that failed to answer their part. */
-  get services(): string[] {
-    return [...new Set(this.errors.map((e) => e.extensions?.serviceName).filter((s): s is string => !!s))];
-  }
 }
 
 export interface GraphClient {
-  request<T>(query: string, variables: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
+  request<T>(query: string, variables: Record<string, unknown>, caller: Caller): Promise<T>;
 }
 
-export function createGraphClient(url: () => string, baseHeaders: () => Promise<Record<string, string>> | Record<string, string> = () => ({})): GraphClient {
+/** Signs a request to the gateway as this service, on behalf of `caller`. */
+export type ServiceSigner = (body: string, caller: Caller) => Record<string, string>;
+
+export function createGraphClient(url: () => string, sign: ServiceSigner): GraphClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<T> {
+    async request<T>(query: string, variables: Record<string, unknown>, caller: Caller): Promise<T> {
+      const body = JSON.stringify({ query, variables });
       let res: Response;
       try {
         res = await fetch(url(), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(await baseHeaders()), ...headers },
-          body: JSON.stringify({ query, variables }),
+          headers: { 'content-type': 'application/json', ...sign(body, caller) },
+          body,
           signal: AbortSignal.timeout(120_000),
         });
       } catch (err) {
         throw new GraphRequestError(`the gateway did not answer: ${(err as Error).message}`);
       }
-      const body = (await res.json().catch(() => ({}))) as { data?: T; errors?: GraphError[] };
+      const parsed = (await res.json().catch(() => ({}))) as { data?: T; errors?: GraphError[] };
       // Partial data is not enough for duplicate checks: a missing department could hide a finding.
-      if (body.errors?.length || !body.data) {
-        const services = [...new Set((body.errors ?? []).map((e) => e.extensions?.serviceName).filter(Boolean))];
+      if (parsed.errors?.length || !parsed.data) {
+        const services = [...new Set((parsed.errors ?? []).map((e) => e.extensions?.serviceName).filter(Boolean))];
+        const forbidden = parsed.errors?.find((e) => e.extensions?.code === 'FORBIDDEN');
         throw new GraphRequestError(
-          services.length ? `no complete answer: ${services.join(', ')} did not answer` : `the gateway answered ${res.status}: ${body.errors?.[0]?.message ?? 'no data'}`,
-          body.errors ?? [],
+          forbidden ? forbidden.message : services.length ? `no complete answer: ${services.join(', ')} did not answer` : `the gateway answered ${res.status}: ${parsed.errors?.[0]?.message ?? 'no data'}`,
+          parsed.errors ?? [],
         );
       }
-      return body.data;
+      return parsed.data;
     },
   };
 }

@@ -7,8 +7,7 @@ const own = coordinationConfig();
 serveSubgraph({
   name: 'coordination',
   migrationsFolder: new URL('../drizzle', import.meta.url).pathname,
-  create: ({ database, log, config }) =>
-    createServer({ database, log, production: config.NODE_ENV === 'production', gatewayUrl: () => own.gatewayUrl, sweepPageSize: own.sweepPageSize }),
+  create: (deps) => createServer({ ...deps, gatewayUrl: () => own.gatewayUrl, sweepPageSize: own.sweepPageSize }),
 }).catch((err) => {
   console.error(err);
   process.exit(1);

@@ -1,8 +1,9 @@
 import { isValidIsoDate, isRegionCode, parseResidentId } from '@saf/identity';
 import { FREQUENCIES, programme, type Frequency } from '@saf/programmes';
 import { checkProposal, type RuleAward } from '@saf/rules';
-import { badInput, notFound } from '@saf/service';
+import { assertPersonLevel, badInput, forbidden, notFound } from '@saf/service';
 import type { Context } from './context.ts';
+import { GraphRequestError } from './graph.ts';
 import { PROPOSAL_CONTEXT } from './queries.ts';
 import { gatherAwards, rulePersons, type PersonRepresentation } from './requires.ts';
 
@@ -47,8 +48,14 @@ function validate(input: ProposedAwardInput): RuleAward {
 
 /** Findings the proposed award would cause, against the person's and household's current awards, PENDING included. */
 export async function checkProposedAward(ctx: Context, input: ProposedAwardInput) {
+  const caller = assertPersonLevel(ctx.caller);
+  if (caller.role === 'DEPARTMENT_OFFICER' && caller.department !== input.department) throw forbidden(`an officer of ${caller.department} checks ${caller.department} awards only`);
   const proposed = validate(input);
-  const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, ctx.graphHeaders);
+  // Read as the caller: civil affairs applies their jurisdiction to the person.
+  const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, caller).catch((err: unknown) => {
+    if (err instanceof GraphRequestError && err.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) throw forbidden('this person is outside your jurisdiction');
+    throw err;
+  });
   const person = data.person;
   if (!person) throw notFound(`person ${proposed.personId} is not registered with civil affairs`);
   const household = person.household;

@@ -1,6 +1,6 @@
-import type { Database } from '@saf/db';
-import type { BuiltSubgraph } from '@saf/department';
-import { buildSubgraph, loadTypeDefs, type Logger } from '@saf/service';
+import { signRequest } from '@saf/auth';
+import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
+import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import { createLoaders, type Context, type Services } from './context.ts';
 import { failInterrupted } from './db/sweeps.ts';
 import { createGraphClient } from './graph.ts';
@@ -10,10 +10,7 @@ import { SweepRunner } from './sweep.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export interface CoordinationOptions {
-  database: Database;
-  log: Logger;
-  production?: boolean;
+export interface CoordinationOptions extends SubgraphDeps {
   /** Where the gateway is; a function because tests start the gateway after this subgraph. */
   gatewayUrl?: () => string;
   sweepPageSize?: number;
@@ -22,7 +19,12 @@ export interface CoordinationOptions {
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
   const { database, log } = options;
   const db = database.db;
-  const graph = createGraphClient(options.gatewayUrl ?? (() => 'http://127.0.0.1:4000/graphql'));
+  const gatewayUrl = options.gatewayUrl ?? (() => 'http://127.0.0.1:4000/graphql');
+  // The gateway knows this subgraph's secret and accepts what it signs on a caller's behalf.
+  const graph = createGraphClient(gatewayUrl, (body, caller) => ({
+    'x-saf-service': 'coordination',
+    ...signRequest({ secret: options.signingSecret, method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }),
+  }));
   const rules = new RuleSetStore(db);
   const services: Services = { database, log, rules, graph, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
   const built = buildSubgraph<Context>({
@@ -31,8 +33,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     resolvers,
     log,
     production: options.production ?? false,
+    signingSecret: options.signingSecret,
     ready: database.ping,
-    context: async (_req, requestId) => ({ ...services, requestId, db, loaders: createLoaders(db), graphHeaders: {}, actor: { sub: null, role: null } }),
+    context: async (_req, requestId, caller) => ({ ...services, requestId, caller, db, loaders: createLoaders(db) }),
   });
   return {
     ...built,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { detectFindings, detectPossibleDuplicateIdentities, type Finding, type RuleAward, type RulePerson } from '@saf/rules';
 import type { Logger } from '@saf/service';
@@ -38,9 +39,10 @@ export class SweepRunner {
     private readonly pageSize = 200,
   ) {}
 
-  async start(regionCode: string, requestedBy: string | null): Promise<SweepRow> {
-    const sweep = await createSweep(this.db, `S-${randomUUID()}`, regionCode, requestedBy);
-    const run = this.run(sweep).finally(() => this.running.delete(sweep.id));
+  /** Starts a sweep that reads the graph with the rights of `caller` (who asked for it). */
+  async start(regionCode: string, caller: Caller): Promise<SweepRow> {
+    const sweep = await createSweep(this.db, `S-${randomUUID()}`, regionCode, caller.sub);
+    const run = this.run(sweep, caller).finally(() => this.running.delete(sweep.id));
     this.running.set(sweep.id, run);
     return sweep;
   }
@@ -50,7 +52,7 @@ export class SweepRunner {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  private async run(sweep: SweepRow): Promise<void> {
+  private async run(sweep: SweepRow, caller: Caller): Promise<void> {
     const started = Date.now();
     try {
       const { ruleSet } = await this.rules.current();
@@ -63,7 +65,7 @@ export class SweepRunner {
       let persons = 0;
       let created = 0;
       for (;;) {
-        const page: SweepPage = await this.graph.request<SweepPage>(SWEEP_PAGE, { region: sweep.regionCode, first: this.pageSize, after });
+        const page: SweepPage = await this.graph.request<SweepPage>(SWEEP_PAGE, { region: sweep.regionCode, first: this.pageSize, after }, caller);
         const { edges, pageInfo, totalCount } = page.householdsInRegion;
         const pagePersons: RulePerson[] = [];
         const pageAwards: RuleAward[] = [];

@@ -1,6 +1,5 @@
-import type { Database } from '@saf/db';
-import { awardKind, createDepartmentServer, type BuiltSubgraph } from '@saf/department';
-import { loadTypeDefs, type Logger } from '@saf/service';
+import { awardKind, createDepartmentServer, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { loadTypeDefs } from '@saf/service';
 import { checkDetails } from './details.ts';
 import { certificateKind } from './db/ingest.ts';
 import { createCertificateLoader } from './loaders.ts';
@@ -8,7 +7,7 @@ import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export function createServer({ database, log, production = false }: { database: Database; log: Logger; production?: boolean }): BuiltSubgraph {
+export function createServer(deps: SubgraphDeps): BuiltSubgraph {
   return createDepartmentServer({
     name: 'disabled-persons-federation',
     department: 'DISABLED_PERSONS_FEDERATION',
@@ -16,8 +15,6 @@ export function createServer({ database, log, production = false }: { database: 
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, certificateKind],
     extraLoaders: (db) => ({ certificates: createCertificateLoader(db) }),
-    database,
-    log,
-    production,
+    ...deps,
   });
 }

@@ -1,9 +1,9 @@
-import { detailsOf, type AwardRow } from '@saf/department';
+import { detailsField } from '@saf/department';
 
 export const CivilAffairsAward = {
   department: () => 'CIVIL_AFFAIRS',
-  minimumLiving: (a: AwardRow) => detailsOf(a, ['MINIMUM_LIVING_URBAN', 'MINIMUM_LIVING_RURAL']),
-  extremePoverty: (a: AwardRow) => detailsOf(a, ['EXTREME_POVERTY_CENTRALIZED', 'EXTREME_POVERTY_DISPERSED']),
-  disasterRelief: (a: AwardRow) => detailsOf(a, ['DISASTER_RELIEF']),
-  temporaryAssistance: (a: AwardRow) => detailsOf(a, ['TEMPORARY_ASSISTANCE']),
+  minimumLiving: detailsField('CIVIL_AFFAIRS', ['MINIMUM_LIVING_URBAN', 'MINIMUM_LIVING_RURAL']),
+  extremePoverty: detailsField('CIVIL_AFFAIRS', ['EXTREME_POVERTY_CENTRALIZED', 'EXTREME_POVERTY_DISPERSED']),
+  disasterRelief: detailsField('CIVIL_AFFAIRS', ['DISASTER_RELIEF']),
+  temporaryAssistance: detailsField('CIVIL_AFFAIRS', ['TEMPORARY_ASSISTANCE']),
 };

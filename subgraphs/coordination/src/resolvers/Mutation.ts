@@ -1,18 +1,24 @@
-import { badInput, notFound } from '@saf/service';
+import { assertRole, badInput, notFound } from '@saf/service';
+import { assertMayReadFinding, assertMaySweep } from '../access.ts';
 import type { Context } from '../context.ts';
 import { review } from '../db/findings.ts';
 import { regionPrefix } from './Query.ts';
 
 export const Mutation = {
-  runDuplicateAidSweep: (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => ctx.sweeps.start(regionPrefix(regionCode), ctx.actor.sub),
+  runDuplicateAidSweep: (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
+    const prefix = regionPrefix(regionCode);
+    return ctx.sweeps.start(prefix, assertMaySweep(ctx.caller, prefix));
+  },
   reviewDuplicateAidFinding: async (_: unknown, args: { id: string; decision: 'CONFIRM' | 'DISMISS'; note: string }, ctx: Context) => {
+    const finding = await ctx.loaders.finding.load(args.id);
+    if (!finding) throw notFound(`no finding ${args.id}`);
+    const caller = assertMayReadFinding(ctx.caller, finding);
     const note = args.note.trim();
     if (!note) throw badInput('a note is required to review a finding', 'note');
     if (note.length > 2000) throw badInput('the note must be at most 2000 characters', 'note');
-    const row = await review(ctx.db, args.id, args.decision === 'CONFIRM' ? 'CONFIRMED' : 'DISMISSED', note, ctx.actor);
-    if (!row) throw notFound(`no finding ${args.id}`);
+    const row = await review(ctx.db, args.id, args.decision === 'CONFIRM' ? 'CONFIRMED' : 'DISMISSED', note, { sub: caller.sub, role: caller.role });
     ctx.loaders.events.clear(args.id);
     return row;
   },
-  updateDuplicateAidRules: (_: unknown, args: { rules: string; note: string }, ctx: Context) => ctx.rules.update(args.rules, args.note, ctx.actor.sub),
+  updateDuplicateAidRules: (_: unknown, args: { rules: string; note: string }, ctx: Context) => ctx.rules.update(args.rules, args.note, assertRole(ctx.caller, 'COORDINATOR').sub),
 };

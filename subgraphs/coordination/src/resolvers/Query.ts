@@ -1,5 +1,6 @@
 import { isRegionPrefix } from '@saf/identity';
-import { badInput } from '@saf/service';
+import { assertPersonLevel, badInput } from '@saf/service';
+import { assertMayReadFinding, assertMaySweep, assertRegionWithin } from '../access.ts';
 import type { Context } from '../context.ts';
 import { listFindings } from '../db/findings.ts';
 import { sweepById } from '../db/sweeps.ts';
@@ -23,11 +24,29 @@ interface FindingsArgs {
 export const Query = {
   checkProposedAward: (_: unknown, { award }: { award: ProposedAwardInput }, ctx: Context) => checkProposedAward(ctx, award),
   duplicateAidFindings: (_: unknown, args: FindingsArgs, ctx: Context) => {
+    const caller = assertPersonLevel(ctx.caller);
+    const prefix = regionPrefix(args.regionCode);
+    // Officers see findings that involve their own department, wherever they are filed.
+    if (caller.role !== 'DEPARTMENT_OFFICER') assertRegionWithin(caller, prefix);
+    const department = caller.role === 'DEPARTMENT_OFFICER' ? caller.department : args.department;
+    if (caller.role === 'DEPARTMENT_OFFICER' && args.department && args.department !== caller.department) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const first = args.first ?? 50;
     if (first < 1 || first > 500) throw badInput('first must be 1 to 500', 'first');
-    return listFindings(ctx.db, { regionPrefix: regionPrefix(args.regionCode), status: args.status, rule: args.rule, department: args.department, includeGone: args.includeGone ?? false }, first, args.after ?? null);
+    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ?? null);
   },
-  duplicateAidFinding: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.loaders.finding.load(id),
-  duplicateAidSweep: (_: unknown, { id }: { id: string }, ctx: Context) => sweepById(ctx.db, id),
-  duplicateAidRules: (_: unknown, __: unknown, ctx: Context) => ctx.rules.current(),
+  duplicateAidFinding: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+    const finding = await ctx.loaders.finding.load(id);
+    if (finding) assertMayReadFinding(ctx.caller, finding);
+    else assertPersonLevel(ctx.caller);
+    return finding;
+  },
+  duplicateAidSweep: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+    const sweep = await sweepById(ctx.db, id);
+    if (sweep) assertMaySweep(ctx.caller, sweep.regionCode);
+    return sweep;
+  },
+  duplicateAidRules: (_: unknown, __: unknown, ctx: Context) => {
+    if (!ctx.caller) throw badInput('no caller');
+    return ctx.rules.current();
+  },
 };

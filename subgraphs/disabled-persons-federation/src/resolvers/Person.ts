@@ -1,8 +1,13 @@
+import { personAwards } from '@saf/department';
+import { assertPersonLevel } from '@saf/service';
 import type { Context } from '../loaders.ts';
 
-/** Any resident ID is a valid reference here: a person without 残联 records has an empty list. */
+/** Any resident ID is a valid reference here: a person without records has an empty list. */
 export const Person = {
   __resolveReference: (ref: { id: string }) => ref,
-  disabilityAwards: (p: { id: string }, _: unknown, ctx: Context) => ctx.loaders.awards.byPerson.load(p.id),
-  disabilityCertificates: (p: { id: string }, _: unknown, ctx: Context) => ctx.loaders.certificates.load(p.id),
+  disabilityAwards: personAwards,
+  disabilityCertificates: (p: { id: string }, _: unknown, ctx: Context) => {
+    assertPersonLevel(ctx.caller);
+    return ctx.loaders.certificates.load(p.id);
+  },
 };

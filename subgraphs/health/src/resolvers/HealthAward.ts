@@ -1,7 +1,7 @@
-import { detailsOf, type AwardRow } from '@saf/department';
+import { detailsField } from '@saf/department';
 
 export const HealthAward = {
   department: () => 'HEALTH',
-  medicalAssistance: (a: AwardRow) => detailsOf(a, ['MEDICAL_ASSISTANCE_INPATIENT', 'MEDICAL_ASSISTANCE_OUTPATIENT']),
-  premiumSubsidy: (a: AwardRow) => detailsOf(a, ['INSURANCE_PREMIUM_SUBSIDY']),
+  medicalAssistance: detailsField('HEALTH', ['MEDICAL_ASSISTANCE_INPATIENT', 'MEDICAL_ASSISTANCE_OUTPATIENT']),
+  premiumSubsidy: detailsField('HEALTH', ['INSURANCE_PREMIUM_SUBSIDY']),
 };

@@ -1,9 +1,9 @@
-import { detailsOf, type AwardRow } from '@saf/department';
+import { detailsField } from '@saf/department';
 
 export const HousingAward = {
   department: () => 'HOUSING',
-  lowRentHousing: (a: AwardRow) => detailsOf(a, ['LOW_RENT_HOUSING']),
-  rentalSubsidy: (a: AwardRow) => detailsOf(a, ['RENTAL_SUBSIDY']),
-  affordableHousing: (a: AwardRow) => detailsOf(a, ['AFFORDABLE_HOUSING']),
-  ruralRenovation: (a: AwardRow) => detailsOf(a, ['RURAL_HOUSING_RENOVATION']),
+  lowRentHousing: detailsField('HOUSING', ['LOW_RENT_HOUSING']),
+  rentalSubsidy: detailsField('HOUSING', ['RENTAL_SUBSIDY']),
+  affordableHousing: detailsField('HOUSING', ['AFFORDABLE_HOUSING']),
+  ruralRenovation: detailsField('HOUSING', ['RURAL_HOUSING_RENOVATION']),
 };

@@ -1,6 +1,6 @@
-import type { DepartmentContext } from '@saf/department';
+import { householdAwards } from '@saf/department';
 
 export const Household = {
   __resolveReference: (ref: { id: string }) => ref,
-  justiceAwards: (h: { id: string }, _: unknown, ctx: DepartmentContext) => ctx.loaders.awards.byHousehold.load(h.id),
+  justiceAwards: householdAwards,
 };

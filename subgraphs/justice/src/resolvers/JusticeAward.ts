@@ -1,6 +1,6 @@
-import { detailsOf, type AwardRow } from '@saf/department';
+import { detailsField } from '@saf/department';
 
 export const JusticeAward = {
   department: () => 'JUSTICE',
-  legalAid: (a: AwardRow) => detailsOf(a, ['LEGAL_AID']),
+  legalAid: detailsField('JUSTICE', ['LEGAL_AID']),
 };

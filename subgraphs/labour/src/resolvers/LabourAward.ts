@@ -1,10 +1,10 @@
-import { detailsOf, type AwardRow } from '@saf/department';
+import { detailsField } from '@saf/department';
 
 export const LabourAward = {
   department: () => 'LABOUR',
-  unemploymentInsurance: (a: AwardRow) => detailsOf(a, ['UNEMPLOYMENT_INSURANCE']),
-  publicWelfareJob: (a: AwardRow) => detailsOf(a, ['PUBLIC_WELFARE_JOB']),
-  reemploymentSupport: (a: AwardRow) => detailsOf(a, ['REEMPLOYMENT_SUPPORT']),
-  training: (a: AwardRow) => detailsOf(a, ['TRAINING_SUBSIDY']),
-  jobPlacement: (a: AwardRow) => detailsOf(a, ['JOB_PLACEMENT_SUBSIDY']),
+  unemploymentInsurance: detailsField('LABOUR', ['UNEMPLOYMENT_INSURANCE']),
+  publicWelfareJob: detailsField('LABOUR', ['PUBLIC_WELFARE_JOB']),
+  reemploymentSupport: detailsField('LABOUR', ['REEMPLOYMENT_SUPPORT']),
+  training: detailsField('LABOUR', ['TRAINING_SUBSIDY']),
+  jobPlacement: detailsField('LABOUR', ['JOB_PLACEMENT_SUBSIDY']),
 };

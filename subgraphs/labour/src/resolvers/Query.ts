@@ -1,5 +1,5 @@
-import type { DepartmentContext } from '@saf/department';
+import { awardById } from '@saf/department';
 
 export const Query = {
-  labourAward: (_: unknown, { id }: { id: string }, ctx: DepartmentContext) => ctx.loaders.awards.byId.load(id),
+  labourAward: awardById,
 };

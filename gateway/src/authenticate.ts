@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import { AuthError, SignatureError, createRequestVerifier, createVerifier, subgraphSigningSecret, verifierConfigFromEnv, type Caller } from '@saf/auth';
+import { HttpError } from '@saf/service';
+import type { GatewayConfig } from './config.ts';
+
+/** Services that may call the gateway on a caller's behalf, signing with their own secret. */
+const INTERNAL_SERVICES = ['coordination'] as const;
+
+function unauthenticated(message: string, reason: string, status = 401): HttpError {
+  return new HttpError(status, message, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED', reason } }] });
+}
+
+/**
+ * Who is calling: a bearer JWT (checked with an explicit algorithm list, issuer, audience,
+ * expiry), or one of our own services signing with its subgraph secret on a caller's behalf.
+ * Anything else is HTTP 401 with code UNAUTHENTICATED. Built once at start: in production a
+ * missing key or the development key throws here and the gateway does not start.
+ */
+export function createAuthenticator(config: GatewayConfig) {
+  const tokens = createVerifier(verifierConfigFromEnv(config, config.NODE_ENV));
+  const services = new Map(
+    INTERNAL_SERVICES.map((name) => [name, createRequestVerifier({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV) })]),
+  );
+  return async function authenticate(req: IncomingMessage, body: string): Promise<Caller> {
+    const service = req.headers['x-saf-service'];
+    if (typeof service === 'string') {
+      const verifier = services.get(service as (typeof INTERNAL_SERVICES)[number]);
+      if (!verifier) throw unauthenticated('unknown internal service', 'unknown_service');
+      try {
+        const caller = verifier.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
+        if (!caller) throw unauthenticated('an internal request must name the caller it acts for', 'no_caller');
+        return caller;
+      } catch (err) {
+        if (err instanceof SignatureError) throw unauthenticated('internal request signature refused', err.reason);
+        throw err;
+      }
+    }
+    try {
+      return await tokens.verify(req.headers.authorization);
+    } catch (err) {
+      if (err instanceof AuthError) throw unauthenticated(err.message, err.reason, err.status);
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import type { Caller } from '@saf/auth';
+import { forbidden } from './errors.ts';
+
+/**
+ * Who may see what (SPEC section 8). Each subgraph enforces these on its own fields with the
+ * caller the gateway vouched for; the gateway itself decides nothing about data.
+ */
+
+/** Roles that may read person-level data at all (analysts get statistics, auditors the log). */
+const PERSON_LEVEL_ROLES = new Set(['CASEWORKER', 'DEPARTMENT_OFFICER', 'COORDINATOR']);
+
+export function canReadPersons(caller: Caller | null): boolean {
+  return !!caller && PERSON_LEVEL_ROLES.has(caller.role);
+}
+
+/** Throws FORBIDDEN unless the caller may read person-level data. */
+export function assertPersonLevel(caller: Caller | null): Caller {
+  if (!caller) throw forbidden('no caller');
+  if (!PERSON_LEVEL_ROLES.has(caller.role)) throw forbidden(`role ${caller.role} has no access to person-level data`);
+  return caller;
+}
+
+/** Whether a record filed under `regionCode` lies in the caller's jurisdiction (no region: everywhere). */
+export function inJurisdiction(caller: Caller, regionCode: string | null | undefined): boolean {
+  if (!caller.region) return caller.role !== 'CASEWORKER';
+  return !!regionCode && regionCode.startsWith(caller.region);
+}
+
+/** A region prefix the caller asks about must lie within their own. */
+export function assertRegionWithin(caller: Caller, prefix: string): void {
+  if (caller.region && !prefix.startsWith(caller.region)) throw forbidden(`region ${prefix} is outside your jurisdiction ${caller.region}`);
+  if (!caller.region && caller.role === 'CASEWORKER') throw forbidden('a caseworker without a jurisdiction sees nothing');
+}
+
+export function assertRole(caller: Caller | null, ...roles: Caller['role'][]): Caller {
+  if (!caller || !roles.includes(caller.role)) throw forbidden(`only ${roles.join(' or ')} may do this`);
+  return caller;
+}
+
+/**
+ * Department-specific details of an award: the owning department and the coordination office
+ * see them; officers of other departments see programme, period and status only.
+ */
+export function assertMayReadDetails(caller: Caller | null, department: string): void {
+  const c = assertPersonLevel(caller);
+  if (c.role === 'DEPARTMENT_OFFICER' && c.department !== department) throw forbidden(`details of ${department} awards are for ${department} only`);
+}
