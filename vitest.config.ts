@@ -1,13 +1,20 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// graphql ships CommonJS and ESM builds; Apollo requires the CommonJS one. Resolve ours to the
+// same file, or `instanceof` checks across the two copies fail ("another module or realm").
+const graphqlMain = createRequire(import.meta.url).resolve('graphql');
 
 // Tiers by file suffix (STYLE.md): unit in-process, int on a real PostgreSQL, e2e with real servers.
 const roots = ['packages/*/test', 'subgraphs/*/test', 'gateway/test', 'tests', 'scripts/test'];
 const glob = (suffix: string) => roots.map((r) => `${r}/**/*${suffix}`);
 
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlMain }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: glob('.test.ts'),
@@ -16,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'int',
           include: glob('.int.test.ts'),
@@ -25,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: glob('.e2e.test.ts'),

@@ -33,7 +33,7 @@ describe('access control through the gateway', () => {
     const expired = await signDevToken(CASEWORKER, { expiresIn: '1s', now: new Date(Date.now() - 3_600_000) });
     const otherKey = await new SignJWT({ role: 'COORDINATOR' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer('saf-dev').setAudience('saf-gateway').setExpirationTime('1h').sign(new TextEncoder().encode('some-other-secret-that-is-long-enough-1234'));
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'COORDINATOR', iss: 'saf-dev', aud: 'saf-gateway', exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url')}.`;
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer garbage' }, { authorization: `Bearer ${expired}` }, { authorization: `Bearer ${otherKey}` }, { authorization: `Bearer ${none}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Basic abc' }, { authorization: 'Bearer garbage' }, { authorization: `Bearer ${expired}` }, { authorization: `Bearer ${otherKey}` }, { authorization: `Bearer ${none}` }]) {
       const res = await raw(headers);
       expect(res.status).toBe(401);
       expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -118,8 +118,20 @@ describe('access control through the gateway', () => {
     expect(ok.data!.checkProposedAward.map((f: { rule: string }) => f.rule)).toEqual(['EXCLUSIVE_PROGRAMMES']);
   });
 
+  it('refuses over-deep, over-wide and over-costly operations before doing any work', async () => {
+    const deep = `{ household(id: "x") { members { household { members { household { members { household { members { household { members { household { members { household { members { id } } } } } } } } } } } } } } }`;
+    const wide = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: duplicateAidRules { version }`).join(' ')} }`;
+    const roots = `{ ${Array.from({ length: 11 }, (_, i) => `r${i}: household(id: "${i}") { id }`).join(' ')} }`;
+    const costly = `{ householdsInRegion(regionCode: "6540", first: 1000) { edges { node { members { awards { id } household { members { id } } } } } } }`;
+    for (const [query, limit] of [[deep, 'depth'], [wide, 'aliases'], [roots, 'rootFields'], [costly, 'cost']]) {
+      const res = await system.query(query!);
+      expect(res.status).toBe(400);
+      expect(res.errors!.map((e) => e.extensions!.limit)).toContain(limit);
+    }
+  });
+
   it('refuses to start in production with the development key or secrets', async () => {
-    const env = { ...process.env, NODE_ENV: 'production', GATEWAY_PORT: '0', LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', GATEWAY_PORT: '0', LOG_LEVEL: 'silent' };
     delete env.JWT_PUBLIC_KEY;
     delete env.JWT_JWKS_URL;
     const gateway = await run(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { env, timeout: 30_000 }).catch((e) => e);

@@ -8,13 +8,14 @@ import type { GraphQLFormattedError } from 'graphql';
 import { subgraphSigningSecret } from '@saf/auth';
 import { HttpError, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { createAuthenticator } from './authenticate.ts';
+import { DEFAULT_LIMITS, operationLimitsRule } from './limits.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 
-const PUBLIC_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'OPERATION_RESOLUTION_FAILURE']);
+const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
 export function formatGatewayError(log: Logger) {
@@ -76,6 +77,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: formatGatewayError(log),
+    validationRules: [
+      operationLimitsRule({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
+    ],
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),

@@ -1,0 +1,105 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLOutputType,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type GraphQLCompositeType,
+} from 'graphql';
+
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  /** List-size based cost: each field 1, a list multiplies what is under it by its `first` (or `assumedListSize`). */
+  maxCost: number;
+  assumedListSize: number;
+}
+
+export const DEFAULT_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 30, maxRootFields: 10, maxCost: 20_000, assumedListSize: 10 };
+
+interface Measure {
+  depth: number;
+  aliases: number;
+  cost: number;
+}
+
+function limitError(message: string, limit: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT', limit } });
+}
+
+/**
+ * Refuses operations that would make the gateway and departments do unbounded work: too deep,
+ * too many aliases (batching one expensive field), too many root fields, or too costly by list
+ * size. Runs with validation, before anything is planned or fetched.
+ */
+export function operationLimitsRule(limits: OperationLimits): ValidationRule {
+  return (context: ValidationContext) => {
+    const schema = context.getSchema();
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+
+    const listSize = (args: readonly { name: { value: string }; value: { kind: string; value?: unknown } }[]): number => {
+      for (const a of args) {
+        if ((a.name.value === 'first' || a.name.value === 'last') && a.value.kind === Kind.INT) return Number(a.value.value);
+        if (a.name.value === 'ids' && a.value.kind === Kind.LIST) return (a.value as unknown as { values: unknown[] }).values.length;
+      }
+      return limits.assumedListSize;
+    };
+
+    const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, depth: number, seen: Set<string>): Measure => {
+      const result: Measure = { depth, aliases: 0, cost: 0 };
+      for (const sel of selectionSet.selections) {
+        let sub: Measure | null = null;
+        if (sel.kind === Kind.FIELD) {
+          if (sel.alias) result.aliases++;
+          const fieldDef: GraphQLField<unknown, unknown> | undefined = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[sel.name.value] : undefined;
+          const type = fieldDef?.type as GraphQLOutputType | undefined;
+          const multiplier = type && isListType(getNullableType(type)) ? listSize(sel.arguments ?? []) : 1;
+          if (sel.selectionSet) {
+            const named = type ? getNamedType(type) : undefined;
+            sub = measure(sel.selectionSet, named as GraphQLCompositeType | undefined, depth + 1, seen);
+            result.cost += 1 + multiplier * sub.cost;
+          } else {
+            result.cost += 1;
+          }
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          const cond = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+          sub = measure(sel.selectionSet, cond, depth, seen);
+          result.cost += sub.cost;
+        } else {
+          const fragment = fragments.get(sel.name.value);
+          if (!fragment || seen.has(fragment.name.value)) continue; // cycles are another rule's error
+          const cond = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined;
+          sub = measure(fragment.selectionSet, cond, depth, new Set([...seen, fragment.name.value]));
+          result.cost += sub.cost;
+        }
+        if (sub) {
+          result.depth = Math.max(result.depth, sub.depth);
+          result.aliases += sub.aliases;
+        }
+      }
+      return result;
+    };
+
+    return {
+      OperationDefinition(node) {
+        const root = node.operation === 'mutation' ? schema.getMutationType() : node.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+        const rootFields = node.selectionSet.selections.length;
+        if (rootFields > limits.maxRootFields) context.reportError(limitError(`at most ${limits.maxRootFields} root fields per operation, got ${rootFields}`, 'rootFields'));
+        const m = measure(node.selectionSet, root ?? undefined, 0, new Set());
+        if (m.depth > limits.maxDepth) context.reportError(limitError(`the operation is ${m.depth} levels deep; at most ${limits.maxDepth}`, 'depth'));
+        if (m.aliases > limits.maxAliases) context.reportError(limitError(`at most ${limits.maxAliases} aliases per operation, got ${m.aliases}`, 'aliases'));
+        if (m.cost > limits.maxCost) context.reportError(limitError(`the operation would cost about ${m.cost}; at most ${limits.maxCost} (ask for smaller pages)`, 'cost'));
+      },
+    };
+  };
+}
