@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { SERVICES } from '@saf/config';
 import { readSubgraphSDL } from '@saf/service';
 import { organisation, ownerProblems, packageOwner, schemaOwner } from './owners.ts';
@@ -44,14 +44,19 @@ export function readSubgraphSources(dir: URL = SUBGRAPHS_DIR, names: readonly st
 
 /** Composition alone: the supergraph SDL, or the errors naming the subgraph and the field. */
 export function composeSources(sources: readonly SubgraphSource[]): { supergraphSdl: string } | { errors: string[] } {
-  const result = composeServices(
-    sources.map((s) => ({
-      name: s.name,
+  const parsed: Array<{ name: string; url: string; typeDefs: DocumentNode }> = [];
+  const syntax: string[] = [];
+  for (const s of sources) {
+    try {
       // Placeholder URLs: the gateway maps each subgraph name to its configured address at run time.
-      url: `http://${s.name}.subgraph.invalid/graphql`,
-      typeDefs: parse(s.sdl),
-    })),
-  );
+      parsed.push({ name: s.name, url: `http://${s.name}.subgraph.invalid/graphql`, typeDefs: parse(s.sdl) });
+    } catch (err) {
+      const at = err instanceof GraphQLError && err.locations?.[0] ? ` (line ${err.locations[0].line})` : '';
+      syntax.push(`[SYNTAX] subgraphs/${s.name}/schema.graphql${at}: ${(err as Error).message}`);
+    }
+  }
+  if (syntax.length > 0) return { errors: syntax };
+  const result = composeServices(parsed);
   if (result.errors) {
     return {
       errors: result.errors.map((e) => {
