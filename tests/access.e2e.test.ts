@@ -120,13 +120,13 @@ describe('access control through the gateway', () => {
 
   it('refuses over-deep, over-wide and over-costly operations before doing any work', async () => {
     const deep = `{ household(id: "x") { members { household { members { household { members { household { members { household { members { household { members { household { members { id } } } } } } } } } } } } } } }`;
-    const wide = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: duplicateAidRules { version }`).join(' ')} }`;
+    const wide = `{ duplicateAidRules { ${Array.from({ length: 31 }, (_, i) => `a${i}: version`).join(' ')} } }`;
     const roots = `{ ${Array.from({ length: 11 }, (_, i) => `r${i}: household(id: "${i}") { id }`).join(' ')} }`;
     const costly = `{ householdsInRegion(regionCode: "6540", first: 1000) { edges { node { members { awards { id } household { members { id } } } } } } }`;
     for (const [query, limit] of [[deep, 'depth'], [wide, 'aliases'], [roots, 'rootFields'], [costly, 'cost']]) {
       const res = await system.query(query!);
       expect(res.status).toBe(400);
-      expect(res.errors!.map((e) => e.extensions!.limit)).toContain(limit);
+      expect(res.errors!.map((e) => e.extensions!.limit)).toEqual([limit]);
     }
   });
 

@@ -21,7 +21,7 @@ export function createAuthenticator(config: GatewayConfig) {
   const services = new Map(
     INTERNAL_SERVICES.map((name) => [name, createRequestVerifier({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV) })]),
   );
-  return async function authenticate(req: IncomingMessage, body: string): Promise<Caller> {
+  return async function authenticate(req: IncomingMessage, body: string): Promise<{ caller: Caller; internal: boolean }> {
     const service = req.headers['x-saf-service'];
     if (typeof service === 'string') {
       const verifier = services.get(service as (typeof INTERNAL_SERVICES)[number]);
@@ -29,14 +29,14 @@ export function createAuthenticator(config: GatewayConfig) {
       try {
         const caller = verifier.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
         if (!caller) throw unauthenticated('an internal request must name the caller it acts for', 'no_caller');
-        return caller;
+        return { caller, internal: true };
       } catch (err) {
         if (err instanceof SignatureError) throw unauthenticated('internal request signature refused', err.reason);
         throw err;
       }
     }
     try {
-      return await tokens.verify(req.headers.authorization);
+      return { caller: await tokens.verify(req.headers.authorization), internal: false };
     } catch (err) {
       if (err instanceof AuthError) throw unauthenticated(err.message, err.reason, err.status);
       throw err;

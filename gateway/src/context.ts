@@ -7,4 +7,6 @@ export interface GatewayContext {
   purpose: string | null;
   /** The verified caller (from the bearer token, or vouched for by a signed internal service). */
   caller: Caller;
+  /** Signed by one of our own services acting for `caller` (not a client's token). */
+  internal: boolean;
 }

@@ -8,7 +8,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { subgraphSigningSecret } from '@saf/auth';
 import { HttpError, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { createAuthenticator } from './authenticate.ts';
-import { DEFAULT_LIMITS, operationLimitsRule } from './limits.ts';
+import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
@@ -77,10 +77,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: formatGatewayError(log),
-    validationRules: [
-      operationLimitsRule({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
-    ],
     plugins: [
+      operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -102,10 +100,10 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const text = await readBody(req, 1024 * 1024);
-      const caller = await authenticate(req, text);
+      const { caller, internal } = await authenticate(req, text);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
-      const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller };
+      const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller, internal };
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,
