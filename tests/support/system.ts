@@ -8,6 +8,7 @@ import { createServer as housing } from '@saf/housing/server';
 import { createServer as justice } from '@saf/justice/server';
 import { createServer as disabledPersonsFederation } from '@saf/disabled-persons-federation/server';
 import { createServer as coordination } from '@saf/coordination/server';
+import { createServer as audit } from '@saf/audit/server';
 import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import type { Department } from '@saf/programmes';
@@ -25,6 +26,7 @@ const FACTORIES: Record<string, Factory> = {
   justice,
   'disabled-persons-federation': disabledPersonsFederation,
   coordination,
+  audit,
 };
 
 export const COORDINATOR: Caller = { sub: 'coordinator-1', role: 'COORDINATOR' };

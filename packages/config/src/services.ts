@@ -8,10 +8,11 @@ export interface ServiceInfo {
   portOffset: number;
 }
 
-/** Every subgraph, in port order: the seven departments, then the coordination office. */
+/** Every subgraph, in port order: the seven departments, then the coordination office, then the access log. */
 export const SERVICES: readonly ServiceInfo[] = [
   ...departments.map((d, i) => ({ name: d.subgraph, department: d.code, portOffset: i + 1 })),
   { name: 'coordination', department: null, portOffset: departments.length + 1 },
+  { name: 'audit', department: null, portOffset: departments.length + 2 },
 ];
 
 export function service(name: string): ServiceInfo {

@@ -1,0 +1,69 @@
+import { and, asc, count, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import type { AuditEntry, AuditFields, Role } from '@saf/auth';
+import { appendEntry } from '@saf/auth';
+import type { Db } from '@saf/db';
+import type { Department } from '@saf/programmes';
+import { accessLog, accessLogHead, type AccessLogRow } from './schema.ts';
+
+export interface Head {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * One advisory lock for every writer of this database: replicas sharing it append one at a time,
+ * so none computes its entries from a head another is about to move. (The insert trigger refuses
+ * a fork anyway; the lock makes that an error that never happens.)
+ */
+const APPEND_LOCK = 0x5af_a0d1;
+
+export async function readHead(db: Db): Promise<Head | null> {
+  const [row] = await db.select({ seq: accessLogHead.seq, hash: accessLogHead.hash }).from(accessLogHead).where(eq(accessLogHead.id, 1));
+  return row ?? null;
+}
+
+/** Appends entries in one transaction, chained from the stored head; returns them as written. */
+export async function appendEntries(db: Db, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(APPEND_LOCK))})`);
+    let previous: Head | null = await readHead(tx);
+    const entries: AuditEntry[] = [];
+    for (const f of fields) {
+      const entry = appendEntry(previous, f);
+      entries.push(entry);
+      previous = entry;
+    }
+    // The insert trigger checks each row extends the head and moves the head along.
+    await tx.insert(accessLog).values(entries);
+    return entries;
+  });
+}
+
+/** Entries after `seq` in chain order: one page of a verification. */
+export async function entriesAfter(db: Db, seq: number, limit: number): Promise<AuditEntry[]> {
+  const rows = await db.select().from(accessLog).where(gt(accessLog.seq, seq)).orderBy(asc(accessLog.seq)).limit(limit);
+  return rows.map(toAuditEntry);
+}
+
+function naming(subject: string): SQL {
+  // `@>` on the GIN index; one text parameter, so both drivers bind it the same way.
+  return sql`${accessLog.subjectIds} @> ARRAY[${subject}]::text[]`;
+}
+
+/** Entries naming `subject`, newest first, before `beforeSeq` when given; `limit` rows at most. */
+export async function entriesNaming(db: Db, subject: string, limit: number, beforeSeq: number | null): Promise<AuditEntry[]> {
+  const where = beforeSeq === null ? naming(subject) : and(naming(subject), lt(accessLog.seq, beforeSeq));
+  const rows = await db.select().from(accessLog).where(where).orderBy(desc(accessLog.seq)).limit(limit);
+  return rows.map(toAuditEntry);
+}
+
+export async function countNaming(db: Db, subject: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(accessLog).where(naming(subject));
+  return row?.n ?? 0;
+}
+
+/** A stored row as the chain sees it (the columns are the entry's fields, typed loosely by SQL). */
+export function toAuditEntry(row: AccessLogRow): AuditEntry {
+  return { ...row, role: row.role as Role, department: row.department as Department | null };
+}

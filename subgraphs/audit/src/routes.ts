@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ROLES, type AuditFields } from '@saf/auth';
+import type { Db } from '@saf/db';
+import { DEPARTMENTS } from '@saf/programmes';
+import { HttpError, parseJson, sendJson, type Logger, type Route } from '@saf/service';
+import { verifyLog } from './verify.ts';
+import type { AuditWriter } from './writer.ts';
+
+/** Most entries one request may append, and most ids one entry may name (the gateway caps them). */
+export const MAX_ENTRIES_PER_REQUEST = 1000;
+export const MAX_SUBJECTS_PER_ENTRY = 10_000;
+
+const entrySchema = z.strictObject({
+  at: z.iso.datetime({ offset: true }),
+  sub: z.string().min(1).max(200),
+  role: z.enum(ROLES),
+  region: z.string().max(12).nullish().transform((v) => v ?? null),
+  department: z.enum(DEPARTMENTS).nullish().transform((v) => v ?? null),
+  purpose: z.string().max(1000),
+  operation: z.string().max(1000),
+  subjectIds: z.array(z.string().min(1).max(200)).max(MAX_SUBJECTS_PER_ENTRY),
+  requestId: z.string().min(1).max(200),
+});
+const appendSchema = z.strictObject({ entries: z.array(entrySchema).min(1).max(MAX_ENTRIES_PER_REQUEST) });
+
+function parseEntries(body: string): AuditFields[] {
+  const parsed = appendSchema.safeParse(parseJson(body));
+  if (parsed.success) return parsed.data.entries;
+  const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+  throw new HttpError(400, 'invalid access log entries', { error: 'invalid access log entries', errors });
+}
+
+/**
+ * The gateway's side door, signed like everything else (createServiceServer verifies before any
+ * route runs): `POST /audit/entries` appends, `POST /audit/verify` checks the whole chain.
+ */
+export function auditRoutes(deps: { db: Db; writer: AuditWriter; log: Logger; verifyPageSize: number }): Route[] {
+  const entries: Route = async (req, res, url, { body, caller }) => {
+    if (url.pathname !== '/audit/entries') return false;
+    if (req.method !== 'POST') throw new HttpError(405, 'POST only');
+    // Entries come from the gateway itself; a request it relays for a caller may not write them.
+    if (caller !== null) throw new HttpError(403, 'only the gateway writes the access log');
+    const written = await deps.writer.append(parseEntries(body));
+    const head = written.at(-1)!;
+    sendJson(res, 200, { appended: written.length, head: { seq: head.seq, hash: head.hash } });
+    return true;
+  };
+  const verify: Route = async (req, res, url, { caller }) => {
+    if (url.pathname !== '/audit/verify') return false;
+    if (req.method !== 'POST') throw new HttpError(405, 'POST only');
+    if (caller !== null && caller.role !== 'AUDITOR') throw new HttpError(403, 'only an auditor or the operator verifies the access log');
+    const started = Date.now();
+    const result = await verifyLog(deps.db, deps.verifyPageSize);
+    deps.log.info({ ...result, ms: Date.now() - started }, result.ok ? 'access log verified' : 'access log is broken');
+    sendJson(res, 200, result);
+    return true;
+  };
+  return [entries, verify];
+}

@@ -1,0 +1,171 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashEntry, type AuditFields, type Caller } from '@saf/auth';
+import { makeResidentId } from '@saf/identity';
+import { signedFetch, startSubgraph, type StartedSubgraph } from '@saf/testing';
+import { AuditWriter } from '../src/writer.ts';
+import { createServer } from '../src/server.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const AUDITOR: Caller = { sub: 'auditor-1', role: 'AUDITOR' };
+const CASEWORKER: Caller = { sub: 'cw-1', role: 'CASEWORKER', region: '654002' };
+const [A, B, C] = [1, 2, 3].map((i) => makeResidentId('654002', '1990-03-15', i)) as [string, string, string];
+
+const ACCESS_LOG = `query ($id: ID!, $first: Int, $after: String) {
+  accessLog(personId: $id, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { seq at sub role region department purpose operation subjectIds requestId prevHash hash } }
+  }
+}`;
+
+let n = 0;
+function entry(subjectIds: string[], extra: Partial<AuditFields> = {}): AuditFields {
+  n += 1;
+  return { at: new Date(Date.UTC(2024, 4, 1, 8, 0, n)).toISOString(), sub: 'cw-1', role: 'CASEWORKER', region: '654002', department: null, purpose: '低保复核 review', operation: 'HouseholdView', subjectIds, requestId: `req-${n}`, ...extra };
+}
+
+describe('audit subgraph', () => {
+  let sg: StartedSubgraph;
+  const post = (path: string, body: unknown, caller: Caller | null = null) => signedFetch(`${sg.base}${path}`, sg.secret, { body: JSON.stringify(body), caller });
+  const append = async (...entries: AuditFields[]) => {
+    const res = await post('/audit/entries', { entries });
+    return { status: res.status, body: (await res.json()) as { appended: number; head: { seq: number; hash: string } } };
+  };
+  const verify = async () => (await post('/audit/verify', {})).json() as Promise<Record<string, unknown>>;
+  const exec = (query: string) => sg.database.db.execute(sql.raw(query));
+  const row = async (seq: number) => ((await exec(`SELECT * FROM access_log WHERE seq = ${seq}`)) as unknown as { rows: Record<string, unknown>[] }).rows[0]!;
+  /** As the table's owner or a superuser could: with the append-only triggers off. */
+  const tamper = async (statements: string[]) => {
+    await exec('ALTER TABLE access_log DISABLE TRIGGER ALL');
+    try {
+      for (const s of statements) await exec(s);
+    } finally {
+      await exec('ALTER TABLE access_log ENABLE TRIGGER ALL');
+    }
+  };
+  const cli = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const { SUBGRAPH_SIGNING_SECRET: _m, AUDIT_SIGNING_SECRET: _a, ...rest } = process.env;
+      const child = spawn('npx', ['tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...rest, NODE_ENV: 'test', ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    sg = await startSubgraph('audit', createServer, new URL('../', import.meta.url));
+  });
+  afterAll(() => sg?.stop());
+
+  it('verifies an empty log', async () => {
+    expect(await verify()).toEqual({ ok: true, count: 0, head: null });
+  });
+
+  it('appends entries from the gateway, chained from the first', async () => {
+    const first = await append(entry([A, 'H654002000001']), entry([B]));
+    expect(first).toMatchObject({ status: 200, body: { appended: 2, head: { seq: 2 } } });
+    const second = await append(entry([A, C]));
+    expect(second.body.head.seq).toBe(3);
+    expect((await row(3)).prev_hash).toBe(first.body.head.hash);
+    expect(await verify()).toEqual({ ok: true, count: 3, head: second.body.head });
+  });
+
+  it('takes entries only from the gateway itself, well-formed', async () => {
+    const unsigned = await fetch(`${sg.base}/audit/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entries: [entry([A])] }) });
+    expect(unsigned.status).toBe(401);
+    expect((await post('/audit/entries', { entries: [entry([A])] }, CASEWORKER)).status).toBe(403);
+    const bad = await post('/audit/entries', { entries: [entry([A], { role: 'ROOT' as never })] });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'entries.0.role' })] });
+    expect((await post('/audit/verify', {}, CASEWORKER)).status).toBe(403);
+    expect((await verify()).count).toBe(3);
+  });
+
+  it('lists an auditor the reads of one person, newest first, a page at a time', async () => {
+    const page1 = await sg.query(ACCESS_LOG, { id: A, first: 1 }, AUDITOR);
+    expect(page1.errors).toBeUndefined();
+    const log = page1.data!.accessLog;
+    expect(log.totalCount).toBe(2);
+    expect(log.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([3]);
+    expect(log.edges[0].node).toMatchObject({ sub: 'cw-1', role: 'CASEWORKER', region: '654002', department: null, purpose: '低保复核 review', operation: 'HouseholdView', subjectIds: [A, C] });
+    expect(log.pageInfo.hasNextPage).toBe(true);
+    const page2 = await sg.query(ACCESS_LOG, { id: A, first: 1, after: log.pageInfo.endCursor }, AUDITOR);
+    expect(page2.data!.accessLog.edges.map((e: { node: { seq: number; subjectIds: string[] } }) => [e.node.seq, e.node.subjectIds])).toEqual([[1, [A, 'H654002000001']]]);
+    expect(page2.data!.accessLog.pageInfo).toEqual({ hasNextPage: false, endCursor: expect.any(String) });
+    const household = await sg.query(ACCESS_LOG, { id: 'H654002000001' }, AUDITOR);
+    expect(household.data!.accessLog.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([1]);
+    const nobody = await sg.query(ACCESS_LOG, { id: makeResidentId('654002', '1990-03-15', 9) }, AUDITOR);
+    expect(nobody.data!.accessLog).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+  });
+
+  it('refuses the log to anyone but an auditor', async () => {
+    for (const caller of [CASEWORKER, { sub: 'c', role: 'COORDINATOR' } as Caller, { sub: 'a', role: 'ANALYST' } as Caller, null]) {
+      const res = await sg.query(ACCESS_LOG, { id: A }, caller);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(res)).not.toContain('cw-1');
+    }
+  });
+
+  it('keeps the chain unbroken under 50 parallel appends', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => append(entry([i % 2 ? A : B], { requestId: `parallel-${i}` }))));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(results.map((r) => r.body.head.seq)).size).toBe(50);
+    expect(Math.max(...results.map((r) => r.body.head.seq))).toBe(53);
+    expect(await verify()).toMatchObject({ ok: true, count: 53, head: { seq: 53 } });
+  });
+
+  it('serialises writers in other processes sharing the database (advisory lock)', async () => {
+    // A second writer on the same database stands for a replica: its own queue, the same table.
+    const replica = new AuditWriter(sg.database.db);
+    await Promise.all([...Array.from({ length: 10 }, () => replica.append([entry([C])])), ...Array.from({ length: 10 }, () => append(entry([C])))]);
+    expect(await verify()).toMatchObject({ ok: true, count: 73 });
+  });
+
+  it('reports an intact log on the command line', async () => {
+    const run = await cli({ AUDIT_URL: sg.url });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^access log intact: 73 entries, head 73 [0-9a-f]{64}\n$/);
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
+    await expect(exec(`UPDATE access_log SET purpose = 'nothing to see' WHERE seq = 5`)).rejects.toThrow();
+    await expect(exec('DELETE FROM access_log WHERE seq = 5')).rejects.toThrow();
+    await expect(exec('TRUNCATE access_log')).rejects.toThrow();
+    await expect(exec('UPDATE access_log_head SET seq = 1')).rejects.toThrow();
+    const refusal = await exec('DELETE FROM access_log WHERE seq = 5').catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+    expect(refusal).toMatch(/append-only/);
+    expect((await row(5)).purpose).toBe('低保复核 review');
+    expect(await verify()).toMatchObject({ ok: true, count: 73 });
+  });
+
+  it('detects an entry edited behind the triggers’ back, and one edited and re-hashed', async () => {
+    await tamper([`UPDATE access_log SET purpose = 'nothing to see' WHERE seq = 5`]);
+    expect(await verify()).toMatchObject({ ok: false, seq: 5, reason: 'edited' });
+    const edited = await row(5);
+    const rehashed = hashEntry({
+      seq: 5, at: edited.at as string, sub: edited.sub as string, role: 'CASEWORKER', region: edited.region as string, department: null,
+      purpose: 'nothing to see', operation: edited.operation as string, subjectIds: edited.subject_ids as string[], requestId: edited.request_id as string, prevHash: edited.prev_hash as string,
+    });
+    await tamper([`UPDATE access_log SET hash = '${rehashed}' WHERE seq = 5`]);
+    expect(await verify()).toMatchObject({ ok: false, seq: 6, reason: 'broken_link' });
+  });
+
+  it('detects a deleted entry, and a tail cut off (through the head), on the command line too', async () => {
+    await tamper(['DELETE FROM access_log WHERE seq = 5']);
+    expect(await verify()).toMatchObject({ ok: false, seq: 6, reason: 'missing' });
+    const broken = await cli({ AUDIT_URL: sg.url });
+    expect(broken.stdout).toMatch(/^access log broken at entry 6: missing\n/);
+    expect(broken.code).toBe(1);
+
+    // Cut the log down to its intact first four entries: the chain alone looks fine, the head does not.
+    await tamper(['DELETE FROM access_log WHERE seq > 4']);
+    expect(await verify()).toEqual({ ok: false, seq: 5, reason: 'truncated', message: expect.stringContaining('entries 5 to 73 are missing') });
+  }, 60_000);
+});
