@@ -1,13 +1,44 @@
-# One image for every service; SERVICE picks which (gateway, civil-affairs, labour, …, coordination).
-FROM node:20-bookworm-slim AS build
-WORKDIR /app
-COPY . .
-RUN npm ci --omit=dev --no-audit --no-fund && rm -rf .git tests .ci
+# syntax=docker/dockerfile:1
+# One image for every service: SERVICE picks which (gateway, civil-affairs, labour, health, education,
+# housing, justice, disabled-persons-federation, coordination), at build time (--build-arg) or at
+# run time (-e SERVICE=labour). Production dependencies only, no tests, no .git, runs as `node`.
+#   docker build -t saf:$(git rev-parse --short HEAD) .
+# Keep the Node version in step with package.json "engines" and the machines (FIELD-NOTES: 20.20).
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
-FROM node:20-bookworm-slim
-ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1 SERVICE=gateway
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-COPY --from=build --chown=node:node /app /app
+ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+# The build context is filtered by .dockerignore: no node_modules, .git, tests, test folders, docs.
+COPY . .
+# tests/ ships only its package.json (npm ci needs every workspace); it is dropped afterwards.
+RUN npm ci --omit=dev \
+ && rm -rf tests node_modules/@saf/tests \
+ && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ARG SERVICE=gateway
+ENV NODE_ENV=production \
+    APOLLO_TELEMETRY_DISABLED=1 \
+    SERVICE=${SERVICE} \
+    DATA_DIR=/data \
+    npm_config_update_notifier=false
+WORKDIR /app
+# Code and dependencies belong to root and are read-only for the service; only /data is writable
+# (embedded PGlite when no DATABASE_URL is given: development and single-machine trials only).
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/packages ./packages
+COPY --from=build /app/subgraphs ./subgraphs
+COPY --from=build /app/gateway ./gateway
+COPY --from=build /app/scripts ./scripts
+RUN mkdir -p /data && chown node:node /data
 USER node
-EXPOSE 4000
-CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --import tsx gateway/src/index.ts; else exec node --import tsx subgraphs/$SERVICE/src/index.ts; fi"]
+VOLUME ["/data"]
+# The gateway listens on GATEWAY_PORT (4000); subgraphs on SUBGRAPH_PORT_BASE + 1..8 or <SERVICE>_PORT.
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008
+# Readiness of whichever service this container runs (/health/ready on its own port).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
+  CMD ["node", "--import", "tsx", "scripts/healthcheck.ts"]
+# exec: node is PID 1 and gets SIGTERM itself; the services drain on it.
+CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --import tsx gateway/src/index.ts; else exec node --import tsx \"subgraphs/$SERVICE/src/index.ts\"; fi"]
