@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@saf/db';
 import { awards, type AwardRow } from './schema.ts';
+import { createAwardAggregates } from './statistics.ts';
 
 const ORDER = (a: AwardRow, b: AwardRow) => a.startDate.localeCompare(b.startDate) || a.id.localeCompare(b.id);
 
@@ -36,6 +37,8 @@ export function createAwardLoaders(db: Db) {
     byPerson: new DataLoader<string, AwardRow[]>((ids) => awardsByPersonIds(db, ids)),
     byHousehold: new DataLoader<string, AwardRow[]>((ids) => awardsByHouseholdIds(db, ids)),
     byId: new DataLoader<string, AwardRow | null>((ids) => awardsByIds(db, ids)),
+    /** Aggregates for the statistics fields (statistics.ts); not loaders, but per request like them. */
+    aggregates: createAwardAggregates(db),
   };
 }
 export type AwardLoaders = ReturnType<typeof createAwardLoaders>;

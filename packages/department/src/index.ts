@@ -5,3 +5,5 @@ export * from './subgraph.ts';
 export * from './details.ts';
 export * from './server.ts';
 export * from './access.ts';
+export * from './statistics.ts';
+export * from './statisticsFields.ts';

@@ -2,6 +2,7 @@ import { awardKind, createDepartmentServer, type BuiltSubgraph, type SubgraphDep
 import { loadTypeDefs } from '@saf/service';
 import { checkDetails } from './details.ts';
 import { certificateKind } from './db/ingest.ts';
+import { createCertificateHolders } from './db/holders.ts';
 import { createCertificateLoader } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -14,7 +15,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     typeDefs,
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, certificateKind],
-    extraLoaders: (db) => ({ certificates: createCertificateLoader(db) }),
+    extraLoaders: (db) => ({ certificates: createCertificateLoader(db), certificateHolders: createCertificateHolders(db) }),
     ...deps,
   });
 }

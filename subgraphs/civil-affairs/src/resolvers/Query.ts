@@ -4,6 +4,7 @@ import { assertPersonLevel, assertRegionWithin, badInput } from '@saf/service';
 import { visibleHousehold, visiblePerson } from '../access.ts';
 import { householdsInRegion, searchHouseholds } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
+import { statisticsQuery } from '../statistics.ts';
 
 function regionPrefix(ctx: Context, regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -45,4 +46,5 @@ export const Query = {
     if (text.length < 2) throw badInput('search text must be at least 2 characters', 'text');
     return searchHouseholds(ctx.db, prefix, text);
   },
+  ...statisticsQuery,
 };

@@ -1,5 +1,9 @@
-import { awardById } from '@saf/department';
+import { awardById, statisticsFields } from '@saf/department';
+
+const statistics = statisticsFields('EDUCATION');
 
 export const Query = {
   educationAward: awardById,
+  educationStatistics: statistics.aggregates,
+  _internalEducationRecipients: statistics.recipients,
 };

@@ -1,5 +1,9 @@
-import { awardById } from '@saf/department';
+import { awardById, statisticsFields } from '@saf/department';
+
+const statistics = statisticsFields('HEALTH');
 
 export const Query = {
   healthAward: awardById,
+  healthStatistics: statistics.aggregates,
+  _internalHealthRecipients: statistics.recipients,
 };

@@ -1,5 +1,9 @@
-import { awardById } from '@saf/department';
+import { awardById, statisticsFields } from '@saf/department';
+
+const statistics = statisticsFields('HOUSING');
 
 export const Query = {
   housingAward: awardById,
+  housingStatistics: statistics.aggregates,
+  _internalHousingRecipients: statistics.recipients,
 };

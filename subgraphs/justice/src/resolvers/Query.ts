@@ -1,5 +1,9 @@
-import { awardById } from '@saf/department';
+import { awardById, statisticsFields } from '@saf/department';
+
+const statistics = statisticsFields('JUSTICE');
 
 export const Query = {
   justiceAward: awardById,
+  justiceStatistics: statistics.aggregates,
+  _internalJusticeRecipients: statistics.recipients,
 };

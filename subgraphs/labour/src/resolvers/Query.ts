@@ -1,5 +1,9 @@
-import { awardById } from '@saf/department';
+import { awardById, statisticsFields } from '@saf/department';
+
+const statistics = statisticsFields('LABOUR');
 
 export const Query = {
   labourAward: awardById,
+  labourStatistics: statistics.aggregates,
+  _internalLabourRecipients: statistics.recipients,
 };
