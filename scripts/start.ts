@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   run('gateway', 'gateway/src/index.ts');
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   await waitReady('gateway', gateway);
-  if (env.DEMO_DATA === '1') await loadDemoData(env.SUBGRAPH_PORT_BASE);
+  if (env.DEMO_DATA === '1') await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
   process.stdout.write(`\nrunning:\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
 }

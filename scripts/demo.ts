@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signRequest } from '@saf/auth';
+import { ingestSecrets, ingestTargets, loadFile } from '@saf/loader';
+
+const DEMO_HOUSEHOLDS = 300;
+const DEMO_SEED = 2026;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Writes the demo file with the same generator `npm run generate` runs. */
+async function generateDemo(file: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', String(DEMO_HOUSEHOLDS), '--seed', String(DEMO_SEED)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.pipe(createWriteStream(file));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`demo data generation failed (exit ${code})`);
+}
+
+/**
+ * Loads the demo data unless it is there already (the first household of the demo file is
+ * registered). Loading is idempotent anyway; the check only saves time on later starts.
+ */
+export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'saf-demo-'));
+  const file = path.join(dir, 'demo.ndjson');
+  try {
+    await generateDemo(file);
+    const first = (await readFile(file, 'utf8')).split('\n').map((l) => (l ? (JSON.parse(l) as { type: string; id: string }) : null)).find((r) => r?.type === 'household');
+    const targets = ingestTargets(env, portBase);
+    const secrets = ingestSecrets(env, nodeEnv);
+    if (first) {
+      const body = JSON.stringify({ households: [first.id] });
+      const url = `${targets.CIVIL_AFFAIRS}/ingest/known`;
+      const signed = signRequest({ secret: secrets.CIVIL_AFFAIRS, method: 'POST', path: '/ingest/known', body, caller: null });
+      const known = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body })).json()) as { households: string[] };
+      if (known.households.length) {
+        process.stdout.write('demo data already loaded\n');
+        return;
+      }
+    }
+    process.stdout.write(`loading demo data (${DEMO_HOUSEHOLDS} households, seed ${DEMO_SEED})…\n`);
+    const result = await loadFile(file, { targets, secrets });
+    if (!result.ok) throw new Error(`demo data refused: ${result.errors.slice(0, 3).map((e) => `line ${e.line} ${e.field}: ${e.message}`).join('; ')}`);
+    process.stdout.write(`demo data loaded: ${result.records} records\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
