@@ -10,7 +10,7 @@ mkdir -p "$dir"
 chmod 0700 "$dir"
 
 # keep in sync with packages/config/src/services.ts (SERVICES) and docker-compose.prod.yml
-services=(civil-affairs labour health education housing justice disabled-persons-federation coordination)
+services=(civil-affairs labour health education housing justice disabled-persons-federation coordination audit)
 
 random_hex() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 

@@ -1,0 +1,363 @@
+/**
+ * Offline checks of the Kubernetes manifests in deploy/k8s (`npx tsx scripts/check-manifests.ts`, run
+ * by .ci/run; there is no cluster to ask): every object has its required fields; selectors agree with pod labels; every
+ * Service, HorizontalPodAutoscaler, PodDisruptionBudget and Ingress targets something that exists;
+ * every container has pinned image, probes (/health/live, /health/ready for our services), resource
+ * requests and limits, and runs unprivileged; no secret is inlined; NetworkPolicies deny by default,
+ * let only the gateway reach each subgraph and only each subgraph reach its own database; the
+ * kustomization lists every file. Also the production compose file's coverage and secrets.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { SERVICES } from '@saf/config';
+
+export const K8S_DIR = fileURLToPath(new URL('../deploy/k8s/', import.meta.url));
+
+type Json = Record<string, unknown>;
+export interface Manifest {
+  /** Path relative to the manifests folder. */
+  file: string;
+  doc: Json;
+}
+
+const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)?.[k], v);
+const labels = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v) ?? {}).map(([k, x]) => [k, String(x)]));
+
+/** Parses every YAML file under `dir` (each may hold several documents). */
+export function loadManifests(dir: string): { manifests: Manifest[]; problems: string[] } {
+  const manifests: Manifest[] = [];
+  const problems: string[] = [];
+  for (const file of yamlFiles(dir)) {
+    for (const document of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'), { merge: true })) {
+      for (const error of document.errors) problems.push(`${file}: YAML: ${error.message}`);
+      const doc = obj(document.toJS());
+      if (doc) manifests.push({ file, doc });
+    }
+  }
+  return { manifests, problems };
+}
+
+function yamlFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return yamlFiles(dir, relative);
+    return /\.ya?ml$/.test(entry.name) ? [relative] : [];
+  });
+}
+
+interface Workload {
+  m: Manifest;
+  kind: string;
+  name: string;
+  podLabels: Record<string, string>;
+  podSpec: Json;
+}
+
+export interface CheckOptions {
+  /** Subgraphs that must be deployed and fenced (default: every service in packages/config). */
+  subgraphs?: readonly string[];
+}
+
+/** Problems, one line each (`file: Kind/name: what`); empty when the manifests pass. */
+export function checkManifests(manifests: readonly Manifest[], options: CheckOptions = {}): string[] {
+  const subgraphs = options.subgraphs ?? SERVICES.map((s) => s.name);
+  const problems: string[] = [];
+  const objects = manifests.filter((m) => str(m.doc.kind) !== 'Kustomization');
+  const where = (m: Manifest) => `${m.file}: ${str(m.doc.kind) ?? '?'}/${str(at(m.doc, 'metadata', 'name')) ?? '?'}`;
+  const problem = (m: Manifest, text: string) => problems.push(`${where(m)}: ${text}`);
+
+  const seen = new Set<string>();
+  for (const m of objects) {
+    for (const field of ['apiVersion', 'kind'] as const) if (!str(m.doc[field])) problem(m, `missing ${field}`);
+    if (!str(at(m.doc, 'metadata', 'name'))) problem(m, 'missing metadata.name');
+    const key = `${str(m.doc.kind)}/${str(at(m.doc, 'metadata', 'name'))}`;
+    if (seen.has(key)) problem(m, 'defined twice');
+    seen.add(key);
+  }
+
+  const workloads: Workload[] = [];
+  for (const m of objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(str(o.doc.kind) ?? ''))) {
+    const w: Workload = {
+      m,
+      kind: str(m.doc.kind) ?? '',
+      name: str(at(m.doc, 'metadata', 'name')) ?? '',
+      podLabels: labels(at(m.doc, 'spec', 'template', 'metadata', 'labels')),
+      podSpec: obj(at(m.doc, 'spec', 'template', 'spec')) ?? {},
+    };
+    workloads.push(w);
+    checkWorkload(w, (text) => problem(m, text));
+  }
+  const selecting = (selector: unknown) => workloads.filter((w) => selects(selector, w.podLabels));
+
+  for (const m of objects) {
+    const kind = str(m.doc.kind);
+    const name = str(at(m.doc, 'metadata', 'name'));
+    if (kind === 'Secret') problem(m, 'a Secret in the manifests: create Secrets out of band and reference them (never inline)');
+    if (kind === 'Service') {
+      const selector = obj(at(m.doc, 'spec', 'selector'));
+      if (!selector || Object.keys(selector).length === 0) {
+        problem(m, 'Service without a selector');
+        continue;
+      }
+      const targets = workloads.filter((w) => selects({ matchLabels: selector }, w.podLabels));
+      if (targets.length === 0) problem(m, `selector ${JSON.stringify(selector)} matches no Deployment or StatefulSet's pod labels`);
+      for (const port of arr(at(m.doc, 'spec', 'ports'))) {
+        const target = at(port, 'targetPort') ?? at(port, 'port');
+        for (const w of targets) if (!containerPort(w.podSpec, target)) problem(m, `targetPort ${String(target)} is not a container port of ${w.kind}/${w.name}`);
+      }
+    }
+    if (kind === 'HorizontalPodAutoscaler') {
+      const targetKind = str(at(m.doc, 'spec', 'scaleTargetRef', 'kind'));
+      const targetName = str(at(m.doc, 'spec', 'scaleTargetRef', 'name'));
+      if (!workloads.some((w) => w.kind === targetKind && w.name === targetName)) problem(m, `scaleTargetRef ${targetKind}/${targetName} does not exist`);
+      const min = Number(at(m.doc, 'spec', 'minReplicas') ?? 1);
+      const max = Number(at(m.doc, 'spec', 'maxReplicas'));
+      if (!(min >= 1 && max >= min)) problem(m, `replicas ${min}..${max} make no sense`);
+      if (arr(at(m.doc, 'spec', 'metrics')).length === 0) problem(m, 'no metrics to scale on');
+    }
+    if (kind === 'PodDisruptionBudget' && selecting(at(m.doc, 'spec', 'selector')).length === 0) problem(m, 'selector matches no pods');
+    if (kind === 'Ingress') {
+      for (const rule of arr(at(m.doc, 'spec', 'rules'))) {
+        for (const p of arr(at(rule, 'http', 'paths'))) {
+          const service = str(at(p, 'backend', 'service', 'name'));
+          if (!objects.some((o) => str(o.doc.kind) === 'Service' && str(at(o.doc, 'metadata', 'name')) === service)) problem(m, `backend Service ${service} does not exist`);
+        }
+      }
+    }
+    if (kind === 'NetworkPolicy') {
+      const selector = at(m.doc, 'spec', 'podSelector');
+      if (!obj(selector)) problem(m, 'missing spec.podSelector');
+      else if (!isEmptySelector(selector) && selecting(selector).length === 0) problem(m, `podSelector matches no pods (${name})`);
+    }
+  }
+
+  problems.push(...checkNetworkPolicies(objects, workloads, subgraphs));
+  problems.push(...checkKustomization(manifests));
+  return problems;
+}
+
+function checkWorkload(w: Workload, problem: (text: string) => void): void {
+  const matchLabels = labels(at(w.m.doc, 'spec', 'selector', 'matchLabels'));
+  if (Object.keys(matchLabels).length === 0) problem('spec.selector.matchLabels is empty');
+  for (const [k, v] of Object.entries(matchLabels)) {
+    if (w.podLabels[k] !== v) problem(`selector ${k}=${v} does not match the pod template's labels`);
+  }
+  const containers = arr(w.podSpec.containers);
+  if (containers.length === 0) problem('no containers');
+  const podNonRoot = at(w.podSpec, 'securityContext', 'runAsNonRoot') === true;
+  for (const c of [...arr(w.podSpec.initContainers), ...containers]) {
+    const name = str(at(c, 'name')) ?? '?';
+    const image = str(at(c, 'image')) ?? '';
+    if (!pinned(image)) problem(`container ${name}: image "${image}" is not pinned (use a version tag or a digest, never latest)`);
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const resource of ['cpu', 'memory']) if (at(c, 'resources', kind, resource) === undefined) problem(`container ${name}: no resources.${kind}.${resource}`);
+    }
+    if (!podNonRoot && at(c, 'securityContext', 'runAsNonRoot') !== true) problem(`container ${name}: runAsNonRoot is not set`);
+    if (at(c, 'securityContext', 'allowPrivilegeEscalation') !== false) problem(`container ${name}: allowPrivilegeEscalation is not false`);
+    for (const e of arr(at(c, 'env'))) {
+      const envName = str(at(e, 'name')) ?? '';
+      if (/(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|DATABASE_URL)$/.test(envName) && at(e, 'value') !== undefined) {
+        problem(`container ${name}: ${envName} is inlined; reference a Secret (valueFrom or ${envName}_FILE)`);
+      }
+    }
+  }
+  for (const c of containers) {
+    const name = str(at(c, 'name')) ?? '?';
+    for (const probe of ['livenessProbe', 'readinessProbe'] as const) {
+      const p = at(c, probe);
+      if (!obj(p)) {
+        problem(`container ${name}: no ${probe}`);
+        continue;
+      }
+      const httpPort = at(p, 'httpGet', 'port');
+      if (httpPort !== undefined && !containerPort(w.podSpec, httpPort)) problem(`container ${name}: ${probe} port ${String(httpPort)} is not a container port`);
+    }
+    // Our own services (the image with SERVICE) answer /health/live and /health/ready.
+    if (arr(at(c, 'env')).some((e) => str(at(e, 'name')) === 'SERVICE')) {
+      if (at(c, 'livenessProbe', 'httpGet', 'path') !== '/health/live') problem(`container ${name}: livenessProbe must GET /health/live`);
+      if (at(c, 'readinessProbe', 'httpGet', 'path') !== '/health/ready') problem(`container ${name}: readinessProbe must GET /health/ready`);
+    }
+  }
+}
+
+/** A version tag other than latest, or a digest. */
+function pinned(image: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
+  return tag !== '' && tag !== 'latest' && /\d/.test(tag);
+}
+
+function containerPort(podSpec: Json, port: unknown): boolean {
+  return arr(podSpec.containers).some((c) =>
+    arr(at(c, 'ports')).some((p) => (typeof port === 'number' ? at(p, 'containerPort') === port : at(p, 'name') === port || String(at(p, 'containerPort')) === port)),
+  );
+}
+
+function isEmptySelector(selector: unknown): boolean {
+  return Object.keys(obj(at(selector, 'matchLabels')) ?? {}).length === 0 && arr(at(selector, 'matchExpressions')).length === 0;
+}
+
+/** Kubernetes label selector semantics (matchLabels and matchExpressions). */
+export function selects(selector: unknown, podLabels: Record<string, string>): boolean {
+  if (!obj(selector)) return false;
+  for (const [k, v] of Object.entries(labels(at(selector, 'matchLabels')))) if (podLabels[k] !== v) return false;
+  for (const e of arr(at(selector, 'matchExpressions'))) {
+    const key = str(at(e, 'key')) ?? '';
+    const values = arr(at(e, 'values')).map(String);
+    const has = key in podLabels;
+    const value = podLabels[key];
+    switch (str(at(e, 'operator'))) {
+      case 'In':
+        if (!has || value === undefined || !values.includes(value)) return false;
+        break;
+      case 'NotIn':
+        if (has && value !== undefined && values.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function checkNetworkPolicies(objects: readonly Manifest[], workloads: readonly Workload[], subgraphs: readonly string[]): string[] {
+  const problems: string[] = [];
+  const policies = objects.filter((m) => str(m.doc.kind) === 'NetworkPolicy');
+  const types = (p: Manifest) => arr(at(p.doc, 'spec', 'policyTypes')).map(String);
+  const defaultDeny = policies.some(
+    (p) =>
+      isEmptySelector(at(p.doc, 'spec', 'podSelector')) &&
+      types(p).includes('Ingress') &&
+      types(p).includes('Egress') &&
+      arr(at(p.doc, 'spec', 'ingress')).length === 0 &&
+      arr(at(p.doc, 'spec', 'egress')).length === 0,
+  );
+  if (!defaultDeny) problems.push('NetworkPolicy: no default deny (podSelector {}, policyTypes Ingress and Egress, no rules)');
+
+  const workload = (name: string) => workloads.find((w) => w.name === name);
+  /** The workloads one `from`/`to` peer admits; null when it admits more than pods of this namespace. */
+  const admitted = (peer: unknown): Workload[] | null => {
+    if (at(peer, 'ipBlock') !== undefined || at(peer, 'namespaceSelector') !== undefined) return null;
+    const selector = at(peer, 'podSelector');
+    return workloads.filter((w) => selects(selector, w.podLabels));
+  };
+  /** Who may open connections to `target`: the union over the policies that select it; null = anyone. */
+  const sources = (target: Workload): { policies: number; from: Set<string> | null } => {
+    const selecting = policies.filter((p) => types(p).includes('Ingress') && selects(at(p.doc, 'spec', 'podSelector'), target.podLabels));
+    const from = new Set<string>();
+    for (const p of selecting) {
+      for (const rule of arr(at(p.doc, 'spec', 'ingress'))) {
+        const peers = arr(at(rule, 'from'));
+        if (peers.length === 0) return { policies: selecting.length, from: null };
+        for (const peer of peers) {
+          const ws = admitted(peer);
+          if (ws === null) return { policies: selecting.length, from: null };
+          for (const w of ws) from.add(w.name);
+        }
+      }
+    }
+    return { policies: selecting.length, from };
+  };
+  const only = (target: Workload, allowed: string[], what: string) => {
+    const { policies: count, from } = sources(target);
+    if (count === 0 || !isFenced(target)) return problems.push(`NetworkPolicy: nothing restricts who reaches ${target.kind}/${target.name}`);
+    if (from === null) return problems.push(`NetworkPolicy: ${target.kind}/${target.name} admits traffic from outside its namespace or from anyone; only ${what} may reach it`);
+    const extra = [...from].filter((n) => !allowed.includes(n));
+    if (extra.length > 0) problems.push(`NetworkPolicy: ${extra.join(', ')} may reach ${target.kind}/${target.name}; only ${what} may`);
+    return undefined;
+  };
+  const isFenced = (target: Workload) => defaultDeny || policies.some((p) => types(p).includes('Ingress') && selects(at(p.doc, 'spec', 'podSelector'), target.podLabels));
+
+  if (!workload('gateway')) problems.push('Deployment/gateway: missing');
+  for (const name of subgraphs) {
+    const subgraph = workload(name);
+    if (!subgraph) {
+      problems.push(`Deployment/${name}: missing (every subgraph in packages/config SERVICES is deployed)`);
+      continue;
+    }
+    only(subgraph, ['gateway'], 'the gateway');
+    const database = workload(`db-${name}`);
+    if (!database) {
+      problems.push(`StatefulSet/db-${name}: missing (each subgraph has its own database)`);
+      continue;
+    }
+    only(database, [name], `${name}'s own subgraph`);
+  }
+  return problems;
+}
+
+function checkKustomization(manifests: readonly Manifest[]): string[] {
+  const kustomization = manifests.find((m) => str(m.doc.kind) === 'Kustomization');
+  if (!kustomization) return ['kustomization.yaml: missing'];
+  const listed = new Set(arr(kustomization.doc.resources).map(String));
+  const files = new Set(manifests.filter((m) => m !== kustomization).map((m) => m.file));
+  const problems: string[] = [];
+  for (const file of files) if (!listed.has(file)) problems.push(`kustomization.yaml: ${file} is not in resources (it would never be applied)`);
+  for (const file of listed) if (!files.has(file)) problems.push(`kustomization.yaml: resource ${file} does not exist`);
+  for (const image of arr(kustomization.doc.images)) {
+    if (!str(at(image, 'newTag')) && !str(at(image, 'digest'))) problems.push(`kustomization.yaml: image ${String(at(image, 'name'))} has no newTag or digest`);
+    if (str(at(image, 'newTag')) === 'latest') problems.push(`kustomization.yaml: image ${String(at(image, 'name'))} is pinned to latest`);
+  }
+  return problems;
+}
+
+/**
+ * The production compose file (deploy/docker-compose.prod.yml, anchors resolved) deploys every
+ * subgraph with its own database and gives no secret as a literal (docker-compose itself checks
+ * the schema and `depends_on`).
+ */
+export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SERVICES.map((s) => s.name)): string[] {
+  const problems: string[] = [];
+  const services = obj(at(doc, 'services')) ?? {};
+  for (const name of subgraphs) {
+    for (const service of [name, `db-${name}`]) if (!services[service]) problems.push(`compose: service ${service} is missing`);
+    const networks = (s: string) => new Set(Array.isArray(at(services, s, 'networks')) ? arr(at(services, s, 'networks')).map(String) : Object.keys(obj(at(services, s, 'networks')) ?? {}));
+    const dbNetworks = networks(`db-${name}`);
+    for (const other of Object.keys(services)) {
+      if (other === name || other === `db-${name}`) continue;
+      if ([...networks(other)].some((n) => dbNetworks.has(n))) problems.push(`compose: ${other} shares a network with db-${name}; only ${name} may reach it`);
+    }
+  }
+  for (const [name, service] of Object.entries(services)) {
+    if (at(service, 'healthcheck') === undefined) problems.push(`compose: service ${name} has no healthcheck`);
+    const environment = obj(at(service, 'environment')) ?? {};
+    for (const [key, value] of Object.entries(environment)) {
+      if (/(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|DATABASE_URL)$/.test(key) && value !== null && value !== undefined) {
+        problems.push(`compose: service ${name}: ${key} is given inline; use ${key}_FILE and a secret`);
+      }
+    }
+  }
+  return problems;
+}
+
+export const PROD_COMPOSE_FILE = fileURLToPath(new URL('../deploy/docker-compose.prod.yml', import.meta.url));
+
+function main(): number {
+  const dir = process.argv[2] ? path.resolve(process.argv[2]) : K8S_DIR;
+  const { manifests, problems } = loadManifests(dir);
+  problems.push(...checkManifests(manifests));
+  const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS();
+  problems.push(...checkComposeFile(compose));
+  if (problems.length > 0) {
+    process.stderr.write(`deploy/k8s: ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return 1;
+  }
+  const kinds = new Map<string, number>();
+  for (const m of manifests) kinds.set(String(m.doc.kind), (kinds.get(String(m.doc.kind)) ?? 0) + 1);
+  process.stdout.write(`deploy/k8s: ${manifests.length} objects pass (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}); deploy/docker-compose.prod.yml passes\n`);
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());

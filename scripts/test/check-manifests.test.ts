@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { K8S_DIR, PROD_COMPOSE_FILE, checkComposeFile, checkManifests, loadManifests, selects, type Manifest } from '../check-manifests.ts';
+
+type Json = Record<string, any>;
+
+/** A deep copy of the committed manifests, to break one thing at a time. */
+function committed(): Manifest[] {
+  const { manifests, problems } = loadManifests(K8S_DIR);
+  expect(problems).toEqual([]);
+  return structuredClone(manifests);
+}
+const find = (manifests: Manifest[], kind: string, name: string): Json => {
+  const m = manifests.find((x) => x.doc.kind === kind && (x.doc.metadata as Json | undefined)?.name === name);
+  if (!m) throw new Error(`${kind}/${name} not in deploy/k8s`);
+  return m.doc as Json;
+};
+
+describe('deploy/k8s manifest checks', () => {
+  it('passes the committed manifests and compose file', () => {
+    expect(checkManifests(committed())).toEqual([]);
+    const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS();
+    expect(checkComposeFile(compose)).toEqual([]);
+  });
+
+  it('names each thing wrong in a broken manifest', () => {
+    const manifests = committed();
+    const labour = find(manifests, 'Deployment', 'labour');
+    const container = labour.spec.template.spec.containers[0];
+    delete container.readinessProbe;
+    container.image = 'registry.example.gov.cn/saf/saf:latest';
+    delete container.resources.limits;
+    container.env.push({ name: 'LABOUR_SIGNING_SECRET', value: 'inline' });
+    labour.spec.selector.matchLabels['app.kubernetes.io/name'] = 'labor';
+    find(manifests, 'Service', 'health').spec.selector = { 'app.kubernetes.io/name': 'helth' };
+    find(manifests, 'HorizontalPodAutoscaler', 'gateway').spec.scaleTargetRef.name = 'gateways';
+    // Housing's database opened to every pod in the namespace; justice's subgraph to the labour subgraph.
+    find(manifests, 'NetworkPolicy', 'db-housing').spec.ingress[0].from = [{ podSelector: {} }];
+    find(manifests, 'NetworkPolicy', 'justice').spec.ingress[0].from.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'labour' } } });
+    // Education's subgraph without any policy, and no default deny to fall back on.
+    const withoutPolicies = manifests.filter((m) => !(m.doc.kind === 'NetworkPolicy' && ['education', 'default-deny'].includes((m.doc.metadata as Json).name)));
+
+    const problems = checkManifests(withoutPolicies);
+    const expected = [
+      /Deployment\/labour: container labour: image ".*:latest" is not pinned/,
+      /Deployment\/labour: container labour: no resources\.limits\.cpu/,
+      /Deployment\/labour: container labour: no resources\.limits\.memory/,
+      /Deployment\/labour: container labour: LABOUR_SIGNING_SECRET is inlined/,
+      /Deployment\/labour: container labour: no readinessProbe/,
+      /Deployment\/labour: container labour: readinessProbe must GET \/health\/ready/,
+      /Deployment\/labour: selector app\.kubernetes\.io\/name=labor does not match/,
+      /Service\/health: selector .* matches no Deployment/,
+      /HorizontalPodAutoscaler\/gateway: scaleTargetRef Deployment\/gateways does not exist/,
+      /NetworkPolicy: no default deny/,
+      /NetworkPolicy: nothing restricts who reaches Deployment\/education/,
+      /may reach StatefulSet\/db-housing; only housing's own subgraph may/,
+      /NetworkPolicy: labour may reach Deployment\/justice; only the gateway may/,
+    ];
+    for (const pattern of expected) expect(problems, `expected a problem matching ${pattern}`).toContainEqual(expect.stringMatching(pattern));
+    expect(problems).toHaveLength(expected.length);
+  });
+
+  it('requires every subgraph to be deployed with its own database, and an inlined Secret is refused', () => {
+    const manifests = committed().filter((m) => !(m.file === 'subgraphs/justice.yaml'));
+    manifests.push({ file: 'secret.yaml', doc: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'saf-labour' }, stringData: { 'signing-secret': 'x' } } });
+    const problems = checkManifests(manifests);
+    expect(problems).toContainEqual('Deployment/justice: missing (every subgraph in packages/config SERVICES is deployed)');
+    expect(problems).toContainEqual(expect.stringMatching(/secret\.yaml: Secret\/saf-labour: a Secret in the manifests/));
+    expect(problems).toContainEqual('kustomization.yaml: secret.yaml is not in resources (it would never be applied)');
+    expect(problems).toContainEqual('kustomization.yaml: resource subgraphs/justice.yaml does not exist');
+  });
+
+  it('refuses a compose file that forgets a database or inlines a secret', () => {
+    const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS() as Json;
+    delete compose.services['db-labour'];
+    compose.services.health.environment.HEALTH_DATABASE_URL = 'postgres://health:pw@db-health/health';
+    compose.services['gateway-1'].networks.push('db-education');
+    expect(checkComposeFile(compose)).toEqual([
+      'compose: service db-labour is missing',
+      'compose: gateway-1 shares a network with db-education; only education may reach it',
+      'compose: service health: HEALTH_DATABASE_URL is given inline; use HEALTH_DATABASE_URL_FILE and a secret',
+    ]);
+  });
+
+  it('evaluates label selectors as Kubernetes does', () => {
+    const pod = { app: 'gateway', tier: 'edge' };
+    expect(selects({ matchLabels: { app: 'gateway' } }, pod)).toBe(true);
+    expect(selects({ matchLabels: { app: 'gateway', tier: 'db' } }, pod)).toBe(false);
+    expect(selects({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['edge', 'x'] }] }, pod)).toBe(true);
+    expect(selects({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['edge'] }] }, pod)).toBe(false);
+    expect(selects({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, pod)).toBe(true);
+    expect(selects({}, pod)).toBe(true);
+  });
+});
