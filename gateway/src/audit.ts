@@ -1,0 +1,134 @@
+import { GraphQLError, Kind, getOperationAST, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { auditCaller, type AuditFields } from '@saf/auth';
+import type { Logger } from '@saf/service';
+import { selectSubjectIds, stripAlias } from './auditSelection.ts';
+import type { GatewayContext } from './context.ts';
+import { collectSubjects, isPersonLevel } from './personLevel.ts';
+
+export { collectSubjects, isPersonLevel } from './personLevel.ts';
+
+export interface AuditPluginOptions {
+  /** The audit subgraph's URL (its `/graphql` URL or its base); read per request, so it may change. */
+  auditUrl: () => string;
+  /** The gateway's signature headers for a POST of `body` to `path` on the audit subgraph (no caller). */
+  sign: (path: string, body: string) => Record<string, string>;
+  log: Logger;
+  /** How long a response waits for its entry to be written; default 5 s. */
+  timeoutMs?: number;
+  /** Most ids one entry lists (the operation notes how many more); default 10 000. */
+  maxSubjects?: number;
+}
+
+/** The caller declared no purpose for person-level data: HTTP 400. */
+export function purposeRequired(): GraphQLError {
+  return new GraphQLError(
+    '查询个人或家庭数据须在 X-Purpose 请求头中说明用途（如 X-Purpose: 低保复核）。 Reading person-level data requires a purpose: declare it in the X-Purpose header (e.g. X-Purpose: minimum living allowance review).',
+    { extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 } } },
+  );
+}
+
+/** `…/graphql` or a bare base URL → the service's `path`. keep in sync with scripts/audit-verify.ts. */
+export function auditEndpoint(serviceUrl: string, path: string): URL {
+  const url = new URL(serviceUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, '').replace(/\/$/, '') + path;
+  url.search = '';
+  return url;
+}
+
+/** The operation's name, or its root fields in braces, e.g. `{household person}`. */
+function operationLabel(document: DocumentNode, operationName: string | null | undefined): string {
+  if (operationName) return operationName;
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) return '(unknown)';
+  if (operation.name) return operation.name.value;
+  const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+  return `{${fields.join(' ')}}`;
+}
+
+/**
+ * The access log at the gateway (SPEC section 8). For every operation that reads person-level
+ * data: refuses it without a declared purpose (`PURPOSE_REQUIRED`, 400, before anything is
+ * fetched), and once it has run writes one entry (who, purpose, operation, the ids read) to the
+ * audit subgraph before the response leaves. If the entry cannot be written the data is withheld
+ * (`AUDIT_UNAVAILABLE`, 503): an unlogged read is not allowed.
+ */
+export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxSubjects = options.maxSubjects ?? 10_000;
+
+  async function record(fields: AuditFields): Promise<void> {
+    const url = auditEndpoint(options.auditUrl(), '/audit/entries');
+    const body = JSON.stringify({ entries: [fields] });
+    const res = await globalThis.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.sign(url.pathname, body) },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text(); // read to the end so the connection is reused
+    if (res.status !== 200) throw new Error(`the audit service answered ${res.status}: ${text.slice(0, 200)}`);
+  }
+
+  function withhold(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
+    const message = '访问日志暂时无法记录本次查询，个人数据未予返回，请稍后重试。 The access log cannot record this read right now, so the person-level data is withheld; try again shortly.';
+    rc.response.body = { kind: 'single', singleResult: { errors: [{ message, extensions: { code: 'AUDIT_UNAVAILABLE', requestId: rc.contextValue.requestId } }] } };
+    rc.response.http.status = 503;
+  }
+
+  return {
+    async requestDidStart() {
+      let personLevel = false;
+      let executed = false;
+      let alias: string | null = null;
+      return {
+        async didResolveOperation(rc) {
+          personLevel = isPersonLevel(rc.schema, rc.document, rc.operationName);
+          // Our own services acting for a caller (the coordination office's sweeps) are logged
+          // but not asked for a purpose: the caller declared it on the request that started them.
+          if (personLevel && !rc.contextValue.purpose && !rc.contextValue.internal) throw purposeRequired();
+        },
+        async executionDidStart(rc) {
+          executed = true;
+          if (!personLevel || !rc.document) return;
+          // The last moment before execution reads the document (other plugins have seen the
+          // client's own): ask for the ids of every Person and Household read. Deliberately
+          // replaces the readonly document; the gateway plans from it and caches the plan by
+          // the query hash, which stays consistent because the change is deterministic.
+          const selected = selectSubjectIds(rc.schema, rc.document);
+          alias = selected.alias;
+          const mutable = rc as { document: DocumentNode; operation: OperationDefinitionNode | undefined };
+          mutable.document = selected.document;
+          mutable.operation = getOperationAST(selected.document, rc.operationName ?? undefined) ?? undefined;
+        },
+        async willSendResponse(rc) {
+          // Refused before anything was fetched (no purpose, a limit): nothing was read.
+          if (!personLevel || !executed) return;
+          const { caller, purpose, requestId, internal } = rc.contextValue;
+          try {
+            if (!caller) throw new Error('no verified caller on a person-level request');
+            // Later parts of an incremental response would leave unlogged; the gateway sends none.
+            if (rc.response.body.kind !== 'single') throw new Error('incremental delivery of person-level data is not logged');
+            if (!rc.document) throw new Error('no document on an executed request');
+            const data = rc.response.body.singleResult.data;
+            const subjects = collectSubjects(rc.schema, rc.document, rc.request.variables, data, rc.operationName);
+            if (alias) stripAlias(data, alias);
+            const listed = subjects.slice(0, maxSubjects);
+            const more = subjects.length - listed.length;
+            await record({
+              ...auditCaller(caller),
+              at: new Date().toISOString(),
+              purpose: purpose ?? (internal ? '(internal service request)' : ''),
+              operation: operationLabel(rc.document, rc.operationName) + (more > 0 ? ` (+${more} more ids not listed)` : ''),
+              subjectIds: listed,
+              requestId,
+            });
+          } catch (err) {
+            options.log.error({ err, requestId }, 'access log entry not written: person-level response withheld');
+            withhold(rc);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import {
+  BREAK,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  getOperationAST,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  separateOperations,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import { parseResidentId } from '@saf/identity';
+
+/**
+ * What counts as reading a person's or household's data (SPEC section 8), for the access log.
+ * keep in sync with the person-level types of the subgraphs' schemas.
+ */
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'AccessLogEntry']);
+const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog']);
+/** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
+const IDENTIFIED = new Set(['Person', 'Household']);
+/** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
+const HOUSEHOLD_ID_ARGS: Record<string, string> = { household: 'id', households: 'ids' };
+
+export function isPersonLevelType(name: string): boolean {
+  return PERSON_LEVEL_TYPES.has(name) || name.endsWith('Award');
+}
+
+/** Cheap shape test first: most strings in a response are not 18 characters of digits. */
+const ID_SHAPE = /^\d{17}[\dX]$/;
+export function isResidentId(value: string): boolean {
+  return value.length === 18 && ID_SHAPE.test(value) && parseResidentId(value).ok;
+}
+
+/** The operation to run and only the fragments it uses (a document may hold several operations). */
+function selected(document: DocumentNode, operationName?: string | null): { operation: OperationDefinitionNode; document: DocumentNode } | null {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return null;
+  const own = separateOperations(document)[operation.name?.value ?? ''];
+  return { operation, document: own ?? document };
+}
+
+/**
+ * Whether the operation touches person-level data: a selected field of, or on, a person-level type
+ * (`Person`, `Household`, any `…Award`, …) anywhere, fragments included, or a root field that
+ * names a person (`searchHouseholds`, `checkProposedAward`, `accessLog`).
+ */
+export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+  const op = selected(document, operationName);
+  if (!op) return false;
+  const roots = new Set<GraphQLObjectType | null | undefined>([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    op.document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const type = typeInfo.getType();
+        const parent = typeInfo.getParentType();
+        const root = roots.has(parent as GraphQLObjectType | null);
+        // A field of a person-level type (reached through a fragment on an interface) reads it too.
+        found = (root && PERSON_LEVEL_ROOT_FIELDS.has(node.name.value)) || (!!type && isPersonLevelType(getNamedType(type).name)) || (!!parent && isPersonLevelType(parent.name));
+        return found ? BREAK : undefined;
+      },
+    }),
+  );
+  return found;
+}
+
+/**
+ * The ids of the persons and households an operation read: every resident ID number in the
+ * variables, the arguments and the response data (the check character makes a false match
+ * negligible), the `id` of every Person and Household in the response and every `householdId`,
+ * and the id arguments of `household` / `households`. Sorted, without repeats.
+ */
+export function collectSubjects(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, data: unknown, operationName?: string | null): string[] {
+  const out = new Set<string>();
+  const vars = variables ?? {};
+  residentIdsIn(vars, out);
+  residentIdsIn(data, out);
+  const op = selected(document, operationName);
+  if (!op) return [...out].sort();
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of op.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  argumentSubjects(op.document, schema, vars, out);
+
+  const root = schema.getRootType(op.operation.operation);
+  if (root && data && typeof data === 'object') new ResponseWalk(schema, fragments, out).selectionSet(op.operation.selectionSet, root, data);
+  return [...out].sort();
+}
+
+function residentIdsIn(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (isResidentId(value)) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) residentIdsIn(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) residentIdsIn(v, out);
+  }
+}
+
+/** Resident IDs written into the operation itself, and the household ids `household`/`households` are asked for. */
+function argumentSubjects(document: DocumentNode, schema: GraphQLSchema, variables: Record<string, unknown>, out: Set<string>): void {
+  const typeInfo = new TypeInfo(schema);
+  const query = schema.getQueryType();
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      StringValue(node) {
+        if (isResidentId(node.value)) out.add(node.value);
+      },
+      Argument(node) {
+        const field = typeInfo.getParentType() === query ? typeInfo.getFieldDef() : null;
+        if (field && HOUSEHOLD_ID_ARGS[field.name] === node.name.value) addStrings(valueOf(node.value, variables), out);
+      },
+    }),
+  );
+}
+
+function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+  if (node.kind === Kind.STRING) return node.value;
+  if (node.kind === Kind.LIST) return node.values.map((v) => valueOf(v, variables));
+  return undefined;
+}
+
+function addStrings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string' && value !== '') out.add(value);
+  else if (Array.isArray(value)) for (const v of value) addStrings(v, out);
+}
+
+/**
+ * Finds the person and household ids in the response by where they stand (a household number has
+ * no recognisable shape): walks the data alongside the operation; response keys are aliases where given, and
+ * fragments apply when their type condition matches the object (by `__typename` when the field
+ * is abstract and selected it; otherwise the fragment is assumed to apply).
+ */
+class ResponseWalk {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly out: Set<string>,
+  ) {}
+
+  selectionSet(selectionSet: SelectionSetNode, type: GraphQLCompositeType, value: unknown): void {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.selectionSet(selectionSet, type, item);
+      return;
+    }
+    if (typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    const runtime = this.runtimeType(type, object);
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const fieldValue = object[key];
+        if (fieldValue === undefined || fieldValue === null) continue;
+        const name = selection.name.value;
+        if ((name === 'id' && IDENTIFIED.has(runtime.name)) || name === 'householdId') addStrings(fieldValue, this.out);
+        if (!selection.selectionSet) continue;
+        const field = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields()[name] : undefined;
+        const named = field ? getNamedType(field.type) : undefined;
+        if (named && isCompositeType(named)) this.selectionSet(selection.selectionSet, named, fieldValue);
+      } else {
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : this.fragments.get(selection.name.value);
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? this.schema.getType(fragment.typeCondition.name.value) : runtime;
+        if (!condition || !isCompositeType(condition) || !this.applies(condition, runtime)) continue;
+        this.selectionSet(fragment.selectionSet, isAbstractType(runtime) ? condition : runtime, object);
+      }
+    }
+  }
+
+  /** The object's concrete type when the schema or its `__typename` says; else the static type. */
+  private runtimeType(type: GraphQLCompositeType, object: Record<string, unknown>): GraphQLCompositeType {
+    if (!isAbstractType(type)) return type;
+    const named = typeof object.__typename === 'string' ? this.schema.getType(object.__typename) : undefined;
+    return named && isObjectType(named) ? named : type;
+  }
+
+  private applies(condition: GraphQLCompositeType, runtime: GraphQLCompositeType): boolean {
+    if (condition === runtime || isAbstractType(runtime)) return true;
+    return isAbstractType(condition) && isObjectType(runtime) && this.schema.isSubType(condition, runtime);
+  }
+}

@@ -1,0 +1,271 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { buildSchema, parse } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeResidentId } from '@saf/identity';
+import { createLogger } from '@saf/service';
+import type { Caller } from '@saf/auth';
+import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
+import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
+import type { GatewayContext } from '../src/context.ts';
+
+const schema = buildSchema(`
+  type Query {
+    household(id: ID!): Household
+    households(ids: [ID!]!): [Household]!
+    person(id: ID!): Person
+    searchHouseholds(regionCode: String!, text: String!): [Household!]!
+    checkProposedAward(award: ProposedAwardInput!): [DuplicateAidFinding!]!
+    accessLog(personId: ID!): [AccessLogEntry!]!
+    assistanceStatistics(regionCode: String!): [ProgrammeStatistics!]!
+    duplicateAidFindings(regionCode: String!): FindingConnection!
+    node(id: ID!): Node
+    note(text: String!): String
+  }
+  input ProposedAwardInput { personId: ID! programme: String! }
+  interface Node { id: ID! }
+  type Household implements Node { id: ID! regionCode: String! members: [Person!]! awards: [AidAward!]! }
+  type Person implements Node { id: ID! name: String household: Household labourAwards: [LabourAward!]! }
+  type Office implements Node { id: ID! name: String }
+  type AidAward { id: ID! personId: ID! householdId: ID }
+  type LabourAward { id: ID! personId: ID! householdId: ID amountFen: Int! }
+  type DuplicateAidFinding { id: ID! personIds: [ID!]! householdId: ID }
+  type FindingConnection { totalCount: Int! nodes: [DuplicateAidFinding!]! }
+  type AccessLogEntry { seq: Int! subjectIds: [ID!]! }
+  type ProgrammeStatistics { programme: String! beneficiaries: Int }
+`);
+
+const [P1, P2, P3, P4] = [1, 2, 3, 4].map((i) => makeResidentId('654002', '1990-03-15', i)) as [string, string, string, string];
+/** 18 digits whose check character is wrong: not an ID. */
+const NOT_AN_ID = `${P1.slice(0, 17)}${P1.endsWith('0') ? '1' : '0'}`;
+
+const personLevel = (query: string, operationName?: string) => isPersonLevel(schema, parse(query), operationName);
+
+describe('which operations read person-level data', () => {
+  it('counts any selected field of a person-level type, however deep, through fragments too', () => {
+    expect(personLevel('{ household(id: "H1") { regionCode } }')).toBe(true);
+    expect(personLevel('{ node(id: "x") { ... on Person { name } } }')).toBe(true);
+    expect(personLevel('{ duplicateAidFindings(regionCode: "65") { nodes { id } } }')).toBe(true);
+    expect(personLevel('query { ...F } fragment F on Query { person(id: "1") { labourAwards { amountFen } } }')).toBe(true);
+  });
+
+  it('counts the root fields that name a person even when nothing person-typed is selected', () => {
+    expect(personLevel('{ accessLog(personId: "1") { seq } }')).toBe(true);
+    expect(personLevel('{ checkProposedAward(award: { personId: "1", programme: "X" }) { id } }')).toBe(true);
+  });
+
+  it('leaves statistics, counts and plain fields alone', () => {
+    expect(personLevel('{ assistanceStatistics(regionCode: "65") { programme beneficiaries } }')).toBe(false);
+    expect(personLevel('{ duplicateAidFindings(regionCode: "65") { totalCount } }')).toBe(false);
+    expect(personLevel('{ note(text: "hi") __typename }')).toBe(false);
+  });
+
+  it('judges the operation that runs, not the others in the document', () => {
+    const doc = 'query Stats { assistanceStatistics(regionCode: "65") { programme } } query Look { person(id: "1") { name } }';
+    expect(personLevel(doc, 'Stats')).toBe(false);
+    expect(personLevel(doc, 'Look')).toBe(true);
+  });
+
+  it('classifies the real graph (the committed supergraph’s API schema)', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const real = (q: string) => isPersonLevel(api, parse(q));
+    expect(real('{ household(id: "H1") { id members { name } } }')).toBe(true);
+    expect(real('{ labourAward(id: "L1") { amountFen } }')).toBe(true);
+    expect(real('{ accessLog(personId: "1") { totalCount } }')).toBe(true);
+    expect(real('{ householdsInRegion(regionCode: "65") { edges { node { id } } } }')).toBe(true);
+    expect(real('{ householdsInRegion(regionCode: "65") { totalCount } }')).toBe(false);
+    expect(real('{ duplicateAidSweep(id: "s1") { status findingsCount } }')).toBe(false);
+  });
+});
+
+describe('collectSubjects', () => {
+  const collect = (query: string, variables: Record<string, unknown> | null, data: unknown) => collectSubjects(schema, parse(query), variables, data);
+
+  it('finds resident IDs in the variables, the arguments and the data, sorted and once each', () => {
+    const subjects = collect(
+      'query ($award: ProposedAwardInput!) { checkProposedAward(award: $award) { id personIds } person(id: "' + P4 + '") { name } }',
+      { award: { personId: P3, programme: 'X' } },
+      { checkProposedAward: [{ id: 'F1', personIds: [P3, P2] }], person: { name: '阿依古丽' } },
+    );
+    expect(subjects).toEqual([P2, P3, P4].sort());
+  });
+
+  it('ignores 18-digit strings whose check character is wrong, and other text', () => {
+    expect(collect('query ($t: String!) { note(text: $t) }', { t: NOT_AN_ID }, { note: `${NOT_AN_ID} 654002` })).toEqual([]);
+  });
+
+  it('takes person and household ids where a Person or Household stands, under aliases and fragments', () => {
+    const query = `query ($ids: [ID!]!) {
+      hs: households(ids: $ids) { key: id ...Members }
+      p: person(id: "${P1}") { home: household { ... on Household { hid: id } } labourAwards { householdId } }
+      n: node(id: "x") { __typename ... on Household { nodeId: id } ... on Person { other: id } }
+    }
+    fragment Members on Household { members { id name } }`;
+    const data = {
+      hs: [{ key: 'H1', members: [{ id: P2, name: 'a' }] }, null],
+      p: { home: { hid: 'H2' }, labourAwards: [{ householdId: 'H3' }] },
+      n: { __typename: 'Household', nodeId: 'H4' },
+    };
+    expect(collect(query, { ids: ['H1', 'H9'] }, data)).toEqual(['H1', 'H2', 'H3', 'H4', 'H9', P1, P2].sort());
+  });
+
+  it('does not take the id of something else for a person’s or household’s', () => {
+    const query = '{ n: node(id: "x") { __typename ... on Office { key: id } ... on Household { key: id } } finding: duplicateAidFindings(regionCode: "65") { nodes { id } } }';
+    const data = { n: { __typename: 'Office', key: 'not-a-household' }, finding: { nodes: [{ id: 'F1' }] } };
+    expect(collect(query, null, data)).toEqual([]);
+  });
+
+  it('takes the ids asked for even when nothing came back', () => {
+    expect(collect('{ household(id: "H7") { id } }', {}, { household: null })).toEqual(['H7']);
+    expect(collect('{ households(ids: ["H8", "H9"]) { id } }', {}, null)).toEqual(['H8', 'H9']);
+  });
+});
+
+describe('the audit plugin', () => {
+  const CASEWORKER: Caller = { sub: 'cw-1', role: 'CASEWORKER', region: '654002' };
+  let audit: http.Server;
+  let auditBase = '';
+  let mode: 'ok' | 'fail' = 'ok';
+  const received: { path: string; headers: http.IncomingHttpHeaders; body: { entries: Record<string, unknown>[] } }[] = [];
+  const signed: { path: string; body: string }[] = [];
+  let apollo: ApolloServer<GatewayContext>;
+
+  beforeAll(async () => {
+    audit = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        received.push({ path: req.url!, headers: req.headers, body: JSON.parse(text) });
+        res.writeHead(mode === 'ok' ? 200 : 500, { 'content-type': 'application/json' });
+        res.end(mode === 'ok' ? '{"appended":1,"head":{"seq":1,"hash":"x"}}' : '{"error":"internal error"}');
+      });
+    });
+    await new Promise<void>((r) => audit.listen(0, '127.0.0.1', r));
+    auditBase = `http://127.0.0.1:${(audit.address() as AddressInfo).port}`;
+    const household = (id: string) => (id === 'H1' ? { id: 'H1', regionCode: '654002', members: [{ id: P1, name: '阿依古丽' }], awards: [] } : null);
+    apollo = new ApolloServer<GatewayContext>({
+      schema: buildSchemaWithResolvers(),
+      plugins: [
+        createAuditPlugin({
+          auditUrl: () => `${auditBase}/graphql`,
+          sign: (path, body) => (signed.push({ path, body }), { 'x-saf-signature': 'test-signature' }),
+          log: createLogger('gateway', 'silent'),
+        }),
+      ],
+    });
+    function buildSchemaWithResolvers() {
+      const s = buildSchema(printableSchema);
+      s.getQueryType()!.getFields().household!.resolve = (_: unknown, { id }: { id: string }) => household(id);
+      s.getQueryType()!.getFields().note!.resolve = (_: unknown, { text }: { text: string }) => text;
+      return s;
+    }
+    await apollo.start();
+  });
+  afterAll(async () => {
+    await apollo?.stop();
+    await new Promise((r) => audit?.close(r));
+  });
+  beforeEach(() => {
+    mode = 'ok';
+    received.length = 0;
+    signed.length = 0;
+  });
+
+  async function run(query: string, variables: Record<string, unknown> = {}, context: Partial<GatewayContext> = {}) {
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query, variables } },
+      context: async () => ({ requestId: 'req-1', purpose: '低保复核', caller: CASEWORKER, internal: false, ...context }),
+    });
+    const text = response.body.kind === 'complete' ? response.body.string : '';
+    return { status: response.status ?? 200, body: JSON.parse(text) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  }
+
+  it('refuses person-level data without a purpose, with a clear 400, before anything runs', async () => {
+    const res = await run('query Look { household(id: "H1") { id members { name } } }', {}, { purpose: null });
+    expect(res.status).toBe(400);
+    expect(res.body.data).toBeUndefined();
+    expect(res.body.errors![0]!.extensions!.code).toBe('PURPOSE_REQUIRED');
+    expect(res.body.errors![0]!.message).toMatch(/X-Purpose/);
+    expect(res.body.errors![0]!.message).toMatch(/用途/);
+    expect(received).toHaveLength(0);
+  });
+
+  it('writes one signed entry per person-level request before answering', async () => {
+    const res = await run('query Look($id: ID!) { household(id: $id) { id members { id name } } }', { id: 'H1' });
+    expect(res.status).toBe(200);
+    expect(res.body.data.household.members[0].name).toBe('阿依古丽');
+    expect(received).toHaveLength(1);
+    expect(received[0]!.path).toBe('/audit/entries');
+    expect(received[0]!.headers['x-saf-signature']).toBe('test-signature');
+    expect(signed).toEqual([{ path: '/audit/entries', body: JSON.stringify(received[0]!.body) }]);
+    expect(received[0]!.body.entries).toEqual([
+      { at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), sub: 'cw-1', role: 'CASEWORKER', region: '654002', department: null, purpose: '低保复核', operation: 'Look', subjectIds: [P1, 'H1'], requestId: 'req-1' },
+    ]);
+  });
+
+  it('logs whose data was read even when the query selected no ids, and answers exactly what was asked', async () => {
+    const res = await run('{ household(id: "H1") { members { name } } }');
+    expect(res.body).toEqual({ data: { household: { members: [{ name: '阿依古丽' }] } } });
+    expect(received[0]!.body.entries[0]!.subjectIds).toEqual([P1, 'H1']);
+  });
+
+  it('keeps a client’s own field named like the one it adds', async () => {
+    const res = await run('{ household(id: "H1") { _auditId: regionCode members { _auditId: name } } }');
+    expect(res.body).toEqual({ data: { household: { _auditId: '654002', members: [{ _auditId: '阿依古丽' }] } } });
+    expect(received[0]!.body.entries[0]!.subjectIds).toEqual([P1, 'H1']);
+  });
+
+  it('names an anonymous operation by its root fields', async () => {
+    await run(`{ household(id: "H1") { id } other: household(id: "H2") { id } }`);
+    expect(received[0]!.body.entries[0]!.operation).toBe('{household household}');
+    expect(received[0]!.body.entries[0]!.subjectIds).toEqual(['H1', 'H2']);
+  });
+
+  it('withholds the data when the access log cannot record the read', async () => {
+    mode = 'fail';
+    const res = await run('{ household(id: "H1") { id members { name } } }');
+    expect(res.status).toBe(503);
+    expect(res.body.data).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain('阿依古丽');
+    expect(res.body.errors).toEqual([{ message: expect.stringMatching(/access log/), extensions: { code: 'AUDIT_UNAVAILABLE', requestId: 'req-1' } }]);
+  });
+
+  it('withholds the data when the audit service is unreachable', async () => {
+    const saved = auditBase;
+    auditBase = 'http://127.0.0.1:1';
+    try {
+      const res = await run('{ household(id: "H1") { id members { name } } }');
+      expect(res.status).toBe(503);
+      expect(res.body.errors![0]!.extensions!.code).toBe('AUDIT_UNAVAILABLE');
+    } finally {
+      auditBase = saved;
+    }
+  });
+
+  it('neither asks a purpose of nor logs other operations', async () => {
+    const res = await run('{ note(text: "hello") }', {}, { purpose: null });
+    expect(res.body).toEqual({ data: { note: 'hello' } });
+    expect(received).toHaveLength(0);
+  });
+
+  it('logs a person-level request that failed validation as nothing (nothing was read)', async () => {
+    const res = await run('{ household(id: "H1") { nope } }');
+    expect(res.status).toBe(400);
+    expect(received).toHaveLength(0);
+  });
+
+  it('logs our own services’ reads for a caller without asking them for a purpose', async () => {
+    const res = await run('query SweepPage { household(id: "H1") { id } }', {}, { purpose: null, internal: true, caller: { sub: 'co-1', role: 'COORDINATOR' } });
+    expect(res.status).toBe(200);
+    expect(received[0]!.body.entries[0]).toMatchObject({ sub: 'co-1', role: 'COORDINATOR', region: null, purpose: '(internal service request)', operation: 'SweepPage', subjectIds: ['H1'] });
+  });
+});
+
+const printableSchema = `
+  type Query { household(id: ID!): Household note(text: String!): String }
+  type Household { id: ID! regionCode: String! members: [Person!]! awards: [AidAward!]! }
+  type Person { id: ID! name: String }
+  type AidAward { id: ID! }
+`;
