@@ -342,6 +342,24 @@ export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SE
   return problems;
 }
 
+/**
+ * deploy/router.yaml (no Router binary offline, so only what we rely on): every subgraph has a URL
+ * override and no other, x-request-id and x-purpose are propagated, the operation limits are set.
+ */
+export function checkRouterConfig(doc: unknown, subgraphs: readonly string[] = SERVICES.map((s) => s.name)): string[] {
+  const problems: string[] = [];
+  const urls = Object.keys(obj(at(doc, 'override_subgraph_url')) ?? {});
+  for (const name of subgraphs) if (!urls.includes(name)) problems.push(`router.yaml: no override_subgraph_url for ${name}`);
+  for (const name of urls) if (!subgraphs.includes(name)) problems.push(`router.yaml: override_subgraph_url for unknown subgraph ${name}`);
+  const propagated = arr(at(doc, 'headers', 'all', 'request')).map((rule) => str(at(rule, 'propagate', 'named'))?.toLowerCase());
+  for (const header of ['x-request-id', 'x-purpose']) if (!propagated.includes(header)) problems.push(`router.yaml: ${header} is not propagated to subgraphs`);
+  for (const limit of ['max_depth', 'max_aliases', 'max_root_fields']) {
+    if (typeof at(doc, 'limits', 'router', limit) !== 'number') problems.push(`router.yaml: limits.router.${limit} is not set`);
+  }
+  return problems;
+}
+
+export const ROUTER_FILE = fileURLToPath(new URL('../deploy/router.yaml', import.meta.url));
 export const PROD_COMPOSE_FILE = fileURLToPath(new URL('../deploy/docker-compose.prod.yml', import.meta.url));
 
 function main(): number {
@@ -350,13 +368,15 @@ function main(): number {
   problems.push(...checkManifests(manifests));
   const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS();
   problems.push(...checkComposeFile(compose));
+  const router = parseAllDocuments(readFileSync(ROUTER_FILE, 'utf8'))[0]?.toJS();
+  problems.push(...checkRouterConfig(router));
   if (problems.length > 0) {
     process.stderr.write(`deploy/k8s: ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return 1;
   }
   const kinds = new Map<string, number>();
   for (const m of manifests) kinds.set(String(m.doc.kind), (kinds.get(String(m.doc.kind)) ?? 0) + 1);
-  process.stdout.write(`deploy/k8s: ${manifests.length} objects pass (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}); deploy/docker-compose.prod.yml passes\n`);
+  process.stdout.write(`deploy/k8s: ${manifests.length} objects pass (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}); deploy/docker-compose.prod.yml and deploy/router.yaml pass\n`);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { K8S_DIR, PROD_COMPOSE_FILE, checkComposeFile, checkManifests, loadManifests, selects, type Manifest } from '../check-manifests.ts';
+import { K8S_DIR, PROD_COMPOSE_FILE, ROUTER_FILE, checkComposeFile, checkManifests, checkRouterConfig, loadManifests, selects, type Manifest } from '../check-manifests.ts';
 
 type Json = Record<string, any>;
 
@@ -80,6 +80,19 @@ describe('deploy/k8s manifest checks', () => {
       'compose: service db-labour is missing',
       'compose: gateway-1 shares a network with db-education; only education may reach it',
       'compose: service health: HEALTH_DATABASE_URL is given inline; use HEALTH_DATABASE_URL_FILE and a secret',
+    ]);
+  });
+
+  it('checks router.yaml: every subgraph routed, headers propagated, limits set', () => {
+    const router = parseAllDocuments(readFileSync(ROUTER_FILE, 'utf8'))[0]?.toJS() as Json;
+    expect(checkRouterConfig(router)).toEqual([]);
+    delete router.override_subgraph_url.justice;
+    router.headers.all.request = router.headers.all.request.filter((r: Json) => r.propagate.named !== 'x-purpose');
+    delete router.limits.router.max_aliases;
+    expect(checkRouterConfig(router)).toEqual([
+      'router.yaml: no override_subgraph_url for justice',
+      'router.yaml: x-purpose is not propagated to subgraphs',
+      'router.yaml: limits.router.max_aliases is not set',
     ]);
   });
 
