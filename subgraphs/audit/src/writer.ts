@@ -15,7 +15,8 @@ interface Job {
  */
 export class AuditWriter {
   private queue: Job[] = [];
-  private running: Promise<void> | null = null;
+  /** The running drain, null when idle. */
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -28,13 +29,13 @@ export class AuditWriter {
     if (fields.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ fields, resolve, reject });
-      this.running ??= this.drain().finally(() => (this.running = null));
+      if (!this.draining) this.draining = this.drain();
     });
   }
 
   /** Resolves when nothing is waiting or being written (shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.draining) await this.draining;
   }
 
   private async drain(): Promise<void> {
@@ -57,5 +58,8 @@ export class AuditWriter {
         for (const job of batch) job.reject(err);
       }
     }
+    // Cleared in the same synchronous step that found the queue empty: a job queued meanwhile by
+    // a caller's continuation sees either this drain still looping or no drain, never a gap.
+    this.draining = null;
   }
 }

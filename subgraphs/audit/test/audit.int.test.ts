@@ -127,10 +127,21 @@ describe('audit subgraph', () => {
     expect(await verify()).toMatchObject({ ok: true, count: 73 });
   });
 
+  it('takes the next append the moment the last one is committed (a caller appending in a loop)', async () => {
+    const writer = new AuditWriter(sg.database.db);
+    const loop = (async () => {
+      for (let i = 0; i < 5; i++) await writer.append([entry([C])]);
+    })();
+    const stuck = new Promise((_, reject) => setTimeout(() => reject(new Error('an append was never written')), 5000).unref());
+    await Promise.race([loop, stuck]);
+    await writer.idle();
+    expect(await verify()).toMatchObject({ ok: true, count: 78 });
+  });
+
   it('reports an intact log on the command line', async () => {
     const run = await cli({ AUDIT_URL: sg.url });
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^access log intact: 73 entries, head 73 [0-9a-f]{64}\n$/);
+    expect(run.stdout).toMatch(/^access log intact: 78 entries, head 78 [0-9a-f]{64}\n$/);
     expect(run.code).toBe(0);
   }, 60_000);
 
@@ -142,7 +153,7 @@ describe('audit subgraph', () => {
     const refusal = await exec('DELETE FROM access_log WHERE seq = 5').catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
     expect(refusal).toMatch(/append-only/);
     expect((await row(5)).purpose).toBe('低保复核 review');
-    expect(await verify()).toMatchObject({ ok: true, count: 73 });
+    expect(await verify()).toMatchObject({ ok: true, count: 78 });
   });
 
   it('detects an entry edited behind the triggers’ back, and one edited and re-hashed', async () => {
@@ -166,6 +177,6 @@ describe('audit subgraph', () => {
 
     // Cut the log down to its intact first four entries: the chain alone looks fine, the head does not.
     await tamper(['DELETE FROM access_log WHERE seq > 4']);
-    expect(await verify()).toEqual({ ok: false, seq: 5, reason: 'truncated', message: expect.stringContaining('entries 5 to 73 are missing') });
+    expect(await verify()).toEqual({ ok: false, seq: 5, reason: 'truncated', message: expect.stringContaining('entries 5 to 78 are missing') });
   }, 60_000);
 });
