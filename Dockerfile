@@ -26,7 +26,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the service; only /data is writable
 # (embedded PGlite when no DATABASE_URL is given: development and single-machine trials only).
-COPY --from=build /app/package.json /app/package-lock.json ./
+# tsconfig.json: tsx compiles the TypeScript at start with the same settings as development.
+COPY --from=build /app/package.json /app/package-lock.json /app/tsconfig.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
 COPY --from=build /app/subgraphs ./subgraphs
