@@ -11,9 +11,9 @@ WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 # The build context is filtered by .dockerignore: no node_modules, .git, tests, test folders, docs.
 COPY . .
-# tests/ ships only its package.json (npm ci needs every workspace); it is dropped afterwards.
+# tests/ and console/ ship only their package.json (npm ci needs every workspace); dropped after.
 RUN npm ci --omit=dev \
- && rm -rf tests node_modules/@saf/tests \
+ && rm -rf tests console node_modules/@saf/tests node_modules/@saf/console \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE}

@@ -5,7 +5,8 @@
  * every container has pinned image, probes (/health/live, /health/ready for our services), resource
  * requests and limits, and runs unprivileged; no secret is inlined; NetworkPolicies deny by default,
  * let only the gateway reach each subgraph and only each subgraph reach its own database; the
- * kustomization lists every file. Also the production compose file's coverage and secrets.
+ * kustomization lists every file. Also the production compose file's coverage and secrets, the
+ * Router configuration's subgraphs, headers and limits, and the Dockerfile's hardening.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -359,6 +360,33 @@ export function checkRouterConfig(doc: unknown, subgraphs: readonly string[] = S
   return problems;
 }
 
+/**
+ * The Dockerfile builds in stages, ships production dependencies only, runs unprivileged with a
+ * HEALTHCHECK, from a pinned base image; .dockerignore keeps history, tests and local data out.
+ */
+export function checkDockerfile(dockerfile: string, dockerignore: string): string[] {
+  const problems: string[] = [];
+  const lines = dockerfile.split('\n').map((l) => l.trim());
+  const args = new Map([...dockerfile.matchAll(/^ARG\s+(\w+)=(\S+)/gm)].map((m) => [m[1], m[2]]));
+  const froms = lines.filter((l) => /^FROM\s/i.test(l)).map((l) => l.split(/\s+/)[1] ?? '');
+  if (froms.length < 2) problems.push('Dockerfile: not a multi-stage build');
+  for (const from of froms) {
+    const image = from.replace(/^\$\{(\w+)\}$/, (_, name: string) => args.get(name) ?? from);
+    if (!pinned(image)) problems.push(`Dockerfile: base image ${image} is not pinned`);
+  }
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const user = [...finalStage.matchAll(/^USER\s+(\S+)/gm)].at(-1)?.[1];
+  if (!user || user === 'root' || user === '0') problems.push('Dockerfile: the final stage does not switch to a non-root USER');
+  if (!/^HEALTHCHECK\s/m.test(finalStage)) problems.push('Dockerfile: no HEALTHCHECK in the final stage');
+  if (!/npm ci[^\n]*--omit=dev/.test(dockerfile)) problems.push('Dockerfile: dependencies are not installed with --omit=dev');
+  const ignored = new Set(dockerignore.split('\n').map((l) => l.trim()));
+  for (const entry of ['.git', 'node_modules', '.data', '**/test']) if (!ignored.has(entry)) problems.push(`.dockerignore: ${entry} is not excluded`);
+  if (!ignored.has('tests') && !ignored.has('tests/*')) problems.push('.dockerignore: tests is not excluded');
+  return problems;
+}
+
+export const DOCKERFILE = fileURLToPath(new URL('../Dockerfile', import.meta.url));
+export const DOCKERIGNORE = fileURLToPath(new URL('../.dockerignore', import.meta.url));
 export const ROUTER_FILE = fileURLToPath(new URL('../deploy/router.yaml', import.meta.url));
 export const PROD_COMPOSE_FILE = fileURLToPath(new URL('../deploy/docker-compose.prod.yml', import.meta.url));
 
@@ -370,13 +398,14 @@ function main(): number {
   problems.push(...checkComposeFile(compose));
   const router = parseAllDocuments(readFileSync(ROUTER_FILE, 'utf8'))[0]?.toJS();
   problems.push(...checkRouterConfig(router));
+  problems.push(...checkDockerfile(readFileSync(DOCKERFILE, 'utf8'), readFileSync(DOCKERIGNORE, 'utf8')));
   if (problems.length > 0) {
     process.stderr.write(`deploy/k8s: ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return 1;
   }
   const kinds = new Map<string, number>();
   for (const m of manifests) kinds.set(String(m.doc.kind), (kinds.get(String(m.doc.kind)) ?? 0) + 1);
-  process.stdout.write(`deploy/k8s: ${manifests.length} objects pass (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}); deploy/docker-compose.prod.yml and deploy/router.yaml pass\n`);
+  process.stdout.write(`deploy/k8s: ${manifests.length} objects pass (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}); deploy/docker-compose.prod.yml, deploy/router.yaml and the Dockerfile pass\n`);
   return 0;
 }
 

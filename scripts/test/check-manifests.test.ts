@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { K8S_DIR, PROD_COMPOSE_FILE, ROUTER_FILE, checkComposeFile, checkManifests, checkRouterConfig, loadManifests, selects, type Manifest } from '../check-manifests.ts';
+import {
+  DOCKERFILE,
+  DOCKERIGNORE,
+  K8S_DIR,
+  PROD_COMPOSE_FILE,
+  ROUTER_FILE,
+  checkComposeFile,
+  checkDockerfile,
+  checkManifests,
+  checkRouterConfig,
+  loadManifests,
+  selects,
+  type Manifest,
+} from '../check-manifests.ts';
 
 type Json = Record<string, any>;
 
@@ -93,6 +106,20 @@ describe('deploy/k8s manifest checks', () => {
       'router.yaml: no override_subgraph_url for justice',
       'router.yaml: x-purpose is not propagated to subgraphs',
       'router.yaml: limits.router.max_aliases is not set',
+    ]);
+  });
+
+  it('checks the Dockerfile: stages, pinned base, non-root, HEALTHCHECK, no dev dependencies or tests', () => {
+    const dockerfile = readFileSync(DOCKERFILE, 'utf8');
+    const dockerignore = readFileSync(DOCKERIGNORE, 'utf8');
+    expect(checkDockerfile(dockerfile, dockerignore)).toEqual([]);
+    const broken = dockerfile.replace('node:20.20.2-bookworm-slim', 'node:latest').replace(/^USER node$/m, 'USER root').replace(/^HEALTHCHECK[^\n]*\n[^\n]*\n/m, '');
+    expect(checkDockerfile(broken, dockerignore.replace(/^\.git$/m, ''))).toEqual([
+      'Dockerfile: base image node:latest is not pinned',
+      'Dockerfile: base image node:latest is not pinned',
+      'Dockerfile: the final stage does not switch to a non-root USER',
+      'Dockerfile: no HEALTHCHECK in the final stage',
+      '.dockerignore: .git is not excluded',
     ]);
   });
 
