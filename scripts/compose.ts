@@ -250,4 +250,11 @@ function main(): number {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    process.exit(main());
+  } catch (err) {
+    process.stderr.write(`npm run compose: ${(err as Error).message}\nusage: npm run compose [-- --allow-breaking "reason"] | npm run compose:check [-- --base REF]\n`);
+    process.exit(2);
+  }
+}
