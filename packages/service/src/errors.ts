@@ -7,6 +7,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
+  /** A department the answer depends on did not answer (the gateway's code for the same). */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -21,4 +23,8 @@ export function forbidden(message = 'not allowed for this caller'): GraphQLError
 }
 export function unauthenticated(message = 'a valid bearer token is required'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+/** Part of an answer is missing because another service did not answer; `extensions` name it. */
+export function unavailable(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, ...extensions } });
 }

@@ -2,6 +2,7 @@ import { isRegionPrefix } from '@saf/identity';
 import { assertPersonLevel, badInput } from '@saf/service';
 import { assertMayReadFinding, assertMaySweep, assertRegionWithin } from '../access.ts';
 import type { Context } from '../context.ts';
+import { statisticsQuery } from './statisticsQuery.ts';
 import { listFindings } from '../db/findings.ts';
 import { sweepById } from '../db/sweeps.ts';
 import { checkProposedAward, type ProposedAwardInput } from '../proposal.ts';
@@ -49,4 +50,5 @@ export const Query = {
     if (!ctx.caller) throw badInput('no caller');
     return ctx.rules.current();
   },
+  ...statisticsQuery,
 };
