@@ -5,15 +5,17 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { subgraphSigningSecret } from '@saf/auth';
+import { signRequest, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
+import { createAuditPlugin } from './audit.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { serveConsole } from './console.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'OPERATION_RESOLUTION_FAILURE']);
 
@@ -58,6 +60,7 @@ export interface GatewayServer {
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
   const authenticate = createAuthenticator(config);
+  const auditSecret = subgraphSigningSecret('audit', config.env, config.NODE_ENV);
   let loaded = false;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
@@ -79,6 +82,12 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     formatError: formatGatewayError(log),
     plugins: [
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
+      // Every read of person-level data is logged before the answer leaves (or it does not leave).
+      createAuditPlugin({
+        auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        sign: (path, body) => signRequest({ secret: auditSecret, method: 'POST', path, body, caller: null }),
+        log,
+      }),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -94,6 +103,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       if (url.pathname === '/health/ready') {
         return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
       }
+      if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
