@@ -28,9 +28,10 @@ export function supergraphFromFile(file: string, log: Logger, onLoaded?: (sdl: s
         log.error({ err, file }, 'supergraph reload failed; keeping the running schema');
       }
     };
-    // Watch the directory: editors and `mv` replace the file, which ends a watch on the file itself.
-    const watcher: FSWatcher = watch(path.dirname(file), (_event, name) => {
-      if (name && name !== path.basename(file)) return;
+    // Watch the directory: editors and `mv` replace the file, which ends a watch on the file itself,
+    // and a Kubernetes ConfigMap update swaps a symlink whose name is not the file's: any event in
+    // the directory triggers a read, and only changed content reaches the gateway.
+    const watcher: FSWatcher = watch(path.dirname(file), () => {
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), 100);
     });
