@@ -1,0 +1,142 @@
+/**
+ * The generator: households one at a time, each with its persons, certificates and awards, as
+ * interchange records. Memory holds the uniqueness keys and the planted list, never the records,
+ * so a file of 100,000 households streams.
+ */
+import type { AwardRecord, DisabilityCertificateRecord, HouseholdRecord, InterchangeRecord, PersonRecord } from '@saf/interchange';
+import { awardRecord, HouseholdLedger, notBeforeBirth, stopAtDeath } from './awards.ts';
+import { backgroundAid } from './background.ts';
+import { BACKGROUND_TYPES, makeHousehold, type Household } from './households.ts';
+import { householdsOf, plant, PLANTED_KINDS, type NearMiss, type PlantedKind } from './planted.ts';
+import { Rng } from './random.ts';
+import { RegionScope } from './regions.ts';
+import { Registry } from './registry.ts';
+import type { PlantedFinding } from './rules.ts';
+
+export interface GenerateOptions {
+  /** How many households (planted ones included). */
+  households: number;
+  /** Same seed, same file. */
+  seed: string | number;
+  /** Places households under this region code prefix (default `6540`, the whole Ili prefecture). */
+  regionPrefix?: string;
+  /** Plant duplicate-aid cases (default true); without them the file has no finding at all. */
+  plant?: boolean;
+}
+
+export interface Generation {
+  /** The records, household by household; iterate once. */
+  records: Generator<InterchangeRecord, void>;
+  /** The findings the planted cases must produce; complete once `records` is exhausted. */
+  planted: PlantedFinding[];
+  /** Planted cases that must produce no finding; complete once `records` is exhausted. */
+  nearMisses: NearMiss[];
+}
+
+/** Every eighth ordinary household has four members and aid from all seven departments. */
+const ALL_DEPARTMENTS_EVERY = 8;
+/** Roughly one planted household per this many. */
+const PLANTED_EVERY = 50;
+
+export const MAX_HOUSEHOLDS = 10_000_000;
+
+export function validateOptions(options: GenerateOptions): void {
+  const { households, seed } = options;
+  if (!Number.isSafeInteger(households) || households < 1 || households > MAX_HOUSEHOLDS) {
+    throw new RangeError(`households must be a whole number from 1 to ${MAX_HOUSEHOLDS}, got ${households}`);
+  }
+  if (String(seed).length === 0) throw new RangeError('seed must not be empty');
+}
+
+/**
+ * Where planted cases go: every kind at least once (when the households allow), about one planted
+ * household per 50, spread evenly after the first household (which is always a four-member one).
+ */
+export function plantSchedule(households: number, enabled: boolean): Map<number, PlantedKind> {
+  const schedule = new Map<number, PlantedKind>();
+  if (!enabled || households < 2) return schedule;
+  const target = Math.max(PLANTED_KINDS.reduce((n, k) => n + householdsOf(k), 0), Math.round(households / PLANTED_EVERY));
+  const slots: PlantedKind[] = [];
+  for (let n = 0, i = 0; n < target; i++) {
+    const kind = PLANTED_KINDS[i % PLANTED_KINDS.length]!;
+    slots.push(kind);
+    n += householdsOf(kind);
+  }
+  let cursor = 1;
+  slots.forEach((kind, j) => {
+    const at = Math.max(cursor, 1 + Math.floor((j * (households - 1)) / slots.length));
+    if (at + householdsOf(kind) > households) return;
+    schedule.set(at, kind);
+    cursor = at + householdsOf(kind);
+  });
+  return schedule;
+}
+
+export function createGeneration(options: GenerateOptions): Generation {
+  validateOptions(options);
+  const seed = String(options.seed);
+  const scope = new RegionScope(options.regionPrefix ?? '6540');
+  const registry = new Registry();
+  const schedule = plantSchedule(options.households, options.plant ?? true);
+  const planted: PlantedFinding[] = [];
+  const nearMisses: NearMiss[] = [];
+
+  function* records(): Generator<InterchangeRecord, void> {
+    let ordinary = 0;
+    for (let i = 0; i < options.households; ) {
+      const kind = schedule.get(i);
+      if (kind) {
+        const result = plant(kind, Rng.of(`${seed}:planted:${i}`), registry, scope);
+        planted.push(...result.findings);
+        nearMisses.push(...result.nearMisses);
+        for (const p of result.households) yield* householdRecords(p.household, p.certificates, p.awards);
+        i += result.households.length;
+        continue;
+      }
+      const rng = Rng.of(`${seed}:household:${i}`);
+      const all = ordinary % ALL_DEPARTMENTS_EVERY === 0;
+      const household = makeHousehold(rng, registry, { type: all ? 'FOUR_MEMBER' : rng.weighted(BACKGROUND_TYPES), place: scope.place(rng), deaths: !all });
+      const aid = backgroundAid(rng, registry, household, all);
+      const ledger = new HouseholdLedger();
+      const awards: AwardRecord[] = [];
+      for (const draft of aid.awards) {
+        const born = notBeforeBirth(draft);
+        const d = born && stopAtDeath(born, rng.chance(0.5));
+        if (!d || !ledger.accepts(d)) continue;
+        ledger.add(d);
+        awards.push(awardRecord(registry, household, d));
+      }
+      const certificates = aid.certificates.map(({ id, person, category, grade, issuedDate, validUntil }): DisabilityCertificateRecord => ({
+        type: 'disabilityCertificate', id, personId: person.id, category, grade, issuedDate, validUntil,
+      }));
+      yield* householdRecords(household, certificates, awards);
+      ordinary++;
+      i++;
+    }
+  }
+
+  return { records: records(), planted, nearMisses };
+}
+
+function* householdRecords(h: Household, certificates: DisabilityCertificateRecord[], awards: AwardRecord[]): Generator<InterchangeRecord, void> {
+  const household: HouseholdRecord = { type: 'household', id: h.id, regionCode: h.place.regionCode, hukou: h.hukou, address: h.address };
+  yield household;
+  for (const m of h.members) {
+    const person: PersonRecord = { type: 'person', id: m.id, name: m.name, gender: m.gender, birthDate: m.birthDate, householdId: h.id, relation: m.relation, deathDate: m.deathDate };
+    yield person;
+  }
+  yield* certificates;
+  yield* awards;
+}
+
+/** The records of a generation (the library's main entry). */
+export function generate(options: GenerateOptions): Generator<InterchangeRecord, void> {
+  return createGeneration(options).records;
+}
+
+/** The findings a generation's planted cases must produce (runs the generation to find its IDs). */
+export function plantedFindings(options: GenerateOptions): PlantedFinding[] {
+  const generation = createGeneration(options);
+  for (const _ of generation.records);
+  return generation.planted;
+}

@@ -1,0 +1,52 @@
+/**
+ * What must stay unique across the whole file: ID numbers (region + birth date + sequence) and
+ * identities as the duplicate-identity rule sees them (normalised name + birth date + gender).
+ * Held as key sets, so a run of 100,000 households keeps keys, not records.
+ */
+import { makeResidentId, type Gender } from '@saf/identity';
+import type { Rng } from './random.ts';
+import { normaliseName } from './names.ts';
+
+export class Registry {
+  private readonly idKeys = new Set<string>();
+  private readonly identityKeys = new Set<string>();
+  private readonly counters = new Map<string, number>();
+
+  /** A fresh valid ID: odd sequence for men, even for women (GB 11643-1999). */
+  issueId(rng: Rng, region: string, birthDate: string, gender: Gender): string {
+    const base = `${region}${birthDate.replaceAll('-', '')}`;
+    const parity = gender === 'MALE' ? 1 : 0;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const sequence = rng.int(0, 499) * 2 + parity;
+      if (sequence === 0) continue;
+      const key = base + String(sequence).padStart(3, '0');
+      if (!this.idKeys.has(key)) {
+        this.idKeys.add(key);
+        return makeResidentId(region, birthDate, sequence);
+      }
+    }
+    for (let sequence = 998 + parity; sequence > 0; sequence -= 2) {
+      const key = base + String(sequence).padStart(3, '0');
+      if (!this.idKeys.has(key)) {
+        this.idKeys.add(key);
+        return makeResidentId(region, birthDate, sequence);
+      }
+    }
+    throw new Error(`no free ID sequence for ${base}`);
+  }
+
+  /** Claims an identity; false when someone already has this name, birth date and gender. */
+  claimIdentity(name: string, birthDate: string, gender: Gender): boolean {
+    const key = `${normaliseName(name)}|${birthDate}|${gender}`;
+    if (this.identityKeys.has(key)) return false;
+    this.identityKeys.add(key);
+    return true;
+  }
+
+  /** The next number of a series (household numbers per county, award ids per department, …). */
+  next(series: string): number {
+    const n = (this.counters.get(series) ?? 0) + 1;
+    this.counters.set(series, n);
+    return n;
+  }
+}
