@@ -184,23 +184,51 @@ describe('the leading group’s statistics through the graph', () => {
       { programme: 'RENTAL_SUBSIDY', otherProgramme: 'RENTAL_SUBSIDY', households: 15 },
     ]);
     expect(o.households).toBe(38);
-    expect(o.distribution.map((b: { households: number | null }) => b.households)).toEqual([20, 18, null, null, null]);
+    // 20 with one programme, 18 with two, none with more: the zeros and the 18 are withheld (the
+    // zeros alone would add up to 0 against the total).
+    expect(o.distribution.map((b: { households: number | null }) => b.households)).toEqual([20, null, null, null, null]);
   });
 
   it('measures 集中供养率 against the 50% goal: 49% misses it, 51% meets it', async () => {
-    const q = `query ($r: String!) { assistanceTargets(regionCode: $r, date: "${DATE}") { centralizedSupport { goal counties { regionCode centralized dispersed total rate met } region { regionCode rate met } } } }`;
+    const q = `query ($r: String!) { assistanceTargets(regionCode: $r, date: "${DATE}") { centralizedSupport { goal counties { regionCode centralized dispersed total rate met } region { regionCode centralized dispersed total rate met } } } }`;
     const missed = await system.query(q, { r: '654025' }, { caller: ANALYST });
     expect(missed.data!.assistanceTargets.centralizedSupport).toMatchObject({ goal: 0.5, counties: [{ regionCode: '654025', centralized: 49, dispersed: 51, total: 100, rate: 0.49, met: false }] });
     const met = await system.query(q, { r: '654026' }, { caller: ANALYST });
     expect(met.data!.assistanceTargets.centralizedSupport.counties).toEqual([{ regionCode: '654026', centralized: 51, dispersed: 49, total: 100, rate: 0.51, met: true }]);
+    // Across the prefecture: the counts are the records', and no total gives a withheld count away.
+    const all = await system.query(q, { r: '6540' }, { caller: ANALYST });
+    const c = all.data!.assistanceTargets.centralizedSupport;
+    const stats = trueStatistics('6540');
+    const persons = (programme: string, county: string) => new Set(awards.filter((a) => a.programme === programme && paying(a) && a.regionCode.startsWith(county)).map((a) => a.personId)).size;
+    for (const row of c.counties) {
+      if (row.centralized !== null) expect(row.centralized).toBe(persons('EXTREME_POVERTY_CENTRALIZED', row.regionCode));
+      if (row.dispersed !== null) expect(row.dispersed).toBe(persons('EXTREME_POVERTY_DISPERSED', row.regionCode));
+      if (row.centralized === null || row.dispersed === null) expect([row.total, row.rate, row.met]).toEqual([null, null, null]);
+      // The same counts as assistanceStatistics publishes, withheld where it withholds them.
+      expect(row.dispersed).toBe(stats.get(`EXTREME_POVERTY_DISPERSED ${row.regionCode}`)?.beneficiaries ?? null);
+    }
+    // Where the region's count is shown, the withheld counties' counts add up to 5 or more.
+    const exact = (county: string) => {
+      const centralized = persons('EXTREME_POVERTY_CENTRALIZED', county);
+      const dispersed = persons('EXTREME_POVERTY_DISPERSED', county);
+      return { centralized, dispersed, total: centralized + dispersed };
+    };
+    for (const column of ['centralized', 'dispersed', 'total'] as const) {
+      const withheld = c.counties.filter((r: Record<string, unknown>) => r[column] === null);
+      if (c.region[column] === null || !withheld.length) continue;
+      expect(withheld.length).toBeGreaterThan(1);
+      expect(withheld.reduce((sum: number, r: { regionCode: string }) => sum + exact(r.regionCode)[column], 0)).toBeGreaterThanOrEqual(5);
+    }
   });
 
   it('measures disaster relief within 24 hours: 23 hours in time, 25 late, late cases for the coordination office only', async () => {
     const q = `query ($r: String!) { assistanceTargets(regionCode: $r, date: "${DATE}") { disasterRelief { from to targetHours counties { regionCode cases within24Hours late unrecorded shareWithin24Hours } lateCases { awardId householdId hours } } } }`;
     const inTime = await system.query(q, { r: '654027' });
-    expect(inTime.data!.assistanceTargets.disasterRelief).toMatchObject({ from: '2024-01-01', to: DATE, targetHours: 24, counties: [{ regionCode: '654027', cases: 6, within24Hours: 6, late: null, unrecorded: null }], lateCases: [] });
+    // Six in time, none late or unrecorded: the zeros are withheld, and so is the total that
+    // would show they are zeros.
+    expect(inTime.data!.assistanceTargets.disasterRelief).toMatchObject({ from: '2024-01-01', to: DATE, targetHours: 24, counties: [{ regionCode: '654027', cases: null, within24Hours: 6, late: null, unrecorded: null }], lateCases: [] });
     const late = await system.query(q, { r: '654028' });
-    expect(late.data!.assistanceTargets.disasterRelief.counties).toEqual([{ regionCode: '654028', cases: 6, within24Hours: null, late: 6, unrecorded: null, shareWithin24Hours: null }]);
+    expect(late.data!.assistanceTargets.disasterRelief.counties).toEqual([{ regionCode: '654028', cases: null, within24Hours: null, late: 6, unrecorded: null, shareWithin24Hours: null }]);
     expect(late.data!.assistanceTargets.disasterRelief.lateCases).toHaveLength(6);
     expect(late.data!.assistanceTargets.disasterRelief.lateCases[0]).toMatchObject({ hours: 25, householdId: expect.stringMatching(/^HS/) });
     const mixed = await system.query(q, { r: '654029' }, { caller: ANALYST });
@@ -234,7 +262,7 @@ describe('the leading group’s statistics through the graph', () => {
     const res = await system.query(GAPS, { r: '6540', d: DATE });
     expect(res.errors).toBeUndefined();
     const truth = trueGaps('6540');
-    for (const g of res.data!.assistanceTargets.coverageGaps as { kind: string; counties: { regionCode: string; persons: number | null; households: number | null; householdIds: string[] }[] }[]) {
+    for (const g of res.data!.assistanceTargets.coverageGaps as { kind: string; region: { persons: number | null }; counties: { regionCode: string; persons: number | null; households: number | null; householdIds: string[] }[] }[]) {
       const exact = truth[g.kind]!;
       expect(g.counties.map((c) => c.regionCode).sort()).toEqual([...exact.keys()].sort());
       for (const c of g.counties) {
@@ -245,7 +273,7 @@ describe('the leading group’s statistics through the graph', () => {
         if (e.households.size < 5) expect(c.households).toBeNull();
         expect(c.householdIds).toEqual([...e.households].sort());
       }
-      expect(protectedLine(g.counties.map((c) => c.persons))).toBe(true);
+      expect(protectedLine([...g.counties.map((c) => c.persons), g.region.persons])).toBe(true);
     }
   });
 

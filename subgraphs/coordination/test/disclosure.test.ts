@@ -30,6 +30,20 @@ describe('complementary suppression over lines', () => {
     expect(suppressLines([40, 2, 3, 45], [[0, 1, 2, 3]])).toEqual([40, null, null, 45]);
   });
 
+  it('withholds a line’s total before any other cell, when it has one', () => {
+    expect(suppressLines([40, 12, 3, 55], [{ cells: [0, 1, 2], total: 3, totalFirst: true }])).toEqual([40, 12, null, null]);
+    // Only the total withheld (for another line): the smallest part goes too.
+    expect(suppressLines([40, 12, 30, 82], [{ cells: [0, 1, 2], total: 3, totalFirst: true }], [3])).toEqual([40, null, 30, null]);
+  });
+
+  it('withholds more when the withheld parts add up to less than 5 and the total is shown', () => {
+    // Two zeros and the total would give both away: the next smallest part goes too.
+    expect(suppressLines([50, 20, 0, 0, 70], [{ cells: [0, 1, 2, 3], total: 4 }])).toEqual([50, null, null, null, 70]);
+    expect(suppressLines([50, 2, 2, 6, 60], [{ cells: [0, 1, 2, 3], total: 4 }])).toEqual([50, null, null, null, 60]);
+    // Without a total the line adds up to nothing: two withheld cells are enough.
+    expect(suppressLines([50, 20, 0, 0], [[0, 1, 2, 3]])).toEqual([50, 20, null, null]);
+  });
+
   it('withholds the total when it is the only other cell', () => {
     expect(suppressLines([3, 30], [[0, 1]])).toEqual([null, null]);
   });
@@ -81,6 +95,46 @@ describe('tables: rows and columns', () => {
   });
 });
 
+describe('tables with totals', () => {
+  it('withholds totals, not parts, and keeps every line protected', () => {
+    // Counties × (centralized, dispersed, total), the region's row last.
+    const out = suppressTable(
+      [
+        [3, 40, 43],
+        [20, 25, 45],
+        [30, 12, 42],
+        [53, 77, 130],
+      ],
+      { totals: true },
+    );
+    expect(out).toEqual([
+      [null, 40, null],
+      [20, 25, 45],
+      [30, 12, 42],
+      [null, 77, null],
+    ]);
+  });
+
+  it('protects every line of a random table with totals', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let t = 0; t < 200; t++) {
+      const rows = 1 + Math.floor(rand() * 5);
+      const cols = 1 + Math.floor(rand() * 4);
+      const body = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.floor(rand() * 25)));
+      const withRowTotals = body.map((r) => [...r, r.reduce((a, b) => a + b, 0)]);
+      const table = [...withRowTotals, withRowTotals[0]!.map((_, c) => withRowTotals.reduce((a, r) => a + r[c]!, 0))];
+      const out = suppressTable(table, { totals: true });
+      for (const row of out) expect(row.filter((v) => v === null).length).not.toBe(1);
+      for (let c = 0; c <= cols; c++) expect(out.filter((row) => row[c] === null).length).not.toBe(1);
+      out.flat().forEach((v, i) => {
+        expect(v === null || v >= 5).toBe(true);
+        if (v !== null) expect(v).toBe(table.flat()[i]);
+      });
+    }
+  });
+});
+
 describe('symmetric matrices (programme overlap)', () => {
   it('treats a cell and its mirror as one, row k being column k', () => {
     // Diagonal: households with the programme; off the diagonal: households with both.
@@ -96,6 +150,19 @@ describe('symmetric matrices (programme overlap)', () => {
     expect(out(0, 2)).toBeNull();
     expect(out(1, 2)).toBeNull();
     expect([out(0, 0), out(1, 1), out(2, 2)]).toEqual([50, 30, 40]);
+    for (let k = 0; k < 3; k++) expect([0, 1, 2].filter((j) => out(k, j) === null).length).not.toBe(1);
+  });
+
+  it('withholds a forced cell and protects its row', () => {
+    const m = [
+      [50, 20, 15],
+      [20, 30, 10],
+      [15, 10, 40],
+    ];
+    const out = suppressSymmetric(3, (i, j) => m[i]![j]!, (i, j) => i === 1 && j === 1);
+    expect(out(1, 1)).toBeNull();
+    // Row 1 withholds 10, row 2 then 15, row 0 then 20; the other diagonals stay.
+    expect([out(0, 0), out(0, 1), out(0, 2), out(1, 2), out(2, 2)]).toEqual([50, null, null, null, 40]);
     for (let k = 0; k < 3; k++) expect([0, 1, 2].filter((j) => out(k, j) === null).length).not.toBe(1);
   });
 });

@@ -69,9 +69,9 @@ describe('programme overlap', () => {
       { programme: 'MINIMUM_LIVING_URBAN', otherProgramme: 'RENTAL_SUBSIDY', households: 20 },
       { programme: 'RENTAL_SUBSIDY', otherProgramme: 'RENTAL_SUBSIDY', households: 23 },
     ]);
-    // Distribution 63 / 20 / 0 / 0 / 0, total 83: the zeros are withheld (three of them), so no
-    // line has exactly one and nothing more is needed.
-    expect(published.distribution.map((b) => b.households)).toEqual([63, 20, null, null, null]);
+    // Distribution 63 / 20 / 0 / 0 / 0, total 83: the zeros are withheld, but with the total they
+    // add up to 0 and give themselves away, so the 20 is withheld too.
+    expect(published.distribution.map((b) => b.households)).toEqual([63, null, null, null, null]);
     expect(published.households).toBe(83);
     // Only the 4-programme bucket is small: with the total it would be exposed, so the next
     // smallest bucket (6) is withheld with it.
@@ -126,10 +126,11 @@ describe('centralized support rate (集中供养率)', () => {
   it('publishes no rate when a count is withheld, nor a total that would give it away', () => {
     const c = centralizedSupport([...rows, aggregate('EXTREME_POVERTY_CENTRALIZED', '654021', 3), aggregate('EXTREME_POVERTY_DISPERSED', '654021', 40)], '6540');
     const yining = c.counties.find((r) => r.regionCode === '654021')!;
-    expect(yining).toMatchObject({ centralized: null, rate: null, met: null });
-    // 3 withheld: 40 too (the row's next smallest), so the total 43 cannot give 3 away; the
-    // region's centralized column then has one withheld cell and withholds the next smallest.
-    expect(yining.dispersed).toBeNull();
+    // 3 is withheld; the county's total (43) and the region's centralized count and total go with
+    // it. The dispersed 40 stays: assistanceStatistics publishes it anyway, so withholding it
+    // instead of the total would have let 43 − 40 give the 3 away.
+    expect(yining).toEqual({ regionCode: '654021', centralized: null, dispersed: 40, total: null, rate: null, met: null });
+    expect(c.region).toEqual({ regionCode: '6540', centralized: null, dispersed: 140, total: null, rate: null, met: null });
     for (const col of ['centralized', 'dispersed', 'total'] as const) {
       expect([...c.counties, c.region].filter((r) => r[col] === null).length).not.toBe(1);
     }
@@ -165,10 +166,12 @@ describe('disaster relief timeliness', () => {
     expect(t.lateCases.map((c) => [c.awardId, c.hours])).toEqual([['l5', 30], ['l4', 29], ['l3', 28], ['l2', 27], ['l1', 26], ['l0', 25]]);
   });
 
-  it('withholds a small late count with its complement and publishes no share', () => {
+  it('withholds a small late count with its row’s total and publishes no share', () => {
     const cases = [...Array.from({ length: 30 }, (_, i) => relief(`w${i}`, '654002', 23)), relief('late', '654002', 25), ...Array.from({ length: 6 }, (_, i) => relief(`u${i}`, '654002', null))];
     const t = reliefTimeliness(cases, '654002');
-    expect(t.counties[0]).toEqual({ regionCode: '654002', cases: 37, within24Hours: 30, late: null, unrecorded: null, shareWithin24Hours: null });
+    // The late 1 is withheld, and with it the total of its row (cases) rather than a part.
+    expect(t.counties[0]).toEqual({ regionCode: '654002', cases: null, within24Hours: 30, late: null, unrecorded: 6, shareWithin24Hours: null });
+    expect(t.region).toEqual({ regionCode: '654002', cases: null, within24Hours: 30, late: null, unrecorded: 6, shareWithin24Hours: null });
   });
 
   it('counts disasters from 1 January of the date’s year by default', () => {
@@ -189,12 +192,13 @@ describe('coverage gaps', () => {
     const f = gapFigures(candidates, new Set(['covered']));
     const g = gapCounts(f, '6540');
     // 654003's 3 and 3 are withheld; the region's 15 and 9 would then give them away through
-    // 654002's 12 and 6, so those (the next smallest in each column) are withheld too.
+    // 654002's 12 and 6, so the region's totals are withheld too (654002's counts are what a
+    // query for 654002 alone publishes).
     expect(g.counties.map((c) => [c.regionCode, c.persons, c.households])).toEqual([
-      ['654002', null, null],
+      ['654002', 12, 6],
       ['654003', null, null],
     ]);
-    expect([g.region.persons, g.region.households]).toEqual([15, 9]);
+    expect([g.region.persons, g.region.households]).toEqual([null, null]);
     expect(g.counties[1]!.householdIds).toEqual(['k0', 'k1', 'k2']);
   });
 });

@@ -3,7 +3,8 @@ import type { Context } from '../context.ts';
 import { GraphRequestError } from '../graph.ts';
 import { assertMayReadStatistics } from './access.ts';
 import { suppressLines, suppressSymmetric } from './disclosure.ts';
-import { fromEachDepartment, locatePersons, missingError, recipients, type ProgrammeRecipient } from './sources.ts';
+import { suppressRow } from './programmes.ts';
+import { aggregates, fromEachDepartment, locatePersons, missingError, recipients, type ProgrammeAggregate, type ProgrammeRecipient } from './sources.ts';
 
 /** The distribution counts households with 1, 2, 3, 4, and 5 or more programmes. */
 export const DISTRIBUTION_BUCKETS = 5;
@@ -53,17 +54,24 @@ export interface PublishedOverlap {
 
 /**
  * Suppression of the overlap. The matrix is symmetric: row k (= column k) is a line, the
- * diagonal cell included. The distribution and its total (households with any programme) are
- * one line. Each pair is listed once (programme before otherProgramme in catalogue order).
+ * diagonal cell included. The diagonal (households receiving a programme) adds up the counties'
+ * household counts of `assistanceStatistics`: it is withheld when one of those is
+ * (`withheldProgrammes`), so it cannot give a withheld county away. The distribution and its
+ * total (households with any programme) are one line. Each pair is listed once (programme before
+ * otherProgramme in catalogue order).
  */
-export function publishOverlap(f: OverlapFigures): PublishedOverlap {
-  const cell = suppressSymmetric(f.programmes.length, (i, j) => f.pairs[i]![j]!);
+export function publishOverlap(f: OverlapFigures, withheldProgrammes: ReadonlySet<string> = new Set()): PublishedOverlap {
+  const cell = suppressSymmetric(
+    f.programmes.length,
+    (i, j) => f.pairs[i]![j]!,
+    (i, j) => i === j && withheldProgrammes.has(f.programmes[i]!),
+  );
   const pairs: PublishedOverlap['pairs'] = [];
   f.programmes.forEach((p, i) => {
     for (let j = i; j < f.programmes.length; j++) pairs.push({ programme: p, otherProgramme: f.programmes[j]!, households: cell(i, j) });
   });
   const line = [...f.distribution, f.households];
-  const protectedLine = suppressLines(line, [line.map((_, i) => i)]);
+  const protectedLine = suppressLines(line, [{ cells: f.distribution.map((_, i) => i), total: DISTRIBUTION_BUCKETS }]);
   return {
     programmes: f.programmes,
     households: protectedLine[DISTRIBUTION_BUCKETS] ?? null,
@@ -97,6 +105,11 @@ async function householdsOf(ctx: Context, caller: Parameters<typeof locatePerson
   return byProgramme;
 }
 
+/** Programmes with a county whose household count `assistanceStatistics` withholds. */
+export function withheldInStatistics(rows: readonly ProgrammeAggregate[]): Set<string> {
+  return new Set(rows.filter((r) => suppressRow(r).households === null).map((r) => r.programme));
+}
+
 export interface ProgrammeOverlapResult extends Omit<PublishedOverlap, 'households' | 'distribution'> {
   regionCode: string;
   date: string;
@@ -114,8 +127,13 @@ export interface ProgrammeOverlapResult extends Omit<PublishedOverlap, 'househol
  */
 export async function programmeOverlap(ctx: Context, prefix: string, date: string): Promise<ProgrammeOverlapResult> {
   const caller = assertMayReadStatistics(ctx, prefix);
-  const gathered = await fromEachDepartment(ctx, (department) => recipients(ctx, caller, department, { prefix, date }));
-  const published = publishOverlap(overlapFigures(await householdsOf(ctx, caller, [...gathered.values.values()].flat(), date)));
+  const gathered = await fromEachDepartment(ctx, async (department) => {
+    const [rows, figures] = await Promise.all([recipients(ctx, caller, department, { prefix, date }), aggregates(ctx, caller, department, prefix, date)]);
+    return { rows, figures };
+  });
+  const answers = [...gathered.values.values()];
+  const figures = overlapFigures(await householdsOf(ctx, caller, answers.flatMap((a) => a.rows), date));
+  const published = publishOverlap(figures, withheldInStatistics(answers.flatMap((a) => a.figures)));
   const incomplete = gathered.missing.length ? missingError(gathered.missing) : null;
   return {
     regionCode: prefix,

@@ -27,7 +27,8 @@ export interface CentralizedSupportRate {
 /**
  * 集中供养率 per county and for the whole region: persons in centralized support over persons in
  * centralized or dispersed support, paying on the date. The table (counties and the region's
- * total row × centralized, dispersed, total) is suppressed by rows and columns; the rate and
+ * total row × centralized, dispersed, total) is suppressed by rows and columns, a line's total
+ * withheld first (the counts are the same figures `assistanceStatistics` publishes); the rate and
  * whether the goal is met are published only when both counts are.
  */
 export function centralizedSupport(rows: readonly ProgrammeAggregate[], prefix: string): { goal: number; region: CentralizedSupportRate; counties: CentralizedSupportRate[] } {
@@ -45,7 +46,7 @@ export function centralizedSupport(rows: readonly ProgrammeAggregate[], prefix: 
     const [c, d] = value ?? [sum(0), sum(1)];
     return [c, d, c + d];
   });
-  const published = suppressTable(table).map((row, r): CentralizedSupportRate => {
+  const published = suppressTable(table, { totals: true }).map((row, r): CentralizedSupportRate => {
     const [centralized, dispersed, total] = row as [number | null, number | null, number | null];
     const rate = centralized !== null && dispersed !== null && total ? centralized / total : null;
     return { regionCode: keys[r]!.regionCode, centralized, dispersed, total, rate, met: rate === null ? null : rate >= CENTRALIZED_SUPPORT_GOAL };
@@ -84,7 +85,7 @@ export interface LateCase {
 
 /**
  * Timeliness per county (of the award's region) and for the region: the table (rows × within,
- * late, unrecorded, cases) is suppressed by rows and columns. Late cases are returned in full for
+ * late, unrecorded, cases) is suppressed by rows and columns, totals first. Late cases are returned in full for
  * the caller to filter (household numbers are person-level).
  */
 export function reliefTimeliness(cases: readonly DisasterReliefCase[], prefix: string): { region: ReliefCounts; counties: ReliefCounts[]; lateCases: LateCase[] } {
@@ -108,7 +109,7 @@ export function reliefTimeliness(cases: readonly DisasterReliefCase[], prefix: s
     const [w, l, u] = value ?? [total(0), total(1), total(2)];
     return [w, l, u, w + l + u];
   });
-  const published = suppressTable(table).map((row, r): ReliefCounts => {
+  const published = suppressTable(table, { totals: true }).map((row, r): ReliefCounts => {
     const [within24Hours, late, unrecorded, cases] = row as [number | null, number | null, number | null, number | null];
     const timed = within24Hours !== null && late !== null ? within24Hours + late : 0;
     return {
@@ -140,8 +141,9 @@ export interface GapCount {
 
 /**
  * Gap counts per county and for the region. Persons and households are each a column that adds
- * up to the region's total row, so each column is a line; a row's two counts do not add up to
- * anything and are suppressed separately.
+ * up to the region's total row, so each column is a line whose total is withheld first (the same
+ * county counts are published by a query for that county alone); a row's two counts do not add
+ * up to anything and are suppressed separately.
  */
 export function gapCounts(f: GapFigures, prefix: string): { region: GapCount; counties: GapCount[] } {
   const keys = rowsFor(f.counties, prefix);
@@ -150,7 +152,8 @@ export function gapCounts(f: GapFigures, prefix: string): { region: GapCount; co
     const all = [...f.counties.values()];
     return { persons: all.reduce((s, c) => s + c.persons.size, 0), households: all.flatMap((c) => [...c.households]) };
   });
-  const column = (values: number[]) => suppressLines(values, [values.map((_, i) => i)]);
+  // The region's row is each column's total.
+  const column = (values: number[]) => suppressLines(values, [{ cells: values.map((_, i) => i), total: values.length - 1, totalFirst: true }]);
   const persons = column(rows.map((r) => r.persons));
   const households = column(rows.map((r) => r.households.length));
   const published = rows.map((r, i): GapCount => ({ regionCode: keys[i]!.regionCode, persons: persons[i] ?? null, households: households[i] ?? null, householdIds: [...r.households].sort() }));
