@@ -26,8 +26,11 @@ import { parseResidentId } from '@saf/identity';
  * What counts as reading a person's or household's data (SPEC section 8), for the access log.
  * keep in sync with the person-level types of the subgraphs' schemas.
  */
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'AccessLogEntry']);
-const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog']);
+// Keep in sync with the schema: every type that carries a person's or household's identity.
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase']);
+const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
+/** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
+const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
 const IDENTIFIED = new Set(['Person', 'Household']);
 /** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
@@ -70,7 +73,10 @@ export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, ope
         const parent = typeInfo.getParentType();
         const root = roots.has(parent as GraphQLObjectType | null);
         // A field of a person-level type (reached through a fragment on an interface) reads it too.
-        found = (root && PERSON_LEVEL_ROOT_FIELDS.has(node.name.value)) || (!!type && isPersonLevelType(getNamedType(type).name)) || (!!parent && isPersonLevelType(parent.name));
+        found =
+          (root && PERSON_LEVEL_ROOT_FIELDS.has(node.name.value)) ||
+          (!!type && isPersonLevelType(getNamedType(type).name)) ||
+          (!!parent && (isPersonLevelType(parent.name) || PERSON_LEVEL_FIELDS.has(`${parent.name}.${node.name.value}`)));
         return found ? BREAK : undefined;
       },
     }),

@@ -269,3 +269,14 @@ const printableSchema = `
   type Person { id: ID! name: String }
   type AidAward { id: ID! }
 `;
+
+describe('statistics and person-level fields', () => {
+  it('treats coverage-gap household lists and recipient lists as person-level, plain figures not', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const real = (q: string) => isPersonLevel(api, parse(q));
+    expect(real('{ assistanceStatistics(regionCode: "6540") { programme beneficiaries amountFen } }')).toBe(false);
+    expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { persons households } } } }')).toBe(false);
+    expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { householdIds } } } }')).toBe(true);
+    expect(real('{ _internalCertificateHolders(maxGrade: 2) }')).toBe(true);
+  });
+});
