@@ -89,8 +89,18 @@ describe('duplicate aid through the graph', () => {
     expect(changed.data!.updateDuplicateAidRules.version).toBeGreaterThan(current.data!.duplicateAidRules.version);
     const live = await system.query(`query ($id: ID!) { household(id: $id) { duplicateAidFindings { id } } }`, { id: fixture.householdId });
     expect(live.data!.household.duplicateAidFindings).toEqual([]);
+    // A sweep under the changed rules no longer sees the finding: it is marked gone, not deleted.
+    expect(await sweep(system, '654002')).toMatchObject({ status: 'DONE', goneCount: 1, findingsCount: 0 });
+    const gone = await system.query(`{ duplicateAidFindings(regionCode: "654002", includeGone: true) { edges { node { status goneAt history { event } } } } }`);
+    expect(gone.data!.duplicateAidFindings.edges[0].node).toMatchObject({ status: 'DISMISSED', goneAt: expect.any(String) });
+    expect(gone.data!.duplicateAidFindings.edges[0].node.history.map((h: { event: string }) => h.event)).toEqual(['FOUND', 'DISMISSED', 'GONE']);
     const refused = await system.query(`mutation { updateDuplicateAidRules(rules: "{\\"householdExclusivePairs\\": [[\\"NOPE\\", \\"RENTAL_SUBSIDY\\"]]}", note: "x") { version } }`);
     expect(refused.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     await system.query(`mutation ($r: String!) { updateDuplicateAidRules(rules: $r, note: "恢复") { version } }`, { r: current.data!.duplicateAidRules.json });
+    // Back under the restored rules: it reappears, and the dismissal stands.
+    expect(await sweep(system, '654002')).toMatchObject({ status: 'DONE', newCount: 0, findingsCount: 1 });
+    const back = await system.query(`{ duplicateAidFindings(regionCode: "654002") { edges { node { status history { event } } } } }`);
+    expect(back.data!.duplicateAidFindings.edges[0].node.status).toBe('DISMISSED');
+    expect(back.data!.duplicateAidFindings.edges[0].node.history.map((h: { event: string }) => h.event)).toEqual(['FOUND', 'DISMISSED', 'GONE', 'REAPPEARED']);
   });
 });
