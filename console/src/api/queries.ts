@@ -1,0 +1,94 @@
+// The operations the console sends; named, so the access log shows what was done.
+
+export const SEARCH_HOUSEHOLDS = /* GraphQL */ `
+  query SearchHouseholds($regionCode: String!, $text: String!) {
+    searchHouseholds(regionCode: $regionCode, text: $text) {
+      id regionCode address
+      members { id name relation deathDate }
+    }
+  }`;
+
+const AWARD = 'id department programme personId householdId regionCode amountFen frequency startDate endDate status';
+const FINDING = 'id rule householdId personIds awardIds awardKeys departments programmes overlapStart overlapEnd explanation explanationEn status firstSeenAt';
+
+// Department-specific details come from each department's own award field (keep in sync with
+// the *Details types of the supergraph and components/AwardDetails.tsx).
+const DETAILS = `
+  civilAffairsAwards { id minimumLiving { householdSize localStandardFen incomePerCapitaFen } extremePoverty { institution selfCare } disasterRelief { disasterType occurredAt reliefAt } temporaryAssistance { reason } }
+  labourAwards { id unemploymentInsurance { months contributionYears previousEmployer } publicWelfareJob { position employer } reemploymentSupport { certificateNumber } training { course provider hours } jobPlacement { agency } }
+  healthAwards { id medicalAssistance { hospital totalCostFen insuranceReimbursedFen selfPaidFen } premiumSubsidy { scheme year } }
+  educationAwards { id schooling { school stage schoolYear grade } studentLoan { bank principalFen } }
+  housingAwards { id lowRentHousing { unit floorAreaSqm monthlyRentFen } rentalSubsidy { subsidisedAreaSqm marketRentFen } affordableHousing { project floorAreaSqm } ruralRenovation { renovationType completedDate } }
+  justiceAwards { id legalAid { caseType stage lawFirm } }
+  disabilityAwards { id subsidy { certificateId } rehabilitation { service provider } }`;
+
+export const HOUSEHOLD_PICTURE = /* GraphQL */ `
+  query HouseholdPicture($id: ID!) {
+    household(id: $id) {
+      id regionCode hukou address
+      members {
+        id name gender birthDate deathDate relation
+        disabilityCertificates { id category grade issuedDate validUntil }
+        ${DETAILS}
+      }
+      awards { ${AWARD} }
+      duplicateAidFindings { ${FINDING} }
+    }
+  }`;
+
+export const HOUSEHOLD_MEMBERS = /* GraphQL */ `
+  query HouseholdForProposal($id: ID!) {
+    household(id: $id) { id regionCode members { id name relation deathDate } }
+  }`;
+
+export const REVIEW_FINDING = /* GraphQL */ `
+  mutation ReviewDuplicateAidFinding($id: ID!, $decision: FindingDecision!, $note: String!) {
+    reviewDuplicateAidFinding(id: $id, decision: $decision, note: $note) { id status }
+  }`;
+
+export const CHECK_PROPOSED_AWARD = /* GraphQL */ `
+  query CheckProposedAward($award: ProposedAwardInput!) {
+    checkProposedAward(award: $award) { ${FINDING} }
+  }`;
+
+export const FINDINGS_OVERVIEW = /* GraphQL */ `
+  query DuplicateAidFindingsOverview($regionCode: String!) {
+    duplicateAidFindings(regionCode: $regionCode, first: 500) {
+      totalCount
+      pageInfo { hasNextPage }
+      edges { node { id rule householdId status departments } }
+    }
+  }`;
+
+export const HOUSEHOLD_REGIONS = /* GraphQL */ `
+  query FindingHouseholdRegions($ids: [ID!]!) {
+    households(ids: $ids) { id regionCode }
+  }`;
+
+export const RUN_SWEEP = /* GraphQL */ `
+  mutation RunDuplicateAidSweep($regionCode: String!) {
+    runDuplicateAidSweep(regionCode: $regionCode) { id status }
+  }`;
+
+export const SWEEP = /* GraphQL */ `
+  query DuplicateAidSweepProgress($id: ID!) {
+    duplicateAidSweep(id: $id) { id regionCode status error householdsTotal householdsChecked personsChecked findingsCount newCount goneCount startedAt finishedAt }
+  }`;
+
+export const STATISTICS = /* GraphQL */ `
+  query AssistanceStatistics($regionCode: String!, $date: String) {
+    assistanceStatistics(regionCode: $regionCode, date: $date) { programme regionCode beneficiaries households amountFen }
+  }`;
+
+/** Every field an access log entry may have; the page drops those the graph does not know. */
+export const ACCESS_LOG_FIELDS = ['seq', 'at', 'sub', 'role', 'region', 'department', 'purpose', 'operation', 'subjectIds', 'requestId'];
+
+export function accessLogQuery(fields: string[]): string {
+  return `query AccessLog($personId: ID!, $first: Int, $after: String) {
+    accessLog(personId: $personId, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ${fields.join(' ')} } }
+    }
+  }`;
+}

@@ -1,0 +1,43 @@
+/** One row of assistanceStatistics: per programme and county; null counts are suppressed (< 5). */
+export interface StatisticsRow {
+  programme: string;
+  regionCode: string;
+  beneficiaries: number | null;
+  households: number | null;
+  amountFen: string | null;
+}
+
+export interface ProgrammeTotal {
+  programme: string;
+  /** Sum of the figures shown; a lower bound when some county's figure is suppressed. */
+  beneficiaries: number;
+  suppressed: boolean;
+  amountFen: bigint;
+  amountSuppressed: boolean;
+}
+
+/** Totals per programme over counties, keeping track of suppressed cells (never guessed). */
+export function totalsByProgramme(rows: StatisticsRow[]): ProgrammeTotal[] {
+  const totals = new Map<string, ProgrammeTotal>();
+  for (const r of rows) {
+    const t = totals.get(r.programme) ?? { programme: r.programme, beneficiaries: 0, suppressed: false, amountFen: 0n, amountSuppressed: false };
+    if (r.beneficiaries === null) t.suppressed = true;
+    else t.beneficiaries += r.beneficiaries;
+    if (r.amountFen === null) t.amountSuppressed = true;
+    else t.amountFen += BigInt(r.amountFen);
+    totals.set(r.programme, t);
+  }
+  return [...totals.values()].sort((a, b) => b.beneficiaries - a.beneficiaries);
+}
+
+/**
+ * 集中供养率: centralized 特困 beneficiaries over all 特困 beneficiaries (policy target ≥ 50%);
+ * null when a figure is suppressed or there is no one.
+ */
+export function centralizedRate(totals: ProgrammeTotal[]): number | null {
+  const c = totals.find((t) => t.programme === 'EXTREME_POVERTY_CENTRALIZED');
+  const d = totals.find((t) => t.programme === 'EXTREME_POVERTY_DISPERSED');
+  if (!c || c.suppressed || (d && d.suppressed)) return null;
+  const all = c.beneficiaries + (d?.beneficiaries ?? 0);
+  return all > 0 ? c.beneficiaries / all : null;
+}

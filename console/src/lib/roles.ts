@@ -1,0 +1,35 @@
+import type { Role } from './session.ts';
+
+/** Screens, and the roles the graph would answer on them (the page shows no screen it would refuse). */
+export const SCREENS = {
+  search: { path: '/search', roles: ['CASEWORKER', 'COORDINATOR'] },
+  household: { path: '/households/:id', roles: ['CASEWORKER', 'COORDINATOR'] },
+  check: { path: '/check', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
+  dashboard: { path: '/dashboard', roles: ['COORDINATOR'] },
+  statistics: { path: '/statistics', roles: ['ANALYST', 'COORDINATOR'] },
+  accessLog: { path: '/access-log', roles: ['AUDITOR'] },
+} as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
+
+export type Screen = keyof typeof SCREENS;
+
+export function mayOpen(screen: Screen, role: Role): boolean {
+  return (SCREENS[screen].roles as readonly Role[]).includes(role);
+}
+
+/** Where each role lands after signing in. */
+export const HOME: Record<Role, string> = {
+  CASEWORKER: '/search',
+  COORDINATOR: '/dashboard',
+  DEPARTMENT_OFFICER: '/check',
+  ANALYST: '/statistics',
+  AUDITOR: '/access-log',
+};
+
+/** Navigation entries per role, in order. */
+export const NAV: Record<Role, Screen[]> = {
+  CASEWORKER: ['search', 'check'],
+  COORDINATOR: ['dashboard', 'search', 'check', 'statistics'],
+  DEPARTMENT_OFFICER: ['check'],
+  ANALYST: ['statistics'],
+  AUDITOR: ['accessLog'],
+};

@@ -1,0 +1,76 @@
+import type { Department } from './catalogue.ts';
+
+export const ROLES = ['CASEWORKER', 'DEPARTMENT_OFFICER', 'COORDINATOR', 'ANALYST', 'AUDITOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Claims {
+  sub: string;
+  role: Role;
+  region?: string;
+  department?: Department;
+  /** Seconds since the epoch. */
+  exp?: number;
+}
+
+export interface Session {
+  token: string;
+  claims: Claims;
+  /** Why the caller reads data (X-Purpose); the graph logs it with every person-level read. */
+  purpose: string;
+}
+
+/** Purposes a caller declares (sent as given, in Chinese: it is what the access log shows). */
+export const PURPOSES = ['低保审核', '特困供养审核', '临时救助审核', '入户核查', '重复救助核查', '资金发放核对', '监督检查', '统计分析'] as const;
+
+const KEY = 'saf.console.session';
+
+export type ClaimsResult = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'expired' | 'role' };
+
+/**
+ * What the token says, for choosing screens only: the gateway verifies the signature on every
+ * request, and the graph refuses what the role may not see whatever this page believes.
+ */
+export function readClaims(token: string, nowSeconds = Date.now() / 1000): ClaimsResult {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+  let payload: Record<string, unknown>;
+  try {
+    const b64 = parts[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
+    payload = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (typeof payload.sub !== 'string') return { ok: false, reason: 'malformed' };
+  if (!(ROLES as readonly unknown[]).includes(payload.role)) return { ok: false, reason: 'role' };
+  if (typeof payload.exp === 'number' && payload.exp < nowSeconds) return { ok: false, reason: 'expired' };
+  return {
+    ok: true,
+    claims: {
+      sub: payload.sub,
+      role: payload.role as Role,
+      ...(typeof payload.region === 'string' ? { region: payload.region } : {}),
+      ...(typeof payload.department === 'string' ? { department: payload.department as Department } : {}),
+      ...(typeof payload.exp === 'number' ? { exp: payload.exp } : {}),
+    },
+  };
+}
+
+/** The session lives in sessionStorage: gone when the tab closes, never shared between tabs. */
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (!raw) return null;
+    const stored = JSON.parse(raw) as { token?: unknown; purpose?: unknown };
+    if (typeof stored.token !== 'string' || typeof stored.purpose !== 'string') return null;
+    const claims = readClaims(stored.token);
+    return claims.ok ? { token: stored.token, claims: claims.claims, purpose: stored.purpose } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) sessionStorage.setItem(KEY, JSON.stringify({ token: session.token, purpose: session.purpose }));
+  else sessionStorage.removeItem(KEY);
+}

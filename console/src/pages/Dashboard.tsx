@@ -1,0 +1,123 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { FINDINGS_OVERVIEW, HOUSEHOLD_REGIONS } from '../api/queries.ts';
+import { useGraphQL, useQuery, type QueryState } from '../api/useGraphQL.ts';
+import { useSweep } from '../api/useSweep.ts';
+import { BarChart, type Bar } from '../components/BarChart.tsx';
+import { Notice } from '../components/Notice.tsx';
+import { OutcomeView } from '../components/Outcome.tsx';
+import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
+import { SweepProgress } from '../components/SweepProgress.tsx';
+import { useI18n } from '../i18n/index.tsx';
+import { todayIso } from '../lib/format.ts';
+import { countyName, isRegionPrefix } from '../lib/regions.ts';
+import { useSession } from '../lib/sessionContext.tsx';
+
+interface FindingNode {
+  id: string;
+  rule: string;
+  householdId: string | null;
+  status: string;
+  departments: string[];
+}
+interface Overview {
+  duplicateAidFindings: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: FindingNode }[] };
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** The leading group office's overview: findings by rule and county, sweeps, coverage, targets. */
+export function DashboardPage() {
+  const { t } = useI18n();
+  const { session } = useSession();
+  const regionId = useId();
+  const initial = session.claims.region ?? '65';
+  const [input, setInput] = useState(initial);
+  const [region, setRegion] = useState(initial);
+  const overview = useQuery<Overview>(FINDINGS_OVERVIEW, { regionCode: region });
+  const sweep = useSweep(() => overview.reload());
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (isRegionPrefix(input.trim())) setRegion(input.trim());
+  };
+
+  return (
+    <section aria-labelledby="dash-h" className="dashboard">
+      <h1 id="dash-h">{t('dash.title')}</h1>
+      <form className="card inline-form" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={regionId}>{t('dash.region')}</label>
+          <input id={regionId} value={input} onChange={(e) => setInput(e.target.value)} inputMode="numeric" aria-invalid={!isRegionPrefix(input.trim())} />
+        </div>
+        <button type="submit" className="secondary">{t('dash.show')}</button>
+        <button type="button" onClick={() => void sweep.start(region)} disabled={sweep.state.kind === 'starting' || sweep.state.kind === 'running'}>
+          {t('dash.runSweep', { region })}
+        </button>
+      </form>
+      <SweepProgress state={sweep.state} />
+
+      <h2>{t('dash.findings')}</h2>
+      <OutcomeView state={overview.state}>{(data) => <FindingCharts data={data} />}</OutcomeView>
+
+      <h2>{t('dash.coverage')}</h2>
+      <StatisticsCharts regionCode={region} date={todayIso()} />
+    </section>
+  );
+}
+
+function FindingCharts({ data }: { data: Overview }) {
+  const { t, label, number, lang } = useI18n();
+  const run = useGraphQL();
+  const nodes = data.duplicateAidFindings.edges.map((e) => e.node);
+  const [regions, setRegions] = useState<QueryState<Map<string, string>>>({ kind: 'loading' });
+  const householdIds = [...new Set(nodes.flatMap((n) => (n.householdId ? [n.householdId] : [])))];
+  const key = householdIds.join(',');
+
+  // Findings carry the household, not its county: one batched lookup of the households' region codes.
+  useEffect(() => {
+    let live = true;
+    if (!householdIds.length) {
+      setRegions({ kind: 'ok', data: new Map(), unavailable: [], errors: [] });
+      return;
+    }
+    void run<{ households: ({ id: string; regionCode: string } | null)[] }>(HOUSEHOLD_REGIONS, { ids: householdIds.slice(0, 500) }).then((res) => {
+      if (!live) return;
+      if (res.kind === 'ok') setRegions({ ...res, data: new Map(res.data.households.flatMap((h) => (h ? [[h.id, h.regionCode] as const] : []))) });
+      else setRegions(res);
+    });
+    return () => {
+      live = false;
+    };
+    // `key` stands for householdIds
+  }, [key, run]);
+
+  if (!nodes.length) return <Notice kind="info">{t('dash.noFindings')}</Notice>;
+  const byStatus = countBy(nodes, (n) => n.status);
+  const toBars = (entries: [string, number][], name: (k: string) => string): Bar[] => entries.map(([k, v]) => ({ label: name(k), value: v }));
+  return (
+    <>
+      <p className="summary" data-testid="findings-total">
+        {t('dash.total', { total: number(data.duplicateAidFindings.totalCount) })}{' '}
+        {byStatus.map(([s, n]) => `${label('findingStatus', s)} ${number(n)}`).join(' · ')}
+        {data.duplicateAidFindings.pageInfo.hasNextPage ? ` ${t('dash.firstPage', { count: number(nodes.length) })}` : ''}
+      </p>
+      <div className="charts">
+        <BarChart title={t('dash.byRule')} format={number} bars={toBars(countBy(nodes, (n) => n.rule), (k) => label('rule', k))} />
+        <OutcomeView state={regions}>
+          {(map) => (
+            <BarChart
+              title={t('dash.byCounty')}
+              format={number}
+              bars={toBars(countBy(nodes, (n) => (n.householdId && map.get(n.householdId)?.slice(0, 6)) || '?'), (k) => (k === '?' ? t('dash.unknownCounty') : countyName(k, lang)))}
+            />
+          )}
+        </OutcomeView>
+        <BarChart title={t('dash.byDepartment')} format={number} bars={toBars(countBy(nodes.flatMap((n) => n.departments), (d) => d), (k) => label('dept', k))} />
+      </div>
+    </>
+  );
+}

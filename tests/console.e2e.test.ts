@@ -1,0 +1,347 @@
+import http from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '@saf/console/build';
+import { gatewayConfig } from '@saf/gateway/config';
+import { loadFile } from '@saf/loader';
+import { HttpError, closeServer, listen, sendJson } from '@saf/service';
+import { serveConsole } from '../gateway/src/console.ts';
+import { householdWithEverything } from './support/fixture.ts';
+import { writeNdjson } from './support/files.ts';
+import { startSystem, type System } from './support/system.ts';
+
+// The caseworker console in Debian's Chromium (playwright-core), against the whole system
+// started in-process, with every request to anything but the gateway blocked (offline office).
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/console/', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const fixture = householdWithEverything(7);
+const { head, spouse } = fixture.persons;
+// Planted duplicate: the spouse also holds low-rent housing while the head has the rental subsidy.
+const lowRent = { ...(fixture.records[9] as object), id: 'HO-7-LOW_RENT', programme: 'LOW_RENT_HOUSING', personId: spouse, startDate: '2024-06-01', endDate: '2024-12-31', details: { unit: '解放路小区 3-201' } };
+const DEPARTMENTS = ['CIVIL_AFFAIRS', 'LABOUR', 'HEALTH', 'EDUCATION', 'HOUSING', 'JUSTICE', 'DISABLED_PERSONS_FEDERATION'];
+
+describe('the caseworker console in a browser', () => {
+  let system: System;
+  let browser: Browser;
+  let origin: string;
+  /** Requests the pages tried to make to anything but the gateway (all aborted). */
+  const elsewhere: string[] = [];
+  /** Console errors and uncaught exceptions (CSP violations show up here). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    system = await startSystem();
+    origin = new URL(system.gatewayUrl).origin;
+    expect(await loadFile(await writeNdjson([...fixture.records, lowRent]), system.loadOptions)).toMatchObject({ ok: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  async function openPage(options: { lang?: string } = {}): Promise<Page> {
+    const context = await browser.newContext({ locale: options.lang ?? 'zh-CN', viewport: { width: 1280, height: 900 } });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === origin || url.startsWith('data:')) return route.continue();
+      elsewhere.push(url);
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`${page.url()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    return page;
+  }
+
+  /** Signs in with the development form (the gateway mints the token), declaring a purpose. */
+  async function signIn(caller: { role: string; region?: string; department?: string }, purpose = '入户核查'): Promise<Page> {
+    const page = await openPage();
+    await page.goto(`${origin}/`);
+    const form = page.locator('form.dev');
+    await form.getByLabel('角色').selectOption(caller.role);
+    await form.getByLabel('辖区代码').fill(caller.region ?? '');
+    if (caller.department) await form.getByLabel('部门').selectOption(caller.department);
+    await form.getByLabel('查询用途').selectOption(purpose);
+    await form.getByRole('button', { name: '生成令牌并登录' }).click();
+    await page.getByTestId('who').waitFor();
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+
+  it('signs in, finds a household by name with ID numbers masked, and shows all seven departments’ aid', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654002' });
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('654002');
+    await page.getByLabel('户号、身份证号或姓名').fill('王芳');
+    await page.getByRole('button', { name: '查找', exact: true }).click();
+    const row = page.locator('table.results tbody tr');
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    const rowText = (await row.first().textContent())!;
+    expect(rowText).toContain(fixture.householdId);
+    expect(rowText).toContain(`${head.slice(0, 6)}********${head.slice(14)}`);
+    expect(await page.content()).not.toContain(head);
+    await shot(page, 'search');
+
+    await page.getByRole('link', { name: fixture.householdId }).click();
+    await page.getByRole('heading', { name: `家庭 ${fixture.householdId}` }).waitFor();
+    // Members with relation labels, full ID numbers and ages.
+    const members = page.locator('table.members');
+    for (const text of ['户主', '配偶', '子女', '父母', head, '阿依古丽·买买提', '1970年5月1日']) await expect(members.textContent()).resolves.toContain(text);
+    // One section per department, each with its award card(s), amounts in yuan, Chinese dates.
+    for (const dept of DEPARTMENTS) expect(await page.locator(`section[data-department="${dept}"] li.award`).count(), dept).toBeGreaterThanOrEqual(1);
+    const awards = page.locator('.departments');
+    for (const text of ['民政', '人社', '卫健/医保', '教育', '住建', '司法', '残联', '城市居民最低生活保障', '¥500.00', '¥2,300.00', '2024年1月1日', '至今', '伊宁市第三小学', '保洁员']) {
+      await expect(awards.textContent()).resolves.toContain(text);
+    }
+    // The timeline: a bar per award (7 + the planted one).
+    expect(await page.locator('figure.timeline svg g[data-award-key]').count()).toBe(8);
+    expect(pageErrors).toEqual([]);
+    await shot(page, 'household');
+
+    // English on request: the lang attribute and the words follow.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: `Household ${fixture.householdId}` }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect(page.locator('.departments').textContent()).resolves.toContain('CN¥500.00');
+    await shot(page, 'household-en');
+    await page.getByRole('button', { name: '中文' }).click();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.context().close();
+  });
+
+  it('highlights the planted finding on the awards it concerns and dismisses it with a required note', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654002' }, '重复救助核查');
+    await page.goto(`${origin}/households/${fixture.householdId}`);
+    const finding = page.locator('article.finding');
+    await finding.first().waitFor();
+    expect(await finding.count()).toBe(1);
+    await expect(finding.textContent()).resolves.toContain('同户互斥住房保障');
+    await expect(finding.locator('.explanation').textContent()).resolves.toMatch(/住建/);
+    await expect(finding.locator('.contact').textContent()).resolves.toBe('住建');
+    for (const key of ['HOUSING:HO-7-LOW_RENT', 'HOUSING:HO-7-RENTAL_SUBSIDY']) {
+      await expect(page.locator(`li.award[data-award-key="${key}"]`).getAttribute('class')).resolves.toContain('has-finding');
+    }
+    await expect(page.locator('li.award[data-award-key="CIVIL_AFFAIRS:CA-7-MINIMUM_LIVING_URBAN"]').getAttribute('class')).resolves.not.toContain('has-finding');
+
+    // A live finding is reviewed once a sweep has stored it: the caseworker sweeps their area here.
+    const sweep = finding.getByRole('button', { name: /比对辖区/ });
+    if (await sweep.isVisible()) {
+      await sweep.click();
+      await finding.getByLabel('核查意见（必填）').waitFor({ timeout: 60_000 });
+    }
+    await shot(page, 'finding');
+    await finding.getByRole('button', { name: '排除' }).click();
+    await expect(finding.getByRole('alert').textContent()).resolves.toContain('请填写核查意见');
+    await finding.getByLabel('核查意见（必填）').fill('廉租房已于 2024 年 12 月退出，补贴按月结清，不属重复救助');
+    await finding.getByRole('button', { name: '排除' }).click();
+    await page.locator('article.finding .finding-status-dismissed').waitFor();
+    await expect(page.locator('li.award[data-award-key="HOUSING:HO-7-LOW_RENT"]').getAttribute('class')).resolves.not.toContain('has-finding');
+
+    const stored = await system.query(`{ duplicateAidFindings(regionCode: "654002", status: DISMISSED) { edges { node { awardIds history { event note actor } } } } }`);
+    expect(stored.errors).toBeUndefined();
+    const node = stored.data!.duplicateAidFindings.edges[0].node;
+    expect(node.awardIds).toEqual(['HO-7-LOW_RENT', 'HO-7-RENTAL_SUBSIDY']);
+    expect(node.history.at(-1)).toMatchObject({ event: 'DISMISSED', note: '廉租房已于 2024 年 12 月退出，补贴按月结清，不属重复救助', actor: 'dev-caseworker' });
+    await shot(page, 'finding-dismissed');
+    await page.context().close();
+  });
+
+  it('checks a proposed award before granting it and shows the finding it would cause', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654002' }, '低保审核');
+    await page.goto(`${origin}/households/${fixture.householdId}`);
+    await page.getByRole('link', { name: '核查拟发放救助' }).click();
+    await page.getByLabel('救助对象').locator('option', { hasText: '阿依古丽·买买提' }).waitFor({ state: 'attached' });
+    await page.getByLabel('部门').selectOption('CIVIL_AFFAIRS');
+    // The programme list follows the department (catalogue bundled in the page).
+    const programmes = await page.getByLabel('救助项目').locator('option').allTextContents();
+    expect(programmes).toContain('农村最低生活保障');
+    expect(programmes).not.toContain('法律援助');
+    await page.getByLabel('救助项目').selectOption('MINIMUM_LIVING_RURAL');
+    await page.getByLabel('救助对象').selectOption(head);
+    await page.getByLabel('开始日期').fill('2025-01-01');
+    await page.getByLabel('金额（元）').fill('400.005');
+    await page.getByRole('button', { name: '核查', exact: true }).click();
+    await expect(page.locator('#check-errors').textContent()).resolves.toContain('金额');
+    await page.getByLabel('金额（元）').fill('400.50');
+    await page.getByRole('button', { name: '核查', exact: true }).click();
+    const found = page.locator('article.finding');
+    await found.first().waitFor();
+    expect(await found.count()).toBe(1);
+    await expect(found.textContent()).resolves.toContain('互斥项目同时享受');
+    await expect(found.textContent()).resolves.toContain('拟发放的救助');
+    await expect(found.textContent()).resolves.toContain('2025年1月1日');
+    await shot(page, 'check');
+    await page.context().close();
+  });
+
+  it('renders the coordinator’s dashboard: a sweep with its progress, findings by rule and county', async () => {
+    const page = await signIn({ role: 'COORDINATOR', region: '6540' }, '重复救助核查');
+    await page.getByRole('heading', { name: '工作概览' }).waitFor();
+    await page.getByRole('button', { name: /运行比对/ }).click();
+    await page.getByTestId('sweep-progress').getByText('已完成').waitFor({ timeout: 60_000 });
+    await page.getByTestId('findings-total').waitFor();
+    await expect(page.locator('figure.chart', { hasText: '按规则' }).textContent()).resolves.toContain('同户互斥住房保障');
+    await expect(page.locator('figure.chart', { hasText: '按县市' }).textContent()).resolves.toContain('伊宁市');
+    // Coverage: the charts, or a clear word that statistics are not deployed yet.
+    await page.locator('figure.chart', { hasText: '各项目救助人数' }).or(page.getByText('功能尚未上线')).or(page.getByText('该辖区在该日期没有救助统计')).first().waitFor();
+    await shot(page, 'dashboard');
+    await page.context().close();
+  });
+
+  it('refuses a caseworker a household outside their region, showing none of it', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654023' });
+    await page.goto(`${origin}/households/${fixture.householdId}`);
+    await page.getByText('无权查看', { exact: true }).waitFor();
+    const html = await page.content();
+    for (const secret of ['阿依古丽', '王芳', head, spouse, '解放路']) expect(html).not.toContain(secret);
+    await shot(page, 'forbidden');
+    await page.context().close();
+  });
+
+  it('gives auditors the access log and analysts statistics only', async () => {
+    const auditor = await signIn({ role: 'AUDITOR' }, '监督检查');
+    await auditor.getByRole('heading', { name: '访问日志' }).waitFor();
+    expect(await auditor.getByRole('link', { name: '查找家庭' }).count()).toBe(0);
+    await auditor.getByLabel('公民身份号码或户号').fill(head);
+    await auditor.getByRole('button', { name: '查询' }).click();
+    await auditor.locator('table.log').or(auditor.getByText('功能尚未上线')).or(auditor.getByText('没有访问记录')).first().waitFor();
+    await shot(auditor, 'access-log');
+    await auditor.goto(`${origin}/search`);
+    await auditor.getByText('无权查看', { exact: true }).waitFor();
+    await auditor.context().close();
+
+    const analyst = await signIn({ role: 'ANALYST' }, '统计分析');
+    await analyst.getByRole('heading', { name: '救助统计' }).waitFor();
+    await analyst.locator('figure.chart').or(analyst.getByText('功能尚未上线')).or(analyst.getByText('没有救助统计')).first().waitFor();
+    await shot(analyst, 'statistics');
+    await analyst.goto(`${origin}/households/${fixture.householdId}`);
+    await analyst.getByText('无权查看', { exact: true }).waitFor();
+    expect(await analyst.content()).not.toContain('阿依古丽');
+    await analyst.context().close();
+  });
+
+  it('opens the GraphQL explorer (bundled, no CDN) with the console’s session', async () => {
+    const page = await signIn({ role: 'COORDINATOR' }, '统计分析');
+    const graphql = (name: string) => page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes(name));
+    const introspected = graphql('IntrospectionQuery');
+    await page.getByRole('link', { name: 'GraphQL 调试' }).click();
+    expect((await introspected).status()).toBe(200);
+    await page.locator('.graphiql-container').waitFor();
+    const executed = graphql('query Household');
+    await page.locator('.graphiql-execute-button').click();
+    const answer = (await (await executed).json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    // Sent with the console's token and purpose: an answer, not a 401.
+    expect(answer).toMatchObject({ data: { household: null } });
+    expect(answer.errors).toBeUndefined();
+    await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('household'));
+    await shot(page, 'explorer');
+    await page.context().close();
+  });
+
+  it('worked offline: nothing but the gateway was asked for anything, and no page error or CSP violation', () => {
+    expect(elsewhere).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('serving the console from the gateway', () => {
+  let server: http.Server;
+  let base: string;
+  let production: http.Server;
+  let prodBase: string;
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    const handler = (config: ReturnType<typeof gatewayConfig>) => async (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://local');
+      try {
+        if (!(await serveConsole(req, res, url, config))) res.writeHead(404).end('not found');
+      } catch (err) {
+        // As the gateway's server does.
+        if (err instanceof HttpError) sendJson(res, err.status, err.body ?? { error: err.message });
+        else throw err;
+      }
+    };
+    server = http.createServer(handler(gatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })));
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    // Production config only as the handler reads it (the gateway would also want a real key).
+    production = http.createServer(handler({ ...gatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), NODE_ENV: 'production' }));
+    prodBase = `http://127.0.0.1:${await listen(production, 0, '127.0.0.1')}`;
+  });
+  afterAll(async () => {
+    if (server) await closeServer(server);
+    if (production) await closeServer(production);
+  });
+
+  it('serves the app with a strict CSP, nosniff, and the right types and caching', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    const csp = index.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await index.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${base}${script}`);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)![1]!;
+    expect((await fetch(`${base}${css}`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('answers unknown pages with the app, unknown files and API paths with 404, and never leaves console/dist', async () => {
+    for (const path of ['/search', '/households/H654002000007', '/check?household=H1']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toContain('<div id="root">');
+    }
+    for (const path of ['/assets/nope.js', '/favicon.ico', '/graphqlx', '/health/whatever', '/metrics', '/assets/..%2f..%2fpackage.json', '/%2e%2e/package.json', '/assets/%2e%2e/%2e%2e/build.ts', '/..%5c..%5cpackage.json']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(404);
+    }
+    // Even a raw request line with dot segments (fetch would normalise them away).
+    const raw = await new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: new URL(base).port, path: '/assets/../../build.ts' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(raw).toBe(404);
+  });
+
+  it('mints development tokens outside production only, and hides the explorer in production', async () => {
+    const minted = await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'CASEWORKER', region: '654002' }) });
+    expect(minted.status).toBe(200);
+    expect((await minted.json()) as object).toHaveProperty('token');
+    const bad = await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'CASEWORKER' }) });
+    expect(bad.status).toBe(400);
+    const form = await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=COORDINATOR' });
+    expect(form.status).toBe(415);
+    expect((await fetch(`${base}/explorer/`)).status).toBe(200);
+
+    expect((await fetch(`${prodBase}/dev/token`)).status).toBe(404);
+    expect((await fetch(`${prodBase}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'COORDINATOR' }) })).status).toBe(404);
+    expect((await fetch(`${prodBase}/explorer/`)).status).toBe(404);
+    const explorerHtml = await (await fetch(`${base}/explorer/`)).text();
+    const explorerScript = /src="(\/assets\/[^"]+\.js)"/.exec(explorerHtml)![1]!;
+    expect((await fetch(`${prodBase}${explorerScript}`)).status).toBe(404);
+    const prodIndex = await fetch(`${prodBase}/`);
+    expect(prodIndex.status).toBe(200);
+    const mainScript = /src="(\/assets\/[^"]+\.js)"/.exec(await prodIndex.text())![1]!;
+    expect((await fetch(`${prodBase}${mainScript}`)).status).toBe(200);
+  });
+});
