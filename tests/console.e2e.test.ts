@@ -78,11 +78,47 @@ describe('the caseworker console in a browser', () => {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 
+  /**
+   * Text whose colour against its (nearest opaque) background is under WCAG AA's 4.5:1. SVG
+   * text is drawn on white with colours chosen for it; form controls' placeholder text is skipped.
+   */
+  const lowContrast = (page: Page) =>
+    page.evaluate(() => {
+      const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const c = [r!, g!, b!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
+      };
+      const background = (el: Element | null): number[] => {
+        for (let e = el; e; e = e.parentElement) {
+          const bg = rgb(getComputedStyle(e).backgroundColor);
+          if (bg.length >= 3 && (bg.length < 4 || bg[3]! > 0.9)) return bg;
+        }
+        return [255, 255, 255];
+      };
+      const failures: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || !node.textContent?.trim() || el.closest('svg') || el.closest('[disabled]')) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || style.display === 'none' || el.getClientRects().length === 0) continue;
+        const [l1, l2] = [lum(rgb(style.color)), lum(background(el))];
+        const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+        if (ratio < 4.5) failures.push(`${node.textContent.trim().slice(0, 30)}: ${ratio.toFixed(2)}`);
+      }
+      return failures;
+    });
+
   it('signs in, finds a household by name with ID numbers masked, and shows all seven departments’ aid', async () => {
     const page = await signIn({ role: 'CASEWORKER', region: '654002' });
     await expect(page.getByTestId('who').textContent()).resolves.toContain('654002');
-    await page.getByLabel('户号、身份证号或姓名').fill('王芳');
-    await page.getByRole('button', { name: '查找', exact: true }).click();
+    // Keyboard only: the skip link comes first, the search is a real form (Enter submits).
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到主要内容');
+    await page.getByLabel('户号、身份证号或姓名').focus();
+    await page.keyboard.type('王芳');
+    await page.keyboard.press('Enter');
     const row = page.locator('table.results tbody tr');
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
@@ -92,7 +128,8 @@ describe('the caseworker console in a browser', () => {
     expect(await page.content()).not.toContain(head);
     await shot(page, 'search');
 
-    await page.getByRole('link', { name: fixture.householdId }).click();
+    await page.getByRole('link', { name: fixture.householdId }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: `家庭 ${fixture.householdId}` }).waitFor();
     // Members with relation labels, full ID numbers and ages.
     const members = page.locator('table.members');
@@ -106,6 +143,7 @@ describe('the caseworker console in a browser', () => {
     // The timeline: a bar per award (7 + the planted one).
     expect(await page.locator('figure.timeline svg g[data-award-key]').count()).toBe(8);
     expect(pageErrors).toEqual([]);
+    expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'household');
 
     // English on request: the lang attribute and the words follow.
@@ -194,6 +232,7 @@ describe('the caseworker console in a browser', () => {
     await expect(page.locator('figure.chart', { hasText: '按县市' }).textContent()).resolves.toContain('伊宁市');
     // Coverage: the charts, or a clear word that statistics are not deployed yet.
     await page.locator('figure.chart', { hasText: '各项目救助人数' }).or(page.getByText('功能尚未上线')).or(page.getByText('该辖区在该日期没有救助统计')).first().waitFor();
+    expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'dashboard');
     await page.context().close();
   });
@@ -228,6 +267,22 @@ describe('the caseworker console in a browser', () => {
     await analyst.getByText('无权查看', { exact: true }).waitFor();
     expect(await analyst.content()).not.toContain('阿依古丽');
     await analyst.context().close();
+  });
+
+  it('shows the rest of the picture, and says which department is missing, when one is down', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654002' });
+    await system.subgraphs.get('labour')!.stop();
+    try {
+      await page.goto(`${origin}/households/${fixture.householdId}`);
+      await page.getByText('人社 暂时无法连接，显示的是其他部门的数据').waitFor();
+      await expect(page.locator('section[data-department="LABOUR"]').textContent()).resolves.toContain('该部门暂时无法连接');
+      for (const dept of DEPARTMENTS.filter((d) => d !== 'LABOUR')) expect(await page.locator(`section[data-department="${dept}"] li.award`).count(), dept).toBeGreaterThanOrEqual(1);
+      await expect(page.locator('table.members').textContent()).resolves.toContain('阿依古丽·买买提');
+      await shot(page, 'partial');
+    } finally {
+      await system.subgraphs.get('labour')!.restart();
+      await page.context().close();
+    }
   });
 
   it('opens the GraphQL explorer (bundled, no CDN) with the console’s session', async () => {
