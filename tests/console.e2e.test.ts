@@ -8,6 +8,7 @@ import { gatewayConfig } from '@saf/gateway/config';
 import { loadFile } from '@saf/loader';
 import { HttpError, closeServer, listen, sendJson } from '@saf/service';
 import { serveConsole } from '../gateway/src/console.ts';
+import { ageOn, formatDate, formatFen, maskId, parseYuan } from '../console/src/lib/format.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -398,5 +399,33 @@ describe('serving the console from the gateway', () => {
     expect(prodIndex.status).toBe(200);
     const mainScript = /src="(\/assets\/[^"]+\.js)"/.exec(await prodIndex.text())![1]!;
     expect((await fetch(`${prodBase}${mainScript}`)).status).toBe(200);
+  });
+});
+
+describe('the console’s formatting for China', () => {
+  it('formats fen as yuan exactly, beyond what a float can hold', () => {
+    expect(formatFen(50_000)).toBe('¥500.00');
+    expect(formatFen(1)).toBe('¥0.01');
+    expect(formatFen(123_456_789)).toBe('¥1,234,567.89');
+    // A decimal-string aggregate past 2^53: a float would round the last digits.
+    expect(formatFen('900719925474099312')).toBe('¥9,007,199,254,740,993.12');
+    expect(formatFen(50_000, 'en')).toBe('CN¥500.00');
+  });
+
+  it('reads yuan typed by a person into integer fen, or refuses', () => {
+    expect(parseYuan('560')).toBe(56_000);
+    expect(parseYuan('0.1')).toBe(10);
+    expect(parseYuan('560.5')).toBe(56_050);
+    expect(parseYuan(' 19.99 ')).toBe(1_999);
+    expect(parseYuan('21474836.47')).toBe(2_147_483_647);
+    for (const bad of ['21474836.48', '1.005', '-1', '1e3', '', '１００', '1,000.00', '1,50']) expect(parseYuan(bad), bad).toBeNull();
+  });
+
+  it('writes dates as 2024年3月5日, ages in full years, and masks ID numbers in lists', () => {
+    expect(formatDate('2024-03-05')).toBe('2024年3月5日');
+    expect(formatDate('2024-03-05', 'en')).toBe('5 Mar 2024');
+    expect(ageOn('1970-05-01', '2024-04-30')).toBe(53);
+    expect(ageOn('1970-05-01', '2024-05-01')).toBe(54);
+    expect(maskId('654002199003150012')).toBe('654002********0012');
   });
 });

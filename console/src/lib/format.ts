@@ -32,9 +32,10 @@ export function formatFen(fen: number | string | bigint, lang: Lang = 'zh'): str
 /** GraphQL `Int` is 32-bit: the largest amount an award can carry. */
 export const MAX_AMOUNT_FEN = 2_147_483_647;
 
-/** "1234.5" yuan → 123450 fen, exactly (string arithmetic); null when not a valid amount. */
+/** "1234.5" yuan → 123450 fen, exactly (string arithmetic); null when not a valid amount. No commas:
+ * in China a comma groups thousands, so "1,50" is refused rather than guessed. */
 export function parseYuan(text: string): number | null {
-  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  const m = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(text);
   if (!m) return null;
   const fen = BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
   return fen <= BigInt(MAX_AMOUNT_FEN) ? Number(fen) : null;
