@@ -233,6 +233,10 @@ describe('the caseworker console in a browser', () => {
     await expect(page.locator('figure.chart', { hasText: '按县市' }).textContent()).resolves.toContain('伊宁市');
     // Coverage: the charts, or a clear word that statistics are not deployed yet.
     await page.locator('figure.chart', { hasText: '各项目救助人数' }).or(page.getByText('功能尚未上线')).or(page.getByText('该辖区在该日期没有救助统计')).first().waitFor();
+    // The policy targets: 集中供养率 against its goal, relief within 24 hours, coverage gaps.
+    await page.locator('figure.chart', { hasText: '特困人员集中供养率' }).waitFor();
+    await page.locator('figure.chart', { hasText: '24 小时内到位' }).waitFor();
+    await expect(page.locator('figure.chart', { hasText: '应保尽保' }).textContent()).resolves.toContain('一、二级残疾未享受护理补贴');
     expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'dashboard');
     await page.context().close();
@@ -288,14 +292,20 @@ describe('the caseworker console in a browser', () => {
 
   it('opens the GraphQL explorer (bundled, no CDN) with the console’s session', async () => {
     const page = await signIn({ role: 'COORDINATOR' }, '统计分析');
-    const graphql = (name: string) => page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes(name));
+    const graphql = (name: string, timeout?: number) => page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes(name), { timeout });
     const introspected = graphql('IntrospectionQuery');
     await page.getByRole('link', { name: 'GraphQL 调试' }).click();
     expect((await introspected).status()).toBe(200);
     await page.locator('.graphiql-container').waitFor();
-    const executed = graphql('query Household');
-    await page.locator('.graphiql-execute-button').click();
-    const answer = (await (await executed).json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    await page.locator('.graphiql-query-editor .CodeMirror', { hasText: 'household' }).waitFor();
+    // GraphiQL may still be settling its editors after the schema arrives: click again if nothing went out.
+    let response = null;
+    for (let attempt = 0; attempt < 5 && !response; attempt++) {
+      const executed = graphql('query Household', 3_000).catch(() => null);
+      await page.locator('.graphiql-execute-button').click();
+      response = await executed;
+    }
+    const answer = (await response!.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
     // Sent with the console's token and purpose: an answer, not a 401.
     expect(answer).toMatchObject({ data: { household: null } });
     expect(answer.errors).toBeUndefined();

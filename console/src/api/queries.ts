@@ -92,3 +92,16 @@ export function accessLogQuery(fields: string[]): string {
     }
   }`;
 }
+
+const RATE = 'regionCode centralized dispersed total rate met';
+const RELIEF = 'regionCode cases within24Hours late unrecorded shareWithin24Hours';
+
+export const TARGETS = /* GraphQL */ `
+  query AssistanceTargets($regionCode: String!, $date: String) {
+    assistanceTargets(regionCode: $regionCode, date: $date) {
+      regionCode date
+      centralizedSupport { goal region { ${RATE} } counties { ${RATE} } }
+      disasterRelief { from to targetHours region { ${RELIEF} } counties { ${RELIEF} } }
+      coverageGaps { kind description region { regionCode persons households } }
+    }
+  }`;

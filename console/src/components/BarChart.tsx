@@ -9,8 +9,8 @@ export interface Bar {
   uncertain?: boolean;
 }
 
-const WIDTH = 640;
-const LABEL_W = 230;
+const WIDTH = 560;
+const LABEL_W = 220;
 const ROW_H = 26;
 
 /**
@@ -27,7 +27,7 @@ export function BarChart({ title, bars, format, target, max: fixedMax }: { title
   return (
     <figure className="chart">
       <figcaption id={id}>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-labelledby={id}>
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-labelledby={id}>
         <defs>
           <pattern id={`${id}-hatch`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" fill="#dbe7f5" />

@@ -5,9 +5,9 @@ import { countyName } from '../lib/regions.ts';
 import { BarChart } from './BarChart.tsx';
 import { Notice } from './Notice.tsx';
 import { OutcomeView } from './Outcome.tsx';
-import { centralizedRate, totalsByProgramme, type StatisticsRow } from './statistics.ts';
+import { totalsByProgramme, type StatisticsRow } from './statistics.ts';
 
-/** Programme coverage and the policy targets, from assistanceStatistics; the table on request. */
+/** Programme coverage (beneficiaries per programme) from assistanceStatistics; the table on request. */
 export function StatisticsCharts({ regionCode, date, table = false }: { regionCode: string; date: string | null; table?: boolean }) {
   const { t, programme, number, money, lang } = useI18n();
   const { state } = useQuery<{ assistanceStatistics: StatisticsRow[] }>(STATISTICS, { regionCode, date });
@@ -16,7 +16,6 @@ export function StatisticsCharts({ regionCode, date, table = false }: { regionCo
       {({ assistanceStatistics: rows }) => {
         if (!rows.length) return <Notice kind="info">{t('stats.none')}</Notice>;
         const totals = totalsByProgramme(rows);
-        const rate = centralizedRate(totals);
         return (
           <>
             <div className="charts">
@@ -25,16 +24,6 @@ export function StatisticsCharts({ regionCode, date, table = false }: { regionCo
                 format={(n) => number(n)}
                 bars={totals.map((p) => ({ label: programme(p.programme), value: p.beneficiaries, uncertain: p.suppressed, ...(p.suppressed ? { text: p.beneficiaries ? `≥ ${number(p.beneficiaries)}` : t('stats.suppressed') } : {}) }))}
               />
-              <div>
-                <BarChart
-                  title={t('stats.target.centralized')}
-                  format={(n) => `${n.toFixed(1)}%`}
-                  max={100}
-                  target={{ value: 50, label: t('stats.target.line', { value: '50%' }) }}
-                  bars={[{ label: t('stats.target.centralizedBar'), value: rate === null ? 0 : rate * 100, ...(rate === null ? { text: t('stats.target.unknown'), uncertain: true } : {}) }]}
-                />
-                <p className="hint">{rate === null ? t('stats.target.unknownHint') : rate >= 0.5 ? t('stats.target.met') : t('stats.target.notMet')}</p>
-              </div>
             </div>
             {table && (
               <table className="results">
@@ -55,7 +44,7 @@ export function StatisticsCharts({ regionCode, date, table = false }: { regionCo
                       <td>{countyName(r.regionCode, lang)}</td>
                       <td className="num">{r.beneficiaries === null ? t('stats.suppressed') : number(r.beneficiaries)}</td>
                       <td className="num">{r.households === null ? t('stats.suppressed') : number(r.households)}</td>
-                      <td className="num">{r.amountFen === null ? t('stats.suppressed') : money(r.amountFen)}</td>
+                      <td className="num">{r.amountFen === null ? t('stats.withheld') : money(r.amountFen)}</td>
                     </tr>
                   ))}
                 </tbody>

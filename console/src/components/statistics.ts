@@ -29,15 +29,3 @@ export function totalsByProgramme(rows: StatisticsRow[]): ProgrammeTotal[] {
   }
   return [...totals.values()].sort((a, b) => b.beneficiaries - a.beneficiaries);
 }
-
-/**
- * 集中供养率: centralized 特困 beneficiaries over all 特困 beneficiaries (policy target ≥ 50%);
- * null when a figure is suppressed or there is no one.
- */
-export function centralizedRate(totals: ProgrammeTotal[]): number | null {
-  const c = totals.find((t) => t.programme === 'EXTREME_POVERTY_CENTRALIZED');
-  const d = totals.find((t) => t.programme === 'EXTREME_POVERTY_DISPERSED');
-  if (!c || c.suppressed || (d && d.suppressed)) return null;
-  const all = c.beneficiaries + (d?.beneficiaries ?? 0);
-  return all > 0 ? c.beneficiaries / all : null;
-}

@@ -7,6 +7,7 @@ import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
 import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
 import { SweepProgress } from '../components/SweepProgress.tsx';
+import { TargetsCharts } from '../components/TargetsCharts.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { todayIso } from '../lib/format.ts';
 import { countyName, isRegionPrefix } from '../lib/regions.ts';
@@ -64,6 +65,7 @@ export function DashboardPage() {
       <OutcomeView state={overview.state}>{(data) => <FindingCharts data={data} />}</OutcomeView>
 
       <h2>{t('dash.coverage')}</h2>
+      <TargetsCharts regionCode={region} date={todayIso()} />
       <StatisticsCharts regionCode={region} date={todayIso()} />
     </section>
   );

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Notice } from '../components/Notice.tsx';
 import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
+import { TargetsCharts } from '../components/TargetsCharts.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { isValidIsoDate, todayIso } from '../lib/format.ts';
 import { isRegionPrefix } from '../lib/regions.ts';
@@ -39,6 +40,7 @@ export function StatisticsPage() {
       </form>
       {problem && <Notice kind="error">{problem}</Notice>}
       <p className="hint">{t('stats.privacy')}</p>
+      <TargetsCharts regionCode={shown.region} date={shown.date} />
       <StatisticsCharts regionCode={shown.region} date={shown.date} table />
     </section>
   );
