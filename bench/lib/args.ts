@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: npm run bench -- [options]
+  --load-households N    households generated and loaded (default 100000)
+  --sweep-households N   of those, the first N are loaded first and swept (default 34000, about 100,000 persons)
+  --concurrency LIST     household-picture concurrencies (default 1,10,32)
+  --duration S           seconds per timed run (default 8)
+  --rounds N             rounds per concurrency, gateways alternating (default 3; the median is reported)
+  --seed S               generator seed (default bench)
+  --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
+  --skip LIST            leave out some of: load2 (the households after the swept ones), copy, monolith, picture, capacity
+  --keep                 keep the databases and the data files (for a look afterwards)`;
+
+export interface BenchArgs {
+  loadHouseholds: number;
+  sweepHouseholds: number;
+  concurrency: number[];
+  duration: number;
+  rounds: number;
+  seed: string;
+  cpuProf: Set<string>;
+  keep: boolean;
+  skip: Set<string>;
+}
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, got ${text}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'load-households': { type: 'string', default: '100000' },
+      'sweep-households': { type: 'string', default: '34000' },
+      concurrency: { type: 'string', default: '1,10,32' },
+      duration: { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '3' },
+      seed: { type: 'string', default: 'bench' },
+      'cpu-prof': { type: 'string', default: '' },
+      keep: { type: 'boolean', default: false },
+      skip: { type: 'string', default: '' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  const loadHouseholds = positive('load-households', values['load-households']);
+  const sweepHouseholds = Math.min(positive('sweep-households', values['sweep-households']), loadHouseholds);
+  return {
+    loadHouseholds,
+    sweepHouseholds,
+    concurrency: values.concurrency.split(',').map((c) => positive('concurrency', c.trim())),
+    duration: positive('duration', values.duration),
+    rounds: positive('rounds', values.rounds),
+    seed: values.seed,
+    cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
+    keep: values.keep,
+    skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Load speed: `npm run load`'s library (validate, stage through each department's /ingest,
+ * commit) against the running system, and PostgreSQL COPY of the same rows into the same tables
+ * (the subgraphs' own migrations) in scratch databases, timing only the COPY (psql `\timing`).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ingestSecrets, ingestTargets, loadFile } from '@saf/loader';
+import { openDatabase } from '@saf/db';
+import { formatLineError } from '@saf/interchange';
+import { COPY_COLUMNS, type CopyFile } from './data.ts';
+
+export async function timedLoad(file: string, env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string): Promise<{ records: number; seconds: number }> {
+  const started = performance.now();
+  const result = await loadFile(file, { targets: ingestTargets(env, portBase), secrets: ingestSecrets(env, nodeEnv) });
+  const seconds = (performance.now() - started) / 1000;
+  if (!result.ok) throw new Error(`load of ${file} refused:\n${result.errors.slice(0, 5).map(formatLineError).join('\n')}`);
+  return { records: result.records, seconds };
+}
+
+/** Runs a psql script against `url`; returns its output. */
+export function psql(url: string, script: string): string {
+  return execFileSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1'], { input: script, encoding: 'utf8', maxBuffer: 16 << 20 });
+}
+
+/** Sum of the `Time:` lines psql prints with `\timing on`, in seconds. */
+function timings(output: string): number {
+  let ms = 0;
+  for (const m of output.matchAll(/^Time: ([\d.]+) ms/gm)) ms += Number(m[1]);
+  return ms / 1000;
+}
+
+/**
+ * COPY of `parts` (part 1's files, then part 2's, as the loader loaded them) into fresh scratch
+ * databases with each service's own tables, one service after another; households before persons.
+ */
+export async function timedCopy(serverUrl: string, parts: CopyFile[][], databaseName: (service: string) => string): Promise<{ rows: number; seconds: number }> {
+  const services = [...new Set(parts.flat().map((f) => f.service))];
+  let seconds = 0;
+  let rows = 0;
+  for (const service of services) {
+    const db = await openDatabase({
+      name: `copy-${service}`,
+      serverUrl,
+      dataDir: 'memory://',
+      migrationsFolder: fileURLToPath(new URL(`../../subgraphs/${service}/drizzle`, import.meta.url)),
+      poolSize: 1,
+    });
+    await db.close();
+    const url = new URL(serverUrl);
+    url.pathname = `/${databaseName(`copy-${service}`)}`;
+    const order: CopyFile['table'][] = ['households', 'persons', 'awards', 'disability_certificates'];
+    const files = parts.flatMap((p) => p.filter((f) => f.service === service).sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table)));
+    const script = ['\\timing on', ...files.map((f) => `\\copy ${f.table} (${COPY_COLUMNS[f.table]}) from '${f.file}' with (format csv)`)].join('\n');
+    seconds += timings(psql(url.toString(), `${script}\n`));
+    rows += files.reduce((n, f) => n + f.rows, 0);
+  }
+  return { rows, seconds };
+}

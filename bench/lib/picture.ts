@@ -1,0 +1,82 @@
+/**
+ * The household picture through a gateway: the query, autocannon at a given concurrency with the
+ * household ids rotating (`setupRequest`), and a check that answers are complete.
+ */
+import autocannon, { type Result } from 'autocannon';
+import type { PictureHousehold } from './data.ts';
+import { statsOf, type RunStats } from './stats.ts';
+
+/** What a caseworker's household page asks for: the members and every department's awards. */
+export const PICTURE_QUERY = `query HouseholdPicture($id: ID!) {
+  household(id: $id) {
+    id
+    regionCode
+    members { id name gender birthDate deathDate }
+    awards { id department programme personId amountFen frequency startDate endDate status }
+  }
+}`;
+
+export interface Target {
+  /** The gateway's `/graphql` URL. */
+  url: string;
+  /** Authorization and X-Purpose for ours; nothing for the gateways that check no token. */
+  headers: Record<string, string>;
+}
+
+export interface Picture {
+  household: { id: string; members: { id: string }[]; awards: { id: string; department: string }[] } | null;
+}
+
+export const bodyFor = (id: string) => JSON.stringify({ query: PICTURE_QUERY, variables: { id }, operationName: 'HouseholdPicture' });
+
+/** One autocannon run: `connections` clients for `seconds`, each request the next household of `ids`. */
+export async function runAutocannon(target: Target, bodies: string[], connections: number, seconds: number): Promise<RunStats> {
+  let next = Math.floor(Math.random() * bodies.length);
+  const latencies: number[] = [];
+  const result = await new Promise<Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        connections,
+        duration: seconds,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...target.headers },
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }),
+          },
+        ],
+        // Cheap: an answer with errors (a department missing, a refusal) is not a household picture.
+        verifyBody: (body) => !body.includes('"errors"'),
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) latencies.push(ms);
+    });
+  });
+  const errors = result.errors + result.timeouts + result.non2xx + result.mismatches;
+  return statsOf(latencies, result.duration, errors);
+}
+
+export async function fetchPicture(target: Target, id: string): Promise<{ data?: Picture; errors?: unknown[] }> {
+  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: bodyFor(id) });
+  return (await res.json()) as { data?: Picture; errors?: unknown[] };
+}
+
+/** How many of `sample` come back complete: no error, every member, every award of the file. */
+export async function checkAnswers(fetchOne: (id: string) => Promise<{ data?: Picture; errors?: unknown[] }>, sample: PictureHousehold[]): Promise<{ checked: number; complete: number; awardsSeen: number; awardsExpected: number }> {
+  let complete = 0;
+  let awardsSeen = 0;
+  let awardsExpected = 0;
+  for (const h of sample) {
+    const answer = await fetchOne(h.id);
+    const household = answer.data?.household;
+    const seen = new Set((household?.awards ?? []).map((a) => `${a.department}:${a.id}`)).size;
+    awardsSeen += seen;
+    awardsExpected += h.awards;
+    if (!answer.errors?.length && household?.members.length === h.members.length && seen === h.awards) complete++;
+  }
+  return { checked: sample.length, complete, awardsSeen, awardsExpected };
+}

@@ -1,0 +1,158 @@
+/**
+ * The system as separate processes, as `npm start` runs it (scripts/start.ts), on free ports and
+ * the benchmark's own databases; plus resident memory and CPU time of each child from /proc.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SERVICES } from '@saf/config';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  /** Base URL (no path) of its HTTP server. */
+  base: string;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port B such that B+1 … B+count are all free (B itself is not used). */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let i = 1; i <= count && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error('no free port range found');
+}
+
+export class Processes {
+  readonly children = new Map<string, Child>();
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    /** Children to run under `--cpu-prof` (profiles land in `profileDir`). */
+    private readonly profile: ReadonlySet<string>,
+    private readonly profileDir: string,
+  ) {}
+
+  /** Starts `entry` (a TypeScript file under the repository) as its own Node process. */
+  start(name: string, entry: string, base: string, extraEnv: NodeJS.ProcessEnv = {}): Child {
+    const args = ['--import', 'tsx'];
+    if (this.profile.has(name)) args.push('--cpu-prof', '--cpu-prof-dir', this.profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`);
+    const child = spawn(process.execPath, [...args, entry], {
+      cwd: ROOT,
+      env: { ...this.env, ...extraEnv },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    // Keep the last lines of stderr for the error message if it dies.
+    let tail = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-4000);
+    });
+    child.once('exit', (code, signal) => {
+      if (!this.stopping && this.children.get(name)?.process === child) {
+        process.stderr.write(`bench: ${name} exited (${signal ?? code})\n${tail}\n`);
+      }
+    });
+    const c = { name, process: child, base };
+    this.children.set(name, c);
+    return c;
+  }
+
+  private stopping = false;
+
+  async waitReady(name: string, timeoutMs = 180_000): Promise<void> {
+    const child = this.children.get(name)!;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.process.exitCode !== null) throw new Error(`${name} stopped while starting`);
+      try {
+        const res = await fetch(`${child.base}/health/ready`);
+        await res.text();
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${name} not ready after ${timeoutMs / 1000} s`);
+  }
+
+  /** SIGTERM to each child we started, by pid; SIGKILL to those still there after 15 s. */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    const running = [...this.children.values()].filter((c) => c.process.exitCode === null && c.process.signalCode === null);
+    const exits = running.map((c) => new Promise((r) => c.process.once('exit', r)));
+    for (const c of running) c.process.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15_000))]);
+    for (const c of running) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+  }
+
+  /** Resident memory (VmRSS) of each child, in MB. */
+  rss(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, c] of this.children) {
+      const kb = readStatus(c.process.pid)?.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
+      if (kb) out[name] = Number(kb) / 1024;
+    }
+    return out;
+  }
+
+  /** CPU time (user + system) each child has used so far, in ms. */
+  cpu(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, c] of this.children) {
+      const ms = cpuMs(c.process.pid);
+      if (ms !== null) out[name] = ms;
+    }
+    return out;
+  }
+}
+
+function readStatus(pid: number | undefined): string | null {
+  if (!pid) return null;
+  try {
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+let ticksPerSecond: number | null = null;
+function clockTicks(): number {
+  if (ticksPerSecond === null) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+export function cpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return (ticks / clockTicks()) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/** The subgraph services, in port order (SPEC section 9). */
+export const SUBGRAPHS = SERVICES.map((s) => s.name);

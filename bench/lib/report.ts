@@ -1,0 +1,137 @@
+/** The one markdown table the benchmark prints, and the file it writes with the machine and versions. */
+import type { Machine } from './machine.ts';
+import type { RunStats } from './stats.ts';
+
+export type Path = 'ours' | 'apollo' | 'hive' | 'floor';
+
+export const PATHS: Record<Path, string> = {
+  ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls',
+  apollo: 'plain @apollo/gateway + @apollo/server, defaults (startStandaloneServer); only signs subgraph calls, fixed caller; no auth, no access log, no limits',
+  hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
+  floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
+};
+const SHORT: Record<Path, string> = { ours: 'ours', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)' };
+
+export interface Completeness {
+  checked: number;
+  complete: number;
+  awardsSeen: number;
+  awardsExpected: number;
+}
+
+export interface Results {
+  machine: Machine;
+  setup: { loadHouseholds: number; sweepHouseholds: number; records: number; persons: number; pictures: number; duration: number; rounds: number; seed: string };
+  completeness: Partial<Record<Path, Completeness>>;
+  /** Per concurrency, the median run of each path, and our gateway's CPU per request in that run. */
+  picture: { concurrency: number; runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>> }[];
+  sweep: { persons: number; households: number; seconds: number; findings: number };
+  monolith: { seconds: number; matches: number; expected: number };
+  load: { records: number; seconds: number; households: number };
+  copy: { rows: number; seconds: number };
+  memory: { atRest: Record<string, number>; after: Record<string, number> };
+  capacity: { name: string; stats: RunStats & { gatewayCpuMs?: number } }[];
+  notes: string[];
+}
+
+const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
+const n1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
+const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+export function renderTable(r: Results): string {
+  const lines = [row(['measurement', 'path', 'result', 'p50 ms', 'p95 ms', 'p99 ms', 'ratio', 'target']), row(Array(8).fill('---'))];
+  const completeness = (p: Path) => {
+    const c = r.completeness[p];
+    if (!c) return '';
+    return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
+  };
+  for (const { concurrency, runs } of r.picture) {
+    for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) {
+      const s = runs[p];
+      if (!s) continue;
+      const cpu = s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : '';
+      const errors = s.errors ? `, ${s.errors} errors` : '';
+      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
+    }
+  }
+  const top = r.picture.at(-1);
+  if (top) pictureTargets(r, top, lines);
+  if (r.sweep.seconds) sweepRows(r, lines);
+  if (r.load.seconds) loadRows(r, lines);
+  for (const c of r.capacity) {
+    const cpu = c.stats.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(c.stats.gatewayCpuMs)} ms/req` : '';
+    lines.push(row([`${c.name}, c=10`, 'ours', `${n0(c.stats.rps)} req/s${cpu}${c.stats.errors ? `, ${c.stats.errors} errors` : ''}`, n1(c.stats.p50), n1(c.stats.p95), n1(c.stats.p99), '', '']));
+  }
+  if (Object.keys(r.memory.after).length) memoryRows(r, lines);
+  return lines.join('\n');
+}
+
+function pictureTargets(r: Results, top: Results['picture'][number], lines: string[]): void {
+  const ours = top.runs.ours!;
+  if (top.runs.apollo) lines.push(row([`throughput ours ÷ plain Apollo, c=${top.concurrency}`, '', '', '', '', '', ratio(ours.rps / top.runs.apollo.rps), `≥ 1.5×: ${met(ours.rps / top.runs.apollo.rps >= 1.5)}`]));
+  if (top.runs.hive) lines.push(row([`throughput ours ÷ Hive, c=${top.concurrency}`, '', '', '', '', '', ratio(ours.rps / top.runs.hive.rps), `≥ 1×: ${met(ours.rps >= top.runs.hive.rps)}`]));
+  for (const other of ['apollo', 'hive'] as Path[]) {
+    if (!top.runs[other]) continue;
+    const worse = r.picture.filter((x) => x.runs[other] && x.runs.ours!.p99 >= x.runs[other]!.p99).map((x) => `c=${x.concurrency}`);
+    lines.push(row([`p99 ours < ${SHORT[other]}`, '', worse.length ? `not at ${worse.join(', ')}` : 'at every concurrency', '', '', '', '', `lower: ${met(!worse.length)}`]));
+  }
+  const first = r.picture[0]!;
+  if (first.runs.floor) {
+    const latency = first.runs.ours!.p50 / first.runs.floor.p50;
+    lines.push(row([`gateway overhead: p50 ours ÷ floor, c=${first.concurrency}`, '', '', '', '', '', ratio(latency), `≤ 2×: ${met(latency <= 2)}`]));
+  }
+  if (top.runs.floor) {
+    const throughput = top.runs.floor.rps / ours.rps;
+    lines.push(row([`gateway overhead: throughput floor ÷ ours, c=${top.concurrency}`, '', '', '', '', '', ratio(throughput), `≤ 2×: ${met(throughput <= 2)}`]));
+  }
+}
+
+function sweepRows(r: Results, lines: string[]): void {
+  const sweepRate = r.sweep.persons / r.sweep.seconds;
+  const monolithRate = r.sweep.persons / r.monolith.seconds;
+  lines.push(row(['duplicate-aid sweep', 'ours (coordination via the gateway)', `${n0(sweepRate)} persons/s (${n0(r.sweep.persons)} persons, ${n0(r.sweep.households)} households in ${n1(r.sweep.seconds)} s; ${n0(r.sweep.findings)} findings)`, '', '', '', '', '']));
+  if (!r.monolith.seconds) return;
+  lines.push(row(['duplicate-aid rules, one SQL query', 'monolith (all awards in one table)', `${n0(monolithRate)} persons/s (${(r.monolith.seconds * 1000).toFixed(0)} ms; ${n0(r.monolith.matches)} matches, rule engine ${n0(r.monolith.expected)})`, '', '', '', '', '']));
+  lines.push(row(['sweep ÷ monolith time', '', '', '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
+}
+
+function loadRows(r: Results, lines: string[]): void {
+  const loadRate = r.load.records / r.load.seconds;
+  const copyRate = r.copy.rows / r.copy.seconds;
+  lines.push(row(['load (`npm run load`)', 'validate → /ingest → commit', `${n0(loadRate)} records/s (${n0(r.load.records)} records, ${n0(r.load.households)} households in ${n1(r.load.seconds)} s)`, '', '', '', '', '']));
+  if (!r.copy.seconds) return;
+  lines.push(row(['PostgreSQL COPY, same rows and tables', 'psql \\copy', `${n0(copyRate)} rows/s (${n0(r.copy.rows)} rows in ${n1(r.copy.seconds)} s)`, '', '', '', '', '']));
+  lines.push(row(['load ÷ COPY time', '', '', '', '', '', ratio(r.load.seconds / r.copy.seconds), `≤ 3×: ${met(r.load.seconds / r.copy.seconds <= 3)}`]));
+}
+
+function memoryRows(r: Results, lines: string[]): void {
+  const mem = (name: string) => `${n0(r.memory.atRest[name] ?? Number.NaN)} → ${n0(r.memory.after[name] ?? Number.NaN)} MB`;
+  const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'apollo', 'hive'].includes(k));
+  const maxSub = Math.max(...subgraphs.map((k) => r.memory.after[k] ?? 0));
+  lines.push(row(['RSS at rest → after the runs', 'ours', mem('gateway'), '', '', '', '', `< 250 MB: ${met((r.memory.after.gateway ?? Infinity) < 250)}`]));
+  lines.push(row(['RSS at rest → after the runs', 'plain Apollo / Hive', `${mem('apollo')} / ${mem('hive')}`, '', '', '', '', '']));
+  lines.push(row(['RSS at rest → after the runs', 'subgraphs', subgraphs.map((k) => `${k} ${mem(k)}`).join('; ') + ` (largest after: ${n0(maxSub)} MB)`, '', '', '', '', '']));
+}
+
+export function renderFile(r: Results, table: string): string {
+  const m = r.machine;
+  return `# Benchmark ${m.date.slice(0, 10)}
+
+Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; ${m.postgres}.
+Packages: ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}. Commit ${m.commit}; run at ${m.date}.
+
+Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.setup.seed}' })\`: ${r.setup.records.toLocaleString('en-US')} records, ${r.setup.persons.toLocaleString('en-US')} persons; the first ${r.setup.sweepHouseholds.toLocaleString('en-US')} households loaded first and swept, then the rest; the household picture rotates over ${r.setup.pictures.toLocaleString('en-US')} households with four members and awards from all seven departments. Every process (gateways, nine subgraphs, PostgreSQL, the load generator) shares the machine's cores. Each concurrency ran ${r.setup.rounds} round(s) of ${r.setup.duration} s per path, the paths alternating; the median round is shown. Ratios are from this one run.
+
+${table}
+
+Paths:
+${(Object.entries(PATHS) as [Path, string][]).map(([k, v]) => `- **${k}**: ${v}`).join('\n')}
+
+${r.notes.map((n) => `- ${n}`).join('\n')}
+`;
+}

@@ -1,0 +1,120 @@
+/**
+ * Sweep speed: a coordinator's `runDuplicateAidSweep` through the gateway, timed until it is DONE;
+ * and the best a monolith could do: every department's awards in one table of one database, the
+ * same rule matches found by one SQL query (a self-join), timed alone.
+ */
+import pg from 'pg';
+import { programmes } from '@saf/programmes';
+import { defaultRuleSet, detectFindings, type RuleAward, type RulePerson } from '@saf/rules';
+import { psql } from './load.ts';
+
+interface SweepState {
+  status: string;
+  personsChecked: number;
+  householdsChecked: number;
+  findingsCount: number;
+  error: string | null;
+}
+
+async function gql<T>(url: string, headers: Record<string, string>, query: string): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const json = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (json.errors?.length || !json.data) throw new Error(`gateway: ${json.errors?.[0]?.message ?? res.status}`);
+  return json.data;
+}
+
+export async function timedSweep(gatewayUrl: string, headers: Record<string, string>, region: string): Promise<SweepState & { seconds: number }> {
+  const started = performance.now();
+  const { runDuplicateAidSweep } = await gql<{ runDuplicateAidSweep: { id: string } }>(gatewayUrl, headers, `mutation { runDuplicateAidSweep(regionCode: "${region}") { id } }`);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const { duplicateAidSweep: s } = await gql<{ duplicateAidSweep: SweepState }>(
+      gatewayUrl,
+      headers,
+      `{ duplicateAidSweep(id: "${runDuplicateAidSweep.id}") { status personsChecked householdsChecked findingsCount error } }`,
+    );
+    if (s.status !== 'RUNNING') {
+      if (s.status !== 'DONE') throw new Error(`sweep ${s.status}: ${s.error}`);
+      return { ...s, seconds: (performance.now() - started) / 1000 };
+    }
+  }
+}
+
+/** The four rules of SPEC section 7 over one table; the pairs and repeatable flags come from the rule set, as data. */
+const MONOLITH_QUERY = `
+WITH paying AS MATERIALIZED (
+  SELECT a.department, a.id, a.programme, a.person_id, p.household_id AS household, p.death_date,
+         a.start_date AS s,
+         CASE WHEN a.frequency = 'ONCE' THEN coalesce(a.end_date, a.start_date) ELSE a.end_date END AS e
+  FROM awards a LEFT JOIN persons p ON p.id = a.person_id
+  WHERE a.status IN ('ACTIVE', 'ENDED')
+),
+household_paying AS (SELECT * FROM paying WHERE programme IN (SELECT a FROM pairs WHERE kind = 'household' UNION SELECT b FROM pairs WHERE kind = 'household'))
+SELECT CASE WHEN x.programme = y.programme AND r.programme IS NULL THEN 'SAME_PROGRAMME_OVERLAP'
+            WHEN ex.kind IS NOT NULL THEN 'EXCLUSIVE_PROGRAMMES' ELSE 'HOUSEHOLD_EXCLUSIVE_PROGRAMMES' END AS rule,
+       x.department || ':' || x.id AS a, y.department || ':' || y.id AS b
+FROM paying x
+JOIN paying y ON y.person_id = x.person_id AND (x.department, x.id) < (y.department, y.id)
+  AND x.s <= coalesce(y.e, 'infinity') AND y.s <= coalesce(x.e, 'infinity')
+LEFT JOIN repeatable r ON r.programme = x.programme
+LEFT JOIN pairs ex ON ex.kind = 'person' AND ex.a = least(x.programme, y.programme) AND ex.b = greatest(x.programme, y.programme)
+LEFT JOIN pairs hh ON hh.kind = 'household' AND hh.a = least(x.programme, y.programme) AND hh.b = greatest(x.programme, y.programme)
+WHERE (x.programme = y.programme AND r.programme IS NULL) OR ex.kind IS NOT NULL OR hh.kind IS NOT NULL
+UNION ALL
+SELECT 'HOUSEHOLD_EXCLUSIVE_PROGRAMMES', x.department || ':' || x.id, y.department || ':' || y.id
+FROM household_paying x
+JOIN household_paying y ON y.household = x.household AND y.person_id <> x.person_id AND (x.department, x.id) < (y.department, y.id)
+  AND x.s <= coalesce(y.e, 'infinity') AND y.s <= coalesce(x.e, 'infinity')
+JOIN pairs hh ON hh.kind = 'household' AND hh.a = least(x.programme, y.programme) AND hh.b = greatest(x.programme, y.programme)
+UNION ALL
+SELECT 'AWARD_AFTER_DEATH', department || ':' || id, NULL
+FROM paying WHERE death_date IS NOT NULL AND (e IS NULL OR e > death_date)`;
+
+function sqlText(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Loads the swept awards and persons into one scratch database (not timed), then runs the rule
+ * query `runs` times and keeps the fastest. Also counts what the rule engine finds in the same
+ * data, so a wrong query cannot look fast.
+ */
+export async function timedMonolith(url: string, files: { awards: string; persons: string }, data: { persons: RulePerson[]; awards: RuleAward[] }, runs = 3): Promise<{ seconds: number; matches: number; expected: number }> {
+  const ruleSet = defaultRuleSet;
+  const repeatable = programmes.filter((p) => ruleSet.repeatableOverrides[p.code] ?? p.repeatable).map((p) => p.code);
+  const pairs = [
+    ...ruleSet.exclusivePairs.map(([a, b]) => ['person', a, b] as const),
+    ...ruleSet.householdExclusivePairs.map(([a, b]) => ['household', a, b] as const),
+  ].map(([kind, a, b]) => `(${sqlText(kind)}, ${sqlText(a < b ? a : b)}, ${sqlText(a < b ? b : a)})`);
+  psql(
+    url,
+    `CREATE TABLE awards (department text, id text, programme text, person_id text, household_id text, frequency text, start_date date, end_date date, status text, PRIMARY KEY (department, id));
+CREATE TABLE persons (id text PRIMARY KEY, household_id text, death_date date);
+CREATE TABLE repeatable (programme text PRIMARY KEY);
+CREATE TABLE pairs (kind text, a text, b text, PRIMARY KEY (kind, a, b));
+INSERT INTO repeatable VALUES ${repeatable.map((c) => `(${sqlText(c)})`).join(', ')};
+INSERT INTO pairs VALUES ${pairs.join(', ')};
+\\copy awards from '${files.awards}' with (format csv)
+\\copy persons from '${files.persons}' with (format csv)
+CREATE INDEX ON awards (person_id);
+CREATE INDEX ON persons (household_id);
+ANALYZE;
+`,
+  );
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let best = Number.POSITIVE_INFINITY;
+  let matches = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const result = await client.query(MONOLITH_QUERY);
+      best = Math.min(best, (performance.now() - t) / 1000);
+      matches = result.rowCount ?? 0;
+    }
+  } finally {
+    await client.end();
+  }
+  const expected = detectFindings({ persons: data.persons, awards: data.awards, ruleSet, mode: 'paying' }).length;
+  return { seconds: best, matches, expected };
+}

@@ -1,0 +1,293 @@
+/**
+ * `npm run bench`: generates data, loads it into PostgreSQL (DATABASE_URL's server, databases of
+ * its own, dropped afterwards), starts the system as separate processes on free ports, measures
+ * the household picture through three gateways and directly, a duplicate-aid sweep against one
+ * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
+ * machine and versions to bench/results/<date>.md. Not a test: `npm test` never runs it.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { signDevToken, type Caller } from '@saf/auth';
+import { SERVICES } from '@saf/config';
+import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
+import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
+import { generateDataset, type Dataset } from './lib/data.ts';
+import { createFloorClient, runFloor } from './lib/floor.ts';
+import { timedCopy, timedLoad } from './lib/load.ts';
+import { machine } from './lib/machine.ts';
+import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
+import { Processes, ROOT, freePortRange } from './lib/processes.ts';
+import { renderFile, renderTable, type Path, type Results } from './lib/report.ts';
+import { medianRun, type RunStats } from './lib/stats.ts';
+import { timedMonolith, timedSweep } from './lib/sweep.ts';
+
+const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
+const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
+const NODE_ENV = 'development'; // the development token and signing keys, as `npm start`
+
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+interface Context {
+  args: BenchArgs;
+  serverUrl: URL;
+  baseDb: string;
+  env: NodeJS.ProcessEnv;
+  portBase: number;
+  processes: Processes;
+  dir: string;
+}
+
+async function startSystem(ctx: Context): Promise<{ ours: Target; apollo: Target; hive: Target }> {
+  const { processes, portBase } = ctx;
+  for (const s of SERVICES) processes.start(s.name, `subgraphs/${s.name}/src/index.ts`, `http://127.0.0.1:${portBase + s.portOffset}`);
+  await Promise.all(SERVICES.map((s) => processes.waitReady(s.name)));
+  const port = (i: number) => portBase + SERVICES.length + i;
+  // GATEWAY_PORT is in everyone's environment: the coordination subgraph calls the gateway for sweeps.
+  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`);
+  const caller = JSON.stringify(CASEWORKER);
+  processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
+  processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
+  await processes.waitReady('gateway');
+  const token = await signDevToken(CASEWORKER, { expiresIn: '4h' });
+  const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('基准测试 benchmark') } };
+  const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
+  const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
+  for (const t of [apollo, hive]) await waitGraphql(t);
+  return { ours, apollo, hive };
+}
+
+/** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
+async function waitGraphql(target: Target, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      await res.text();
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${target.url} not answering`);
+}
+
+/** A run through a gateway with that gateway's CPU time per request (from /proc). */
+async function measured(ctx: Context, name: string | null, run: () => Promise<RunStats>): Promise<RunStats & { gatewayCpuMs?: number }> {
+  const before = name ? ctx.processes.cpu()[name] : undefined;
+  const stats = await run();
+  const after = name ? ctx.processes.cpu()[name] : undefined;
+  return before !== undefined && after !== undefined && stats.requests ? { ...stats, gatewayCpuMs: (after - before) / stats.requests } : stats;
+}
+
+async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Path, 'floor'>, Target>, results: Results): Promise<void> {
+  const floor = createFloorClient(ctx.env, ctx.portBase, NODE_ENV, CASEWORKER);
+  const ids = data.pictures.map((p) => p.id);
+  const bodies = ids.map(bodyFor);
+  const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
+  const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', apollo: 'apollo', hive: 'hive' };
+  const run = (p: Path, c: number, seconds: number) =>
+    p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p], bodies, c, seconds));
+
+  for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) {
+    results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p], id)), sample);
+    log(`answers of ${p}: ${results.completeness[p]!.complete}/${sample.length} complete`);
+  }
+  log('warming up every path (not measured)');
+  for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) await run(p, 10, 3);
+
+  const order: Path[] = ['ours', 'apollo', 'hive', 'floor'];
+  for (const c of ctx.args.concurrency) {
+    const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
+    for (let round = 0; round < ctx.args.rounds; round++) {
+      // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
+      const paths = order.map((_, i) => order[(i + round) % order.length]!);
+      for (const p of paths) {
+        const stats = await run(p, c, ctx.args.duration);
+        (rounds[p] ??= []).push(stats);
+        log(`c=${c} round ${round + 1} ${p}: ${stats.rps.toFixed(0)} req/s, p50 ${stats.p50.toFixed(1)} p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors` : ''}`);
+      }
+    }
+    const runs: Results['picture'][number]['runs'] = {};
+    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!) as RunStats & { gatewayCpuMs?: number };
+    results.picture.push({ concurrency: c, runs });
+  }
+}
+
+/** The other rows of docs/operations.md's capacity table, through our gateway at concurrency 10. */
+async function capacity(ctx: Context, data: Dataset, ours: Target, results: Results): Promise<void> {
+  const persons = data.pictures.flatMap((p) => p.members.map((m) => ({ person: m, household: p })));
+  const coordinatorToken = await signDevToken(COORDINATOR, { expiresIn: '1h' });
+  const scenarios: { name: string; target: Target; bodies: string[] }[] = [
+    { name: '`person { id name }`', target: ours, bodies: persons.map(({ person }) => JSON.stringify({ query: 'query P($id: ID!) { person(id: $id) { id name } }', variables: { id: person } })) },
+    {
+      name: '`checkProposedAward` (a rental subsidy for a member)',
+      target: ours,
+      bodies: persons.map(({ person, household }) =>
+        JSON.stringify({
+          query: 'query C($a: ProposedAwardInput!) { checkProposedAward(award: $a) { id rule awardIds } }',
+          variables: { a: { department: 'HOUSING', programme: 'RENTAL_SUBSIDY', personId: person, householdId: household.id, regionCode: household.regionCode, amountFen: 30000, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null } },
+        }),
+      ),
+    },
+    {
+      name: '`assistanceStatistics` for the prefecture (6540)',
+      target: { url: ours.url, headers: { authorization: `Bearer ${coordinatorToken}` } },
+      bodies: [JSON.stringify({ query: '{ assistanceStatistics(regionCode: "6540") { programme regionCode beneficiaries households amountFen } }' })],
+    },
+  ];
+  for (const s of scenarios) {
+    const stats = await measured(ctx, 'gateway', () => runAutocannon(s.target, s.bodies, 10, ctx.args.duration));
+    results.capacity.push({ name: s.name, stats });
+    log(`${s.name}: ${stats.rps.toFixed(0)} req/s${stats.errors ? `, ${stats.errors} errors` : ''}`);
+  }
+}
+
+async function monolith(ctx: Context, data: Dataset, results: Results): Promise<void> {
+  log('monolith: the rules as one SQL query');
+  const monolithDb = `${ctx.baseDb}_monolith`;
+  await ensureDatabase(ctx.serverUrl.toString(), monolithDb);
+  const monolithUrl = new URL(ctx.serverUrl);
+  monolithUrl.pathname = `/${monolithDb}`;
+  results.monolith = await timedMonolith(monolithUrl.toString(), data.monolith, data.swept);
+  log(`  ${(results.monolith.seconds * 1000).toFixed(0)} ms, ${results.monolith.matches} matches (rule engine: ${results.monolith.expected})`);
+  if (results.monolith.matches !== results.monolith.expected) results.notes.push(`The monolith query found ${results.monolith.matches} matches, the rule engine ${results.monolith.expected}: the comparison is suspect.`);
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message === USAGE ? '' : `${(err as Error).message}\n`}${USAGE}\n`);
+    process.exit(2);
+  }
+  const serverUrl = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  const baseDb = `saf_bench_${randomBytes(3).toString('hex')}`;
+  const baseUrl = new URL(serverUrl);
+  baseUrl.pathname = `/${baseDb}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
+  const profileDir = path.join(ROOT, 'bench', 'profiles');
+  if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
+  const portBase = await freePortRange(SERVICES.length + 3);
+  // Only this project's variables from the caller's environment; the rest is fixed here.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV,
+    LOG_LEVEL: 'warn',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    DATABASE_URL: baseUrl.toString(),
+    SUBGRAPH_PORT_BASE: String(portBase),
+    GATEWAY_PORT: String(portBase + SERVICES.length + 1),
+    GATEWAY_HOST: '127.0.0.1',
+    DEMO_DATA: '0',
+  };
+  const processes = new Processes(env, args.cpuProf, profileDir);
+  const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir };
+  const admin = new pg.Client({ connectionString: serverUrl.toString() });
+  await admin.connect();
+  const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
+  await admin.end();
+
+  const results: Results = {
+    machine: machine(`PostgreSQL ${postgres}`),
+    setup: { loadHouseholds: args.loadHouseholds, sweepHouseholds: args.sweepHouseholds, records: 0, persons: 0, pictures: 0, duration: args.duration, rounds: args.rounds, seed: args.seed },
+    completeness: {},
+    picture: [],
+    sweep: { persons: 0, households: 0, seconds: 0, findings: 0 },
+    monolith: { seconds: 0, matches: 0, expected: 0 },
+    load: { records: 0, seconds: 0, households: 0 },
+    copy: { rows: 0, seconds: 0 },
+    memory: { atRest: {}, after: {} },
+    capacity: [],
+    notes: [],
+  };
+
+  let failed = false;
+  try {
+    log(`generating ${args.loadHouseholds} households (seed ${args.seed}) in ${dir}`);
+    const data = await generateDataset(dir, { households: args.loadHouseholds, sweepHouseholds: args.sweepHouseholds, seed: args.seed });
+    results.setup.records = data.parts.reduce((n, p) => n + p.records, 0);
+    results.setup.persons = data.parts.reduce((n, p) => n + p.persons, 0);
+    results.setup.pictures = data.pictures.length;
+    if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
+
+    log(`starting 9 subgraphs and 3 gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 3}, databases ${baseDb}_* on ${serverUrl.host}`);
+    await ensureDatabase(serverUrl.toString(), baseDb);
+    const targets = await startSystem(ctx);
+    await new Promise((r) => setTimeout(r, 2000));
+    results.memory.atRest = processes.rss();
+
+    const [first, second] = data.parts;
+    log(`loading part 1: ${first!.households} households, ${first!.records} records`);
+    const load1 = await timedLoad(first!.file, env, portBase, NODE_ENV);
+    log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
+    const coordinator = { authorization: `Bearer ${await signDevToken(COORDINATOR, { expiresIn: '4h' })}`, 'x-purpose': 'benchmark sweep' };
+    log(`sweeping region 6540 (${first!.households} households, ${first!.persons} persons)`);
+    const sweep = await timedSweep(targets.ours.url, coordinator, '6540');
+    results.sweep = { persons: sweep.personsChecked, households: sweep.householdsChecked, seconds: sweep.seconds, findings: sweep.findingsCount };
+    log(`  ${Math.round(sweep.personsChecked / sweep.seconds)} persons/s`);
+    let load2 = { records: 0, seconds: 0 };
+    if (second && !args.skip.has('load2')) {
+      log(`loading part 2: ${second.households} households, ${second.records} records`);
+      load2 = await timedLoad(second.file, env, portBase, NODE_ENV);
+      log(`  ${Math.round(load2.records / load2.seconds)} records/s`);
+    }
+    results.load = { records: load1.records + load2.records, seconds: load1.seconds + load2.seconds, households: data.households };
+
+    if (!args.skip.has('copy')) {
+      log('COPY of the same rows into scratch databases');
+      const parts = args.skip.has('load2') ? data.copy.slice(0, 1) : data.copy;
+      results.copy = await timedCopy(baseUrl.toString(), parts, (name) => serviceDatabaseName(baseUrl.toString(), name));
+      log(`  ${Math.round(results.copy.rows / results.copy.seconds)} rows/s`);
+    }
+    if (!args.skip.has('monolith')) await monolith(ctx, data, results);
+    if (!args.skip.has('picture')) await pictures(ctx, data, targets, results);
+    if (!args.skip.has('capacity')) await capacity(ctx, data, targets.ours, results);
+    results.memory.after = processes.rss();
+  } catch (err) {
+    failed = true;
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  } finally {
+    log('stopping');
+    await processes.stopAll();
+    if (!args.keep) {
+      const client = new pg.Client({ connectionString: serverUrl.toString() });
+      await client.connect();
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2', [baseDb, `${baseDb}\\_%`]);
+      await client.end();
+      for (const { datname } of rows) await dropDatabase(serverUrl.toString(), datname);
+      await rm(dir, { recursive: true, force: true });
+    } else {
+      log(`kept databases ${baseDb}* and files in ${dir}`);
+    }
+  }
+  if (failed) process.exit(1);
+
+  notes(results);
+  const table = renderTable(results);
+  process.stdout.write(`${table}\n`);
+  const file = path.join(ROOT, 'bench', 'results', `${results.machine.date.slice(0, 10)}.md`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, renderFile(results, table));
+  log(`written ${path.relative(ROOT, file)}`);
+}
+
+function notes(r: Results): void {
+  for (const [p, c] of Object.entries(r.completeness)) {
+    if (c.complete < c.checked) {
+      r.notes.push(`**${p}** answered ${c.complete} of ${c.checked} sampled household pictures completely (${c.awardsSeen} of ${c.awardsExpected} awards): its figures are for a smaller answer than the others'.`);
+    }
+  }
+  r.notes.push(`Throughput is closed-loop (each connection sends its next request when the answer arrives), so it is what the whole machine delivers with all processes sharing its ${r.machine.cores} cores; "gateway CPU" is the gateway process's own CPU time per request.`);
+  r.notes.push('Memory is VmRSS of each process (/proc/<pid>/status) after the processes started (at rest) and after every run above.');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
