@@ -1,15 +1,29 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
-import { commonEnv, parseEnv } from '@saf/config';
+import { ConfigError, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+const timeoutMs = z.coerce.number().int().min(100).max(120_000);
 
 export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
-  /** Per-subgraph request timeout. */
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Per-subgraph request deadline, retries included; `<SUBGRAPH>_TIMEOUT_MS` overrides it for one subgraph. */
+  SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
+  /** Retries of a query fetch after a dropped connection or 502/503/504 (never mutations). */
+  SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Retries may add at most this share of a subgraph's requests over a 10 s window. */
+  SUBGRAPH_RETRY_BUDGET: z.coerce.number().min(0).max(1).default(0.1),
+  /** Circuit breaker: consecutive failures, or failure rate over 10 s (20 requests at least), that open it. */
+  SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SUBGRAPH_BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** How long an open circuit fails fast before one probe request. */
+  SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  /** Keep-alive connections to each subgraph, at most (requests beyond wait for one). */
+  SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(10_000).default(64),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
@@ -20,5 +34,25 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
 export type GatewayConfig = z.infer<typeof gatewayEnv> & { env: NodeJS.ProcessEnv };
 
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return { ...parseEnv(gatewayEnv, env), env };
+  const config = { ...parseEnv(gatewayEnv, env), env };
+  // Our own subgraphs' overrides are checked at start; another supergraph's when it is loaded.
+  for (const s of SERVICES) subgraphPolicy(config, s.name);
+  return config;
+}
+
+/** How the gateway talks to one subgraph: the shared settings and its own `<SUBGRAPH>_TIMEOUT_MS`. */
+export function subgraphPolicy(config: GatewayConfig, name: string): SubgraphPolicy {
+  const key = `${envPrefix(name)}_TIMEOUT_MS`;
+  const own = config.env[key];
+  const parsed = own === undefined || own === '' ? undefined : timeoutMs.safeParse(own);
+  if (parsed && !parsed.success) throw new ConfigError(`invalid configuration:\n  ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return {
+    timeoutMs: parsed?.data ?? config.SUBGRAPH_TIMEOUT_MS,
+    retries: config.SUBGRAPH_RETRIES,
+    retryBudget: config.SUBGRAPH_RETRY_BUDGET,
+    breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+    breakerFailureRate: config.SUBGRAPH_BREAKER_FAILURE_RATE,
+    breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+    maxSockets: config.SUBGRAPH_MAX_SOCKETS,
+  };
 }

@@ -1,11 +1,20 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type SelectionSetNode } from 'graphql';
-import { encodeCaller, decodeCaller, signRequest } from '@saf/auth';
+import { encodeCaller } from '@saf/auth';
 import type { Logger } from '@saf/service';
 import type { GatewayContext } from './context.ts';
+import { subgraphDuration, subgraphErrors, subgraphRequests } from './metrics.ts';
+import { CALLER_HEADER, RETRYABLE_HEADER, SubgraphFailure, type FailureCode, type SubgraphClient } from './subgraphClient.ts';
 
-const nullShapes = new Map<string, { entities: Map<string, string[]> | null; root: string[] }>();
+interface Shape {
+  /** Per entity type, the fields to set null; null when the operation is not an `_entities` fetch. */
+  entities: Map<string, string[]> | null;
+  root: string[];
+  /** Only queries are retried. */
+  operation: 'query' | 'mutation' | 'subscription';
+}
+const nullShapes = new Map<string, Shape>();
 
 function responseKeys(selectionSet: SelectionSetNode): string[] {
   const keys: string[] = [];
@@ -14,7 +23,7 @@ function responseKeys(selectionSet: SelectionSetNode): string[] {
 }
 
 /** For an operation the planner sent: the fields to set null per entity type, or per root field. */
-function shapeOf(query: string) {
+function shapeOf(query: string): Shape {
   let shape = nullShapes.get(query);
   if (shape) return shape;
   const op = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -27,81 +36,71 @@ function shapeOf(query: string) {
       if (s.kind === Kind.INLINE_FRAGMENT && s.typeCondition) entities.set(s.typeCondition.name.value, responseKeys(s.selectionSet));
     }
   }
-  shape = { entities, root: responseKeys(top) };
+  shape = { entities, root: responseKeys(top), operation: op?.kind === Kind.OPERATION_DEFINITION ? op.operation : 'query' };
   if (nullShapes.size > 5000) nullShapes.clear();
   nullShapes.set(query, shape);
   return shape;
 }
 
 /**
- * Talks to one subgraph. When the subgraph cannot be reached (refused, reset, timed out), it
- * answers for it: the requested fields null and one error naming the department. The gateway
- * then carries on with what the other subgraphs have — including subgraphs that `@requires`
- * the missing fields, which it would otherwise skip and so blank a whole household.
+ * Talks to one subgraph through its `SubgraphClient` (deadline, retries, breaker, keep-alive).
+ * When a fetch fails in any way (refused, reset, timed out, circuit open, HTTP 5xx or 4xx, a body
+ * that is not GraphQL JSON), it answers for the subgraph: the requested fields null and one error
+ * naming the department with a stable code, nothing internal (no URL, port or stack: those go to
+ * the log). The gateway then carries on with what the other subgraphs have — including subgraphs
+ * that `@requires` the missing fields, which it would otherwise skip and so blank a whole household.
  */
 export interface SubgraphDataSourceOptions {
   name: string;
-  url: string;
-  timeoutMs: number;
-  /** Shared with the subgraph, which refuses anything this data source did not sign. */
-  secret: Buffer;
+  client: SubgraphClient;
   log: Logger;
 }
 
-const CALLER_HEADER = 'x-saf-caller';
-
-/**
- * Signs the exact bytes sent: the fetcher sees the final body, so it signs there, with the
- * caller that `willSendRequest` put on the request (the subgraphs trust only a signed caller).
- */
-function signingFetcher(secret: Buffer, timeoutMs: number): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const headers = new Headers(init?.headers);
-    const encoded = headers.get(CALLER_HEADER);
-    headers.delete(CALLER_HEADER);
-    const caller = encoded ? decodeCaller(encoded) : null;
-    const signed = signRequest({ secret, method: init?.method ?? 'POST', path: url.pathname + url.search, body: typeof init?.body === 'string' ? init.body : '', caller });
-    for (const [k, v] of Object.entries(signed)) headers.set(k, v);
-    return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
-  };
-}
+const MESSAGES: Record<FailureCode, string> = {
+  SUBGRAPH_UNAVAILABLE: 'is not answering',
+  SUBGRAPH_TIMEOUT: 'did not answer in time',
+  SUBGRAPH_ERROR: 'failed to answer',
+};
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   private readonly log: Logger;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: signingFetcher(options.secret, options.timeoutMs) as unknown as RemoteGraphQLDataSource['fetcher'] });
+    super({ url: options.client.url, fetcher: options.client.fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
     this.name = options.name;
     this.log = options.log;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
-    if (headers && context?.requestId) headers.set('x-request-id', context.requestId);
+    if (!headers) return;
+    if (context?.requestId) headers.set('x-request-id', context.requestId);
     // Health checks and schema fetches carry no caller; every client request does.
-    if (headers && context?.caller) headers.set(CALLER_HEADER, encodeCaller(context.caller));
+    if (context?.caller) headers.set(CALLER_HEADER, encodeCaller(context.caller));
+    if (shapeOf(request.query ?? '').operation === 'query') headers.set(RETRYABLE_HEADER, '1');
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    // Health checks and schema loads must see a failure as one; only client operations get partial answers.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const started = process.hrtime.bigint();
+    subgraphRequests.inc({ subgraph: this.name });
     try {
       return await super.process(options);
     } catch (err) {
-      if (!isUnreachable(err)) throw err;
-      this.log.warn({ subgraph: this.name, err: (err as Error).message, requestId: options.context?.requestId }, 'subgraph unreachable');
-      return this.unavailable(options, err as Error);
+      const code: FailureCode = err instanceof SubgraphFailure ? err.code : 'SUBGRAPH_ERROR';
+      subgraphErrors.inc({ subgraph: this.name, code });
+      const detail = err instanceof SubgraphFailure ? err.detail : (err as Error).message;
+      this.log.warn({ subgraph: this.name, code, detail, requestId: options.context?.requestId }, 'subgraph fetch failed; answering its part with nulls');
+      return this.missing(options, code);
+    } finally {
+      subgraphDuration.observe({ subgraph: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  private unavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>, err: Error): GatewayGraphQLResponse {
-    const timedOut = /timeout|aborted/i.test(`${err.name} ${err.message}`);
-    const errors = [
-      {
-        message: `${this.name} did not answer${timedOut ? ' in time' : ''}; its part of the answer is missing`,
-        extensions: { code: timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE' },
-      },
-    ];
+  private missing(options: GraphQLDataSourceProcessOptions<GatewayContext>, code: FailureCode): GatewayGraphQLResponse {
+    const errors = [{ message: `${this.name} ${MESSAGES[code]}; its part of the answer is missing`, extensions: { code, serviceName: this.name } }];
     const shape = shapeOf(options.request.query ?? '');
     const representations = options.request.variables?.representations as { __typename: string }[] | undefined;
     if (shape.entities && representations) {
@@ -114,11 +113,4 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     return { data: Object.fromEntries(shape.root.map((k) => [k, null])), errors } as GatewayGraphQLResponse;
   }
-}
-
-function isUnreachable(err: unknown): boolean {
-  const e = err as { name?: string; message?: string; cause?: { code?: string }; code?: string; type?: string };
-  const code = e.cause?.code ?? e.code;
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE'].includes(code)) return true;
-  return e.name === 'AbortError' || e.name === 'TimeoutError' || e.type === 'system' || /fetch failed|aborted|timeout/i.test(e.message ?? '');
 }

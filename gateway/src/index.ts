@@ -1,22 +1,31 @@
-import { closeServer, createLogger, listen } from '@saf/service';
+import { configureMetrics, createLogger, drainServer, listen } from '@saf/service';
 import { gatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
 async function main(): Promise<void> {
   const config = gatewayConfig();
   const log = createLogger('gateway', config.LOG_LEVEL);
+  configureMetrics({ token: config.METRICS_TOKEN });
   const gateway = createGateway(config, log);
   await gateway.start();
   const port = await listen(gateway.http, config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info({ port, supergraph: config.SUPERGRAPH_PATH }, `gateway ready at http://localhost:${port}/graphql`);
+  let stopping = false;
+  // Stop accepting, let in-flight requests finish (SHUTDOWN_TIMEOUT_MS at most), then stop Apollo.
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'draining');
-    await closeServer(gateway.http);
-    await gateway.stop();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    // Whatever hangs (a stuck stop), the process goes.
+    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+    log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
+    const clean = await drainServer(gateway.http, config.SHUTDOWN_TIMEOUT_MS, 'gateway');
+    if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
+    await gateway.stop().catch((err) => log.error({ err }, 'stopping the gateway'));
+    log.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

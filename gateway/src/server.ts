@@ -6,18 +6,20 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
-import { HttpError, parseJson, readBody, sendJson, type Logger } from '@saf/service';
+import { HttpError, isDraining, noteOperation, observeRequest, parseJson, readBody, sendJson, serveMetrics, type Logger } from '@saf/service';
 import { createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { createAuditPlugin } from './audit.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
+import { createSubgraphClients } from './subgraphClients.ts';
+import { onePerMissingDepartment } from './partial.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 
-const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'OPERATION_RESOLUTION_FAILURE']);
+const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
 export function formatGatewayError(log: Logger) {
@@ -62,16 +64,11 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   const authenticate = createAuthenticator(config);
   const auditSecret = subgraphSigningSecret('audit', config.env, config.NODE_ENV);
   let loaded = false;
+  // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
+  const clients = createSubgraphClients(config, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        name,
-        url: resolveSubgraphUrl(name, url, config.env, config.SUBGRAPH_PORT_BASE),
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-        secret: subgraphSigningSecret(name, config.env, config.NODE_ENV),
-        log,
-      }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -88,6 +85,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         sign: (path, body) => signRequest({ secret: auditSecret, method: 'POST', path, body, caller: null }),
         log,
       }),
+      onePerMissingDepartment(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -97,10 +95,13 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
+    observeRequest('gateway', log, req, res, requestId, server);
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
+      if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(req, res);
       if (url.pathname === '/health/ready') {
+        if (isDraining(server)) return sendJson(res, 503, { status: 'not ready', reason: 'draining' });
         return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
       }
       if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
@@ -112,6 +113,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       const text = await readBody(req, 1024 * 1024);
       const { caller, internal } = await authenticate(req, text);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
+      noteOperation(res, body ?? Object.fromEntries(url.searchParams));
       const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
       const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller, internal };
       const response = await apollo.executeHTTPGraphQLRequest({
@@ -135,7 +137,10 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   return {
     http: server,
     start: () => apollo.start(),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      clients.close();
+    },
     isReady: () => loaded,
   };
 }

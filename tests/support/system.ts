@@ -56,8 +56,11 @@ export interface System {
   stop(): Promise<void>;
 }
 
-async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = createLogger(name, 'silent');
+type LogFactory = (name: string) => ReturnType<typeof createLogger>;
+const silent: LogFactory = (name) => createLogger(name, 'silent');
+
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent): Promise<{ url: string; stop: () => Promise<void> }> {
+  const log = logOf(name);
   const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name) });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
@@ -74,7 +77,16 @@ async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: (
  * The whole system in this process: every subgraph on its own free port and its own database,
  * and the gateway on the committed supergraph, all over real HTTP.
  */
-export async function startSystem(options: { mode?: TestDbMode; env?: Record<string, string> } = {}): Promise<System> {
+export async function startSystem(
+  options: {
+    mode?: TestDbMode;
+    env?: Record<string, string>;
+    /** Loggers per service (default silent), e.g. to read the request logs. */
+    log?: LogFactory;
+    /** A service's database made by the test (e.g. on a throwaway server); the others get their own. */
+    databases?: Record<string, TestDatabase>;
+  } = {},
+): Promise<System> {
   const base = uniqueBase();
   let gatewayUrl = '';
   const gatewayUrlOf = () => gatewayUrl;
@@ -82,8 +94,8 @@ export async function startSystem(options: { mode?: TestDbMode; env?: Record<str
   await Promise.all(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
-      const database = await createTestDatabase(s.name, migrations, { mode: options.mode, base });
-      let running = await startSubgraph(s.name, database, gatewayUrlOf);
+      const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -91,14 +103,14 @@ export async function startSystem(options: { mode?: TestDbMode; env?: Record<str
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, port);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log);
         },
       });
     }),
   );
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000', ...options.env };
   for (const [name, s] of subgraphs) env[`${envPrefix(name)}_URL`] = s.url;
-  const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
+  const gateway = createGateway(gatewayConfig(env), (options.log ?? silent)('gateway'));
   await gateway.start();
   const port = await listen(gateway.http, 0, '127.0.0.1');
   gatewayUrl = `http://127.0.0.1:${port}/graphql`;

@@ -81,5 +81,9 @@ export const commonEnv = z.object({
   /** Interface the subgraphs listen on: loopback unless a deployment says otherwise. */
   SUBGRAPH_HOST: z.string().default('127.0.0.1'),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>` when set; unset, it answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** On SIGTERM, how long in-flight requests may take to finish before the process gives up on them. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { Gauge, register } from 'prom-client';
 
 /** A drizzle database on either driver; query code is written against this. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
@@ -79,6 +80,41 @@ export async function dropDatabase(adminUrl: string, database: string): Promise<
   }
 }
 
+/** Open pools by service, for the pool gauges (several services share a process in tests). */
+const pools = new Map<string, Set<pg.Pool>>();
+
+function poolGauge(name: string, help: string, read: (pool: pg.Pool) => number): void {
+  if (register.getSingleMetric(name)) return;
+  new Gauge({
+    name,
+    help,
+    labelNames: ['service'] as const,
+    collect() {
+      this.reset();
+      for (const [service, set] of pools) this.set({ service }, [...set].reduce((sum, pool) => sum + read(pool), 0));
+    },
+  });
+}
+
+function watchPool(name: string, pool: pg.Pool): () => void {
+  poolGauge('saf_db_pool_connections', 'Connections the service holds to its PostgreSQL database (pg Pool totalCount).', (p) => p.totalCount);
+  poolGauge('saf_db_pool_idle', 'Idle connections in the pool (pg Pool idleCount).', (p) => p.idleCount);
+  poolGauge('saf_db_pool_waiting', 'Queries waiting for a connection (pg Pool waitingCount).', (p) => p.waitingCount);
+  const set = pools.get(name) ?? new Set();
+  pools.set(name, set.add(pool));
+  return () => {
+    set.delete(pool);
+    if (set.size === 0) pools.delete(name);
+  };
+}
+
+/** Rejects when `promise` takes longer than `ms` (a readiness probe must answer, not hang). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.exactUrl || options.serverUrl) {
     let url = options.exactUrl;
@@ -87,18 +123,29 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await ensureDatabase(options.adminUrl ?? options.serverUrl!, database);
       url = withDatabase(options.serverUrl!, database);
     }
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-    // An idle client losing its server (restart) must not crash the service; the pool replaces it.
+    // A server restart: idle clients that lose their connection leave the pool (the 'error' event
+    // must be handled or the process dies), queries meanwhile fail fast (connection timeout) instead
+    // of queueing for ever, and the next query opens a fresh connection: nothing to restart.
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true });
     pool.on('error', () => {});
     const logger = options.onQuery ? { logQuery: (q: string) => options.onQuery!(q) } : undefined;
     const db = drizzlePg(pool, { logger }) as unknown as Db;
-    await migratePg(drizzlePg(pool), { migrationsFolder: options.migrationsFolder });
+    try {
+      await migratePg(drizzlePg(pool), { migrationsFolder: options.migrationsFolder });
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw err;
+    }
+    const unwatch = watchPool(options.name, pool);
     return {
       db,
       kind: 'postgres',
       location: new URL(url).pathname.slice(1),
-      ping: async () => void (await pool.query('SELECT 1')),
-      close: () => pool.end(),
+      ping: async () => void (await within(pool.query('SELECT 1'), 3_000, 'the database')),
+      close: async () => {
+        unwatch();
+        await pool.end();
+      },
     };
   }
   const memory = options.dataDir === 'memory://';

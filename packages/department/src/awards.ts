@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@saf/db';
+import { observedBatch } from '@saf/service';
 import { awards, type AwardRow } from './schema.ts';
 import { createAwardAggregates } from './statistics.ts';
 
@@ -34,9 +35,9 @@ export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(Awar
 /** Per-request loaders: N lookups in one tick are one SQL query. */
 export function createAwardLoaders(db: Db) {
   return {
-    byPerson: new DataLoader<string, AwardRow[]>((ids) => awardsByPersonIds(db, ids)),
-    byHousehold: new DataLoader<string, AwardRow[]>((ids) => awardsByHouseholdIds(db, ids)),
-    byId: new DataLoader<string, AwardRow | null>((ids) => awardsByIds(db, ids)),
+    byPerson: new DataLoader<string, AwardRow[]>(observedBatch('awards.byPerson', (ids) => awardsByPersonIds(db, ids))),
+    byHousehold: new DataLoader<string, AwardRow[]>(observedBatch('awards.byHousehold', (ids) => awardsByHouseholdIds(db, ids))),
+    byId: new DataLoader<string, AwardRow | null>(observedBatch('awards.byId', (ids) => awardsByIds(db, ids))),
     /** Aggregates for the statistics fields (statistics.ts); not loaders, but per request like them. */
     aggregates: createAwardAggregates(db),
   };

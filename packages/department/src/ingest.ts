@@ -60,17 +60,35 @@ export async function stage(db: Db, loadId: string, records: { line: number; rec
     ON CONFLICT (load_id, line) DO UPDATE SET kind = excluded.kind, payload = excluded.payload`);
 }
 
+/**
+ * Applies a staged load in one transaction: the department's data is as before or as after, never
+ * half (a killed service or a lost connection rolls it back). Committing the same load again — a
+ * loader that lost the answer and retries, or two at once — finds nothing left and changes
+ * nothing: the lock makes the second wait for the first, then see its staging gone.
+ */
 export async function commit(db: Db, kinds: IngestKind[], loadId: string): Promise<Record<string, number>> {
-  return db.transaction(async (tx) => {
+  const counts = await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${loadId}`}))`);
     const counts: Record<string, number> = {};
     for (const kind of kinds) counts[kind.type] = await kind.commit(tx as unknown as Db, loadId);
     await tx.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
     return counts;
   });
+  await dropStale(db);
+  return counts;
+}
+
+/**
+ * Staging left by loads that never finished (a loader killed while staging, or between two
+ * departments' commits): a day is far longer than any load, and nothing ever commits those ids.
+ */
+export async function dropStale(db: Db): Promise<void> {
+  await db.execute(sql`DELETE FROM ingest_staging WHERE staged_at < now() - interval '1 day'`);
 }
 
 export async function abort(db: Db, loadId: string): Promise<void> {
-  await db.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId} OR staged_at < now() - interval '1 day'`);
+  await db.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
+  await dropStale(db);
 }
 
 /** Awards: insert new, replace changed, leave identical rows untouched (a re-load changes nothing). */

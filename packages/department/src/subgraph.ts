@@ -2,8 +2,8 @@ import type http from 'node:http';
 import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
 import { subgraphSigningSecret } from '@saf/auth';
-import { openDatabase, type Database } from '@saf/db';
-import { closeServer, createLogger, listen, type Logger } from '@saf/service';
+import { openDatabase, type Database, type OpenOptions } from '@saf/db';
+import { configureMetrics, createLogger, drainServer, isDatabaseUnavailable, listen, type Logger } from '@saf/service';
 
 /** A subgraph's configuration: the shared variables plus its own `<PREFIX>_DATABASE_URL` and `<PREFIX>_PORT`. */
 export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.env) {
@@ -46,30 +46,56 @@ export interface ServeOptions {
   create: (deps: SubgraphDeps & { config: SubgraphConfig }) => BuiltSubgraph;
 }
 
-/** The body of every subgraph's `index.ts`: configure, open and migrate the database, listen, drain on signals. */
+/**
+ * Opens the database, waiting for a server that is not up yet (services start in any order):
+ * connection failures are retried with backoff for `waitMs`; anything else fails at once.
+ */
+export async function openWhenReachable(options: OpenOptions, log: Logger, waitMs = 120_000): Promise<Database> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openDatabase(options);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() > deadline) throw err;
+      const wait = Math.min(5_000, 250 * 2 ** attempt);
+      log.warn({ err: (err as Error).message, retryInMs: wait }, 'database not reachable yet');
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
+ * The body of every subgraph's `index.ts`: configure, open and migrate the database, listen; on
+ * SIGTERM or SIGINT drain (stop accepting, finish in-flight requests within SHUTDOWN_TIMEOUT_MS),
+ * close the pool and exit 0 (1 when the deadline cut requests off).
+ */
 export async function serveSubgraph(options: ServeOptions): Promise<void> {
   const config = subgraphConfig(options.name);
   const log = createLogger(options.name, config.LOG_LEVEL);
-  const database = await openDatabase({
-    name: options.name,
-    serverUrl: config.DATABASE_URL,
-    exactUrl: config.ownDatabaseUrl,
-    dataDir: config.DATA_DIR,
-    migrationsFolder: options.migrationsFolder,
-  });
+  configureMetrics({ token: config.METRICS_TOKEN });
+  const database = await openWhenReachable(
+    { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },
+    log,
+  );
   // In production a missing or development secret stops the service here.
   const signingSecret = subgraphSigningSecret(options.name, process.env, config.NODE_ENV);
   const built = options.create({ database, log, config, production: config.NODE_ENV === 'production', signingSecret });
   await built.start();
   const port = await listen(built.http, config.port, config.SUBGRAPH_HOST);
   log.info({ port, host: config.SUBGRAPH_HOST, database: `${database.kind}:${database.location}` }, `${options.name} subgraph ready at http://${config.SUBGRAPH_HOST}:${port}/graphql`);
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'draining');
-    await closeServer(built.http);
-    await built.stop?.();
-    await database.close();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+    log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
+    const clean = await drainServer(built.http, config.SHUTDOWN_TIMEOUT_MS, options.name);
+    if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
+    await built.stop?.().catch((err) => log.error({ err }, 'stopping the service'));
+    await database.close().catch((err) => log.error({ err }, 'closing the database'));
+    log.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }

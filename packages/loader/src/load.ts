@@ -36,15 +36,28 @@ class IngestError extends Error {
   }
 }
 
+/** Attempts of one ingest call; every call is idempotent (staging upserts by line, a commit twice changes nothing). */
+const ATTEMPTS = 5;
+const RETRY_STATUS = new Set([502, 503, 504]);
+
+/**
+ * One signed ingest call. A lost connection or a 502/503/504 is retried with backoff (a service
+ * restarting, a proxy between): the call may have been applied already, which is harmless.
+ */
 async function call(url: string, secret: Buffer, init: { method: string; body?: string }): Promise<unknown> {
-  let response: Response;
+  let response: Response | undefined;
   const u = new URL(url);
   const text = init.body ?? '';
-  const signed = signRequest({ secret, method: init.method, path: u.pathname + u.search, body: text, caller: null });
-  try {
-    response = await fetch(url, { method: init.method, body: init.method === 'DELETE' ? undefined : text, headers: { 'content-type': 'application/json', ...signed } });
-  } catch (err) {
-    throw new IngestError(`cannot reach ${new URL(url).origin}: ${(err as Error).message}; is the system running (npm start)?`);
+  for (let attempt = 1; ; attempt++) {
+    // A fresh signature each time: the service refuses a replayed nonce.
+    const signed = signRequest({ secret, method: init.method, path: u.pathname + u.search, body: text, caller: null });
+    try {
+      response = await fetch(url, { method: init.method, body: init.method === 'DELETE' ? undefined : text, headers: { 'content-type': 'application/json', ...signed } });
+      if (!RETRY_STATUS.has(response.status) || attempt >= ATTEMPTS) break;
+    } catch (err) {
+      if (attempt >= ATTEMPTS) throw new IngestError(`cannot reach ${u.origin}: ${(err as Error).message}; is the system running (npm start)?`);
+    }
+    await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
   }
   const body = (await response.json().catch(() => ({}))) as { errors?: LineError[]; error?: string };
   if (response.status === 422 && body.errors) throw new IngestError('the service refused records', body.errors);

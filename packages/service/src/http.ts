@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import type { Logger } from './logger.ts';
+import { httpDuration, httpRequests, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
 
 /** Upper bound on a request body; GraphQL requests are small, ingest batches are chunked. */
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -71,6 +72,8 @@ export interface ServiceHttpOptions<C extends BaseContext> {
   routes?: Route[];
   log: Logger;
   graphqlPath?: string;
+  /** The service's name in request logs and metrics (default: the logger's `service`). */
+  name?: string;
 }
 
 /**
@@ -79,14 +82,18 @@ export interface ServiceHttpOptions<C extends BaseContext> {
  */
 export function createServiceServer<C extends BaseContext>(options: ServiceHttpOptions<C>): http.Server {
   const graphqlPath = options.graphqlPath ?? '/graphql';
+  const name = options.name ?? String(options.log.bindings().service ?? 'service');
   const server = http.createServer(async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    observeRequest(name, options.log, req, res, requestId, server);
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
+      if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(req, res);
       if (url.pathname === '/health/ready') {
         try {
+          if (isDraining(server)) throw new Error('draining');
           await options.ready();
           return sendJson(res, 200, { status: 'ready' });
         } catch (err) {
@@ -114,6 +121,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const body = req.method === 'POST' ? parseJson(text) : undefined;
+      noteOperation(res, body ?? Object.fromEntries(url.searchParams));
       const context = await options.context(req, requestId, caller);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -154,4 +162,63 @@ export async function closeServer(server: http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+}
+
+const operations = new WeakMap<ServerResponse, string>();
+const OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+/** Records a GraphQL request's operation name for its log line (the name only: never variables). */
+export function noteOperation(res: ServerResponse, body: unknown): void {
+  const b = body as { operationName?: unknown; query?: unknown } | null | undefined;
+  const name = typeof b?.operationName === 'string' && b.operationName ? b.operationName : typeof b?.query === 'string' ? OPERATION.exec(b.query)?.[1] : undefined;
+  if (name) operations.set(res, name.slice(0, 100));
+}
+
+/**
+ * One log line and the request metrics when the response is done: method, path (never the query
+ * string: it may hold ids), status, duration, request id and the GraphQL operation name. Health
+ * probes and scrapes log at debug level.
+ */
+export function observeRequest(service: string, log: Logger, req: IncomingMessage, res: ServerResponse, requestId: string, server?: http.Server): void {
+  const started = process.hrtime.bigint();
+  // While draining, a keep-alive connection closes after this response.
+  if (server && isDraining(server)) res.setHeader('connection', 'close');
+  res.once('close', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+    const route = routeLabel(path);
+    const status = res.writableFinished ? res.statusCode : 499;
+    httpRequests.inc({ service, route, method: req.method ?? 'GET', status: String(status) });
+    httpDuration.observe({ service, route }, seconds);
+    const line = { requestId, method: req.method, path, status, durationMs: Math.round(seconds * 10_000) / 10, operationName: operations.get(res) };
+    if (route === '/health/live' || route === '/health/ready' || route === '/metrics') log.debug(line, 'request');
+    else if (status >= 500) log.warn(line, 'request');
+    else log.info(line, 'request');
+  });
+}
+
+const drainingServers = new WeakSet<http.Server>();
+
+export function isDraining(server: http.Server): boolean {
+  return drainingServers.has(server);
+}
+
+/**
+ * Graceful stop: refuse new connections, let in-flight requests finish (keep-alive connections
+ * close after their current response), and give up at the deadline by closing what is left.
+ * Resolves true when everything finished in time.
+ */
+export async function drainServer(server: http.Server, deadlineMs: number, service = 'service'): Promise<boolean> {
+  drainingServers.add(server);
+  serviceDraining.set({ service }, 1);
+  const closed = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs)));
+  const clean = await Promise.race([closed, deadline]);
+  clearInterval(sweep);
+  clearTimeout(timer);
+  if (!clean) server.closeAllConnections();
+  return clean;
 }

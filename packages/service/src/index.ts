@@ -4,3 +4,4 @@ export * from './http.ts';
 export * from './subgraph.ts';
 export * from './schema.ts';
 export * from './authz.ts';
+export * from './metrics.ts';

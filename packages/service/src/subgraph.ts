@@ -42,9 +42,26 @@ export function maskError(log: Logger) {
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
       return { message: formatted.message, locations: formatted.locations, extensions: { code } };
     }
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error }, 'database unavailable');
+      return { message: 'this department\'s database is not answering; its part of the answer is missing', path: formatted.path, extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE } };
+    }
     log.error({ err: error }, 'unexpected error in a resolver');
     return { message: 'internal error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
   };
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03']);
+
+/** A lost or refused database connection (a PostgreSQL restart), anywhere in the error's causes. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { originalError?: unknown; cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (CONNECTION_CODES.has(code) || code.startsWith('08')) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(e.message)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
 }
 
 /** Builds (no I/O) a subgraph's Apollo server and the HTTP server around it. */
@@ -59,6 +76,6 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     csrfPrevention: true,
   });
   const verifier = createRequestVerifier({ secret: options.signingSecret });
-  const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier });
+  const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier, name: options.name });
   return { apollo, http: server, start: () => apollo.start() };
 }

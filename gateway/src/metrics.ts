@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { metric } from '@saf/service';
+import type { BreakerState } from './breaker.ts';
+
+/** The gateway's view of each subgraph (the HTTP request metrics come from @saf/service). */
+
+export const subgraphRequests = metric(
+  'saf_subgraph_requests_total',
+  () => new Counter({ name: 'saf_subgraph_requests_total', help: 'Fetches the gateway made to a subgraph (retries of one fetch count once).', labelNames: ['subgraph'] as const }),
+);
+export const subgraphErrors = metric(
+  'saf_subgraph_errors_total',
+  () =>
+    new Counter({
+      name: 'saf_subgraph_errors_total',
+      help: 'Fetches answered for the subgraph with nulls and an error, by code (SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT, SUBGRAPH_ERROR).',
+      labelNames: ['subgraph', 'code'] as const,
+    }),
+);
+export const subgraphDuration = metric(
+  'saf_subgraph_request_duration_seconds',
+  () =>
+    new Histogram({
+      name: 'saf_subgraph_request_duration_seconds',
+      help: 'Time of a fetch to a subgraph, retries included.',
+      labelNames: ['subgraph'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+);
+export const subgraphRetries = metric(
+  'saf_subgraph_retries_total',
+  () => new Counter({ name: 'saf_subgraph_retries_total', help: 'Retried query fetches.', labelNames: ['subgraph'] as const }),
+);
+export const subgraphRetriesDenied = metric(
+  'saf_subgraph_retry_budget_exhausted_total',
+  () => new Counter({ name: 'saf_subgraph_retry_budget_exhausted_total', help: 'Retries not made because the retry budget was spent.', labelNames: ['subgraph'] as const }),
+);
+export const breakerState = metric(
+  'saf_subgraph_breaker_state',
+  () => new Gauge({ name: 'saf_subgraph_breaker_state', help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open.', labelNames: ['subgraph'] as const }),
+);
+export const breakerTransitions = metric(
+  'saf_subgraph_breaker_transitions_total',
+  () => new Counter({ name: 'saf_subgraph_breaker_transitions_total', help: 'Circuit breaker state changes, by the state entered.', labelNames: ['subgraph', 'state'] as const }),
+);
+
+const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export function recordBreaker(subgraph: string, state: BreakerState, transition = true): void {
+  breakerState.set({ subgraph }, STATE_VALUE[state]);
+  if (transition) breakerTransitions.inc({ subgraph, state });
+}
+
+/** Sockets per subgraph: the agents bound them (SUBGRAPH_MAX_SOCKETS); here is how many are in use. */
+const socketSources = new Map<string, () => { active: number; idle: number; queued: number }>();
+metric(
+  'saf_subgraph_sockets',
+  () =>
+    new Gauge({
+      name: 'saf_subgraph_sockets',
+      help: 'Keep-alive connections to each subgraph: active, idle, and requests queued for a socket.',
+      labelNames: ['subgraph', 'state'] as const,
+      collect() {
+        this.reset();
+        for (const [subgraph, read] of socketSources) {
+          const counts = read();
+          for (const [state, n] of Object.entries(counts)) this.set({ subgraph, state }, n);
+        }
+      },
+    }),
+);
+
+export function watchSockets(subgraph: string, read: () => { active: number; idle: number; queued: number }): void {
+  socketSources.set(subgraph, read);
+}

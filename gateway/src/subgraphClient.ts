@@ -1,0 +1,203 @@
+import http from 'node:http';
+import https from 'node:https';
+import { decodeCaller, signRequest } from '@saf/auth';
+import type { Logger } from '@saf/service';
+import { CircuitBreaker, RetryBudget } from './breaker.ts';
+import { recordBreaker, subgraphRetries, subgraphRetriesDenied, watchSockets } from './metrics.ts';
+
+/** Why a subgraph's part is missing: the codes clients see (SPEC §9, FIELD-NOTES). */
+export type FailureCode = 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_ERROR';
+
+/** A failed fetch, with what the logs need; clients only ever see the code. */
+export class SubgraphFailure extends Error {
+  constructor(
+    readonly code: FailureCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Headers the data source sets for this client only; removed before the request leaves. */
+export const CALLER_HEADER = 'x-saf-caller';
+export const RETRYABLE_HEADER = 'x-saf-retryable';
+
+export interface SubgraphPolicy {
+  /** Deadline of one fetch, retries included. */
+  timeoutMs: number;
+  /** Retries of a query after a dropped connection or a 502/503/504 (mutations are never retried). */
+  retries: number;
+  /** Retries may add at most this share of requests over a 10 s window (plus 3). */
+  retryBudget: number;
+  breakerFailures: number;
+  breakerFailureRate: number;
+  breakerCooldownMs: number;
+  /** Keep-alive connections to the subgraph, at most. */
+  maxSockets: number;
+}
+
+export interface SubgraphClientOptions extends SubgraphPolicy {
+  name: string;
+  /** Shared with the subgraph, which refuses anything this client did not sign. */
+  secret: Buffer;
+  log: Logger;
+}
+
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'ETIMEDOUT']);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+interface Answer {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Exponential backoff with full jitter: 0..min(1 s, 50 ms × 2^attempt). */
+export function backoffMs(attempt: number, random = Math.random): number {
+  return Math.floor(random() * Math.min(1000, 50 * 2 ** attempt));
+}
+
+/**
+ * The gateway's HTTP client for one subgraph, shaped as the `fetch` that RemoteGraphQLDataSource
+ * calls: node:http over a keep-alive agent with bounded sockets (undici is not a dependency of
+ * ours, and global fetch does not bound connections), a deadline, a fresh signature on every
+ * attempt (the subgraph refuses a replayed nonce), retries with backoff and a budget for queries
+ * only, and a circuit breaker. Every failure becomes a `SubgraphFailure` with a stable code.
+ */
+export class SubgraphClient {
+  readonly breaker: CircuitBreaker;
+  private readonly budget: RetryBudget;
+  private readonly agent: http.Agent;
+
+  constructor(private readonly options: SubgraphClientOptions & { url: string }) {
+    const { name } = options;
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.breakerFailures,
+      failureRate: options.breakerFailureRate,
+      minimumRequests: 20,
+      windowMs: 10_000,
+      cooldownMs: options.breakerCooldownMs,
+      probeTimeoutMs: options.timeoutMs,
+      onChange: (state) => {
+        recordBreaker(name, state);
+        options.log[state === 'open' ? 'warn' : 'info']({ subgraph: name, breaker: state }, `circuit to ${name} ${state}`);
+      },
+    });
+    recordBreaker(name, 'closed', false);
+    this.budget = new RetryBudget(options.retryBudget, 3, 10_000);
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: 'lifo' as const, timeout: 30_000 };
+    this.agent = new URL(options.url).protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const count = (table: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(table).reduce((n, list) => n + (list?.length ?? 0), 0);
+    watchSockets(name, () => ({ active: count(this.agent.sockets), idle: count(this.agent.freeSockets), queued: count(this.agent.requests) }));
+  }
+
+  /** For RemoteGraphQLDataSource: `fetcher(url, { method, headers, body })`. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const method = init?.method ?? 'POST';
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const headers: Record<string, string> = {};
+    for (const [k, v] of new Headers(init?.headers)) headers[k] = v;
+    const caller = headers[CALLER_HEADER] ? decodeCaller(headers[CALLER_HEADER]) : null;
+    const retryable = headers[RETRYABLE_HEADER] === '1';
+    delete headers[CALLER_HEADER];
+    delete headers[RETRYABLE_HEADER];
+    const deadline = Date.now() + this.options.timeoutMs;
+    this.budget.request();
+    for (let attempt = 0; ; attempt++) {
+      let failure: SubgraphFailure;
+      let canRetry = false;
+      if (!this.breaker.allow()) throw new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'circuit open: failing fast');
+      try {
+        const signed = signRequest({ secret: this.options.secret, method, path: url.pathname + url.search, body, caller });
+        const answer = await this.send(url, method, { ...headers, ...signed }, body, deadline - Date.now());
+        if (answer.status >= 500) {
+          failure = new SubgraphFailure('SUBGRAPH_ERROR', `HTTP ${answer.status}`);
+          canRetry = RETRYABLE_STATUS.has(answer.status);
+          this.breaker.failure();
+        } else if (answer.status === 200 && !/^application\/(graphql-response\+)?json/.test(String(answer.headers['content-type'] ?? ''))) {
+          this.breaker.failure();
+          throw new SubgraphFailure('SUBGRAPH_ERROR', `not a JSON answer (${answer.headers['content-type'] ?? 'no content-type'})`);
+        } else {
+          this.breaker.success();
+          return toResponse(answer);
+        }
+      } catch (err) {
+        failure = err instanceof SubgraphFailure ? err : classify(err);
+        // Counted already (non-JSON), or not the subgraph's fault (our own bug): no breaker failure.
+        if (failure.code === 'SUBGRAPH_ERROR') throw failure;
+        this.breaker.failure();
+        // A connection that dropped before an answer is the case retries are for; a timeout is not
+        // (the deadline covers every attempt, and a slow subgraph needs less load, not more).
+        canRetry = failure.code === 'SUBGRAPH_UNAVAILABLE';
+      }
+      if (!retryable || !canRetry || attempt >= this.options.retries) throw failure;
+      const wait = backoffMs(attempt);
+      if (Date.now() + wait >= deadline) throw failure;
+      if (!this.budget.tryRetry()) {
+        subgraphRetriesDenied.inc({ subgraph: this.options.name });
+        throw failure;
+      }
+      subgraphRetries.inc({ subgraph: this.options.name });
+      await sleep(wait);
+    }
+  };
+
+  private send(url: URL, method: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      const done = (err: unknown, answer?: Answer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(answer!);
+      };
+      const request = (url.protocol === 'https:' ? https : http).request(url, { method, agent: this.agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', (err) => done(err));
+        res.on('close', () => done(new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'connection closed during the answer')));
+      });
+      const timer = setTimeout(() => {
+        const failure = new SubgraphFailure('SUBGRAPH_TIMEOUT', `no answer within ${this.options.timeoutMs} ms`);
+        done(failure);
+        request.destroy(failure);
+      }, Math.max(1, timeoutMs));
+      request.on('error', (err) => done(err));
+      request.end(body);
+    });
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function classify(err: unknown): SubgraphFailure {
+  const e = err as { code?: string; message?: string; errors?: { code?: string }[] };
+  const code = e.code ?? e.errors?.[0]?.code;
+  if (code && CONNECTION_FAILURES.has(code)) return new SubgraphFailure('SUBGRAPH_UNAVAILABLE', code);
+  if (/socket hang up/i.test(e.message ?? '')) return new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'socket hang up');
+  return new SubgraphFailure('SUBGRAPH_ERROR', e.message ?? String(err));
+}
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+function toResponse(answer: Answer): Response {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(answer.headers)) {
+    if (v === undefined) continue;
+    for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
+  }
+  const body = new Uint8Array(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength) as Uint8Array<ArrayBuffer>;
+  return new Response(NULL_BODY.has(answer.status) ? null : body, { status: answer.status, statusText: answer.statusText, headers });
+}

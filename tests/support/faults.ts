@@ -1,0 +1,187 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { envPrefix } from '@saf/config';
+import { createGateway } from '@saf/gateway/server';
+import { gatewayConfig } from '@saf/gateway/config';
+import { closeServer, createLogger, listen } from '@saf/service';
+import { gql } from '@saf/testing';
+import { COORDINATOR, type System } from './system.ts';
+
+/** Waits until `check` passes (readiness probes, not sleeps); rethrows its last failure at the deadline. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+export interface ExtraGateway {
+  url: string;
+  query<T = any>(query: string, variables?: Record<string, unknown>): ReturnType<typeof gql<T>>;
+  /** `/metrics`, from loopback. */
+  metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Another gateway over a running system's subgraphs, with its own settings: `urls` send a
+ * subgraph's requests elsewhere (a fault server, a proxy), `env` sets timeouts, breaker, sockets.
+ */
+export async function startGateway(system: System, options: { urls?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ExtraGateway> {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000' };
+  for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = options.urls?.[name] ?? s.url;
+  Object.assign(env, options.env);
+  const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
+  await gateway.start();
+  const port = await listen(gateway.http, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const token = await system.token(COORDINATOR);
+  return {
+    url,
+    query: (q, variables) => gql(url, q, variables, { authorization: `Bearer ${token}`, 'x-purpose': 'test' }),
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    stop: async () => {
+      await closeServer(gateway.http);
+      await gateway.stop();
+    },
+  };
+}
+
+/** One value of a Prometheus metric with exactly these labels (undefined when absent). */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const m = /^([^{\s]+)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+export interface FaultServer {
+  url: string;
+  /** TCP connections accepted so far. */
+  connections: number;
+  /** HTTP requests seen so far (by the proxy and the HTTP fault servers). */
+  requests: number;
+  close(): Promise<void>;
+}
+
+async function listenOn(server: net.Server | http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
+  return async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}
+
+/** Accepts connections and never answers: a hung subgraph. */
+export async function hungServer(): Promise<FaultServer> {
+  const sockets = new Set<net.Socket>();
+  const state = { connections: 0, requests: 0 };
+  const server = net.createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listenOn(server);
+  return Object.assign(state, { url: `http://127.0.0.1:${port}/graphql`, close: closer(server, sockets) });
+}
+
+/** Answers every request with `status` and `body` (e.g. 500, or a 200 HTML page from a misrouted proxy). */
+export async function answeringServer(status: number, body: string, contentType: string): Promise<FaultServer> {
+  const state = { connections: 0, requests: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    state.requests++;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
+    });
+  });
+  server.on('connection', (s) => {
+    state.connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await listenOn(server);
+  return Object.assign(state, { url: `http://127.0.0.1:${port}/graphql`, close: closer(server, sockets) });
+}
+
+export type ProxyMode = 'forward' | 'reset' | 'hang';
+
+export interface Proxy extends FaultServer {
+  mode: ProxyMode;
+  /** Resets the next `n` requests (after reading them), then forwards again. */
+  resetNext(n: number): void;
+  /** Bodies of the requests seen (to tell queries from mutations). */
+  bodies: string[];
+}
+
+/**
+ * An HTTP proxy in front of a real subgraph, counting connections and requests: `forward`
+ * passes requests on (keep-alive kept), `reset` drops the connection once a request has arrived,
+ * `hang` holds it. `resetNext(n)` drops only the next n requests.
+ */
+export async function proxy(target: string): Promise<Proxy> {
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: true });
+  const sockets = new Set<net.Socket>();
+  let pendingResets = 0;
+  const state = {
+    connections: 0,
+    requests: 0,
+    mode: 'forward' as ProxyMode,
+    bodies: [] as string[],
+    resetNext: (n: number) => void (pendingResets = n),
+  };
+  const server = http.createServer((req, res) => {
+    state.requests++;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      state.bodies.push(body.toString('utf8'));
+      if (pendingResets > 0) {
+        pendingResets--;
+        req.socket.destroy();
+        return;
+      }
+      if (state.mode === 'reset') return void req.socket.destroy();
+      if (state.mode === 'hang') return;
+      const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on('error', () => req.socket.destroy());
+      out.end(body);
+    });
+  });
+  server.on('connection', (s) => {
+    state.connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await listenOn(server);
+  const close = closer(server, sockets);
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    close: async () => {
+      agent.destroy();
+      await close();
+    },
+  });
+}
