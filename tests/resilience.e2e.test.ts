@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '@saf/loader';
+import { householdWithEverything } from './support/fixture.ts';
+import { writeNdjson } from './support/files.ts';
+import { eventually, metricValue, proxy, startGateway, type ExtraGateway, type Proxy } from './support/faults.ts';
+import { startSystem, type System } from './support/system.ts';
+
+const QUERY = `query Picture($id: ID!) {
+  household(id: $id) { id members { id labourAwards { id } } awards { id department } }
+}`;
+
+describe('timeouts, retries, breakers and connections between the gateway and a subgraph', () => {
+  let system: System;
+  const fixture = householdWithEverything(3);
+  const cleanup: (() => Promise<void>)[] = [];
+
+  async function through(subgraph: string, env: Record<string, string>): Promise<{ gateway: ExtraGateway; proxy: Proxy }> {
+    const p = await proxy(system.subgraphs.get(subgraph)!.url);
+    const gateway = await startGateway(system, { urls: { [subgraph]: p.url }, env });
+    cleanup.push(() => gateway.stop(), () => p.close());
+    return { gateway, proxy: p };
+  }
+
+  const departments = (res: { data?: any }) => new Set(res.data!.household.awards.map((a: { department: string }) => a.department));
+
+  beforeAll(async () => {
+    system = await startSystem();
+    expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
+  });
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+    await system?.stop();
+  });
+
+  it('the breaker opens on a failing subgraph, stops sending it requests, and closes when it is back', async () => {
+    const { gateway, proxy: labour } = await through('labour', { SUBGRAPH_BREAKER_FAILURES: '3', SUBGRAPH_BREAKER_COOLDOWN_MS: '3000' });
+    expect(metricValue(await gateway.metrics(), 'saf_subgraph_breaker_state', { subgraph: 'labour' })).toBe(0);
+    labour.mode = 'reset';
+    await eventually(async () => {
+      const res = await gateway.query(QUERY, { id: fixture.householdId });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ serviceName: 'labour', code: 'SUBGRAPH_UNAVAILABLE' });
+      expect(metricValue(await gateway.metrics(), 'saf_subgraph_breaker_state', { subgraph: 'labour' })).toBe(2);
+    });
+    // Open: the household still answers, labour is named, and labour is left alone.
+    const before = labour.requests;
+    for (let i = 0; i < 5; i++) {
+      const res = await gateway.query(QUERY, { id: fixture.householdId });
+      expect(departments(res).size).toBe(6);
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: { serviceName: 'labour', code: 'SUBGRAPH_UNAVAILABLE' } })]);
+    }
+    // Without the breaker these five pictures would have cost labour ten requests or more (retries
+    // on top); at most a single probe may have gone if the machine stalled past the cool-down.
+    expect(labour.requests - before).toBeLessThanOrEqual(1);
+
+    labour.mode = 'forward';
+    await eventually(async () => {
+      const res = await gateway.query(QUERY, { id: fixture.householdId });
+      expect(res.errors).toBeUndefined();
+      expect(departments(res).size).toBe(7);
+    });
+    const metrics = await gateway.metrics();
+    expect(metricValue(metrics, 'saf_subgraph_breaker_state', { subgraph: 'labour' })).toBe(0);
+    expect(metricValue(metrics, 'saf_subgraph_breaker_transitions_total', { subgraph: 'labour', state: 'open' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(metrics, 'saf_subgraph_breaker_transitions_total', { subgraph: 'labour', state: 'half-open' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(metrics, 'saf_subgraph_breaker_transitions_total', { subgraph: 'labour', state: 'closed' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(metrics, 'saf_subgraph_errors_total', { subgraph: 'labour', code: 'SUBGRAPH_UNAVAILABLE' })).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a dropped connection is retried for a query: the caseworker never sees it', async () => {
+    const { gateway, proxy: labour } = await through('labour', {});
+    labour.resetNext(1);
+    const res = await gateway.query(QUERY, { id: fixture.householdId });
+    expect(res.errors).toBeUndefined();
+    expect(departments(res).size).toBe(7);
+    expect(labour.requests).toBeGreaterThanOrEqual(2);
+    expect(metricValue(await gateway.metrics(), 'saf_subgraph_retries_total', { subgraph: 'labour' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a mutation is never retried: it may have been applied', async () => {
+    const { gateway, proxy: coordination } = await through('coordination', {});
+    coordination.resetNext(1);
+    const res = await gateway.query(`mutation Sweep { runDuplicateAidSweep(regionCode: "654002") { id status } }`);
+    expect(res.status).toBe(200);
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: { serviceName: 'coordination', code: 'SUBGRAPH_UNAVAILABLE' } })]);
+    expect(coordination.bodies.filter((b) => b.includes('mutation'))).toHaveLength(1);
+    expect(metricValue(await gateway.metrics(), 'saf_subgraph_retries_total', { subgraph: 'coordination' }) ?? 0).toBe(0);
+  });
+
+  it('connections are kept alive and bounded (SUBGRAPH_MAX_SOCKETS)', async () => {
+    const { gateway, proxy: labour } = await through('labour', { SUBGRAPH_MAX_SOCKETS: '2' });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => gateway.query(QUERY, { id: fixture.householdId })));
+    for (const res of answers) expect(res.errors).toBeUndefined();
+    for (let i = 0; i < 10; i++) expect((await gateway.query(QUERY, { id: fixture.householdId })).errors).toBeUndefined();
+    expect(labour.requests).toBeGreaterThanOrEqual(30);
+    expect(labour.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('a gateway started while the departments are down is ready, and serves them once they start', async () => {
+    // The access log stays up: without it, no person-level answer leaves at all (AUDIT_UNAVAILABLE, by design).
+    const departmentsAndCoordination = [...system.subgraphs.values()].filter((s) => s.name !== 'audit');
+    for (const s of departmentsAndCoordination) await s.stop();
+    const gateway = await startGateway(system, { env: { SUBGRAPH_BREAKER_COOLDOWN_MS: '200' } });
+    cleanup.push(() => gateway.stop());
+    const base = gateway.url.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    const down = await gateway.query(QUERY, { id: fixture.householdId });
+    expect(down.status).toBe(200);
+    expect(down.data?.household ?? null).toBeNull();
+    expect(down.errors).toEqual([expect.objectContaining({ extensions: { serviceName: 'civil-affairs', code: 'SUBGRAPH_UNAVAILABLE' } })]);
+
+    for (const s of departmentsAndCoordination) await s.restart();
+    await eventually(async () => {
+      const res = await gateway.query(QUERY, { id: fixture.householdId });
+      expect(res.errors).toBeUndefined();
+      expect(departments(res).size).toBe(7);
+    });
+  });
+});
