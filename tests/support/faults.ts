@@ -136,7 +136,17 @@ export interface Proxy extends FaultServer {
  * passes requests on (keep-alive kept), `reset` drops the connection once a request has arrived,
  * `hang` holds it. `resetNext(n)` drops only the next n requests.
  */
-export async function proxy(target: string): Promise<Proxy> {
+export interface ProxyHooks {
+  /**
+   * Decides per request: `forward` it, `drop` it unforwarded (the connection is cut), or
+   * `lose-answer`: forward it, let the service finish, and cut the connection instead of answering.
+   */
+  decide?: (method: string, path: string) => 'forward' | 'drop' | 'lose-answer';
+  /** After the service answered a forwarded request (before the client has it). */
+  answered?: (method: string, path: string, status: number) => void;
+}
+
+export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<net.Socket>();
@@ -162,9 +172,17 @@ export async function proxy(target: string): Promise<Proxy> {
       }
       if (state.mode === 'reset') return void req.socket.destroy();
       if (state.mode === 'hang') return;
+      const decision = hooks.decide?.(req.method ?? 'GET', req.url ?? '/') ?? 'forward';
+      if (decision === 'drop') return void req.socket.destroy();
       const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          hooks.answered?.(req.method ?? 'GET', req.url ?? '/', answer.statusCode ?? 0);
+          if (decision === 'lose-answer') return void req.socket.destroy();
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
       });
       out.on('error', () => req.socket.destroy());
       out.end(body);
