@@ -17,8 +17,10 @@ async function main(): Promise<void> {
     stopping = true;
     // Whatever hangs (a stuck stop), the process goes.
     setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+    const draining = drainServer(gateway.http, config.SHUTDOWN_TIMEOUT_MS, 'gateway');
+    // Logged once new connections are refused: whoever reads it may rely on that.
     log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
-    const clean = await drainServer(gateway.http, config.SHUTDOWN_TIMEOUT_MS, 'gateway');
+    const clean = await draining;
     if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
     await gateway.stop().catch((err) => log.error({ err }, 'stopping the gateway'));
     log.info({ clean }, 'stopped');

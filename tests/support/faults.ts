@@ -142,6 +142,8 @@ export interface ProxyHooks {
    * `lose-answer`: forward it, let the service finish, and cut the connection instead of answering.
    */
   decide?: (method: string, path: string) => 'forward' | 'drop' | 'lose-answer';
+  /** Holds a request until the promise resolves (a slow subgraph, released when the test says). */
+  gate?: (method: string, path: string) => Promise<void> | undefined;
   /** After the service answered a forwarded request (before the client has it). */
   answered?: (method: string, path: string, status: number) => void;
 }
@@ -162,7 +164,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
     state.requests++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
       state.bodies.push(body.toString('utf8'));
       if (pendingResets > 0) {
@@ -172,6 +174,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
       }
       if (state.mode === 'reset') return void req.socket.destroy();
       if (state.mode === 'hang') return;
+      await hooks.gate?.(req.method ?? 'GET', req.url ?? '/');
       const decision = hooks.decide?.(req.method ?? 'GET', req.url ?? '/') ?? 'forward';
       if (decision === 'drop') return void req.socket.destroy();
       const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {

@@ -88,8 +88,10 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+    const draining = drainServer(built.http, config.SHUTDOWN_TIMEOUT_MS, options.name);
+    // Logged once new connections are refused: whoever reads it may rely on that.
     log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
-    const clean = await drainServer(built.http, config.SHUTDOWN_TIMEOUT_MS, options.name);
+    const clean = await draining;
     if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
     await built.stop?.().catch((err) => log.error({ err }, 'stopping the service'));
     await database.close().catch((err) => log.error({ err }, 'closing the database'));

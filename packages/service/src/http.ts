@@ -206,7 +206,8 @@ export function isDraining(server: http.Server): boolean {
 /**
  * Graceful stop: refuse new connections, let in-flight requests finish (keep-alive connections
  * close after their current response), and give up at the deadline by closing what is left.
- * Resolves true when everything finished in time.
+ * New connections are refused from the call on (before the promise settles); resolves true when
+ * everything finished in time.
  */
 export async function drainServer(server: http.Server, deadlineMs: number, service = 'service'): Promise<boolean> {
   drainingServers.add(server);
