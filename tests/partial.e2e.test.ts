@@ -43,6 +43,16 @@ describe('one department down', () => {
     expectPartial(await system.query(QUERY, { id: fixture.householdId }), 'SUBGRAPH_UNAVAILABLE');
   });
 
+  it('a proposed-award check, which needs every department, is refused naming the missing one', async () => {
+    const res = await system.query(
+      `query ($award: ProposedAwardInput!) { checkProposedAward(award: $award) { id rule } }`,
+      { award: { department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', personId: fixture.persons.head, householdId: fixture.householdId, regionCode: '654002', amountFen: 50_000, frequency: 'MONTHLY', startDate: '2024-06-01' } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.data).toBeNull();
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', services: ['labour'] }) })]);
+  });
+
   it('serves the department again once it is back, without a restart', async () => {
     await system.subgraphs.get('labour')!.restart();
     const res = await eventually(async () => {

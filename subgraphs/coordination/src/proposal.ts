@@ -1,7 +1,7 @@
 import { isValidIsoDate, isRegionCode, parseResidentId } from '@saf/identity';
 import { FREQUENCIES, programme, type Frequency } from '@saf/programmes';
 import { checkProposal, type RuleAward } from '@saf/rules';
-import { assertPersonLevel, badInput, forbidden, notFound } from '@saf/service';
+import { assertPersonLevel, badInput, forbidden, notFound, unavailable } from '@saf/service';
 import type { Context } from './context.ts';
 import { GraphRequestError } from './graph.ts';
 import { PROPOSAL_CONTEXT } from './queries.ts';
@@ -54,6 +54,9 @@ export async function checkProposedAward(ctx: Context, input: ProposedAwardInput
   // Read as the caller: civil affairs applies their jurisdiction to the person.
   const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, caller).catch((err: unknown) => {
     if (err instanceof GraphRequestError && err.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) throw forbidden('this person is outside your jurisdiction');
+    // A check on part of the awards could miss a finding: refuse it, naming who is missing.
+    const services = err instanceof GraphRequestError ? [...new Set(err.errors.map((e) => e.extensions?.serviceName).filter((s): s is string => !!s))] : [];
+    if (services.length) throw unavailable(`the check needs every department's awards; ${services.join(', ')} did not answer`, { services });
     throw err;
   });
   const person = data.person;
