@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { signRequest } from '@saf/auth';
-import { ownerOf, validateLine, type LineError } from '@saf/interchange';
+import { ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
-import { readLines, scanFile, type Reference } from './validateFile.ts';
+import { FileScanner, readLines, type FileScan, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
@@ -83,63 +83,90 @@ async function checkReferences(unresolved: Reference[], options: LoadOptions): P
 }
 
 /**
- * Loads a file all or nothing: (1) validate every line and every reference, writing nothing on
- * any error; (2) stage each department's records through its own service; (3) commit each
- * department in one transaction. Records are replaced by identity, so a re-run changes nothing
- * and completes a load that was interrupted.
+ * Loads a file all or nothing, in one pass over it: every line is validated as it is read and,
+ * while the file is still good, staged in batches through its department's own service (staging
+ * writes nothing a reader sees). On any bad line staging stops, the rest of the file is still
+ * checked so that every error is reported, and what was staged is dropped. Then the references
+ * the file does not resolve itself are checked against civil affairs, and each department
+ * commits its staged records in one transaction. Records are replaced by identity, so a re-run
+ * changes nothing and completes a load that was interrupted. (One pass, not validate-then-stage:
+ * validating each line twice was 40% of the loader's CPU, and the loader the slowest stage.)
  */
 export async function loadFile(file: string, options: LoadOptions): Promise<LoadResult> {
   const batchSize = options.batchSize ?? 2000;
   const size = (await stat(file)).size;
   const progress = (phase: ProgressEvent['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
 
-  const scan = await scanFile(file, (bytes) => progress('validate', bytes, size));
-  if (scan.errors.length) return { ok: false, errors: scan.errors };
-  if (scan.unresolved.length) {
-    progress('check references', 0, scan.unresolved.length);
-    const refErrors = await checkReferences(scan.unresolved, options);
-    if (refErrors.length) return { ok: false, errors: refErrors };
-  }
-
   const loadId = `load-${Date.now()}-${randomUUID().slice(0, 8)}`;
   const used = new Set<Department>();
-  const batches = new Map<Department, { line: number; record: unknown }[]>(DEPARTMENTS.map((d) => [d, []]));
-  const inFlight = new Map<Department, Promise<unknown>>();
+  // Each staged line as the JSON the service receives, `{"line":N,"record":<the line as read>}`:
+  // a valid line is already the record's JSON (the service validates it again), so it is sent as
+  // it is instead of being serialised anew.
+  const batches = new Map<Department, string[]>(DEPARTMENTS.map((d) => [d, []]));
+  const inFlight = new Map<Department, Promise<void>>();
+  // What the services refused (422, with lines), or a failure that ends the load; either stops staging.
+  const refused: LineError[] = [];
+  let failure: unknown = null;
   const send = async (dept: Department) => {
     const records = batches.get(dept)!;
-    if (!records.length) return;
     batches.set(dept, []);
+    if (!records.length || refused.length || failure) return;
     used.add(dept);
     // One batch in flight per department keeps memory bounded and each service busy.
     await inFlight.get(dept);
-    const request = call(`${options.targets[dept]}/ingest/${loadId}/records`, options.secrets[dept], { method: 'POST', body: JSON.stringify({ records }) });
+    const request = call(`${options.targets[dept]}/ingest/${loadId}/records`, options.secrets[dept], { method: 'POST', body: `{"records":[${records.join(',')}]}` }).then(
+      () => {},
+      (err: unknown) => {
+        if (err instanceof IngestError && err.errors.length) refused.push(...err.errors);
+        else failure ??= err;
+      },
+    );
     inFlight.set(dept, request);
-    request.catch(() => {});
   };
   const abortAll = async () => {
     await Promise.allSettled([...inFlight.values()]);
     await Promise.allSettled([...used].map((d) => call(`${options.targets[d]}/ingest/${loadId}`, options.secrets[d], { method: 'DELETE' })));
   };
 
+  const scanner = new FileScanner();
+  let scan: FileScan;
   try {
-    let staged = 0;
-    for await (const { text, line } of readLines(file)) {
-      if (text.trim() === '') continue;
-      const result = validateLine(text, line);
-      if (!result.ok) throw new IngestError('the file changed while loading', result.errors);
-      const dept = ownerOf(result.record);
-      batches.get(dept)!.push({ line, record: result.record });
-      if (batches.get(dept)!.length >= batchSize) await send(dept);
-      if (++staged % 10_000 === 0) progress('stage', staged, scan.records);
+    for await (const { text, line } of readLines(file, (bytes) => progress('validate', bytes, size))) {
+      const record = scanner.add(text, line);
+      // Once anything is wrong nothing more is staged: the rest of the file is only checked.
+      if (!record || scanner.errors.length || refused.length || failure) continue;
+      const dept = ownerOf(record);
+      const batch = batches.get(dept)!;
+      batch.push(`{"line":${line},"record":${text}}`);
+      if (batch.length >= batchSize) await send(dept);
     }
-    for (const dept of DEPARTMENTS) await send(dept);
+    scan = scanner.finish();
+    if (!scan.errors.length) for (const dept of DEPARTMENTS) await send(dept);
     await Promise.all(inFlight.values());
-    progress('stage', scan.records, scan.records);
   } catch (err) {
     await abortAll();
-    if (err instanceof IngestError && err.errors.length) return { ok: false, errors: err.errors };
     throw err;
   }
+  if (failure) {
+    await abortAll();
+    throw failure;
+  }
+  if (scan.errors.length || refused.length) {
+    await abortAll();
+    return { ok: false, errors: [...scan.errors, ...refused].sort((a, b) => a.line - b.line) };
+  }
+  if (scan.unresolved.length) {
+    progress('check references', 0, scan.unresolved.length);
+    const refErrors = await checkReferences(scan.unresolved, options).catch(async (err: unknown) => {
+      await abortAll();
+      throw err;
+    });
+    if (refErrors.length) {
+      await abortAll();
+      return { ok: false, errors: refErrors };
+    }
+  }
+  progress('stage', scan.records, scan.records);
 
   // Civil affairs first: other departments' records refer to its persons and households.
   const counts: Partial<Record<Department, Record<string, number>>> = {};

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { identityOf, validateLine, type LineError } from '@saf/interchange';
+import { identityOf, validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
 
 export interface Reference {
   kind: 'person' | 'household';
@@ -34,45 +34,48 @@ export async function* readLines(file: string, onBytes?: (bytes: number) => void
 }
 
 /**
- * First pass: every line validated on its own, duplicates within the file, and the references
- * that the file does not resolve itself (to be checked against what is already registered).
+ * Checks lines one at a time, as they are read: each line on its own, duplicates within the file,
+ * and the references that the file does not resolve itself (to be checked against what is already
+ * registered once the whole file has been seen).
  */
-export async function scanFile(file: string, onBytes?: (bytes: number) => void): Promise<FileScan> {
-  const errors: LineError[] = [];
-  const firstLine = new Map<string, number>();
-  const persons = new Set<string>();
-  const households = new Set<string>();
-  const pending: Reference[] = [];
-  let lines = 0;
-  let records = 0;
-  for await (const { text, line } of readLines(file, onBytes)) {
-    lines = line;
-    if (text.trim() === '') continue;
+export class FileScanner {
+  readonly errors: LineError[] = [];
+  lines = 0;
+  records = 0;
+  private readonly firstLine = new Map<string, number>();
+  private readonly persons = new Set<string>();
+  private readonly households = new Set<string>();
+  private readonly pending: Reference[] = [];
+
+  /** The line's record when it is valid and new, else null (its errors are in `errors`). */
+  add(text: string, line: number): InterchangeRecord | null {
+    this.lines = line;
+    if (text.trim() === '') return null;
     const result = validateLine(text, line);
     if (!result.ok) {
-      errors.push(...result.errors);
-      continue;
+      this.errors.push(...result.errors);
+      return null;
     }
-    records++;
+    this.records++;
     const record = result.record;
     const identity = identityOf(record);
-    const seen = firstLine.get(identity);
+    const seen = this.firstLine.get(identity);
     if (seen !== undefined) {
-      errors.push({ line, field: 'id', message: `${record.type} ${record.id} is already on line ${seen}` });
-      continue;
+      this.errors.push({ line, field: 'id', message: `${record.type} ${record.id} is already on line ${seen}` });
+      return null;
     }
-    firstLine.set(identity, line);
+    this.firstLine.set(identity, line);
     const ref = (kind: Reference['kind'], id: string | null | undefined, field: string) => {
       if (!id) return;
-      if (kind === 'person' ? persons.has(id) : households.has(id)) return;
-      pending.push({ kind, id, line, field });
+      if (kind === 'person' ? this.persons.has(id) : this.households.has(id)) return;
+      this.pending.push({ kind, id, line, field });
     };
     switch (record.type) {
       case 'household':
-        households.add(record.id);
+        this.households.add(record.id);
         break;
       case 'person':
-        persons.add(record.id);
+        this.persons.add(record.id);
         ref('household', record.householdId, 'householdId');
         break;
       case 'award':
@@ -83,7 +86,19 @@ export async function scanFile(file: string, onBytes?: (bytes: number) => void):
         ref('person', record.personId, 'personId');
         break;
     }
+    return record;
   }
-  const unresolved = pending.filter((r) => !(r.kind === 'person' ? persons.has(r.id) : households.has(r.id)));
-  return { lines, records, errors, unresolved };
+
+  /** What the whole file left: every error, and the references it does not resolve itself. */
+  finish(): FileScan {
+    const unresolved = this.pending.filter((r) => !(r.kind === 'person' ? this.persons.has(r.id) : this.households.has(r.id)));
+    return { lines: this.lines, records: this.records, errors: this.errors, unresolved };
+  }
+}
+
+/** Every line of a file through a `FileScanner` (validation only, nothing loaded). */
+export async function scanFile(file: string, onBytes?: (bytes: number) => void): Promise<FileScan> {
+  const scanner = new FileScanner();
+  for await (const { text, line } of readLines(file, onBytes)) scanner.add(text, line);
+  return scanner.finish();
 }
