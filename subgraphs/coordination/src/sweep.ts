@@ -10,6 +10,17 @@ import { SWEEP_PAGE } from './queries.ts';
 import { gatherAwards, rulePersons, type HouseholdFacts } from './requires.ts';
 import type { RuleSetStore } from './rules.ts';
 
+/** Household numbers only, to know where each page starts (keyset cursors are household numbers). */
+const LIST_PAGE = `query SweepList($region: String!, $first: Int!, $after: String) {
+  householdsInRegion(regionCode: $region, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
+}`;
+/** The most `householdsInRegion` gives at once. */
+const LIST_SIZE = 1000;
+
+interface ListPage {
+  householdsInRegion: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] };
+}
+
 interface SweepPage {
   householdsInRegion: {
     totalCount: number;
@@ -37,6 +48,12 @@ export class SweepRunner {
     private readonly rules: RuleSetStore,
     private readonly log: Logger,
     private readonly pageSize = 200,
+    /**
+     * Pages in flight at once. Each page is a chain (civil affairs, then the departments, then the
+     * gateway's merge, then the rules here); with several in flight the stages of different pages
+     * overlap and use the machine's cores. 2 cores: 100,000 persons 71 s with 1, see bench/results.
+     */
+    private readonly concurrency = 3,
   ) {}
 
   /** Starts a sweep that reads the graph with the rights of `caller` (who asked for it). */
@@ -60,16 +77,36 @@ export class SweepRunner {
       const identityAwards: RuleAward[] = [];
       const householdRegion = new Map<string, string>();
       const personRegion = new Map<string, string>();
-      let after: string | null = null;
       let households = 0;
       let persons = 0;
       let created = 0;
-      for (;;) {
-        const page: SweepPage = await this.graph.request<SweepPage>(SWEEP_PAGE, { region: sweep.regionCode, first: this.pageSize, after }, caller);
+      // Pages are fetched ahead (up to `concurrency` at once) and checked in order, so progress
+      // only grows and findings are recorded one page at a time as before. Households registered
+      // inside a range already listed are left to the next sweep (none is ever removed).
+      const starts = this.pageStarts(sweep.regionCode, caller);
+      const ahead: Promise<SweepPage>[] = [];
+      const fetchPage = (after: string | null) => {
+        const page = this.graph.request<SweepPage>(SWEEP_PAGE, { region: sweep.regionCode, first: this.pageSize, after }, caller);
+        page.catch(() => {}); // awaited in order below; a failure ends the sweep there
+        ahead.push(page);
+      };
+      const fetchNext = async (): Promise<boolean> => {
+        const next = await starts.next();
+        if (!next.done) fetchPage(next.value);
+        return !next.done;
+      };
+      while (ahead.length < this.concurrency && (await fetchNext()));
+      while (ahead.length) {
+        const page: SweepPage = await ahead.shift()!;
+        const refill = fetchNext();
+        refill.catch(() => {});
         const { edges, pageInfo, totalCount } = page.householdsInRegion;
         const pagePersons: RulePerson[] = [];
         const pageAwards: RuleAward[] = [];
+        let checked = 0;
         for (const { node } of edges) {
+          if (householdRegion.has(node.id)) continue; // already on an earlier page
+          checked++;
           householdRegion.set(node.id, node.regionCode);
           const members = rulePersons(node);
           for (const m of members) personRegion.set(m.id, node.regionCode);
@@ -83,11 +120,11 @@ export class SweepRunner {
           const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id));
           created += result.created.length;
         }
-        households += edges.length;
+        households += checked;
         persons += pagePersons.length;
         await updateSweep(this.db, sweep.id, { householdsTotal: totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
-        if (!pageInfo.hasNextPage) break;
-        after = pageInfo.endCursor;
+        // Past the end of the listing (households registered since): read on, as a single cursor would.
+        if (!(await refill) && !ahead.length && pageInfo.hasNextPage) fetchPage(pageInfo.endCursor);
       }
       const identities = detectPossibleDuplicateIdentities(identityPersons, identityAwards);
       const gone = await this.db.transaction(async (tx) => {
@@ -102,6 +139,27 @@ export class SweepRunner {
     } catch (err) {
       this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'sweep failed');
       await updateSweep(this.db, sweep.id, { status: 'FAILED', error: (err as Error).message.slice(0, 500), finishedAt: new Date().toISOString() }).catch(() => {});
+    }
+  }
+
+  /**
+   * The `after` cursor of each page of the region: null, then every `pageSize`-th household
+   * number, read ahead in lists of household numbers only (cheap), so pages can be fetched
+   * before the previous one has arrived.
+   */
+  private async *pageStarts(region: string, caller: Caller): AsyncGenerator<string | null> {
+    yield null;
+    let after: string | null = null;
+    let seen = 0;
+    for (;;) {
+      const list: ListPage = await this.graph.request<ListPage>(LIST_PAGE, { region, first: LIST_SIZE, after }, caller);
+      const { edges, pageInfo, totalCount } = list.householdsInRegion;
+      for (const { node } of edges) {
+        seen++;
+        if (seen % this.pageSize === 0 && seen < totalCount) yield node.id;
+      }
+      if (!pageInfo.hasNextPage || !edges.length) return;
+      after = pageInfo.endCursor;
     }
   }
 }
