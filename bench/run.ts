@@ -5,6 +5,7 @@
  * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
  * machine and versions to bench/results/<date>.md. Not a test: `npm test` never runs it.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,30 @@ async function waitGraphql(target: Target, timeoutMs = 120_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${target.url} not answering`);
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to see how much of it a phase used. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Logs the CPU time each process spent while `work` ran (where the time goes; PostgreSQL not included). */
+async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>): Promise<T> {
+  const before = ctx.processes.cpu();
+  const machineBefore = machineCpu();
+  const self = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const after = ctx.processes.cpu();
+  const used = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v >= 50).sort((a, b) => b[1] - a[1]);
+  const bench = process.cpuUsage(self);
+  const machineAfter = machineCpu();
+  const busy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
+  log(`  ${label} CPU s in ${((performance.now() - started) / 1000).toFixed(1)} s (machine ${(busy * 100).toFixed(0)}% busy): ${used.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}, bench ${((bench.user + bench.system) / 1e6).toFixed(1)}`);
+  return result;
 }
 
 /** A run through a gateway with that gateway's CPU time per request (from /proc). */
@@ -185,6 +210,7 @@ async function main(): Promise<void> {
     GATEWAY_PORT: String(portBase + SERVICES.length + 1),
     GATEWAY_HOST: '127.0.0.1',
     DEMO_DATA: '0',
+    ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);
   const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir };
@@ -224,17 +250,19 @@ async function main(): Promise<void> {
 
     const [first, second] = data.parts;
     log(`loading part 1: ${first!.households} households, ${first!.records} records`);
-    const load1 = await timedLoad(first!.file, env, portBase, NODE_ENV);
+    const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase, NODE_ENV));
     log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
-    const coordinator = { authorization: `Bearer ${await signDevToken(COORDINATOR, { expiresIn: '4h' })}`, 'x-purpose': 'benchmark sweep' };
-    log(`sweeping region 6540 (${first!.households} households, ${first!.persons} persons)`);
-    const sweep = await timedSweep(targets.ours.url, coordinator, '6540');
-    results.sweep = { persons: sweep.personsChecked, households: sweep.householdsChecked, seconds: sweep.seconds, findings: sweep.findingsCount };
-    log(`  ${Math.round(sweep.personsChecked / sweep.seconds)} persons/s`);
+    if (!args.skip.has('sweep')) {
+      const coordinator = { authorization: `Bearer ${await signDevToken(COORDINATOR, { expiresIn: '4h' })}`, 'x-purpose': 'benchmark sweep' };
+      log(`sweeping region 6540 (${first!.households} households, ${first!.persons} persons)`);
+      const sweep = await cpuLogged(ctx, 'sweep', () => timedSweep(targets.ours.url, coordinator, '6540'));
+      results.sweep = { persons: sweep.personsChecked, households: sweep.householdsChecked, seconds: sweep.seconds, findings: sweep.findingsCount };
+      log(`  ${Math.round(sweep.personsChecked / sweep.seconds)} persons/s`);
+    }
     let load2 = { records: 0, seconds: 0 };
     if (second && !args.skip.has('load2')) {
       log(`loading part 2: ${second.households} households, ${second.records} records`);
-      load2 = await timedLoad(second.file, env, portBase, NODE_ENV);
+      load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase, NODE_ENV));
       log(`  ${Math.round(load2.records / load2.seconds)} records/s`);
     }
     results.load = { records: load1.records + load2.records, seconds: load1.seconds + load2.seconds, households: data.households };

@@ -8,7 +8,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --rounds N             rounds per concurrency, gateways alternating (default 3; the median is reported)
   --seed S               generator seed (default bench)
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
-  --skip LIST            leave out some of: load2 (the households after the swept ones), copy, monolith, picture, capacity
+  --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity
+  --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --keep                 keep the databases and the data files (for a look afterwards)`;
 
 export interface BenchArgs {
@@ -21,6 +22,7 @@ export interface BenchArgs {
   cpuProf: Set<string>;
   keep: boolean;
   skip: Set<string>;
+  env: Record<string, string>;
 }
 
 function positive(name: string, text: string): number {
@@ -43,6 +45,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'cpu-prof': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       skip: { type: 'string', default: '' },
+      env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,5 +62,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
     keep: values.keep,
     skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+    env: Object.fromEntries(
+      values.env.map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--env takes KEY=VALUE, got ${pair}`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
   };
 }

