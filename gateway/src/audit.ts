@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { auditCaller, type AuditFields } from '@saf/auth';
 import type { Logger } from '@saf/service';
@@ -36,6 +36,58 @@ export function auditEndpoint(serviceUrl: string, path: string): URL {
   return url;
 }
 
+/** Most entries, and most ids in all, one write carries (the audit service takes 1,000 entries a request). */
+const MAX_BATCH_ENTRIES = 500;
+const MAX_BATCH_SUBJECTS = 20_000;
+
+interface Waiting {
+  fields: AuditFields;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit on the gateway's side: one write in flight at a time, and the entries that arrive
+ * meanwhile go together in the next one. An idle gateway writes each entry at once, as before;
+ * under load one signed call carries many reads (2 cores, household pictures at 32 connections:
+ * one call per request cost the audit service 1.75 ms of CPU a picture). Each response still
+ * waits until its own entry is written, and every response of a failed write is withheld.
+ */
+function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (fields: AuditFields) => Promise<void> {
+  const queue: Waiting[] = [];
+  let writing = false;
+  async function drain(): Promise<void> {
+    writing = true;
+    while (queue.length) {
+      const batch = [queue.shift()!];
+      let subjects = batch[0]!.fields.subjectIds.length;
+      while (queue.length && batch.length < MAX_BATCH_ENTRIES && subjects + queue[0]!.fields.subjectIds.length <= MAX_BATCH_SUBJECTS) {
+        subjects += queue[0]!.fields.subjectIds.length;
+        batch.push(queue.shift()!);
+      }
+      try {
+        await write(batch.map((w) => w.fields));
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    writing = false;
+  }
+  return (fields) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ fields, resolve, reject });
+      if (!writing) void drain();
+    });
+}
+
+/** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
+interface OperationFacts {
+  personLevel: boolean;
+  /** The document with the subjects' ids selected (see `selectSubjectIds`), once it has run. */
+  selected?: { document: DocumentNode; operation: OperationDefinitionNode | undefined; alias: string };
+}
+
 /** The operation's name, or its root fields in braces, e.g. `{household person}`. */
 function operationLabel(document: DocumentNode, operationName: string | null | undefined): string {
   if (operationName) return operationName;
@@ -57,9 +109,9 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxSubjects = options.maxSubjects ?? 10_000;
 
-  async function record(fields: AuditFields): Promise<void> {
+  const record = createEntryWriter(async (entries) => {
     const url = auditEndpoint(options.auditUrl(), '/audit/entries');
-    const body = JSON.stringify({ entries: [fields] });
+    const body = JSON.stringify({ entries });
     const res = await globalThis.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...options.sign(url.pathname, body) },
@@ -68,6 +120,17 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
     });
     const text = await res.text(); // read to the end so the connection is reused
     if (res.status !== 200) throw new Error(`the audit service answered ${res.status}: ${text.slice(0, 200)}`);
+  });
+
+  // Per parsed document and schema (a reloaded supergraph is a new schema): classifying the
+  // operation and adding the id selections walk the whole document, the same for every request.
+  const known = new WeakMap<DocumentNode, { schema: GraphQLSchema; byOperation: Map<string, OperationFacts> }>();
+  function factsOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): OperationFacts {
+    let entry = known.get(document);
+    if (!entry || entry.schema !== schema) known.set(document, (entry = { schema, byOperation: new Map() }));
+    let facts = entry.byOperation.get(operationName ?? '');
+    if (!facts) entry.byOperation.set(operationName ?? '', (facts = { personLevel: isPersonLevel(schema, document, operationName) }));
+    return facts;
   }
 
   function withhold(rc: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
@@ -83,7 +146,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       let alias: string | null = null;
       return {
         async didResolveOperation(rc) {
-          personLevel = isPersonLevel(rc.schema, rc.document, rc.operationName);
+          personLevel = factsOf(rc.schema, rc.document, rc.operationName).personLevel;
           // Our own services acting for a caller (the coordination office's sweeps) are logged
           // but not asked for a purpose: the caller declared it on the request that started them.
           if (personLevel && !rc.contextValue.purpose && !rc.contextValue.internal) throw purposeRequired();
@@ -95,11 +158,15 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           // client's own): ask for the ids of every Person and Household read. Deliberately
           // replaces the readonly document; the gateway plans from it and caches the plan by
           // the query hash, which stays consistent because the change is deterministic.
-          const selected = selectSubjectIds(rc.schema, rc.document);
-          alias = selected.alias;
+          const facts = factsOf(rc.schema, rc.document, rc.operationName);
+          if (!facts.selected) {
+            const { document, alias: added } = selectSubjectIds(rc.schema, rc.document);
+            facts.selected = { document, alias: added, operation: getOperationAST(document, rc.operationName ?? undefined) ?? undefined };
+          }
+          alias = facts.selected.alias;
           const mutable = rc as { document: DocumentNode; operation: OperationDefinitionNode | undefined };
-          mutable.document = selected.document;
-          mutable.operation = getOperationAST(selected.document, rc.operationName ?? undefined) ?? undefined;
+          mutable.document = facts.selected.document;
+          mutable.operation = facts.selected.operation;
         },
         async willSendResponse(rc) {
           // Refused before anything was fetched (no purpose, a limit): nothing was read.

@@ -244,6 +244,44 @@ describe('the audit plugin', () => {
     }
   });
 
+  it('under concurrent reads, writes entries together, every one of them, each response after its own', async () => {
+    const ids = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6'];
+    const results = await Promise.all(ids.map((requestId) => run('query Look { household(id: "H1") { members { name } } }', {}, { requestId })));
+    expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
+    expect(results.every((r) => r.body.data.household.members[0].name === '阿依古丽')).toBe(true);
+    // The first write goes at once; the reads finishing while it is in flight share the next one.
+    expect(received.length).toBeGreaterThan(1);
+    expect(received.length).toBeLessThan(ids.length);
+    const entries = received.flatMap((r) => r.body.entries);
+    expect(entries.map((e) => e.requestId).sort()).toEqual(ids);
+    expect(entries.every((e) => JSON.stringify(e.subjectIds) === JSON.stringify([P1, 'H1']))).toBe(true);
+    // Each call is signed over exactly the body it carries.
+    expect(signed.map((x) => x.body)).toEqual(received.map((r) => JSON.stringify(r.body)));
+  });
+
+  it('withholds every response of a write that failed, and the next reads are logged again', async () => {
+    mode = 'fail';
+    const failed = await Promise.all(['f-1', 'f-2', 'f-3'].map((requestId) => run('{ household(id: "H1") { members { name } } }', {}, { requestId })));
+    expect(failed.map((r) => r.status)).toEqual([503, 503, 503]);
+    expect(failed.every((r) => !JSON.stringify(r.body).includes('阿依古丽'))).toBe(true);
+    mode = 'ok';
+    received.length = 0;
+    expect((await run('{ household(id: "H1") { id } }', {}, { requestId: 'after' })).status).toBe(200);
+    expect(received.flatMap((r) => r.body.entries.map((e) => e.requestId))).toEqual(['after']);
+  });
+
+  it('logs the ids of a query it has seen before as fully as the first time', async () => {
+    const query = 'query Again { household(id: "H1") { members { name } } }';
+    for (const requestId of ['a-1', 'a-2']) {
+      const res = await run(query, {}, { requestId });
+      expect(res.body).toEqual({ data: { household: { members: [{ name: '阿依古丽' }] } } });
+    }
+    expect(received.flatMap((r) => r.body.entries.map((e) => [e.requestId, e.subjectIds]))).toEqual([
+      ['a-1', [P1, 'H1']],
+      ['a-2', [P1, 'H1']],
+    ]);
+  });
+
   it('neither asks a purpose of nor logs other operations', async () => {
     const res = await run('{ note(text: "hello") }', {}, { purpose: null });
     expect(res.body).toEqual({ data: { note: 'hello' } });
