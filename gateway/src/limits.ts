@@ -114,13 +114,24 @@ export function checkOperation(schema: GraphQLSchema, document: DocumentNode, op
  * office's sweep pages) are trusted with bigger pages and skip the cost limit.
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+  const trusted = { ...limits, maxCost: Number.POSITIVE_INFINITY };
+  // The verdict depends only on the operation and the schema: measured once per parsed document
+  // (Apollo Server keeps one per query text), not walked again on every request. Errors are made
+  // anew for each request, since Apollo Server adds to the ones it is given.
+  const verdicts = new WeakMap<DocumentNode, { schema: GraphQLSchema; byKey: Map<string, { message: string; limit: string }[]> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, request, contextValue }) {
-          const effective = contextValue.internal ? { ...limits, maxCost: Number.POSITIVE_INFINITY } : limits;
-          const errors = checkOperation(schema, document, request.operationName, effective);
-          if (errors.length) throw errors[0];
+          let entry = verdicts.get(document);
+          if (!entry || entry.schema !== schema) verdicts.set(document, (entry = { schema, byKey: new Map() }));
+          const key = `${contextValue.internal ? 'internal' : 'client'}:${request.operationName ?? ''}`;
+          let found = entry.byKey.get(key);
+          if (!found) {
+            const errors = checkOperation(schema, document, request.operationName, contextValue.internal ? trusted : limits);
+            entry.byKey.set(key, (found = errors.map((e) => ({ message: e.message, limit: String(e.extensions.limit) }))));
+          }
+          if (found.length) throw limitError(found[0]!.message, found[0]!.limit);
         },
       };
     },
