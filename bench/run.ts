@@ -76,6 +76,17 @@ async function waitGraphql(target: Target, timeoutMs = 120_000): Promise<void> {
   throw new Error(`${target.url} not answering`);
 }
 
+/** The gateway's V8 heap beside its RSS (its /metrics, loopback only): where the memory is. */
+async function logHeap(gatewayUrl: string): Promise<void> {
+  try {
+    const text = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const pick = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'm'))?.[1] ?? Number.NaN) / 2 ** 20;
+    log(`  gateway memory: rss ${pick('process_resident_memory_bytes').toFixed(0)} MB, heap total ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB, heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB, external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`);
+  } catch (err) {
+    log(`  gateway /metrics: ${(err as Error).message}`);
+  }
+}
+
 /** Busy and total jiffies of the whole machine (/proc/stat), to see how much of it a phase used. */
 function machineCpu(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -131,7 +142,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
       // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
       const paths = order.map((_, i) => order[(i + round) % order.length]!);
       for (const p of paths) {
-        const stats = await run(p, c, ctx.args.duration);
+        const stats = await cpuLogged(ctx, `c=${c} ${p}`, () => run(p, c, ctx.args.duration));
         (rounds[p] ??= []).push(stats);
         log(`c=${c} round ${round + 1} ${p}: ${stats.rps.toFixed(0)} req/s, p50 ${stats.p50.toFixed(1)} p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors` : ''}`);
       }
@@ -247,6 +258,7 @@ async function main(): Promise<void> {
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));
     results.memory.atRest = processes.rss();
+    await logHeap(targets.ours.url);
 
     const [first, second] = data.parts;
     log(`loading part 1: ${first!.households} households, ${first!.records} records`);
@@ -277,6 +289,7 @@ async function main(): Promise<void> {
     if (!args.skip.has('picture')) await pictures(ctx, data, targets, results);
     if (!args.skip.has('capacity')) await capacity(ctx, data, targets.ours, results);
     results.memory.after = processes.rss();
+    await logHeap(targets.ours.url);
   } catch (err) {
     failed = true;
     process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
