@@ -318,7 +318,8 @@ async function main(): Promise<void> {
   notes(results);
   const table = renderTable(results);
   process.stdout.write(`${table}\n`);
-  const file = path.join(ROOT, 'bench', 'results', `${results.machine.date.slice(0, 10)}.md`);
+  // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
+  const file = path.join(ROOT, 'bench', 'results', `${results.machine.date.slice(0, 10)}${args.skip.size ? '.partial.tmp' : '.md'}`);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
