@@ -336,7 +336,7 @@ function notes(r: Results): void {
   }
   r.notes.push('The monolith query runs with `jit = off`, `work_mem = 128MB` and hash joins (each measured faster on this data), and its matches are checked against the rule engine on the same data.');
   r.notes.push(`Throughput is closed-loop (each connection sends its next request when the answer arrives), so it is what the whole machine delivers with all processes sharing its ${r.machine.cores} cores; "gateway CPU" is the gateway process's own CPU time per request.`);
-  r.notes.push('Memory is VmRSS of each process (/proc/<pid>/status) after the processes started (at rest) and after every run above.');
+  r.notes.push('Memory is VmRSS of each process (/proc/<pid>/status): at rest (started, databases empty), after the load, the sweep and the household pictures, and again after the capacity scenarios.');
 }
 
 main().catch((err) => {
