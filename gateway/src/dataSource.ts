@@ -67,7 +67,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly log: Logger;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.client.url, fetcher: options.client.fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
+    super({ url: options.client.url, fetcher: options.client.fetch });
     this.name = options.name;
     this.log = options.log;
   }

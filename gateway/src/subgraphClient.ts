@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { decodeCaller, signRequest } from '@saf/auth';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@saf/service';
 import { CircuitBreaker, RetryBudget } from './breaker.ts';
 import { recordBreaker, subgraphRetries, subgraphRetriesDenied, watchSockets } from './metrics.ts';
@@ -95,12 +96,12 @@ export class SubgraphClient {
   }
 
   /** For RemoteGraphQLDataSource: `fetcher(url, { method, headers, body })`. */
-  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  readonly fetch: Fetcher = async (input, init) => {
+    const url = new URL(input);
     const method = init?.method ?? 'POST';
-    const body = typeof init?.body === 'string' ? init.body : '';
+    const body = typeof init?.body === 'string' ? init.body : (init?.body?.toString('utf8') ?? '');
     const headers: Record<string, string> = {};
-    for (const [k, v] of new Headers(init?.headers)) headers[k] = v;
+    for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k.toLowerCase()] = v;
     const caller = headers[CALLER_HEADER] ? decodeCaller(headers[CALLER_HEADER]) : null;
     const retryable = headers[RETRYABLE_HEADER] === '1';
     delete headers[CALLER_HEADER];
@@ -123,7 +124,7 @@ export class SubgraphClient {
           throw new SubgraphFailure('SUBGRAPH_ERROR', `not a JSON answer (${answer.headers['content-type'] ?? 'no content-type'})`);
         } else {
           this.breaker.success();
-          return toResponse(answer);
+          return new SubgraphResponse(answer, url.href);
         }
       } catch (err) {
         failure = err instanceof SubgraphFailure ? err : classify(err);
@@ -161,7 +162,9 @@ export class SubgraphClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done(null, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', (err) => done(err));
-        res.on('close', () => done(new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'connection closed during the answer')));
+        res.on('close', () => {
+          if (!settled) done(new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'connection closed during the answer'));
+        });
       });
       const timer = setTimeout(() => {
         const failure = new SubgraphFailure('SUBGRAPH_TIMEOUT', `no answer within ${this.options.timeoutMs} ms`);
@@ -190,14 +193,81 @@ function classify(err: unknown): SubgraphFailure {
   return new SubgraphFailure('SUBGRAPH_ERROR', e.message ?? String(err));
 }
 
-const NULL_BODY = new Set([101, 204, 205, 304]);
+/** What RemoteGraphQLDataSource reads of an answer; lighter than a WHATWG Response (no streams). */
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherHeaders = FetcherResponse['headers'];
 
-function toResponse(answer: Answer): Response {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(answer.headers)) {
-    if (v === undefined) continue;
-    for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
+class AnswerHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(raw: http.IncomingHttpHeaders) {
+    for (const [k, v] of Object.entries(raw)) if (v !== undefined) this.map.set(k, Array.isArray(v) ? v.join(', ') : v);
   }
-  const body = new Uint8Array(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength) as Uint8Array<ArrayBuffer>;
-  return new Response(NULL_BODY.has(answer.status) ? null : body, { status: answer.status, statusText: answer.statusText, headers });
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const old = this.map.get(key);
+    this.map.set(key, old === undefined ? value : `${old}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
+class SubgraphResponse implements FetcherResponse {
+  readonly headers: AnswerHeaders;
+  readonly redirected = false;
+  bodyUsed = false;
+
+  constructor(
+    private readonly answer: Answer,
+    readonly url: string,
+  ) {
+    this.headers = new AnswerHeaders(answer.headers);
+  }
+  get status(): number {
+    return this.answer.status;
+  }
+  get statusText(): string {
+    return this.answer.statusText;
+  }
+  get ok(): boolean {
+    return this.answer.status >= 200 && this.answer.status < 300;
+  }
+  async text(): Promise<string> {
+    this.bodyUsed = true;
+    return this.answer.body.toString('utf8');
+  }
+  async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    this.bodyUsed = true;
+    const { body } = this.answer;
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  }
+  clone(): SubgraphResponse {
+    return new SubgraphResponse(this.answer, this.url);
+  }
 }
