@@ -284,6 +284,16 @@ describe('the caseworker console in a browser', () => {
       for (const dept of DEPARTMENTS.filter((d) => d !== 'LABOUR')) expect(await page.locator(`section[data-department="${dept}"] li.award`).count(), dept).toBeGreaterThanOrEqual(1);
       await expect(page.locator('table.members').textContent()).resolves.toContain('阿依古丽·买买提');
       await shot(page, 'partial');
+      // The dashboard too: the statistics of the departments that answer, the missing one named.
+      const errorsBefore = pageErrors.length;
+      const dashboard = await signIn({ role: 'COORDINATOR', region: '6540' }, '统计分析');
+      await dashboard.goto(`${origin}/dashboard`);
+      await dashboard.getByRole('heading', { name: '工作概览' }).waitFor();
+      await dashboard.getByText('人社 暂时无法连接，显示的是其他部门的数据').first().waitFor();
+      await dashboard.locator('figure.chart', { hasText: '各项目救助人数' }).or(dashboard.getByText('该辖区在该日期没有救助统计')).first().waitFor();
+      await dashboard.locator('figure.chart', { hasText: '特困人员集中供养率' }).waitFor();
+      expect(pageErrors.slice(errorsBefore)).toEqual([]);
+      await dashboard.context().close();
     } finally {
       await system.subgraphs.get('labour')!.restart();
       await page.context().close();

@@ -39,8 +39,13 @@ export function classify<T>(res: GraphQLResponse<T>): Outcome<T> {
   if (invalid) return { kind: 'invalid', message: invalid.message, ...(typeof invalid.extensions?.field === 'string' ? { field: invalid.extensions.field } : {}) };
   const unavailable: Unavailable[] = [];
   for (const e of errors) {
-    const name = e.extensions?.serviceName;
-    if (typeof name === 'string' && !unavailable.some((u) => u.serviceName === name)) unavailable.push({ serviceName: name, department: departmentOfService(name) });
+    // The coordination service names the departments behind its own failure in `services`
+    // (the gateway's serviceName is then only "coordination"): name the departments.
+    const services = e.extensions?.services;
+    const named = Array.isArray(services) && services.length ? services.filter((s): s is string => typeof s === 'string') : [e.extensions?.serviceName];
+    for (const name of named) {
+      if (typeof name === 'string' && !unavailable.some((u) => u.serviceName === name)) unavailable.push({ serviceName: name, department: departmentOfService(name) });
+    }
   }
   if (res.data && (errors.length === 0 || unavailable.length > 0)) return { kind: 'ok', data: res.data, unavailable, errors };
   const first = errors[0];

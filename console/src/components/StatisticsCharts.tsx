@@ -10,10 +10,12 @@ import { totalsByProgramme, type StatisticsRow } from './statistics.ts';
 /** Programme coverage (beneficiaries per programme) from assistanceStatistics; the table on request. */
 export function StatisticsCharts({ regionCode, date, table = false }: { regionCode: string; date: string | null; table?: boolean }) {
   const { t, programme, number, money, lang } = useI18n();
-  const { state } = useQuery<{ assistanceStatistics: StatisticsRow[] }>(STATISTICS, { regionCode, date });
+  const { state } = useQuery<{ assistanceStatistics: (StatisticsRow | null)[] }>(STATISTICS, { regionCode, date });
   return (
     <OutcomeView state={state} feature={t('stats.feature')}>
-      {({ assistanceStatistics: rows }) => {
+      {({ assistanceStatistics: items }) => {
+        // A department that did not answer leaves a null item; the banner above names it.
+        const rows = items.filter((r): r is StatisticsRow => r !== null);
         if (!rows.length) return <Notice kind="info">{t('stats.none')}</Notice>;
         const totals = totalsByProgramme(rows);
         return (
