@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
+import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadDemoData } from './demo.ts';
 
 const env = parseEnv(commonEnv.extend({ DEMO_DATA: z.enum(['0', '1']).default('1') }));
@@ -61,13 +62,19 @@ async function main(): Promise<void> {
   const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `PGlite under ${env.DATA_DIR}/`;
   process.stdout.write(`starting ${SERVICES.length} subgraphs and the gateway (databases: ${where})\n`);
   for (const s of SERVICES) run(s.name, `subgraphs/${s.name}/src/index.ts`);
+  // The console (served by the gateway at /) is built while the subgraphs start, when missing or
+  // older than its sources; a failed build leaves the API running and says how to build it.
+  const consoleBuild = ensureConsoleBuilt({ log: (m) => process.stdout.write(`${m}\n`) }).catch((err: Error) => {
+    process.stderr.write(`${err.message}\nthe API runs without the console page; fix the error and run \`npm run console:build\`\n`);
+  });
   await Promise.all(SERVICES.map((s) => waitReady(s.name, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''))));
+  await consoleBuild;
   run('gateway', 'gateway/src/index.ts');
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   await waitReady('gateway', gateway);
   if (env.DEMO_DATA === '1') await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
-  process.stdout.write(`\nrunning:\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
+  process.stdout.write(`\nrunning:\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
 }
 
 main().catch((err) => {

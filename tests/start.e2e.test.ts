@@ -1,0 +1,108 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '@saf/auth';
+import { freePort, refusesConnections } from './support/processes.ts';
+
+// What a newcomer does: `npm start` with no database server configured (embedded PGlite under
+// DATA_DIR), every service its own process, demo data loaded, the console built and served at /.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVICES = 9;
+
+/** A port base whose next SERVICES ports are free (start.ts uses base+1 … base+9). */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const checks = await Promise.all(Array.from({ length: SERVICES }, (_, i) => refusesConnections(base + 1 + i)));
+    if (checks.every(Boolean)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+describe('npm start on a machine without a database server', () => {
+  let child: ChildProcess;
+  let output = '';
+  let dataDir: string;
+  let gateway: string;
+  let exited: Promise<number | null>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'saf-start-'));
+    const gatewayPort = await freePort();
+    gateway = `http://127.0.0.1:${gatewayPort}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      GATEWAY_PORT: String(gatewayPort),
+      SUBGRAPH_PORT_BASE: String(await freePortBase()),
+      LOG_LEVEL: 'warn',
+    };
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    exited = new Promise((resolve) => child.once('exit', resolve));
+    const started = Date.now();
+    while (!output.includes('Ctrl-C stops everything')) {
+      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output.slice(-3000)}`);
+      if (Date.now() - started > 240_000) throw new Error(`npm start not running after 240 s:\n${output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('loads the demo data and answers a caseworker with a household from every department', async () => {
+    expect(output).toContain('demo data loaded');
+    // The demo file is generated with a fixed seed: its first household is known.
+    const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', '300', '--seed', '2026'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const households = generated.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; id: string; regionCode?: string }).filter((r) => r.type === 'household');
+    const token = await signDevToken({ sub: 'newcomer', role: 'CASEWORKER', region: '65' });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'start test' };
+    const departments = new Set<string>();
+    for (const household of households.slice(0, 40)) {
+      const res = await fetch(`${gateway}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: 'query Picture($id: ID!) { household(id: $id) { id regionCode awards { department } } }', variables: { id: household.id } }) });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data: { household: { id: string; regionCode: string; awards: { department: string }[] } | null }; errors?: unknown[] };
+      expect(body.errors).toBeUndefined();
+      expect(body.data.household).toMatchObject({ id: household.id, regionCode: household.regionCode });
+      for (const a of body.data.household!.awards) departments.add(a.department);
+    }
+    expect([...departments].sort()).toEqual(['CIVIL_AFFAIRS', 'DISABLED_PERSONS_FEDERATION', 'EDUCATION', 'HEALTH', 'HOUSING', 'JUSTICE', 'LABOUR']);
+  });
+
+  it('refuses a request without a token', async () => {
+    const res = await fetch(`${gateway}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(res.status).toBe(401);
+  });
+
+  it('serves the console it built at /', async () => {
+    const res = await fetch(`${gateway}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).not.toContain('not built');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html);
+    expect(script).not.toBeNull();
+    expect((await fetch(`${gateway}${script![1]}`)).status).toBe(200);
+  });
+
+  it('stops every service on Ctrl-C', async () => {
+    child.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    expect(child.exitCode).toBe(0);
+    expect(await refusesConnections(Number(new URL(gateway).port))).toBe(true);
+  }, 30_000);
+});
