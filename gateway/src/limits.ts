@@ -68,7 +68,10 @@ export function checkOperation(schema: GraphQLSchema, document: DocumentNode, op
           const multiplier = page ?? (isList && !paged ? limits.assumedListSize : 1);
           if (sel.selectionSet) {
             const named = type ? getNamedType(type) : undefined;
-            sub = measure(sel.selectionSet, named as GraphQLCompositeType | undefined, depth + 1, seen, page !== null && !isList);
+            // A type reference's `ofType` chain (NonNull of List of …, what every introspection
+            // query spells out) is one level however long: it is linear, never a fan-out.
+            const level = sel.name.value === 'ofType' && parent?.name === '__Type' ? 0 : 1;
+            sub = measure(sel.selectionSet, named as GraphQLCompositeType | undefined, depth + level, seen, page !== null && !isList);
             result.cost += 1 + multiplier * sub.cost;
           } else {
             result.cost += 1;

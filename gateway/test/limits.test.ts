@@ -1,7 +1,8 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { buildSchema } from 'graphql';
+import { buildSchema, getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, operationLimitsPlugin } from '../src/limits.ts';
+import { DEFAULT_LIMITS, checkOperation, operationLimitsPlugin } from '../src/limits.ts';
+import { parse } from 'graphql';
 import type { GatewayContext } from '../src/context.ts';
 
 const schema = buildSchema(`
@@ -42,5 +43,16 @@ describe('operation limits', () => {
     expect((await run(doc, false, 'Small')).body.errors).toBeUndefined();
     expect((await run(doc, false, 'Deep')).body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'depth' });
     expect((await run(doc, false, 'Small')).body.errors).toBeUndefined();
+  });
+
+  it('lets the explorer introspect under the default limits (an ofType chain is one level), and still refuses a deep fan-out through __type', () => {
+    const full = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    expect(checkOperation(schema, parse(full), null, DEFAULT_LIMITS)).toEqual([]);
+    // Without the exemption the same query measures 14 levels.
+    expect(checkOperation(schema, parse(full), null, { ...DEFAULT_LIMITS, maxDepth: 5 })).toEqual([]);
+    let fanOut = 'name';
+    for (let i = 0; i < 7; i++) fanOut = `fields { type { ${fanOut} } }`;
+    const errors = checkOperation(schema, parse(`{ __type(name: "Household") { ${fanOut} } }`), null, DEFAULT_LIMITS);
+    expect(errors.map((e) => e.extensions.limit)).toContain('depth');
   });
 });
