@@ -4,7 +4,7 @@ import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
 
-const FINDING = 'id rule householdId personIds awardIds overlapStart overlapEnd explanation status departments history { event note }';
+const FINDING = 'id rule householdId regionCode personIds awardIds overlapStart overlapEnd explanation status departments history { event note }';
 
 async function sweep(system: System, regionCode: string) {
   const started = await system.query(`mutation ($r: String!) { runDuplicateAidSweep(regionCode: $r) { id status } }`, { r: regionCode });
@@ -39,6 +39,7 @@ describe('duplicate aid through the graph', () => {
     expect(findings[0]).toMatchObject({
       rule: 'HOUSEHOLD_EXCLUSIVE_PROGRAMMES',
       householdId: fixture.householdId,
+      regionCode: '654002',
       personIds: [fixture.persons.head, fixture.persons.spouse].sort(),
       awardIds: ['HO-3-LOW_RENT', 'HO-3-RENTAL_SUBSIDY'],
       overlapStart: '2024-06-01',
@@ -62,8 +63,9 @@ describe('duplicate aid through the graph', () => {
   it('stores the finding in a sweep, keeps a dismissal on re-sweeps, and keeps the history', async () => {
     const first = await sweep(system, '654002');
     expect(first).toMatchObject({ status: 'DONE', personsChecked: 4, findingsCount: 1 });
-    const list = await system.query(`{ duplicateAidFindings(regionCode: "6540") { totalCount edges { node { id rule status } } } }`);
+    const list = await system.query(`{ duplicateAidFindings(regionCode: "6540") { totalCount edges { node { id rule status regionCode } } } }`);
     expect(list.data!.duplicateAidFindings.totalCount).toBe(1);
+    expect(list.data!.duplicateAidFindings.edges[0].node.regionCode).toBe('654002');
     const id = list.data!.duplicateAidFindings.edges[0].node.id;
 
     const noNote = await system.query(`mutation ($id: ID!) { reviewDuplicateAidFinding(id: $id, decision: DISMISS, note: " ") { id } }`, { id });

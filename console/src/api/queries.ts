@@ -56,13 +56,8 @@ export const FINDINGS_OVERVIEW = /* GraphQL */ `
     duplicateAidFindings(regionCode: $regionCode, first: 500) {
       totalCount
       pageInfo { hasNextPage }
-      edges { node { id rule householdId status departments } }
+      edges { node { id rule householdId regionCode status departments } }
     }
-  }`;
-
-export const HOUSEHOLD_REGIONS = /* GraphQL */ `
-  query FindingHouseholdRegions($ids: [ID!]!) {
-    households(ids: $ids) { id regionCode }
   }`;
 
 export const RUN_SWEEP = /* GraphQL */ `

@@ -1,6 +1,6 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { FINDINGS_OVERVIEW, HOUSEHOLD_REGIONS } from '../api/queries.ts';
-import { useGraphQL, useQuery, type QueryState } from '../api/useGraphQL.ts';
+import { useId, useState, type FormEvent } from 'react';
+import { FINDINGS_OVERVIEW } from '../api/queries.ts';
+import { useQuery } from '../api/useGraphQL.ts';
 import { useSweep } from '../api/useSweep.ts';
 import { BarChart, type Bar } from '../components/BarChart.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -17,6 +17,8 @@ interface FindingNode {
   id: string;
   rule: string;
   householdId: string | null;
+  /** The household's region (the finding's own field: no household lookup, no access-log entry per household). */
+  regionCode: string | null;
   status: string;
   departments: string[];
 }
@@ -73,29 +75,7 @@ export function DashboardPage() {
 
 function FindingCharts({ data }: { data: Overview }) {
   const { t, label, number, lang } = useI18n();
-  const run = useGraphQL();
   const nodes = data.duplicateAidFindings.edges.map((e) => e.node);
-  const [regions, setRegions] = useState<QueryState<Map<string, string>>>({ kind: 'loading' });
-  const householdIds = [...new Set(nodes.flatMap((n) => (n.householdId ? [n.householdId] : [])))];
-  const key = householdIds.join(',');
-
-  // Findings carry the household, not its county: one batched lookup of the households' region codes.
-  useEffect(() => {
-    let live = true;
-    if (!householdIds.length) {
-      setRegions({ kind: 'ok', data: new Map(), unavailable: [], errors: [] });
-      return;
-    }
-    void run<{ households: ({ id: string; regionCode: string } | null)[] }>(HOUSEHOLD_REGIONS, { ids: householdIds.slice(0, 500) }).then((res) => {
-      if (!live) return;
-      if (res.kind === 'ok') setRegions({ ...res, data: new Map(res.data.households.flatMap((h) => (h ? [[h.id, h.regionCode] as const] : []))) });
-      else setRegions(res);
-    });
-    return () => {
-      live = false;
-    };
-    // `key` stands for householdIds
-  }, [key, run]);
 
   if (!nodes.length) return <Notice kind="info">{t('dash.noFindings')}</Notice>;
   const byStatus = countBy(nodes, (n) => n.status);
@@ -109,15 +89,11 @@ function FindingCharts({ data }: { data: Overview }) {
       </p>
       <div className="charts">
         <BarChart title={t('dash.byRule')} format={number} bars={toBars(countBy(nodes, (n) => n.rule), (k) => label('rule', k))} />
-        <OutcomeView state={regions}>
-          {(map) => (
-            <BarChart
-              title={t('dash.byCounty')}
-              format={number}
-              bars={toBars(countBy(nodes, (n) => (n.householdId && map.get(n.householdId)?.slice(0, 6)) || '?'), (k) => (k === '?' ? t('dash.unknownCounty') : countyName(k, lang)))}
-            />
-          )}
-        </OutcomeView>
+        <BarChart
+          title={t('dash.byCounty')}
+          format={number}
+          bars={toBars(countBy(nodes, (n) => n.regionCode?.slice(0, 6) || '?'), (k) => (k === '?' ? t('dash.unknownCounty') : countyName(k, lang)))}
+        />
         <BarChart title={t('dash.byDepartment')} format={number} bars={toBars(countBy(nodes.flatMap((n) => n.departments), (d) => d), (k) => label('dept', k))} />
       </div>
     </>

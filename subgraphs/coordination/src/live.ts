@@ -10,7 +10,7 @@ export async function withStatus(ctx: Context, found: Finding[], regionCode: str
   return found.map((f, i) => {
     const row = stored[i];
     const known = row && !(row instanceof Error) ? row : null;
-    return { ...f, status: known?.status ?? 'OPEN', firstSeenAt: known?.firstSeenAt ?? null, goneAt: null };
+    return { ...f, regionCode: regionCode || null, status: known?.status ?? 'OPEN', firstSeenAt: known?.firstSeenAt ?? null, goneAt: null };
   });
 }
 

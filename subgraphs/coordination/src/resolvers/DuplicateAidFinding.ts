@@ -2,6 +2,7 @@ import type { Context } from '../context.ts';
 import type { FindingEventRow } from '../db/findings.ts';
 
 export const DuplicateAidFinding = {
+  regionCode: (f: { regionCode?: string | null }) => f.regionCode || null,
   history: async (f: { id: string; history?: unknown[] }, _: unknown, ctx: Context) => {
     if (f.history) return f.history;
     const events = await ctx.loaders.events.load(f.id);
