@@ -1,4 +1,4 @@
-import { configureMetrics, createLogger, drainServer, listen } from '@saf/service';
+import { configureMetrics, createLogger, drainServer, listen, startTracing } from '@saf/service';
 import { gatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const config = gatewayConfig();
   const log = createLogger('gateway', config.LOG_LEVEL);
   configureMetrics({ token: config.METRICS_TOKEN });
+  const tracing = await startTracing({ service: 'gateway', log });
   const gateway = createGateway(config, log);
   await gateway.start();
   const port = await listen(gateway.http, config.GATEWAY_PORT, config.GATEWAY_HOST);
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     const clean = await draining;
     if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
     await gateway.stop().catch((err) => log.error({ err }, 'stopping the gateway'));
+    await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
     log.info({ clean }, 'stopped');
     process.exit(clean ? 0 : 1);
   };

@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
-import { HttpError, isDraining, noteOperation, observeRequest, parseJson, readBody, sendJson, serveMetrics, type Logger } from '@saf/service';
+import { HttpError, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { createAuditPlugin } from './audit.ts';
@@ -96,6 +96,11 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     observeRequest('gateway', log, req, res, requestId, server);
+    // At the edge a client's traceparent is not continued (the gateway starts the trace); our own
+    // services' calls (the coordination office's sweeps and checks) continue theirs.
+    await withServerSpan('gateway', req, res, requestId, req.headers['x-saf-service'] !== undefined, () => handle(req, res, requestId), () => operationOf(res));
+  });
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
@@ -122,7 +127,10 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') return res.end(response.body.string);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (err) {
@@ -131,7 +139,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
       else res.end();
     }
-  });
+  }
   server.keepAliveTimeout = 65_000;
 
   return {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { decodeCaller, signRequest } from '@saf/auth';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Logger } from '@saf/service';
+import { injectTraceContext, withClientSpan, type Logger } from '@saf/service';
 import { CircuitBreaker, RetryBudget } from './breaker.ts';
 import { recordBreaker, subgraphRetries, subgraphRetriesDenied, watchSockets } from './metrics.ts';
 
@@ -96,7 +96,10 @@ export class SubgraphClient {
   }
 
   /** For RemoteGraphQLDataSource: `fetcher(url, { method, headers, body })`. */
-  readonly fetch: Fetcher = async (input, init) => {
+  readonly fetch: Fetcher = (input, init) =>
+    withClientSpan(`POST ${this.options.name}`, { 'saf.subgraph': this.options.name, 'server.address': new URL(input).host }, () => this.attempts(input, init));
+
+  private readonly attempts: Fetcher = async (input, init) => {
     const url = new URL(input);
     const method = init?.method ?? 'POST';
     const body = typeof init?.body === 'string' ? init.body : (init?.body?.toString('utf8') ?? '');
@@ -106,6 +109,8 @@ export class SubgraphClient {
     const retryable = headers[RETRYABLE_HEADER] === '1';
     delete headers[CALLER_HEADER];
     delete headers[RETRYABLE_HEADER];
+    // traceparent of this fetch's span (tracing on only): the subgraph's span continues the trace.
+    injectTraceContext(headers);
     const deadline = Date.now() + this.options.timeoutMs;
     this.budget.request();
     for (let attempt = 0; ; attempt++) {

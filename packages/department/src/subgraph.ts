@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
 import { subgraphSigningSecret } from '@saf/auth';
 import { openDatabase, type Database, type OpenOptions } from '@saf/db';
-import { configureMetrics, createLogger, drainServer, isDatabaseUnavailable, listen, type Logger } from '@saf/service';
+import { configureMetrics, createLogger, drainServer, isDatabaseUnavailable, listen, startTracing, type Logger } from '@saf/service';
 
 /** A subgraph's configuration: the shared variables plus its own `<PREFIX>_DATABASE_URL` and `<PREFIX>_PORT`. */
 export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.env) {
@@ -73,6 +73,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   const config = subgraphConfig(options.name);
   const log = createLogger(options.name, config.LOG_LEVEL);
   configureMetrics({ token: config.METRICS_TOKEN });
+  const tracing = await startTracing({ service: options.name, log });
   const database = await openWhenReachable(
     { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },
     log,
@@ -95,6 +96,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
     if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
     await built.stop?.().catch((err) => log.error({ err }, 'stopping the service'));
     await database.close().catch((err) => log.error({ err }, 'closing the database'));
+    await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
     log.info({ clean }, 'stopped');
     process.exit(clean ? 0 : 1);
   };

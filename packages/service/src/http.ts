@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import type { Logger } from './logger.ts';
 import { httpDuration, httpRequests, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
+import { withServerSpan } from './tracing.ts';
 
 /** Upper bound on a request body; GraphQL requests are small, ingest batches are chunked. */
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -87,6 +88,9 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
     observeRequest(name, options.log, req, res, requestId, server);
+    await withServerSpan(name, req, res, requestId, true, () => handle(req, res, requestId), () => operations.get(res));
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'live' });
@@ -141,7 +145,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
       else res.end();
     }
-  });
+  }
   server.keepAliveTimeout = 65_000;
   return server;
 }
@@ -166,6 +170,11 @@ export async function closeServer(server: http.Server): Promise<void> {
 
 const operations = new WeakMap<ServerResponse, string>();
 const OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+/** The operation name noted for this response, if any. */
+export function operationOf(res: ServerResponse): string | undefined {
+  return operations.get(res);
+}
 
 /** Records a GraphQL request's operation name for its log line (the name only: never variables). */
 export function noteOperation(res: ServerResponse, body: unknown): void {

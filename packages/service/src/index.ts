@@ -5,3 +5,4 @@ export * from './subgraph.ts';
 export * from './schema.ts';
 export * from './authz.ts';
 export * from './metrics.ts';
+export * from './tracing.ts';

@@ -1,4 +1,5 @@
 import type { Caller } from '@saf/auth';
+import { injectTraceContext, withClientSpan } from '@saf/service';
 
 /**
  * The coordination office reads the departments through the federated graph, as any client does
@@ -32,11 +33,10 @@ export function createGraphClient(url: () => string, sign: ServiceSigner): Graph
       const body = JSON.stringify({ query, variables });
       let res: Response;
       try {
-        res = await fetch(url(), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...sign(body, caller) },
-          body,
-          signal: AbortSignal.timeout(120_000),
+        res = await withClientSpan('POST gateway', { 'saf.subgraph': 'gateway' }, () => {
+          const headers: Record<string, string> = { 'content-type': 'application/json', ...sign(body, caller) };
+          injectTraceContext(headers);
+          return fetch(url(), { method: 'POST', headers, body, signal: AbortSignal.timeout(120_000) });
         });
       } catch (err) {
         throw new GraphRequestError(`the gateway did not answer: ${(err as Error).message}`);
