@@ -1,17 +1,25 @@
 # syntax=docker/dockerfile:1
 # One image for every service: SERVICE picks which (gateway, civil-affairs, labour, health, education,
-# housing, justice, disabled-persons-federation, coordination), at build time (--build-arg) or at
+# housing, justice, disabled-persons-federation, coordination, audit), at build time (--build-arg) or at
 # run time (-e SERVICE=labour). Production dependencies only, no tests, no .git, runs as `node`.
 #   docker build -t saf:$(git rev-parse --short HEAD) .
 # Keep the Node version in step with package.json "engines" and the machines (FIELD-NOTES: 20.20).
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# The caseworker console: built with the dev dependencies (Vite, React) in a stage of its own;
+# only its static files (console/dist) reach the image, served by the gateway at /.
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+COPY . .
+RUN npm ci --ignore-scripts && npm run console:build
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 # The build context is filtered by .dockerignore: no node_modules, .git, tests, test folders, docs.
 COPY . .
-# tests/ and console/ ship only their package.json (npm ci needs every workspace); dropped after.
+# tests/ and console/ are workspaces npm ci needs; neither ships (the console as built files only).
 RUN npm ci --omit=dev \
  && rm -rf tests console node_modules/@saf/tests node_modules/@saf/console \
  && npm cache clean --force
@@ -33,11 +41,12 @@ COPY --from=build /app/packages ./packages
 COPY --from=build /app/subgraphs ./subgraphs
 COPY --from=build /app/gateway ./gateway
 COPY --from=build /app/scripts ./scripts
+COPY --from=console /app/console/dist ./console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-# The gateway listens on GATEWAY_PORT (4000); subgraphs on SUBGRAPH_PORT_BASE + 1..8 or <SERVICE>_PORT.
-EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008
+# The gateway listens on GATEWAY_PORT (4000); subgraphs on SUBGRAPH_PORT_BASE + 1..9 or <SERVICE>_PORT.
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008 4009
 # Readiness of whichever service this container runs (/health/ready on its own port).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "--import", "tsx", "scripts/healthcheck.ts"]

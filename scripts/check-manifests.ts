@@ -379,6 +379,9 @@ export function checkDockerfile(dockerfile: string, dockerignore: string): strin
   if (!user || user === 'root' || user === '0') problems.push('Dockerfile: the final stage does not switch to a non-root USER');
   if (!/^HEALTHCHECK\s/m.test(finalStage)) problems.push('Dockerfile: no HEALTHCHECK in the final stage');
   if (!/npm ci[^\n]*--omit=dev/.test(dockerfile)) problems.push('Dockerfile: dependencies are not installed with --omit=dev');
+  // The gateway serves the console at /: the image must carry its built files (not its toolchain).
+  if (!/^COPY --from=\S+ \S*console\/dist \S*console\/dist/m.test(finalStage)) problems.push('Dockerfile: the final stage does not copy the built console (console/dist)');
+  if (/^COPY --from=\S+ \/app\/console\s/m.test(finalStage)) problems.push('Dockerfile: the final stage copies the console sources or toolchain, not only console/dist');
   const ignored = new Set(dockerignore.split('\n').map((l) => l.trim()));
   for (const entry of ['.git', 'node_modules', '.data', '**/test']) if (!ignored.has(entry)) problems.push(`.dockerignore: ${entry} is not excluded`);
   if (!ignored.has('tests') && !ignored.has('tests/*')) problems.push('.dockerignore: tests is not excluded');

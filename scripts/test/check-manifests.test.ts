@@ -117,10 +117,16 @@ describe('deploy/k8s manifest checks', () => {
     expect(checkDockerfile(broken, dockerignore.replace(/^\.git$/m, ''))).toEqual([
       'Dockerfile: base image node:latest is not pinned',
       'Dockerfile: base image node:latest is not pinned',
+      'Dockerfile: base image node:latest is not pinned',
       'Dockerfile: the final stage does not switch to a non-root USER',
       'Dockerfile: no HEALTHCHECK in the final stage',
       '.dockerignore: .git is not excluded',
     ]);
+    // The gateway serves the console: its built files must be in the image, its sources not.
+    const noConsole = dockerfile.replace(/^COPY --from=console[^\n]*\n/m, '');
+    expect(checkDockerfile(noConsole, dockerignore)).toEqual(['Dockerfile: the final stage does not copy the built console (console/dist)']);
+    const wholeConsole = dockerfile.replace(/^(COPY --from=console[^\n]*\n)/m, '$1COPY --from=console /app/console ./console\n');
+    expect(checkDockerfile(wholeConsole, dockerignore)).toEqual(['Dockerfile: the final stage copies the console sources or toolchain, not only console/dist']);
   });
 
   it('evaluates label selectors as Kubernetes does', () => {
