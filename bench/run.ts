@@ -47,7 +47,7 @@ async function startSystem(ctx: Context): Promise<{ ours: Target; apollo: Target
   await Promise.all(SERVICES.map((s) => processes.waitReady(s.name)));
   const port = (i: number) => portBase + SERVICES.length + i;
   // GATEWAY_PORT is in everyone's environment: the coordination subgraph calls the gateway for sweeps.
-  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`);
+  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`, process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {});
   const caller = JSON.stringify(CASEWORKER);
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });

@@ -10,7 +10,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
-  --keep                 keep the databases and the data files (for a look afterwards)`;
+  --keep                 keep the databases and the data files (for a look afterwards)
+BENCH_GATEWAY_NODE_OPTIONS in the environment: NODE_OPTIONS for this project's gateway only (e.g. --max-semi-space-size=2)`;
 
 export interface BenchArgs {
   loadHouseholds: number;
