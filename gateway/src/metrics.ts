@@ -73,3 +73,8 @@ metric(
 export function watchSockets(subgraph: string, read: () => { active: number; idle: number; queued: number }): void {
   socketSources.set(subgraph, read);
 }
+
+export const plansWarmed = metric(
+  'saf_gateway_plans_warmed_total',
+  () => new Counter({ name: 'saf_gateway_plans_warmed_total', help: 'Operations planned ahead after a supergraph load (outcome: planned, or invalid against the new schema).', labelNames: ['outcome'] as const }),
+);

@@ -15,6 +15,7 @@ import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
 import { createSubgraphClients } from './subgraphClients.ts';
 import { onePerMissingDepartment } from './partial.ts';
+import { createPlanWarmer } from './planWarmer.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
@@ -71,6 +72,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
+  // After each supergraph load, the operations served most are planned again before clients ask.
+  const warmer = createPlanWarmer(gateway, { log });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -86,6 +89,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         log,
       }),
       onePerMissingDepartment(),
+      warmer.plugin,
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
