@@ -210,3 +210,37 @@ describe('CSV export', () => {
     expect(csv).toBe('\uFEFFa,b,c\r\n1,,两免一补\r\n"x,y","say ""hi""",\'=1+1\r\n');
   });
 });
+
+describe('department figures asked at once', () => {
+  it('share one department query while it is in flight, and ask again afterwards', async () => {
+    const { aggregates } = await import('../src/statistics/sources.ts');
+    const asked: Record<string, unknown>[] = [];
+    const answers: ((rows: unknown) => void)[] = [];
+    const graph = {
+      request: (_query: string, variables: Record<string, unknown>) => {
+        asked.push(variables);
+        return new Promise((resolve) => answers.push(resolve));
+      },
+    };
+    const ctx = { graph } as never;
+    const caller = { sub: 'a', role: 'COORDINATOR' as const };
+    const first = aggregates(ctx, caller, 'LABOUR', '6540', '2025-01-01');
+    const second = aggregates(ctx, { sub: 'b', role: 'ANALYST' as const }, 'LABOUR', '6540', '2025-01-01');
+    const otherDate = aggregates(ctx, caller, 'LABOUR', '6540', '2025-02-01');
+    expect(asked).toEqual([
+      { r: '6540', d: '2025-01-01' },
+      { r: '6540', d: '2025-02-01' },
+    ]);
+    const rows = [aggregate('PUBLIC_WELFARE_JOB', '654002', 7)];
+    answers.splice(0).forEach((answer) => answer({ rows }));
+    // Both callers of the same figures get the one answer.
+    expect(await first).toEqual(rows);
+    expect(await second).toBe(await first);
+    await otherDate;
+    // Once answered, the next request asks the department again (no stale figures kept).
+    const later = aggregates(ctx, caller, 'LABOUR', '6540', '2025-01-01');
+    expect(asked).toHaveLength(3);
+    answers.splice(0).forEach((answer) => answer({ rows }));
+    await later;
+  });
+});

@@ -96,9 +96,26 @@ export function requireAll(missing: readonly Department[]): void {
   if (missing.length) throw missingError(missing);
 }
 
+/** Aggregate requests in flight, per graph client: identical ones share one answer. */
+const aggregatesInFlight = new WeakMap<Context['graph'], Map<string, Promise<ProgrammeAggregate[]>>>();
+
+/**
+ * A department's figures per programme and county. Identical requests in flight at once (the
+ * office's dashboards opened together on the same region and date) share one department query:
+ * the figures do not depend on who asks, and each caller's right to them is checked before this.
+ */
 export function aggregates(ctx: Context, caller: Caller, department: Department, prefix: string, date: string): Promise<ProgrammeAggregate[]> {
+  let inFlight = aggregatesInFlight.get(ctx.graph);
+  if (!inFlight) aggregatesInFlight.set(ctx.graph, (inFlight = new Map()));
+  const key = `${department}|${prefix}|${date}`;
+  const shared = inFlight.get(key);
+  if (shared) return shared;
   const field = STATISTICS_FIELDS[department].aggregates;
-  return ask<{ rows: ProgrammeAggregate[] }>(ctx, caller, `query Aggregates($r: String!, $d: String!) { rows: ${field}(regionCode: $r, date: $d) { programme regionCode beneficiaries households amountFen } }`, { r: prefix, d: date }).then((d) => d.rows);
+  const asked = ask<{ rows: ProgrammeAggregate[] }>(ctx, caller, `query Aggregates($r: String!, $d: String!) { rows: ${field}(regionCode: $r, date: $d) { programme regionCode beneficiaries households amountFen } }`, { r: prefix, d: date })
+    .then((d) => d.rows)
+    .finally(() => inFlight.delete(key));
+  inFlight.set(key, asked);
+  return asked;
 }
 
 /** The most ids one request names (the departments accept up to 5000). */
