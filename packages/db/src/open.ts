@@ -15,6 +15,11 @@ export type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
 export interface Database {
   db: Db;
+  /**
+   * Where reads that may lag a little go: a read replica's pool when one is configured
+   * (`readUrl`), else `db` itself. Writes, and reads that must see them, use `db`.
+   */
+  read: Db;
   kind: 'postgres' | 'pglite';
   /** The database's name on the server, or the PGlite directory. */
   location: string;
@@ -30,6 +35,8 @@ export interface OpenOptions {
   adminUrl?: string;
   /** A URL naming the service's own database exactly (a department's own server). */
   exactUrl?: string;
+  /** A read replica of the service's database (streaming replication): entity and list reads go there. */
+  readUrl?: string;
   /** PGlite parent directory, used when no server is named; `memory://` keeps it in memory. */
   dataDir: string;
   /** Service name, e.g. `civil-affairs`. */
@@ -137,17 +144,28 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       throw err;
     }
     const unwatch = watchPool(options.name, pool);
+    // A replica is only read: no migrations there (they arrive by replication from the primary).
+    const replica = options.readUrl ? new pg.Pool({ connectionString: options.readUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true }) : null;
+    replica?.on('error', () => {});
+    const unwatchReplica = replica ? watchPool(`${options.name}-replica`, replica) : () => {};
     return {
       db,
+      read: replica ? (drizzlePg(replica, { logger }) as unknown as Db) : db,
       kind: 'postgres',
       location: new URL(url).pathname.slice(1),
-      ping: async () => void (await within(pool.query('SELECT 1'), 3_000, 'the database')),
+      // Ready when both answer: a service whose replica is gone cannot serve its reads.
+      ping: async () => {
+        await within(pool.query('SELECT 1'), 3_000, 'the database');
+        if (replica) await within(replica.query('SELECT 1'), 3_000, 'the read replica');
+      },
       close: async () => {
         unwatch();
-        await pool.end();
+        unwatchReplica();
+        await Promise.all([pool.end(), replica?.end()]);
       },
     };
   }
+  if (options.readUrl) throw new Error(`${options.name}: a read replica (readUrl) needs a PostgreSQL server, not the embedded PGlite`);
   const memory = options.dataDir === 'memory://';
   const dir = memory ? 'memory://' : path.resolve(options.dataDir, options.name);
   if (!memory) await mkdir(path.dirname(dir), { recursive: true });
@@ -156,6 +174,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   await migratePglite(drizzlePglite(client), { migrationsFolder: options.migrationsFolder });
   return {
     db: pglite as unknown as Db,
+    read: pglite as unknown as Db,
     kind: 'pglite',
     location: dir,
     ping: async () => void (await pglite.execute(sql`SELECT 1`)),

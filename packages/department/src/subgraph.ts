@@ -12,6 +12,7 @@ export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.en
   const own = parseEnv(
     z.object({
       [`${prefix}_DATABASE_URL`]: z.string().url().optional(),
+      [`${prefix}_DATABASE_READ_URL`]: z.string().url().optional(),
       [`${prefix}_PORT`]: z.coerce.number().int().min(0).max(65535).optional(),
     }),
     env,
@@ -20,6 +21,8 @@ export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.en
     ...common,
     name,
     ownDatabaseUrl: own[`${prefix}_DATABASE_URL`] as string | undefined,
+    /** A read replica of the subgraph's database (optional): its entity and list reads go there. */
+    readDatabaseUrl: own[`${prefix}_DATABASE_READ_URL`] as string | undefined,
     port: (own[`${prefix}_PORT`] as number | undefined) ?? common.SUBGRAPH_PORT_BASE + service(name).portOffset,
   };
 }
@@ -75,7 +78,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   configureMetrics({ token: config.METRICS_TOKEN });
   const tracing = await startTracing({ service: options.name, log });
   const database = await openWhenReachable(
-    { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },
+    { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, readUrl: config.readDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },
     log,
   );
   // In production a missing or development secret stops the service here.
