@@ -8,6 +8,7 @@ import { loadFile } from '@saf/loader';
 import { closeServer, listen, startTracing, tracesEndpoint, type Tracing } from '@saf/service';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
+import { eventually } from './support/faults.ts';
 import { freePort, spawnService, waitReady, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -69,15 +70,9 @@ async function collector() {
   return { url: `http://127.0.0.1:${port}`, spans, raw, close: () => closeServer(server) };
 }
 
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = fn();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The first span `find` returns, once the collector has it. */
+const until = (what: string, find: () => Span | undefined) =>
+  eventually(async () => find() ?? Promise.reject(new Error(`timed out waiting for ${what}`)), 20_000);
 
 describe('traces across the gateway and the subgraphs (OpenTelemetry, off by default)', () => {
   let system: System;

@@ -3,6 +3,9 @@ import { AuthError, SignatureError, createRequestVerifier, createVerifier, subgr
 import { HttpError } from '@saf/service';
 import type { GatewayConfig } from './config.ts';
 
+/** Names the internal service (e.g. coordination) that signed a request to the gateway. */
+export const SERVICE_HEADER = 'x-saf-service';
+
 /** Services that may call the gateway on a caller's behalf, signing with their own secret. */
 const INTERNAL_SERVICES = ['coordination'] as const;
 
@@ -22,7 +25,7 @@ export function createAuthenticator(config: GatewayConfig) {
     INTERNAL_SERVICES.map((name) => [name, createRequestVerifier({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV) })]),
   );
   return async function authenticate(req: IncomingMessage, body: string): Promise<{ caller: Caller; internal: boolean }> {
-    const service = req.headers['x-saf-service'];
+    const service = req.headers[SERVICE_HEADER];
     if (typeof service === 'string') {
       const verifier = services.get(service as (typeof INTERNAL_SERVICES)[number]);
       if (!verifier) throw unauthenticated('unknown internal service', 'unknown_service');

@@ -59,7 +59,7 @@ export function createPlanWarmer(gateway: ApolloGateway, options: PlanWarmerOpti
   let again = false;
 
   const remember = (source: string, operationName: string | null, queryHash: string) => {
-    const key = planStoreKey(queryHash, operationName);
+    const key = `${queryHash}:${operationName ?? ''}`;
     const entry = seen.get(key);
     if (entry) {
       entry.count++;
@@ -84,9 +84,10 @@ export function createPlanWarmer(gateway: ApolloGateway, options: PlanWarmerOpti
     const started = Date.now();
     const ops = [...seen.entries()].sort(([, a], [, b]) => b.count - a.count || b.lastSeen - a.lastSeen).slice(0, keep);
     let count = 0;
-    for (const [key, op] of ops) {
+    for (const [seenKey, op] of ops) {
       // One plan at a time, the event loop free in between: requests keep being served.
       await new Promise((resolve) => setImmediate(resolve));
+      const key = planStoreKey(op.queryHash, op.operationName);
       try {
         if (await gw.queryPlanStore.get(key)) continue; // a request planned it already
         const operation = operationFromDocument(gw.apiSchema as Parameters<typeof operationFromDocument>[0], parse(op.source), { operationName: op.operationName ?? undefined });
@@ -96,7 +97,7 @@ export function createPlanWarmer(gateway: ApolloGateway, options: PlanWarmerOpti
         count++;
       } catch (err) {
         // The operation no longer fits the schema (a field removed): forget it, clients will hear.
-        seen.delete(key);
+        seen.delete(seenKey);
         planned.inc({ outcome: 'invalid' });
         options.log.info({ operationName: op.operationName, reason: (err as Error).message.slice(0, 200) }, 'a remembered operation no longer plans against the new supergraph');
       }

@@ -7,7 +7,7 @@ import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaRepor
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
-import { createAuthenticator } from './authenticate.ts';
+import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { createAuditPlugin } from './audit.ts';
 import type { GatewayConfig } from './config.ts';
@@ -102,7 +102,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     observeRequest('gateway', log, req, res, requestId, server);
     // At the edge a client's traceparent is not continued (the gateway starts the trace); our own
     // services' calls (the coordination office's sweeps and checks) continue theirs.
-    await withServerSpan('gateway', req, res, requestId, req.headers['x-saf-service'] !== undefined, () => handle(req, res, requestId), () => operationOf(res));
+    await withServerSpan('gateway', req, res, requestId, req.headers[SERVICE_HEADER] !== undefined, () => handle(req, res, requestId), () => operationOf(res));
   });
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
     try {

@@ -97,7 +97,7 @@ export class SubgraphClient {
 
   /** For RemoteGraphQLDataSource: `fetcher(url, { method, headers, body })`. */
   readonly fetch: Fetcher = (input, init) =>
-    withClientSpan(`POST ${this.options.name}`, { 'saf.subgraph': this.options.name, 'server.address': new URL(input).host }, () => this.attempts(input, init));
+    withClientSpan(`POST ${this.options.name}`, { 'saf.subgraph': this.options.name }, () => this.attempts(input, init));
 
   private readonly attempts: Fetcher = async (input, init) => {
     const url = new URL(input);

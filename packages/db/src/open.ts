@@ -122,6 +122,17 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A server restart: idle clients that lose their connection leave the pool (the 'error' event
+ * must be handled or the process dies), queries meanwhile fail fast (connection timeout) instead
+ * of queueing for ever, and the next query opens a fresh connection: nothing to restart.
+ */
+function createPool(url: string, size = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true });
+  pool.on('error', () => {});
+  return pool;
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.exactUrl || options.serverUrl) {
     let url = options.exactUrl;
@@ -130,11 +141,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await ensureDatabase(options.adminUrl ?? options.serverUrl!, database);
       url = withDatabase(options.serverUrl!, database);
     }
-    // A server restart: idle clients that lose their connection leave the pool (the 'error' event
-    // must be handled or the process dies), queries meanwhile fail fast (connection timeout) instead
-    // of queueing for ever, and the next query opens a fresh connection: nothing to restart.
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true });
-    pool.on('error', () => {});
+    const pool = createPool(url, options.poolSize);
     const logger = options.onQuery ? { logQuery: (q: string) => options.onQuery!(q) } : undefined;
     const db = drizzlePg(pool, { logger }) as unknown as Db;
     try {
@@ -145,8 +152,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     }
     const unwatch = watchPool(options.name, pool);
     // A replica is only read: no migrations there (they arrive by replication from the primary).
-    const replica = options.readUrl ? new pg.Pool({ connectionString: options.readUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true }) : null;
-    replica?.on('error', () => {});
+    const replica = options.readUrl ? createPool(options.readUrl, options.poolSize) : null;
     const unwatchReplica = replica ? watchPool(`${options.name}-replica`, replica) : () => {};
     return {
       db,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import type { Logger } from './logger.ts';
-import { httpDuration, httpRequests, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
+import { httpDuration, httpRequests, isProbeRoute, requestPath, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
 import { withServerSpan } from './tracing.ts';
 
 /** Upper bound on a request body; GraphQL requests are small, ingest batches are chunked. */
@@ -194,13 +194,13 @@ export function observeRequest(service: string, log: Logger, req: IncomingMessag
   if (server && isDraining(server)) res.setHeader('connection', 'close');
   res.once('close', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+    const path = requestPath(req.url);
     const route = routeLabel(path);
     const status = res.writableFinished ? res.statusCode : 499;
     httpRequests.inc({ service, route, method: req.method ?? 'GET', status: String(status) });
     httpDuration.observe({ service, route }, seconds);
     const line = { requestId, method: req.method, path, status, durationMs: Math.round(seconds * 10_000) / 10, operationName: operations.get(res) };
-    if (route === '/health/live' || route === '/health/ready' || route === '/metrics') log.debug(line, 'request');
+    if (isProbeRoute(route)) log.debug(line, 'request');
     else if (status >= 500) log.warn(line, 'request');
     else log.info(line, 'request');
   });

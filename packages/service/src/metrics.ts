@@ -55,6 +55,16 @@ export function observedBatch<K, V>(loader: string, batch: (keys: readonly K[]) 
 }
 
 /** Bounded label values: the routes a service has, never ids or query strings. */
+/** A request's path without the query string (which may hold ids), bounded. */
+export function requestPath(url: string | undefined): string {
+  return (url ?? '/').split('?')[0]!.slice(0, 200);
+}
+
+/** Health probes and scrapes: logged at debug level, never traced. */
+export function isProbeRoute(route: string): boolean {
+  return route === '/health/live' || route === '/health/ready' || route === '/metrics';
+}
+
 export function routeLabel(pathname: string): string {
   if (pathname === '/graphql' || pathname === '/metrics' || pathname === '/health/live' || pathname === '/health/ready') return pathname;
   if (pathname.startsWith('/ingest/')) return '/ingest';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { isProbeRoute, requestPath } from './metrics.ts';
 
 // OpenTelemetry traces, off by default. On when OTEL_EXPORTER_OTLP_ENDPOINT (or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: spans go by OTLP/HTTP (JSON) to that collector.
@@ -15,7 +16,6 @@ import type { Logger } from 'pino';
 const TRACER = '@saf/service';
 
 let enabled = false;
-let provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | null = null;
 
 export interface TracingOptions {
   /** `service.name` of the spans (e.g. `gateway`, `labour`). */
@@ -39,11 +39,6 @@ export function tracesEndpoint(env: NodeJS.ProcessEnv = process.env): string | n
   return null;
 }
 
-/** True while a tracer provider of ours is registered. */
-export function tracingEnabled(): boolean {
-  return enabled;
-}
-
 /**
  * Starts tracing for this process when an OTLP endpoint is configured (else does nothing and
  * returns null). The SDK is loaded only then: with tracing off, no SDK code runs at all.
@@ -54,7 +49,7 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | n
   const env = options.env ?? process.env;
   const url = tracesEndpoint(env);
   if (!url) return null;
-  if (provider) throw new Error('tracing is already started in this process');
+  if (enabled) throw new Error('tracing is already started in this process');
   const ratio = env.OTEL_TRACES_SAMPLER_ARG === undefined ? 1 : Number(env.OTEL_TRACES_SAMPLER_ARG);
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got ${env.OTEL_TRACES_SAMPLER_ARG}`);
   const [{ TracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler }, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }, { AsyncLocalStorageContextManager }] = await Promise.all([
@@ -73,14 +68,12 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | n
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(tracerProvider);
-  provider = tracerProvider;
   enabled = true;
   options.log?.info({ endpoint: url, sampleRatio: ratio }, 'tracing on (OpenTelemetry, OTLP/HTTP)');
   return {
     flush: () => tracerProvider.forceFlush(),
     shutdown: async () => {
       enabled = false;
-      provider = null;
       await tracerProvider.shutdown();
       trace.disable();
       context.disable();
@@ -88,8 +81,6 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | n
     },
   };
 }
-
-const QUIET = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
  * Runs `handler` inside a SERVER span for this request (when tracing is on and the path is not a
@@ -99,8 +90,8 @@ const QUIET = new Set(['/health/live', '/health/ready', '/metrics']);
  */
 export function withServerSpan(service: string, req: IncomingMessage, res: ServerResponse, requestId: string, trustParent: boolean, handler: () => Promise<void>, operation?: () => string | undefined): Promise<void> {
   if (!enabled) return handler();
-  const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
-  if (QUIET.has(path)) return handler();
+  const path = requestPath(req.url);
+  if (isProbeRoute(path)) return handler();
   const parent = trustParent ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
   const span = trace.getTracer(TRACER).startSpan(`${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'saf.service': service, 'saf.request_id': requestId, 'http.request.method': req.method ?? 'GET', 'url.path': path } }, parent);
   res.once('close', () => {
@@ -132,11 +123,5 @@ export async function withClientSpan<T>(name: string, attributes: Attributes, fn
 /** Adds `traceparent` (and `tracestate`) for the current span to outgoing headers. */
 export function injectTraceContext(headers: Record<string, string>, from: Context = context.active()): void {
   if (enabled) propagation.inject(from, headers);
-}
-
-/** The trace id of the current span, for a log line; undefined when tracing is off. */
-export function currentTraceId(): string | undefined {
-  if (!enabled) return undefined;
-  return trace.getSpan(context.active())?.spanContext().traceId;
 }
 
