@@ -8,7 +8,7 @@ import type { InterchangeRecord } from '@saf/interchange';
 import { loadFile } from '@saf/loader';
 import { signedFetch, testSecret } from '@saf/testing';
 import { writeNdjson } from './support/files.ts';
-import { proxy, type Proxy } from './support/faults.ts';
+import { eventually, proxy, type Proxy } from './support/faults.ts';
 import { startSystem, type System } from './support/system.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -107,7 +107,16 @@ describe('a load interrupted at any point leaves each department before or after
     expect((await run.ended).signal).toBe('SIGKILL');
     plan = {};
     expect(await snapshot()).toEqual(before);
-    const left = await staging();
+    // Stage requests the loader sent to other departments before it died may still be finishing
+    // in those services: wait until the staged rows stop changing before making them old.
+    let left = await staging();
+    await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = await staging();
+      const settled = JSON.stringify(now) === JSON.stringify(left);
+      left = now;
+      if (!settled) throw new Error('staging still changing');
+    });
     expect(Object.values(left).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 
     // A day later nobody will commit that load: the next commit clears it.
