@@ -27,7 +27,7 @@ import { parseResidentId } from '@saf/identity';
  * keep in sync with the person-level types of the subgraphs' schemas.
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase']);
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
@@ -175,7 +175,7 @@ class ResponseWalk {
         const fieldValue = object[key];
         if (fieldValue === undefined || fieldValue === null) continue;
         const name = selection.name.value;
-        if ((name === 'id' && IDENTIFIED.has(runtime.name)) || name === 'householdId') addStrings(fieldValue, this.out);
+        if ((name === 'id' && IDENTIFIED.has(runtime.name)) || name === 'householdId' || name === 'householdIds') addStrings(fieldValue, this.out);
         if (!selection.selectionSet) continue;
         const field = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields()[name] : undefined;
         const named = field ? getNamedType(field.type) : undefined;

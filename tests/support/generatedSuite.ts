@@ -38,7 +38,8 @@ export function generatedSuite(mode: TestDbMode, households: number, seed: numbe
     const householdIds = [...expected.keys()];
 
     beforeAll(async () => {
-      system = await startSystem({ mode });
+      // Sweep pages of a third of the households: several pages, fetched ahead, and a short last one.
+      system = await startSystem({ mode, sweepPageSize: Math.max(1, Math.floor(households / 3)) });
       const result = await loadFile(await writeNdjson(records), system.loadOptions);
       expect(result).toMatchObject({ ok: true, records: records.length });
     });
@@ -94,6 +95,15 @@ export function generatedSuite(mode: TestDbMode, households: number, seed: numbe
       }
       const identity = (f: Comparable) => (f.rule === 'POSSIBLE_DUPLICATE_IDENTITY' ? JSON.stringify([f.rule, [...f.personIds].sort()]) : key(f));
       expect(stored.map(identity).sort()).toEqual(generation.planted.map(identity).sort());
+
+      // Each page was one logged read: it names the page's households and members, as the coordinator's.
+      const last = householdIds.at(-1)!;
+      const members = [...membership].filter(([, h]) => h === last).map(([p]) => p);
+      const log = await system.query(`query ($id: ID!) { accessLog(personId: $id, first: 20) { edges { node { sub operation subjectIds } } } }`, { id: last }, { caller: { sub: 'auditor-1', role: 'AUDITOR' } });
+      expect(log.errors).toBeUndefined();
+      const entry = log.data!.accessLog.edges.map((e: { node: { sub: string; operation: string; subjectIds: string[] } }) => e.node).find((n: { operation: string }) => n.operation === 'SweepBatch');
+      expect(entry).toMatchObject({ sub: 'coordinator-1' });
+      expect(entry.subjectIds).toEqual(expect.arrayContaining([last, ...members]));
     });
   });
 }

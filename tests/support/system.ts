@@ -59,9 +59,9 @@ export interface System {
 type LogFactory = (name: string) => ReturnType<typeof createLogger>;
 const silent: LogFactory = (name) => createLogger(name, 'silent');
 
-async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent, sweepPageSize?: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = logOf(name);
-  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name) });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name), sweepPageSize });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -85,6 +85,8 @@ export async function startSystem(
     log?: LogFactory;
     /** A service's database made by the test (e.g. on a throwaway server); the others get their own. */
     databases?: Record<string, TestDatabase>;
+    /** Households per sweep page (the coordination office's default otherwise). */
+    sweepPageSize?: number;
   } = {},
 ): Promise<System> {
   const base = uniqueBase();
@@ -95,7 +97,7 @@ export async function startSystem(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
-      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log);
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, options.sweepPageSize);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -103,7 +105,7 @@ export async function startSystem(
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, options.sweepPageSize);
         },
       });
     }),

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { inArray } from 'drizzle-orm';
+import { inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@saf/db';
+import { SWEEP_AWARD_COLUMNS, toSweepRows, type SweepRows } from '@saf/interchange';
 import { observedBatch } from '@saf/service';
 import { awards, type AwardRow } from './schema.ts';
 import { createAwardAggregates } from './statistics.ts';
@@ -32,6 +33,33 @@ export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(Awar
   return ids.map((id) => byId.get(id) ?? null);
 }
 
+/** A JSON array of text as a PostgreSQL text[] (one parameter however many values; both servers take it). */
+function textArray(values: readonly string[]) {
+  return sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+}
+
+/**
+ * A sweep batch's awards: those of the persons and those recorded against the households, each
+ * once, as compact rows (index scans on person and household, OR-ed as a bitmap).
+ */
+export async function sweepAwardRows(db: Db, personIds: readonly string[], householdIds: readonly string[]): Promise<SweepRows<typeof SWEEP_AWARD_COLUMNS>> {
+  if (!personIds.length && !householdIds.length) return toSweepRows(SWEEP_AWARD_COLUMNS, []);
+  const rows = await db
+    .select({
+      id: awards.id,
+      programme: awards.programme,
+      personId: awards.personId,
+      householdId: awards.householdId,
+      startDate: awards.startDate,
+      endDate: awards.endDate,
+      frequency: awards.frequency,
+      status: awards.status,
+    })
+    .from(awards)
+    .where(or(sql`${awards.personId} = ANY(${textArray(personIds)})`, sql`${awards.householdId} = ANY(${textArray(householdIds)})`));
+  return toSweepRows(SWEEP_AWARD_COLUMNS, rows);
+}
+
 /** Per-request loaders: N lookups in one tick are one SQL query. */
 export function createAwardLoaders(db: Db) {
   return {
@@ -40,6 +68,8 @@ export function createAwardLoaders(db: Db) {
     byId: new DataLoader<string, AwardRow | null>(observedBatch('awards.byId', (ids) => awardsByIds(db, ids))),
     /** Aggregates for the statistics fields (statistics.ts); not loaders, but per request like them. */
     aggregates: createAwardAggregates(db),
+    /** A sweep batch's awards in compact rows (one query; not cached: each batch is asked for once). */
+    sweep: (personIds: readonly string[], householdIds: readonly string[]) => sweepAwardRows(db, personIds, householdIds),
   };
 }
 export type AwardLoaders = ReturnType<typeof createAwardLoaders>;

@@ -7,3 +7,4 @@ export * from './server.ts';
 export * from './access.ts';
 export * from './statistics.ts';
 export * from './statisticsFields.ts';
+export * from './sweep.ts';

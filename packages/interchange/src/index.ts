@@ -1,2 +1,3 @@
 export * from './records.ts';
 export * from './validate.ts';
+export * from './sweep.ts';

@@ -45,3 +45,13 @@ export function assertMayReadDetails(caller: Caller | null, department: string):
   const c = assertPersonLevel(caller);
   if (c.role === 'DEPARTMENT_OFFICER' && c.department !== department) throw forbidden(`details of ${department} awards are for ${department} only`);
 }
+
+/**
+ * Duplicate-aid sweeps (比对) are the coordination office's work; a township or street platform
+ * may sweep its own area. The same check guards the sweep and every department's part of a batch.
+ */
+export function assertMaySweep(caller: Caller | null, regionCode: string): Caller {
+  const c = assertRole(caller, 'COORDINATOR', 'CASEWORKER');
+  assertRegionWithin(c, regionCode);
+  return c;
+}

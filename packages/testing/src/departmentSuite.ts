@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
 import type { Department } from '@saf/programmes';
 import { ingest, signedFetch, startSubgraph, testSecret, type StartedSubgraph } from './subgraph.ts';
-import { signRequest } from '@saf/auth';
+import { signRequest, type Caller } from '@saf/auth';
+import { MAX_SWEEP_BATCH, SWEEP_AWARD_COLUMNS } from '@saf/interchange';
 
 export interface DepartmentSuiteOptions {
   name: string;
@@ -22,6 +23,11 @@ export interface DepartmentSuiteOptions {
   prelude?: (persons: string[]) => object[];
   /** SQL statements for one batch of Person representations (1 per loader involved). */
   queriesPerBatch?: number;
+  /**
+   * Civil affairs lists a sweep page itself (`_internalSweepBatch`, first two households under
+   * 654021); a department is handed one by the gateway (a `SweepBatch` representation).
+   */
+  sweepRoot?: boolean;
   dir: URL;
 }
 
@@ -92,6 +98,55 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
         for (const a of list) expect(a.personId).toBe(awarded[i]);
       });
       expect(sg.queries).toHaveLength(o.queriesPerBatch ?? 1);
+    });
+
+    const AWARD_SELECTION = SWEEP_AWARD_COLUMNS.join(' ');
+    /** A sweep page with this subgraph's awards of it, asked for as the gateway asks. */
+    const sweepPage = async (caller?: Caller | null, options: { regionCode?: string; households?: string[] } = {}) => {
+      const regionCode = options.regionCode ?? '654021';
+      if (o.sweepRoot) {
+        const first = options.households?.length ?? 2;
+        const res = await sg.query(`query ($r: String!, $first: Int!) { _internalSweepBatch(regionCode: $r, first: $first) { personIds householdIds ${o.awardsField} } }`, { r: regionCode, first }, caller);
+        return { res, batch: res.data?._internalSweepBatch as { personIds: string[]; householdIds: string[] } & Record<string, { columns: string[]; rows: (string | null)[][] }> | undefined };
+      }
+      const batch = { __typename: 'SweepBatch', id: 'test', regionCode, personIds: awarded.slice(0, 6), householdIds: options.households ?? ['H4'] };
+      const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on SweepBatch { ${o.awardsField} } } }`, { r: [batch] }, caller);
+      return { res, batch: res.data ? { ...batch, [o.awardsField]: res.data._entities[0][o.awardsField] } : undefined };
+    };
+
+    it('gives a sweep page the awards of its persons and households, each once, as its entity fields do', async () => {
+      sg.resetQueries();
+      const { res, batch } = await sweepPage();
+      expect(res.errors).toBeUndefined();
+      if (!o.sweepRoot) expect(sg.queries).toHaveLength(1);
+      const got = batch![o.awardsField]!;
+      expect(got.columns).toEqual([...SWEEP_AWARD_COLUMNS]);
+      // The same awards, field for field, as the per-person and per-household entity fields give.
+      const representations = [...batch!.personIds.map((id) => ({ __typename: 'Person', id })), ...batch!.householdIds.map((id) => ({ __typename: 'Household', id }))];
+      const single = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { ${AWARD_SELECTION} } } ... on Household { ${o.awardsField} { ${AWARD_SELECTION} } } } }`, { r: representations });
+      expect(single.errors).toBeUndefined();
+      const expected = new Map<string, (string | null)[]>();
+      for (const entity of single.data!._entities) for (const a of entity[o.awardsField]) expected.set(a.id, SWEEP_AWARD_COLUMNS.map((c) => a[c]));
+      expect(expected.size).toBeGreaterThan(0);
+      const byId = (x: (string | null)[], y: (string | null)[]) => x[0]!.localeCompare(y[0]!);
+      expect([...got.rows].sort(byId)).toEqual([...expected.values()].sort(byId));
+    });
+
+    it('gives a sweep page only to the coordination office or a caseworker of its region, and only a bounded one', async () => {
+      const refused = [
+        { sub: 'a', role: 'ANALYST' },
+        { sub: 'o', role: 'DEPARTMENT_OFFICER', department: o.department },
+        { sub: 'c', role: 'CASEWORKER', region: '654002' },
+      ] as Caller[];
+      for (const caller of refused) {
+        const { res } = await sweepPage(caller);
+        expect(res.errors?.[0]?.extensions?.code, caller.role).toBe('FORBIDDEN');
+        expect(JSON.stringify(res.data ?? null)).not.toContain('T-');
+      }
+      const local = await sweepPage({ sub: 'c', role: 'CASEWORKER', region: '654021' });
+      expect(local.res.errors).toBeUndefined();
+      const tooBig = await sweepPage(undefined, { households: Array.from({ length: MAX_SWEEP_BATCH + 1 }, (_, i) => `H${i}`) });
+      expect(tooBig.res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
     it('gives an empty list for a person it has nothing on', async () => {

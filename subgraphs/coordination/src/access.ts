@@ -1,5 +1,5 @@
 import type { Caller } from '@saf/auth';
-import { assertPersonLevel, assertRegionWithin, assertRole, forbidden, inJurisdiction } from '@saf/service';
+import { assertMaySweep, assertPersonLevel, assertRegionWithin, assertRole, forbidden, inJurisdiction } from '@saf/service';
 
 /**
  * Findings are person-level data: caseworkers see those filed under their region, department
@@ -16,11 +16,4 @@ export function assertMayReadFinding(caller: Caller | null, finding: { regionCod
   return c;
 }
 
-/** Sweeps are the coordination office's work; a township platform may sweep its own area. */
-export function assertMaySweep(caller: Caller | null, regionCode: string): Caller {
-  const c = assertRole(caller, 'COORDINATOR', 'CASEWORKER');
-  assertRegionWithin(c, regionCode);
-  return c;
-}
-
-export { assertPersonLevel, assertRegionWithin, assertRole };
+export { assertMaySweep, assertPersonLevel, assertRegionWithin, assertRole };

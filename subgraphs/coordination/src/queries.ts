@@ -5,12 +5,16 @@
 const AWARDS = `civilAffairsAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } labourAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } healthAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } educationAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } housingAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } justiceAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status } disabilityAwards { id department programme personId householdId regionCode amountFen frequency startDate endDate status }`;
 const HOUSEHOLD = `id regionCode ${AWARDS} members { id name gender birthDate deathDate ${AWARDS} }`;
 
-/** A page of a region's households with every member and every department's awards. */
-export const SWEEP_PAGE = `query SweepPage($region: String!, $first: Int!, $after: String) {
-  householdsInRegion(regionCode: $region, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { ${HOUSEHOLD} } }
+/**
+ * A page of a region's households for a sweep: civil affairs lists households and members, every
+ * department adds its awards of them, all in compact rows (see `SweepBatch` in the schema). One
+ * gateway request, one fetch per subgraph, however many households. `householdIds` is selected
+ * so that the access-log entry names every household read.
+ */
+export const SWEEP_BATCH = `query SweepBatch($region: String!, $first: Int!, $after: String) {
+  _internalSweepBatch(regionCode: $region, first: $first, after: $after) {
+    totalCount hasNextPage endCursor householdIds households persons
+    civilAffairsAwards labourAwards healthAwards educationAwards housingAwards justiceAwards disabilityAwards
   }
 }`;
 

@@ -6,8 +6,8 @@ import type { Logger } from '@saf/service';
 import { countStanding, markGone, recordSeen } from './db/findings.ts';
 import { createSweep, updateSweep, type SweepRow } from './db/sweeps.ts';
 import type { GraphClient } from './graph.ts';
-import { SWEEP_PAGE } from './queries.ts';
-import { gatherAwards, rulePersons, type HouseholdFacts } from './requires.ts';
+import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
+import { SWEEP_BATCH } from './queries.ts';
 import type { RuleSetStore } from './rules.ts';
 
 /** Household numbers only, to know where each page starts (keyset cursors are household numbers). */
@@ -22,11 +22,7 @@ interface ListPage {
 }
 
 interface SweepPage {
-  householdsInRegion: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: { node: HouseholdFacts & { regionCode: string } }[];
-  };
+  _internalSweepBatch: SweepBatchAnswer;
 }
 
 /** The region a finding is filed under: its household's, or the prefecture for identity leads. */
@@ -36,8 +32,10 @@ function regionOf(f: Finding, householdRegion: Map<string, string>, personRegion
 }
 
 /**
- * Region sweeps (比对): pages of households through the graph, the rules over each page, findings
- * recorded with stable ids, then what was not seen again marked gone. Runs in the background.
+ * Region sweeps (比对): pages of households through the graph (each page one gateway request:
+ * civil affairs' households and members, every department's awards of them in compact rows), the
+ * rules over each page, findings recorded with stable ids, then what was not seen again marked
+ * gone. Runs in the background.
  */
 export class SweepRunner {
   private readonly running = new Map<string, Promise<void>>();
@@ -47,13 +45,13 @@ export class SweepRunner {
     private readonly graph: GraphClient,
     private readonly rules: RuleSetStore,
     private readonly log: Logger,
-    private readonly pageSize = 200,
+    private readonly pageSize = 2000,
     /**
      * Pages in flight at once. Each page is a chain (civil affairs, then the departments, then the
-     * gateway's merge, then the rules here); with several in flight the stages of different pages
-     * overlap and use the machine's cores. 2 cores: 100,000 persons 71 s with 1, see bench/results.
+     * gateway's merge, then the rules here); with two in flight the stages of different pages
+     * overlap and use the machine's cores (see bench/results).
      */
-    private readonly concurrency = 3,
+    private readonly concurrency = 2,
   ) {}
 
   /** Starts a sweep that reads the graph with the rights of `caller` (who asked for it). */
@@ -86,7 +84,7 @@ export class SweepRunner {
       const starts = this.pageStarts(sweep.regionCode, caller);
       const ahead: Promise<SweepPage>[] = [];
       const fetchPage = (after: string | null) => {
-        const page = this.graph.request<SweepPage>(SWEEP_PAGE, { region: sweep.regionCode, first: this.pageSize, after }, caller);
+        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first: this.pageSize, after }, caller);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         ahead.push(page);
       };
@@ -100,19 +98,11 @@ export class SweepRunner {
         const page: SweepPage = await ahead.shift()!;
         const refill = fetchNext();
         refill.catch(() => {});
-        const { edges, pageInfo, totalCount } = page.householdsInRegion;
-        const pagePersons: RulePerson[] = [];
-        const pageAwards: RuleAward[] = [];
-        let checked = 0;
-        for (const { node } of edges) {
-          if (householdRegion.has(node.id)) continue; // already on an earlier page
-          checked++;
-          householdRegion.set(node.id, node.regionCode);
-          const members = rulePersons(node);
-          for (const m of members) personRegion.set(m.id, node.regionCode);
-          pagePersons.push(...members);
-          pageAwards.push(...gatherAwards([node, ...(node.members ?? [])]));
-        }
+        const batch = page._internalSweepBatch;
+        const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = readSweepBatch(batch, householdRegion);
+        for (const h of pageHouseholds) householdRegion.set(h.id, h.regionCode);
+        for (const p of pagePersons) personRegion.set(p.id, p.regionCode ?? '');
+        const checked = pageHouseholds.length;
         identityPersons.push(...pagePersons);
         identityAwards.push(...pageAwards);
         const found = detectFindings({ persons: pagePersons, awards: pageAwards, ruleSet, mode: 'paying' });
@@ -122,9 +112,9 @@ export class SweepRunner {
         }
         households += checked;
         persons += pagePersons.length;
-        await updateSweep(this.db, sweep.id, { householdsTotal: totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
+        await updateSweep(this.db, sweep.id, { householdsTotal: batch.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
         // Past the end of the listing (households registered since): read on, as a single cursor would.
-        if (!(await refill) && !ahead.length && pageInfo.hasNextPage) fetchPage(pageInfo.endCursor);
+        if (!(await refill) && !ahead.length && batch.hasNextPage) fetchPage(batch.endCursor);
       }
       const identities = detectPossibleDuplicateIdentities(identityPersons, identityAwards);
       const gone = await this.db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@saf/db';
+import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
 
 const RELATION_ORDER = sql`array_position(ARRAY['HEAD','SPOUSE','CHILD','PARENT','GRANDCHILD','GRANDPARENT','SIBLING','OTHER'], ${persons.relation})`;
@@ -63,4 +64,40 @@ export async function searchHouseholds(db: Db, prefix: string, text: string, lim
     )
     .orderBy(asc(households.id))
     .limit(limit);
+}
+
+/**
+ * A page of a duplicate-aid sweep: the households under a prefix after `after` (by household
+ * number, as `householdsInRegion`), their members, in compact rows, and the ids the departments
+ * are asked about.
+ */
+export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null) {
+  const like = `${prefix}%`;
+  const rows = await db
+    .select({ id: households.id, regionCode: households.regionCode })
+    .from(households)
+    .where(after === null ? sql`${households.regionCode} LIKE ${like}` : sql`${households.regionCode} LIKE ${like} AND ${households.id} > ${after}`)
+    .orderBy(asc(households.id))
+    .limit(first + 1);
+  const page = rows.slice(0, first);
+  const householdIds = page.map((h) => h.id);
+  const [members, counted] = await Promise.all([
+    householdIds.length
+      ? db
+          .select({ id: persons.id, householdId: persons.householdId, name: persons.name, gender: persons.gender, birthDate: persons.birthDate, deathDate: persons.deathDate })
+          .from(persons)
+          .where(sql`${persons.householdId} = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(householdIds)}::jsonb)))`)
+          .orderBy(asc(persons.householdId), asc(persons.id))
+      : [],
+    db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${like}`),
+  ]);
+  return {
+    totalCount: counted[0]?.count ?? 0,
+    hasNextPage: rows.length > first,
+    endCursor: page.at(-1)?.id ?? null,
+    householdIds,
+    personIds: members.map((m) => m.id),
+    households: toSweepRows(SWEEP_HOUSEHOLD_COLUMNS, page),
+    persons: toSweepRows(SWEEP_PERSON_COLUMNS, members),
+  };
 }

@@ -1,8 +1,9 @@
 import { isRegionPrefix } from '@saf/identity';
 import { awardById } from '@saf/department';
-import { assertPersonLevel, assertRegionWithin, badInput } from '@saf/service';
+import { MAX_SWEEP_BATCH } from '@saf/interchange';
+import { assertMaySweep, assertPersonLevel, assertRegionWithin, badInput } from '@saf/service';
 import { visibleHousehold, visiblePerson } from '../access.ts';
-import { householdsInRegion, searchHouseholds } from '../db/queries.ts';
+import { householdsInRegion, searchHouseholds, sweepHouseholds } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { statisticsQuery } from '../statistics.ts';
 
@@ -10,6 +11,20 @@ function regionPrefix(ctx: Context, regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
   assertRegionWithin(assertPersonLevel(ctx.caller), regionCode);
   return regionCode;
+}
+
+/** A sweep page is defined by its region, size and start: its id says them (the start last: a household number may hold ':'). */
+export function sweepBatchId(regionCode: string, first: number, after: string | null): string {
+  return `${regionCode}:${first}:${after ?? ''}`;
+}
+
+export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null) {
+  if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
+  assertMaySweep(ctx.caller, regionCode);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_SWEEP_BATCH) throw badInput(`first must be 1 to ${MAX_SWEEP_BATCH}`, 'first');
+  const batch = await sweepHouseholds(ctx.db, regionCode, first, after);
+  const civilAffairsAwards = await ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
+  return { id: sweepBatchId(regionCode, first, after), regionCode, ...batch, civilAffairsAwards };
 }
 
 export const Query = {
@@ -46,5 +61,7 @@ export const Query = {
     if (text.length < 2) throw badInput('search text must be at least 2 characters', 'text');
     return searchHouseholds(ctx.db, prefix, text);
   },
+  /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
+  _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => sweepBatch(ctx, args.regionCode, args.first, args.after ?? null),
   ...statisticsQuery,
 };

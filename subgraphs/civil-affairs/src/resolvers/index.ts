@@ -3,6 +3,15 @@ import type { Context } from '../loaders.ts';
 import { CivilAffairsAward } from './CivilAffairsAward.ts';
 import { Household } from './Household.ts';
 import { Person } from './Person.ts';
-import { Query } from './Query.ts';
+import { Query, sweepBatch } from './Query.ts';
 
-export const resolvers = { Query, Household, Person, CivilAffairsAward } as unknown as Resolvers<Context>;
+/** A sweep page again from its id (region:first:after), should the gateway ever ask for it by key. */
+const SweepBatch = {
+  __resolveReference: (ref: { id: string }, ctx: Context) => {
+    const [regionCode = '', first = '', ...rest] = ref.id.split(':');
+    const after = rest.join(':');
+    return sweepBatch(ctx, regionCode, Number(first), after === '' ? null : after);
+  },
+};
+
+export const resolvers = { Query, Household, Person, CivilAffairsAward, SweepBatch } as unknown as Resolvers<Context>;

@@ -1,8 +1,8 @@
 import type { Resolvers } from '@saf/service';
-import type { DepartmentContext } from '@saf/department';
+import { sweepBatchResolvers, type DepartmentContext } from '@saf/department';
 import { DisabilityAward } from './DisabilityAward.ts';
 import { Household } from './Household.ts';
 import { Person } from './Person.ts';
 import { Query } from './Query.ts';
 
-export const resolvers = { Query, Person, Household, DisabilityAward } as unknown as Resolvers<DepartmentContext>;
+export const resolvers = { Query, Person, Household, DisabilityAward, SweepBatch: sweepBatchResolvers('disabilityAwards') } as unknown as Resolvers<DepartmentContext>;
