@@ -109,7 +109,8 @@ export function collectSubjects(schema: GraphQLSchema, document: DocumentNode, v
 
 function residentIdsIn(value: unknown, out: Set<string>): void {
   if (typeof value === 'string') {
-    if (isResidentId(value)) out.add(value);
+    // A person named many times in one response (a sweep page names each in several awards) is checked once.
+    if (value.length === 18 && !out.has(value) && isResidentId(value)) out.add(value);
   } else if (Array.isArray(value)) {
     for (const v of value) residentIdsIn(v, out);
   } else if (value && typeof value === 'object') {

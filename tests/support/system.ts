@@ -16,7 +16,7 @@ import { closeServer, createLogger, listen } from '@saf/service';
 import { signDevToken, type Caller } from '@saf/auth';
 import { createTestDatabase, gql, testSecret, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
-type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer }) => ReturnType<typeof civilAffairs>;
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer; sweepPageSize?: number }) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,

@@ -34,17 +34,47 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARS[sum % 11]!;
 }
 
+/** The number a run of ASCII digits spells, or -1 when one is not a digit. */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * Whether `value` is a calendar date written YYYY-MM-DD (proleptic Gregorian, as `Date` reads
+ * it). By arithmetic rather than through `Date`: every date of every record of a load is checked
+ * here, several times on its way in.
+ */
 export function isValidIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 7);
+  const day = digitsAt(value, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/** Today (UTC) as YYYY-MM-DD, made once a day rather than once per ID checked. */
+let todayCache = { day: -1, iso: '' };
+function todayIso(): string {
+  const day = Math.floor(Date.now() / 86_400_000);
+  if (day !== todayCache.day) todayCache = { day, iso: new Date(day * 86_400_000).toISOString().slice(0, 10) };
+  return todayCache.iso;
 }
 
 /**
  * Parses and validates an 18-character resident ID. `today` bounds the birth date (an ID cannot
  * be issued for someone not yet born).
  */
-export function parseResidentId(input: string, today: string = new Date().toISOString().slice(0, 10)): ResidentIdResult {
+export function parseResidentId(input: string, today: string = todayIso()): ResidentIdResult {
   if (typeof input !== 'string') return { ok: false, error: 'must be a string' };
   if (input.length !== 18) return { ok: false, error: `must be 18 characters, got ${input.length}` };
   if (!/^\d{17}[\dX]$/.test(input)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCharacter, makeResidentId, parseResidentId } from '../src/index.ts';
+import { checkCharacter, isValidIsoDate, makeResidentId, parseResidentId } from '../src/index.ts';
 
 describe('parseResidentId', () => {
   // 11010519491231002X is the example of GB 11643-1999 itself.
@@ -41,5 +41,32 @@ describe('parseResidentId', () => {
     const seen = new Set<string>();
     for (let seq = 0; seq < 200; seq++) seen.add(checkCharacter(`65400219900315${String(seq).padStart(3, '0')}`));
     expect([...seen].sort().join('')).toBe('0123456789X');
+  });
+});
+
+describe('isValidIsoDate', () => {
+  /** What `Date` says: the definition the arithmetic version must agree with. */
+  const byDate = (value: string) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  };
+
+  it('agrees with Date on every day of leap and common years, and on the days just past each month', () => {
+    for (const year of [1900, 1999, 2000, 2023, 2024, 2100]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const value = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          expect(isValidIsoDate(value), value).toBe(byDate(value));
+        }
+      }
+    }
+  });
+
+  it('refuses anything not written YYYY-MM-DD', () => {
+    for (const value of ['2024-1-01', '2024/01/01', '20240101', '2024-01-01T00:00:00Z', ' 2024-01-01', '2024-0a-01', '２０２４-01-01', '']) {
+      expect(isValidIsoDate(value), value).toBe(false);
+    }
+    expect(isValidIsoDate('2024-02-29')).toBe(true);
+    expect(isValidIsoDate('2023-02-29')).toBe(false);
   });
 });

@@ -34,12 +34,12 @@ export function toSweepRows<C extends readonly string[]>(columns: C, objects: re
 export class SweepRowsError extends Error {}
 
 /**
- * Objects from a `SweepRows` value, after checking that it is one: the expected columns in order,
+ * The rows of a `SweepRows` value, after checking that it is one: the expected columns in order,
  * rows of that length, the first column (an id) a non-empty string, every value text, and null
  * only in the `nullable` columns. Anything else throws, naming `what` (e.g. "labourAwards"),
- * rather than feeding the rules a misread row.
+ * rather than feeding the rules a misread row. The rows are returned as they came (no copies).
  */
-export function fromSweepRows<C extends readonly string[]>(value: unknown, columns: C, what: string, nullable: readonly C[number][] = []): Record<C[number], string | null>[] {
+export function sweepRowsOf<C extends readonly string[]>(value: unknown, columns: C, what: string, nullable: readonly C[number][] = []): (string | null)[][] {
   if (!value || typeof value !== 'object') throw new SweepRowsError(`${what}: not a set of rows`);
   const { columns: got, rows } = value as { columns?: unknown; rows?: unknown };
   if (!Array.isArray(got) || got.length !== columns.length || got.some((c, i) => c !== columns[i])) {
@@ -47,18 +47,24 @@ export function fromSweepRows<C extends readonly string[]>(value: unknown, colum
   }
   if (!Array.isArray(rows)) throw new SweepRowsError(`${what}: rows missing`);
   const mayBeNull = columns.map((c) => nullable.includes(c));
-  const out = new Array<Record<C[number], string | null>>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as unknown;
     if (!Array.isArray(row) || row.length !== columns.length) throw new SweepRowsError(`${what}: row ${i} does not have ${columns.length} values`);
-    if (typeof row[0] !== 'string' || row[0] === '') throw new SweepRowsError(`${what}: row ${i} has no id`);
-    const o = {} as Record<string, string | null>;
+    if (row[0] === '') throw new SweepRowsError(`${what}: row ${i} has no id`);
     for (let c = 0; c < columns.length; c++) {
       const v = row[c] as unknown;
       if (v === null ? !mayBeNull[c] : typeof v !== 'string') throw new SweepRowsError(`${what}: row ${i}, ${columns[c]} is ${v === null ? 'missing' : 'not text'}`);
-      o[columns[c]!] = v as string | null;
     }
-    out[i] = o as Record<C[number], string | null>;
   }
-  return out;
+  return rows as (string | null)[][];
+}
+
+/** Objects from a `SweepRows` value, checked as `sweepRowsOf` checks it. */
+export function fromSweepRows<C extends readonly string[]>(value: unknown, columns: C, what: string, nullable: readonly C[number][] = []): Record<C[number], string | null>[] {
+  return sweepRowsOf(value, columns, what, nullable).map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])) as Record<C[number], string | null>);
+}
+
+/** Each column's position, by name. */
+export function columnIndex<C extends readonly string[]>(columns: C): Record<C[number], number> {
+  return Object.fromEntries(columns.map((c, i) => [c, i])) as Record<C[number], number>;
 }

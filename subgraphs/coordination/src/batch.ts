@@ -1,4 +1,4 @@
-import { SWEEP_AWARD_COLUMNS, SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, fromSweepRows } from '@saf/interchange';
+import { SWEEP_AWARD_COLUMNS, SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, columnIndex, sweepRowsOf } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
 import type { RuleAward, RulePerson } from '@saf/rules';
 import { AWARD_FIELDS, type AwardField } from './requires.ts';
@@ -20,51 +20,56 @@ export interface BatchFacts {
   awards: RuleAward[];
 }
 
-const AWARD_ORDER = (a: RuleAward, b: RuleAward) => a.startDate.localeCompare(b.startDate) || a.department.localeCompare(b.department) || a.id.localeCompare(b.id);
+const H = columnIndex(SWEEP_HOUSEHOLD_COLUMNS);
+const P = columnIndex(SWEEP_PERSON_COLUMNS);
+const A = columnIndex(SWEEP_AWARD_COLUMNS);
 
 /**
  * What the rules need from a sweep page: its households (less any already checked on an earlier
  * page), their members as civil affairs records them, and every department's awards of those
- * members and households, each award once. Throws naming the part that is not what was asked for;
- * a department that did not answer has failed the request before this (see graph.ts).
+ * members and households. Throws naming the part that is not what was asked for;
+ * a department that did not answer has failed the request before this (see graph.ts). Reads the
+ * rows by column position (checked against the names first): a page holds tens of thousands.
  */
 export function readSweepBatch(batch: SweepBatchAnswer, seen: { has(id: string): boolean }): BatchFacts {
-  const households = fromSweepRows(batch.households, SWEEP_HOUSEHOLD_COLUMNS, 'households')
-    .filter((h) => !seen.has(h.id!))
-    .map((h) => ({ id: h.id!, regionCode: h.regionCode ?? '' }));
-  const region = new Map(households.map((h) => [h.id, h.regionCode]));
-  const persons: RulePerson[] = [];
-  for (const p of fromSweepRows(batch.persons, SWEEP_PERSON_COLUMNS, 'persons', ['deathDate'])) {
-    if (!region.has(p.householdId!)) continue;
-    persons.push({
-      id: p.id!,
-      householdId: p.householdId!,
-      deathDate: p.deathDate,
-      name: p.name ?? undefined,
-      birthDate: p.birthDate ?? undefined,
-      gender: p.gender ?? undefined,
-      regionCode: region.get(p.householdId!),
-    });
+  const households: BatchFacts['households'] = [];
+  const region = new Map<string, string>();
+  for (const h of sweepRowsOf(batch.households, SWEEP_HOUSEHOLD_COLUMNS, 'households')) {
+    const id = h[H.id]!;
+    if (seen.has(id)) continue;
+    households.push({ id, regionCode: h[H.regionCode]! });
+    region.set(id, h[H.regionCode]!);
   }
-  const personIds = new Set(persons.map((p) => p.id));
-  const awards = new Map<string, RuleAward>();
+  const persons: RulePerson[] = [];
+  const personIds = new Set<string>();
+  for (const p of sweepRowsOf(batch.persons, SWEEP_PERSON_COLUMNS, 'persons', ['deathDate'])) {
+    const householdId = p[P.householdId]!;
+    const regionCode = region.get(householdId);
+    if (regionCode === undefined) continue;
+    personIds.add(p[P.id]!);
+    persons.push({ id: p[P.id]!, householdId, deathDate: p[P.deathDate] ?? null, name: p[P.name]!, birthDate: p[P.birthDate]!, gender: p[P.gender]!, regionCode });
+  }
+  // Each award once: a department lists an award once however it matched, and awards of different
+  // departments are different awards. Not sorted: the rules order what they find themselves.
+  const awards: RuleAward[] = [];
   for (const [field, department] of Object.entries(AWARD_FIELDS) as [AwardField, Department][]) {
     if (batch[field] === undefined || batch[field] === null) throw new Error(`${field}: missing from the sweep page`);
-    for (const a of fromSweepRows(batch[field], SWEEP_AWARD_COLUMNS, field, ['householdId', 'endDate'])) {
+    for (const a of sweepRowsOf(batch[field], SWEEP_AWARD_COLUMNS, field, ['householdId', 'endDate'])) {
+      const householdId = a[A.householdId] ?? null;
       // An award of a household checked on an earlier page was counted there.
-      if (!personIds.has(a.personId!) && !(a.householdId && region.has(a.householdId))) continue;
-      awards.set(`${department}:${a.id}`, {
+      if (!personIds.has(a[A.personId]!) && !(householdId !== null && region.has(householdId))) continue;
+      awards.push({
         department,
-        id: a.id!,
-        programme: a.programme!,
-        personId: a.personId!,
-        householdId: a.householdId,
-        startDate: a.startDate!,
-        endDate: a.endDate,
-        frequency: a.frequency as RuleAward['frequency'],
-        status: a.status as RuleAward['status'],
+        id: a[A.id]!,
+        programme: a[A.programme]!,
+        personId: a[A.personId]!,
+        householdId,
+        startDate: a[A.startDate]!,
+        endDate: a[A.endDate] ?? null,
+        frequency: a[A.frequency] as RuleAward['frequency'],
+        status: a[A.status] as RuleAward['status'],
       });
     }
   }
-  return { households, persons, awards: [...awards.values()].sort(AWARD_ORDER) };
+  return { households, persons, awards };
 }
