@@ -187,6 +187,29 @@ describe('a load interrupted at any point leaves each department before or after
     expect(await snapshot()).toEqual(after);
   });
 
+  it('commits civil affairs first, then the other departments at once', async () => {
+    const next = version(base, 300);
+    const events: string[] = [];
+    plan = {
+      decide: (service, method, path) => {
+        if (method === 'POST' && path.endsWith('/commit')) events.push(`ask ${service}`);
+        return 'forward';
+      },
+      answered: (service, method, path) => {
+        if (method === 'POST' && path.endsWith('/commit')) events.push(`done ${service}`);
+      },
+    };
+    const run = await runLoader(await writeNdjson(next)).ended;
+    plan = {};
+    expect(run.code, run.stderr).toBe(0);
+    expect(events.slice(0, 2)).toEqual(['ask civil-affairs', 'done civil-affairs']);
+    const others = events.slice(2);
+    expect(others.filter((e) => e.startsWith('ask')).sort()).toEqual(DEPARTMENTS.filter((d) => d.name !== 'civil-affairs').map((d) => `ask ${d.name}`).sort());
+    // At once: more than one department was asked before the first of them answered.
+    expect(others.findIndex((e) => e.startsWith('done'))).toBeGreaterThan(1);
+    expect(await snapshot()).toEqual(expected(next));
+  });
+
   it('a commit whose answer was lost is retried by the loader, and the load completes', async () => {
     const next = version(base, 400);
     let lost = 0;

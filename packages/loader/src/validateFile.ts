@@ -65,28 +65,30 @@ export class FileScanner {
       return null;
     }
     this.firstLine.set(identity, line);
-    const ref = (kind: Reference['kind'], id: string | null | undefined, field: string) => {
-      if (!id) return;
-      if (kind === 'person' ? this.persons.has(id) : this.households.has(id)) return;
-      this.pending.push({ kind, id, line, field });
-    };
     switch (record.type) {
       case 'household':
         this.households.add(record.id);
         break;
       case 'person':
         this.persons.add(record.id);
-        ref('household', record.householdId, 'householdId');
+        this.ref('household', record.householdId, line, 'householdId');
         break;
       case 'award':
-        ref('person', record.personId, 'personId');
-        ref('household', record.householdId, 'householdId');
+        this.ref('person', record.personId, line, 'personId');
+        this.ref('household', record.householdId, line, 'householdId');
         break;
       case 'disabilityCertificate':
-        ref('person', record.personId, 'personId');
+        this.ref('person', record.personId, line, 'personId');
         break;
     }
     return record;
+  }
+
+  /** Notes a reference the file has not (yet) resolved itself. */
+  private ref(kind: Reference['kind'], id: string | null | undefined, line: number, field: string): void {
+    if (!id) return;
+    if (kind === 'person' ? this.persons.has(id) : this.households.has(id)) return;
+    this.pending.push({ kind, id, line, field });
   }
 
   /** What the whole file left: every error, and the references it does not resolve itself. */
