@@ -9,10 +9,12 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     z.object({
       GATEWAY_URL: z.string().url().optional(),
       /**
-       * Households per sweep page. 2000 (about 6,000 persons) keeps every id of a page in its
-       * access-log entry (10,000 at most per entry).
+       * Households per sweep page (about 3 persons each). 1000 against 2000, measured side by
+       * side: sweeps about 10% slower, the gateway's resident memory after a sweep and household
+       * pictures 190–197 MB against 230–301 MB (bench/results/2026-12-03b.md, issue notes). Up to
+       * about 2,500 every id of a page fits its access-log entry (10,000 at most per entry).
        */
-      SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(2000),
+      SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(1000),
     }),
     env,
   );

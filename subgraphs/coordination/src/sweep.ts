@@ -45,7 +45,7 @@ export class SweepRunner {
     private readonly graph: GraphClient,
     private readonly rules: RuleSetStore,
     private readonly log: Logger,
-    private readonly pageSize = 2000,
+    private readonly pageSize = 1000,
     /**
      * Pages in flight at once. Each page is a chain (civil affairs, then the departments, then the
      * gateway's merge, then the rules here); with two in flight the stages of different pages
