@@ -11,7 +11,7 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
       /**
        * Households per sweep page (about 3 persons each). 1000 against 2000, measured side by
        * side: sweeps about 10% slower, the gateway's resident memory after a sweep and household
-       * pictures 190–197 MB against 230–301 MB (bench/results/2026-12-03b.md, issue notes). Up to
+       * pictures 190–197 MB against 230–301 MB (two short bench runs each, 34,000 households). Up to
        * about 2,500 every id of a page fits its access-log entry (10,000 at most per entry).
        */
       SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(1000),
