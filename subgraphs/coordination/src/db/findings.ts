@@ -39,45 +39,49 @@ export async function standingFindingsOfPersons(db: Db, rule: string, personIds:
  */
 export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string })[], sweepId: string): Promise<{ created: string[]; reappeared: string[] }> {
   if (!seen.length) return { created: [], reappeared: [] };
-  const before = new Map((await tx.select({ id: findings.id, goneAt: findings.goneAt }).from(findings).where(inArray(findings.id, seen.map((f) => f.id)))).map((r) => [r.id, r.goneAt]));
-  await tx
-    .insert(findings)
-    .values(
-      seen.map((f) => ({
-        id: f.id,
-        rule: f.rule,
-        householdId: f.householdId,
-        regionCode: f.regionCode,
-        personIds: f.personIds,
-        awardIds: f.awardIds,
-        awardKeys: f.awardKeys,
-        departments: f.departments,
-        programmes: f.programmes,
-        overlapStart: f.overlapStart,
-        overlapEnd: f.overlapEnd,
-        explanation: f.explanation,
-        explanationEn: f.explanationEn,
-        lastSweepId: sweepId,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: findings.id,
-      set: {
-        overlapStart: sql`excluded.overlap_start`,
-        overlapEnd: sql`excluded.overlap_end`,
-        explanation: sql`excluded.explanation`,
-        explanationEn: sql`excluded.explanation_en`,
-        regionCode: sql`excluded.region_code`,
-        householdId: sql`excluded.household_id`,
-        lastSeenAt: sql`now()`,
-        lastSweepId: sweepId,
-        goneAt: null,
-      },
-    });
+  // One JSON parameter for the whole page (a sweep page holds hundreds of findings of 13 fields;
+  // a parameter per value cost more to build than the statement took to run).
+  const ids = JSON.stringify(seen.map((f) => f.id));
+  const before = new Map(
+    (await tx.select({ id: findings.id, goneAt: findings.goneAt }).from(findings).where(sql`${findings.id} = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)))`)).map((r) => [r.id, r.goneAt]),
+  );
+  const rows = JSON.stringify(
+    seen.map((f) => ({
+      id: f.id,
+      rule: f.rule,
+      householdId: f.householdId,
+      regionCode: f.regionCode,
+      personIds: f.personIds,
+      awardIds: f.awardIds,
+      awardKeys: f.awardKeys,
+      departments: f.departments,
+      programmes: f.programmes,
+      overlapStart: f.overlapStart,
+      overlapEnd: f.overlapEnd,
+      explanation: f.explanation,
+      explanationEn: f.explanationEn,
+    })),
+  );
+  await tx.execute(sql`
+    INSERT INTO ${findings} (id, rule, household_id, region_code, person_ids, award_ids, award_keys, departments, programmes,
+                             overlap_start, overlap_end, explanation, explanation_en, last_sweep_id)
+    SELECT r.id, r.rule, r."householdId", r."regionCode", r."personIds", r."awardIds", r."awardKeys", r.departments, r.programmes,
+           r."overlapStart"::date, r."overlapEnd"::date, r.explanation, r."explanationEn", ${sweepId}
+    FROM jsonb_to_recordset(${rows}::jsonb) AS r(id text, rule text, "householdId" text, "regionCode" text, "personIds" text[],
+         "awardIds" text[], "awardKeys" text[], departments text[], programmes text[], "overlapStart" text, "overlapEnd" text,
+         explanation text, "explanationEn" text)
+    ON CONFLICT (id) DO UPDATE SET
+      overlap_start = excluded.overlap_start, overlap_end = excluded.overlap_end, explanation = excluded.explanation,
+      explanation_en = excluded.explanation_en, region_code = excluded.region_code, household_id = excluded.household_id,
+      last_seen_at = now(), last_sweep_id = excluded.last_sweep_id, gone_at = NULL`);
   const created = seen.filter((f) => !before.has(f.id)).map((f) => f.id);
   const reappeared = seen.filter((f) => before.get(f.id)).map((f) => f.id);
   const events = [...created.map((id) => ({ findingId: id, event: 'FOUND', sweepId })), ...reappeared.map((id) => ({ findingId: id, event: 'REAPPEARED', sweepId }))];
-  if (events.length) await tx.insert(findingEvents).values(events);
+  if (events.length) {
+    await tx.execute(sql`
+      INSERT INTO ${findingEvents} (finding_id, event, sweep_id)
+      SELECT e."findingId", e.event, e."sweepId" FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS e("findingId" text, event text, "sweepId" text)`);
+  }
   return { created, reappeared };
 }
 
