@@ -42,6 +42,34 @@ describe('civil affairs queries', () => {
     expect(new Set(seen).size).toBe(20);
   });
 
+  it('plans a sweep: where each page starts, none at the very end', async () => {
+    const plan = async (pageSize: number, regionCode = '654002') => (await sg.query(`query ($r: String!, $p: Int!) { _internalSweepPlan(regionCode: $r, pageSize: $p) { totalCount householdIds } }`, { r: regionCode, p: pageSize })).data!._internalSweepPlan;
+    expect(await plan(7)).toEqual({ totalCount: 20, householdIds: ['H006', 'H013'] });
+    expect(await plan(10)).toEqual({ totalCount: 20, householdIds: ['H009'] });
+    expect(await plan(20)).toEqual({ totalCount: 20, householdIds: [] });
+    expect(await plan(1000)).toEqual({ totalCount: 20, householdIds: [] });
+    expect((await plan(1)).householdIds).toHaveLength(19);
+    expect(await plan(5, '654021')).toEqual({ totalCount: 5, householdIds: [] });
+    expect(await plan(5, '110101')).toEqual({ totalCount: 0, householdIds: [] });
+    // Each planned page, fetched by its start, holds exactly its share of the households.
+    const starts = [null, ...(await plan(7)).householdIds];
+    const pages = [];
+    for (const after of starts) {
+      const res = await sg.query(`query ($after: String) { _internalSweepBatch(regionCode: "654002", first: 7, after: $after) { householdIds } }`, { after });
+      pages.push(res.data!._internalSweepBatch.householdIds.length);
+    }
+    expect(pages).toEqual([7, 7, 6]);
+  });
+
+  it('plans sweeps only for sweeping roles within their region, with a bounded page', async () => {
+    const q = `{ _internalSweepPlan(regionCode: "654002", pageSize: 10) { totalCount } }`;
+    expect((await sg.query(q, {}, { sub: 'a', role: 'ANALYST' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await sg.query(q, {}, { sub: 'c', role: 'CASEWORKER', region: '654021' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await sg.query(q, {}, { sub: 'c', role: 'CASEWORKER', region: '654002' })).data!._internalSweepPlan.totalCount).toBe(20);
+    const big = await sg.query(`{ _internalSweepPlan(regionCode: "654002", pageSize: 5001) { totalCount } }`);
+    expect(big.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pageSize' });
+  });
+
   it('refuses a malformed region prefix', async () => {
     const res = await sg.query(`{ householdsInRegion(regionCode: "65400", first: 5) { totalCount } }`);
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'regionCode' });

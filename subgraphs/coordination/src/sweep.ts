@@ -10,15 +10,13 @@ import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
 import { SWEEP_BATCH } from './queries.ts';
 import type { RuleSetStore } from './rules.ts';
 
-/** Household numbers only, to know where each page starts (keyset cursors are household numbers). */
-const LIST_PAGE = `query SweepList($region: String!, $first: Int!, $after: String) {
-  householdsInRegion(regionCode: $region, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
+/** Where each page starts (keyset cursors are household numbers): one request for the whole region. */
+const SWEEP_PLAN = `query SweepPlan($region: String!, $pageSize: Int!) {
+  _internalSweepPlan(regionCode: $region, pageSize: $pageSize) { totalCount householdIds }
 }`;
-/** The most `householdsInRegion` gives at once. */
-const LIST_SIZE = 1000;
 
-interface ListPage {
-  householdsInRegion: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] };
+interface PlanAnswer {
+  _internalSweepPlan: { totalCount: number; householdIds: string[] };
 }
 
 interface SweepPage {
@@ -134,22 +132,11 @@ export class SweepRunner {
 
   /**
    * The `after` cursor of each page of the region: null, then every `pageSize`-th household
-   * number, read ahead in lists of household numbers only (cheap), so pages can be fetched
-   * before the previous one has arrived.
+   * number, so that pages can be fetched before the previous one has arrived.
    */
   private async *pageStarts(region: string, caller: Caller): AsyncGenerator<string | null> {
     yield null;
-    let after: string | null = null;
-    let seen = 0;
-    for (;;) {
-      const list: ListPage = await this.graph.request<ListPage>(LIST_PAGE, { region, first: LIST_SIZE, after }, caller);
-      const { edges, pageInfo, totalCount } = list.householdsInRegion;
-      for (const { node } of edges) {
-        seen++;
-        if (seen % this.pageSize === 0 && seen < totalCount) yield node.id;
-      }
-      if (!pageInfo.hasNextPage || !edges.length) return;
-      after = pageInfo.endCursor;
-    }
+    const plan = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region, pageSize: this.pageSize }, caller);
+    yield* plan._internalSweepPlan.householdIds;
   }
 }

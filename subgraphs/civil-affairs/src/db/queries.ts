@@ -101,3 +101,22 @@ export async function sweepHouseholds(db: Db, prefix: string, first: number, aft
     persons: toSweepRows(SWEEP_PERSON_COLUMNS, members),
   };
 }
+
+/**
+ * Where the pages of a sweep start: the household number at every `pageSize`-th place under the
+ * prefix (the `after` of the page that follows), none at the very end; and how many there are in all.
+ */
+export async function sweepPlan(db: Db, prefix: string, pageSize: number): Promise<{ totalCount: number; householdIds: string[] }> {
+  const like = `${prefix}%`;
+  // The first row is there for the total when there are fewer households than a page.
+  const result = (await db.execute(sql`
+    SELECT id, n, total FROM (
+      SELECT ${households.id} AS id, row_number() OVER (ORDER BY ${households.id}) AS n, count(*) OVER () AS total
+      FROM ${households} WHERE ${households.regionCode} LIKE ${like}
+    ) t
+    WHERE n % ${pageSize} = 0 OR n = 1
+    ORDER BY n`)) as unknown as { rows: { id: string; n: string | number; total: string | number }[] };
+  const totalCount = Number(result.rows[0]?.total ?? 0);
+  const householdIds = result.rows.filter((r) => Number(r.n) % pageSize === 0 && Number(r.n) < totalCount).map((r) => r.id);
+  return { totalCount, householdIds };
+}

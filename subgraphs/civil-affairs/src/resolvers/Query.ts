@@ -3,7 +3,7 @@ import { awardById } from '@saf/department';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import { assertMaySweep, assertPersonLevel, assertRegionWithin, badInput } from '@saf/service';
 import { visibleHousehold, visiblePerson } from '../access.ts';
-import { householdsInRegion, searchHouseholds, sweepHouseholds } from '../db/queries.ts';
+import { householdsInRegion, searchHouseholds, sweepHouseholds, sweepPlan } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { statisticsQuery } from '../statistics.ts';
 
@@ -63,5 +63,11 @@ export const Query = {
   },
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
   _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => sweepBatch(ctx, args.regionCode, args.first, args.after ?? null),
+  _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number }, ctx: Context) => {
+    if (!isRegionPrefix(args.regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
+    assertMaySweep(ctx.caller, args.regionCode);
+    if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_SWEEP_BATCH) throw badInput(`pageSize must be 1 to ${MAX_SWEEP_BATCH}`, 'pageSize');
+    return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize)) };
+  },
   ...statisticsQuery,
 };
