@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '@saf/db';
+import { inArray, or } from 'drizzle-orm';
+import { anyOf, type Db } from '@saf/db';
 import { SWEEP_AWARD_COLUMNS, toSweepRows, type SweepRows } from '@saf/interchange';
 import { observedBatch } from '@saf/service';
 import { awards, type AwardRow } from './schema.ts';
@@ -33,11 +33,6 @@ export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(Awar
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-/** A JSON array of text as a PostgreSQL text[] (one parameter however many values; both servers take it). */
-function textArray(values: readonly string[]) {
-  return sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
-}
-
 /**
  * A sweep batch's awards: those of the persons and those recorded against the households, each
  * once, as compact rows (index scans on person and household, OR-ed as a bitmap).
@@ -56,7 +51,7 @@ export async function sweepAwardRows(db: Db, personIds: readonly string[], house
       status: awards.status,
     })
     .from(awards)
-    .where(or(sql`${awards.personId} = ANY(${textArray(personIds)})`, sql`${awards.householdId} = ANY(${textArray(householdIds)})`));
+    .where(or(anyOf(awards.personId, personIds), anyOf(awards.householdId, householdIds)));
   return toSweepRows(SWEEP_AWARD_COLUMNS, rows);
 }
 

@@ -55,7 +55,8 @@ describe('civil affairs queries', () => {
     const starts = [null, ...(await plan(7)).householdIds];
     const pages = [];
     for (const after of starts) {
-      const res = await sg.query(`query ($after: String) { _internalSweepBatch(regionCode: "654002", first: 7, after: $after) { householdIds } }`, { after });
+      const res = await sg.query(`query ($after: String) { _internalSweepBatch(regionCode: "654002", first: 7, after: $after) { totalCount householdIds } }`, { after });
+      expect(res.data!._internalSweepBatch.totalCount).toBe(20);
       pages.push(res.data!._internalSweepBatch.householdIds.length);
     }
     expect(pages).toEqual([7, 7, 6]);

@@ -5,7 +5,6 @@ import { AWARD_FIELDS, type AwardField } from './requires.ts';
 
 /** A page of a sweep as the gateway answers `_internalSweepBatch` (see queries.ts). */
 export type SweepBatchAnswer = {
-  totalCount: number;
   hasNextPage: boolean;
   endCursor: string | null;
   householdIds: string[];

@@ -13,7 +13,7 @@ const HOUSEHOLD = `id regionCode ${AWARDS} members { id name gender birthDate de
  */
 export const SWEEP_BATCH = `query SweepBatch($region: String!, $first: Int!, $after: String) {
   _internalSweepBatch(regionCode: $region, first: $first, after: $after) {
-    totalCount hasNextPage endCursor householdIds households persons
+    hasNextPage endCursor householdIds households persons
     civilAffairsAwards labourAwards healthAwards educationAwards housingAwards justiceAwards disabilityAwards
   }
 }`;

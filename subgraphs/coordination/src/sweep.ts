@@ -76,26 +76,23 @@ export class SweepRunner {
       let households = 0;
       let persons = 0;
       let created = 0;
-      // Pages are fetched ahead (up to `concurrency` at once) and checked in order, so progress
-      // only grows and findings are recorded one page at a time as before. Households registered
-      // inside a range already listed are left to the next sweep (none is ever removed).
-      const starts = this.pageStarts(sweep.regionCode, caller);
+      // Where every page starts, in one request; then the pages are fetched ahead (up to
+      // `concurrency` at once) and checked in order, so progress only grows and findings are
+      // recorded one page at a time. Households registered inside a range already planned are
+      // left to the next sweep (none is ever removed).
+      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize }, caller);
+      const starts: (string | null)[] = [null, ...plan.householdIds];
       const ahead: Promise<SweepPage>[] = [];
       const fetchPage = (after: string | null) => {
         const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first: this.pageSize, after }, caller);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         ahead.push(page);
       };
-      const fetchNext = async (): Promise<boolean> => {
-        const next = await starts.next();
-        if (!next.done) fetchPage(next.value);
-        return !next.done;
-      };
-      while (ahead.length < this.concurrency && (await fetchNext()));
+      let planned = 0;
+      while (ahead.length < this.concurrency && planned < starts.length) fetchPage(starts[planned++]!);
       while (ahead.length) {
         const page: SweepPage = await ahead.shift()!;
-        const refill = fetchNext();
-        refill.catch(() => {});
+        if (planned < starts.length) fetchPage(starts[planned++]!);
         const batch = page._internalSweepBatch;
         const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = readSweepBatch(batch, householdRegion);
         for (const h of pageHouseholds) householdRegion.set(h.id, h.regionCode);
@@ -110,9 +107,9 @@ export class SweepRunner {
         }
         households += checked;
         persons += pagePersons.length;
-        await updateSweep(this.db, sweep.id, { householdsTotal: batch.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
+        await updateSweep(this.db, sweep.id, { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
         // Past the end of the listing (households registered since): read on, as a single cursor would.
-        if (!(await refill) && !ahead.length && batch.hasNextPage) fetchPage(batch.endCursor);
+        if (!ahead.length && batch.hasNextPage) fetchPage(batch.endCursor);
       }
       const identities = detectPossibleDuplicateIdentities(identityPersons, identityAwards);
       const gone = await this.db.transaction(async (tx) => {
@@ -128,15 +125,5 @@ export class SweepRunner {
       this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'sweep failed');
       await updateSweep(this.db, sweep.id, { status: 'FAILED', error: (err as Error).message.slice(0, 500), finishedAt: new Date().toISOString() }).catch(() => {});
     }
-  }
-
-  /**
-   * The `after` cursor of each page of the region: null, then every `pageSize`-th household
-   * number, so that pages can be fetched before the previous one has arrived.
-   */
-  private async *pageStarts(region: string, caller: Caller): AsyncGenerator<string | null> {
-    yield null;
-    const plan = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region, pageSize: this.pageSize }, caller);
-    yield* plan._internalSweepPlan.householdIds;
   }
 }

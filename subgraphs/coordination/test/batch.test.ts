@@ -9,7 +9,6 @@ const rows = (columns: readonly string[], r: unknown[][]) => ({ columns, rows: r
 function page(overrides: Partial<SweepBatchAnswer> = {}): SweepBatchAnswer {
   const empty = Object.fromEntries(Object.keys(AWARD_FIELDS).map((f) => [f, rows(SWEEP_AWARD_COLUMNS, [])]));
   return {
-    totalCount: 3,
     hasNextPage: false,
     endCursor: 'H2',
     householdIds: ['H1', 'H2'],

@@ -1,5 +1,5 @@
 import { asc, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@saf/db';
+import { anyOf, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
 
@@ -47,8 +47,13 @@ export async function householdsInRegion(db: Db, prefix: string, first: number, 
     .where(after === null ? sql`${households.regionCode} LIKE ${like}` : sql`${households.regionCode} LIKE ${like} AND ${households.id} > ${after}`)
     .orderBy(asc(households.id))
     .limit(first + 1);
-  const [{ count }] = (await db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${like}`)) as [{ count: number }];
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: count };
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: await countHouseholds(db, prefix) };
+}
+
+/** How many households there are under a region prefix. */
+export async function countHouseholds(db: Db, prefix: string): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${`${prefix}%`}`);
+  return row?.count ?? 0;
 }
 
 /** Households under a prefix matching a household number, an ID number or part of a member's name. */
@@ -69,7 +74,7 @@ export async function searchHouseholds(db: Db, prefix: string, text: string, lim
 /**
  * A page of a duplicate-aid sweep: the households under a prefix after `after` (by household
  * number, as `householdsInRegion`), their members, in compact rows, and the ids the departments
- * are asked about.
+ * are asked about. (The region's total is counted only when asked for: a sweep has it from its plan.)
  */
 export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null) {
   const like = `${prefix}%`;
@@ -81,18 +86,14 @@ export async function sweepHouseholds(db: Db, prefix: string, first: number, aft
     .limit(first + 1);
   const page = rows.slice(0, first);
   const householdIds = page.map((h) => h.id);
-  const [members, counted] = await Promise.all([
-    householdIds.length
-      ? db
-          .select({ id: persons.id, householdId: persons.householdId, name: persons.name, gender: persons.gender, birthDate: persons.birthDate, deathDate: persons.deathDate })
-          .from(persons)
-          .where(sql`${persons.householdId} = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(householdIds)}::jsonb)))`)
-          .orderBy(asc(persons.householdId), asc(persons.id))
-      : [],
-    db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${like}`),
-  ]);
+  const members = householdIds.length
+    ? await db
+        .select({ id: persons.id, householdId: persons.householdId, name: persons.name, gender: persons.gender, birthDate: persons.birthDate, deathDate: persons.deathDate })
+        .from(persons)
+        .where(anyOf(persons.householdId, householdIds))
+        .orderBy(asc(persons.householdId), asc(persons.id))
+    : [];
   return {
-    totalCount: counted[0]?.count ?? 0,
     hasNextPage: rows.length > first,
     endCursor: page.at(-1)?.id ?? null,
     householdIds,

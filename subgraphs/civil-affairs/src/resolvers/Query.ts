@@ -14,14 +14,19 @@ function regionPrefix(ctx: Context, regionCode: string): string {
 }
 
 /** A sweep page is defined by its region, size and start: its id says them (the start last: a household number may hold ':'). */
-export function sweepBatchId(regionCode: string, first: number, after: string | null): string {
+function sweepBatchId(regionCode: string, first: number, after: string | null): string {
   return `${regionCode}:${first}:${after ?? ''}`;
 }
 
-export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null) {
+/** The region and page size of a sweep request, checked: a region prefix, a sweeping caller within it, a bounded page. */
+function sweepRequest(ctx: Context, regionCode: string, size: number, field: string): void {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
   assertMaySweep(ctx.caller, regionCode);
-  if (!Number.isInteger(first) || first < 1 || first > MAX_SWEEP_BATCH) throw badInput(`first must be 1 to ${MAX_SWEEP_BATCH}`, 'first');
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SWEEP_BATCH) throw badInput(`${field} must be 1 to ${MAX_SWEEP_BATCH}`, field);
+}
+
+export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null) {
+  sweepRequest(ctx, regionCode, first, 'first');
   const batch = await sweepHouseholds(ctx.db, regionCode, first, after);
   const civilAffairsAwards = await ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
   return { id: sweepBatchId(regionCode, first, after), regionCode, ...batch, civilAffairsAwards };
@@ -64,9 +69,7 @@ export const Query = {
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
   _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => sweepBatch(ctx, args.regionCode, args.first, args.after ?? null),
   _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number }, ctx: Context) => {
-    if (!isRegionPrefix(args.regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
-    assertMaySweep(ctx.caller, args.regionCode);
-    if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_SWEEP_BATCH) throw badInput(`pageSize must be 1 to ${MAX_SWEEP_BATCH}`, 'pageSize');
+    sweepRequest(ctx, args.regionCode, args.pageSize, 'pageSize');
     return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize)) };
   },
   ...statisticsQuery,

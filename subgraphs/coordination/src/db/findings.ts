@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@saf/db';
+import { anyOf, type Db } from '@saf/db';
 import type { Finding } from '@saf/rules';
 import { findingEvents, findings } from './schema.ts';
 
@@ -33,35 +33,37 @@ export async function standingFindingsOfPersons(db: Db, rule: string, personIds:
     .where(and(eq(findings.rule, rule), isNull(findings.goneAt), sql`${findings.personIds} && ${`{${personIds.join(',')}}`}::text[]`));
 }
 
+/** What is stored of a finding as found (its review status and times are the store's own). */
+function storedFields(f: Finding & { regionCode: string }) {
+  return {
+    id: f.id,
+    rule: f.rule,
+    householdId: f.householdId,
+    regionCode: f.regionCode,
+    personIds: f.personIds,
+    awardIds: f.awardIds,
+    awardKeys: f.awardKeys,
+    departments: f.departments,
+    programmes: f.programmes,
+    overlapStart: f.overlapStart,
+    overlapEnd: f.overlapEnd,
+    explanation: f.explanation,
+    explanationEn: f.explanationEn,
+  };
+}
+
 /**
  * Records what a sweep saw: new findings are inserted OPEN, known ones are marked seen (a review
  * decision is kept), gone ones that are back are marked so. Returns the ids new to the store.
  */
 export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string })[], sweepId: string): Promise<{ created: string[]; reappeared: string[] }> {
   if (!seen.length) return { created: [], reappeared: [] };
-  // One JSON parameter for the whole page (a sweep page holds hundreds of findings of 13 fields;
+  // JSON parameters for the whole page (a sweep page holds hundreds of findings of 13 fields;
   // a parameter per value cost more to build than the statement took to run).
-  const ids = JSON.stringify(seen.map((f) => f.id));
   const before = new Map(
-    (await tx.select({ id: findings.id, goneAt: findings.goneAt }).from(findings).where(sql`${findings.id} = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)))`)).map((r) => [r.id, r.goneAt]),
+    (await tx.select({ id: findings.id, goneAt: findings.goneAt }).from(findings).where(anyOf(findings.id, seen.map((f) => f.id)))).map((r) => [r.id, r.goneAt]),
   );
-  const rows = JSON.stringify(
-    seen.map((f) => ({
-      id: f.id,
-      rule: f.rule,
-      householdId: f.householdId,
-      regionCode: f.regionCode,
-      personIds: f.personIds,
-      awardIds: f.awardIds,
-      awardKeys: f.awardKeys,
-      departments: f.departments,
-      programmes: f.programmes,
-      overlapStart: f.overlapStart,
-      overlapEnd: f.overlapEnd,
-      explanation: f.explanation,
-      explanationEn: f.explanationEn,
-    })),
-  );
+  const rows = JSON.stringify(seen.map(storedFields));
   await tx.execute(sql`
     INSERT INTO ${findings} (id, rule, household_id, region_code, person_ids, award_ids, award_keys, departments, programmes,
                              overlap_start, overlap_end, explanation, explanation_en, last_sweep_id)
@@ -152,23 +154,7 @@ export async function recordLive(db: Db, live: (Finding & { regionCode: string }
   if (!live.length) return;
   const inserted = await db
     .insert(findings)
-    .values(
-      live.map((f) => ({
-        id: f.id,
-        rule: f.rule,
-        householdId: f.householdId,
-        regionCode: f.regionCode,
-        personIds: f.personIds,
-        awardIds: f.awardIds,
-        awardKeys: f.awardKeys,
-        departments: f.departments,
-        programmes: f.programmes,
-        overlapStart: f.overlapStart,
-        overlapEnd: f.overlapEnd,
-        explanation: f.explanation,
-        explanationEn: f.explanationEn,
-      })),
-    )
+    .values(live.map(storedFields))
     .onConflictDoNothing({ target: findings.id })
     .returning({ id: findings.id });
   if (inserted.length) await db.insert(findingEvents).values(inserted.map((r) => ({ findingId: r.id, event: 'FOUND' })));
