@@ -36,10 +36,11 @@ export function generatedSuite(mode: TestDbMode, households: number, seed: numbe
       for (const h of of) expected.get(h)?.add(`${r.department}:${r.id}`);
     }
     const householdIds = [...expected.keys()];
+    const sweepPageSize = Math.max(1, Math.floor(households / 3));
 
     beforeAll(async () => {
       // Sweep pages of a third of the households: several pages, fetched ahead, and a short last one.
-      system = await startSystem({ mode, sweepPageSize: Math.max(1, Math.floor(households / 3)) });
+      system = await startSystem({ mode, sweepPageSize });
       const result = await loadFile(await writeNdjson(records), system.loadOptions);
       expect(result).toMatchObject({ ok: true, records: records.length });
     });
@@ -104,6 +105,10 @@ export function generatedSuite(mode: TestDbMode, households: number, seed: numbe
       const entry = log.data!.accessLog.edges.map((e: { node: { sub: string; operation: string; subjectIds: string[] } }) => e.node).find((n: { operation: string }) => n.operation === 'SweepBatch');
       expect(entry).toMatchObject({ sub: 'coordinator-1' });
       expect(entry.subjectIds).toEqual(expect.arrayContaining([last, ...members]));
+      // The plan names where pages start: those households are in its entry.
+      const firstStart = [...householdIds].sort()[sweepPageSize - 1]!;
+      const planLog = await system.query(`query ($id: ID!) { accessLog(personId: $id, first: 20) { edges { node { sub operation } } } }`, { id: firstStart }, { caller: { sub: 'auditor-1', role: 'AUDITOR' } });
+      expect(planLog.data!.accessLog.edges.map((e: { node: { sub: string; operation: string } }) => e.node)).toContainEqual({ sub: 'coordinator-1', operation: 'SweepPlan' });
     });
   });
 }
