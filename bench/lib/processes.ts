@@ -25,10 +25,29 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port B such that B+1 … B+count are all free (B itself is not used). */
+/** Where the kernel picks ports for outgoing connections (and for `listen(0)`). */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isSafeInteger(low) && Number.isSafeInteger(high)) return { low: low!, high: high! };
+  } catch {
+    // Not Linux: the IANA dynamic range.
+  }
+  return { low: 49_152, high: 65_535 };
+}
+
+/**
+ * A base port B such that B+1 … B+count are all free (B itself is not used), below the ephemeral
+ * range: the processes start one after another and open database connections meanwhile, and a
+ * port in that range can be taken by one of those connections between this check and the listen
+ * (a run failed so with EADDRINUSE).
+ */
 export async function freePortRange(count: number): Promise<number> {
+  const { low } = ephemeralPorts();
+  const top = Math.min(low, 65_535) - count - 1;
+  const bottom = Math.min(10_000, top - 1_000);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = bottom + Math.floor(Math.random() * (top - bottom));
     let ok = true;
     for (let i = 1; i <= count && ok; i++) ok = await portFree(base + i);
     if (ok) return base;

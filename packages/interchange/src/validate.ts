@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { quickRecord } from './quick.ts';
 import { RECORD_TYPES, awardRecord, disabilityCertificateRecord, householdRecord, personRecord, type InterchangeRecord } from './records.ts';
 
 export interface LineError {
@@ -22,6 +23,10 @@ export function validateRecord(value: unknown, line: number): LineResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, errors: [{ line, field: '(line)', message: 'must be a JSON object' }] };
   }
+  // Plainly valid records (nearly all of a load) without the schemas' machinery; the schemas
+  // decide the rest and name what is wrong.
+  const quick = quickRecord(value);
+  if (quick) return { ok: true, record: quick };
   const type = (value as { type?: unknown }).type;
   const schema = typeof type === 'string' ? schemas[type] : undefined;
   if (!schema) {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { signRequest } from '@saf/auth';
 import { ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
-import { FileScanner, readLines, type FileScan, type Reference } from './validateFile.ts';
+import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
@@ -49,7 +49,8 @@ const IN_FLIGHT = 2;
 async function call(url: string, secret: Buffer, init: { method: string; body?: string }): Promise<unknown> {
   let response: Response | undefined;
   const u = new URL(url);
-  const text = init.body ?? '';
+  // Encoded once: the signature hashes these bytes and the request sends them as they are.
+  const text = Buffer.from(init.body ?? '', 'utf8');
   for (let attempt = 1; ; attempt++) {
     // A fresh signature each time: the service refuses a replayed nonce.
     const signed = signRequest({ secret, method: init.method, path: u.pathname + u.search, body: text, caller: null });
@@ -137,14 +138,18 @@ export async function loadFile(file: string, options: LoadOptions): Promise<Load
   const scanner = new FileScanner();
   let scan: FileScan;
   try {
-    for await (const { text, line } of readLines(file, (bytes) => progress('validate', bytes, size))) {
-      const record = scanner.add(text, line);
-      // Once anything is wrong nothing more is staged: the rest of the file is only checked.
-      if (!record || scanner.errors.length || refused.length || failure) continue;
-      const dept = ownerOf(record);
-      const batch = batches.get(dept)!;
-      batch.push(`{"line":${line},"record":${text}}`);
-      if (batch.length >= batchSize) await send(dept);
+    for await (const { lines, first } of readLineBatches(file, (bytes) => progress('validate', bytes, size))) {
+      for (let i = 0; i < lines.length; i++) {
+        const text = lines[i]!;
+        const line = first + i;
+        const record = scanner.add(text, line);
+        // Once anything is wrong nothing more is staged: the rest of the file is only checked.
+        if (!record || scanner.errors.length || refused.length || failure) continue;
+        const dept = ownerOf(record);
+        const batch = batches.get(dept)!;
+        batch.push(`{"line":${line},"record":${text}}`);
+        if (batch.length >= batchSize) await send(dept);
+      }
     }
     scan = scanner.finish();
     if (!scan.errors.length) for (const dept of DEPARTMENTS) await send(dept);

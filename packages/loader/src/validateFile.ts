@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { identityOf, validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
+import { validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
 
 export interface Reference {
   kind: 'person' | 'household';
@@ -17,19 +16,57 @@ export interface FileScan {
   unresolved: Reference[];
 }
 
-/** Reads the file line by line (any size), reporting progress in bytes. */
-export async function* readLines(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<{ text: string; line: number }> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+export interface LineBatch {
+  /** The lines read from one chunk of the file, in order, without their line ends. */
+  lines: string[];
+  /** The 1-based number of `lines[0]`. */
+  first: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Reads the file (any size) in chunks and yields the whole lines of each chunk at once, reporting
+ * progress in bytes. Lines end at LF; a CR before it is dropped (CRLF files read as LF ones), and
+ * a byte order mark before the first line is dropped. Each line is decoded from UTF-8 on its own:
+ * an LF byte never occurs inside a multi-byte character, so a character split between two chunks
+ * is whole in the line that holds it. (Per chunk, not per line: an async step per line, as
+ * `readline` takes, was a tenth of the loader's time.)
+ */
+export async function* readLineBatches(file: string, onBytes?: (bytes: number) => void, chunkBytes = 1 << 20): AsyncGenerator<LineBatch> {
+  const stream = createReadStream(file, { highWaterMark: chunkBytes });
   let bytes = 0;
-  stream.on('data', (chunk) => {
-    bytes += Buffer.byteLength(chunk as string);
+  let line = 1;
+  let rest: Buffer | null = null;
+  const decode = (buffer: Buffer, start: number, end: number): string => {
+    if (end > start && buffer[end - 1] === CR) end--;
+    const text = buffer.toString('utf8', start, end);
+    return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
     onBytes?.(bytes);
-  });
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
-    yield { text: line === 1 ? text.replace(/^\uFEFF/, '') : text, line };
+    const buffer: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const lines: string[] = [];
+    const first = line;
+    let start = 0;
+    for (let end = buffer.indexOf(LF, start); end !== -1; end = buffer.indexOf(LF, start)) {
+      lines.push(decode(buffer, start, end));
+      line++;
+      start = end + 1;
+    }
+    rest = start < buffer.length ? buffer.subarray(start) : null;
+    if (lines.length) yield { lines, first };
+  }
+  // The last line needs no line end.
+  if (rest) yield { lines: [decode(rest, 0, rest.length)], first: line };
+}
+
+/** The file's lines one at a time (1-based `line`); see `readLineBatches`. */
+export async function* readLines(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<{ text: string; line: number }> {
+  for await (const { lines, first } of readLineBatches(file, onBytes)) {
+    for (let i = 0; i < lines.length; i++) yield { text: lines[i]!, line: first + i };
   }
 }
 
@@ -42,7 +79,7 @@ export class FileScanner {
   readonly errors: LineError[] = [];
   lines = 0;
   records = 0;
-  private readonly firstLine = new Map<string, number>();
+  private readonly firstLine = new Map<string, Map<string, number>>();
   private readonly persons = new Set<string>();
   private readonly households = new Set<string>();
   private readonly pending: Reference[] = [];
@@ -58,13 +95,17 @@ export class FileScanner {
     }
     this.records++;
     const record = result.record;
-    const identity = identityOf(record);
-    const seen = this.firstLine.get(identity);
+    // A record's identity (`identityOf`) without building its string: one map per type, and per
+    // department for awards, keyed by id.
+    const scope = record.type === 'award' ? record.department : record.type;
+    let firstLine = this.firstLine.get(scope);
+    if (!firstLine) this.firstLine.set(scope, (firstLine = new Map()));
+    const seen = firstLine.get(record.id);
     if (seen !== undefined) {
       this.errors.push({ line, field: 'id', message: `${record.type} ${record.id} is already on line ${seen}` });
       return null;
     }
-    this.firstLine.set(identity, line);
+    firstLine.set(record.id, line);
     switch (record.type) {
       case 'household':
         this.households.add(record.id);
@@ -101,6 +142,8 @@ export class FileScanner {
 /** Every line of a file through a `FileScanner` (validation only, nothing loaded). */
 export async function scanFile(file: string, onBytes?: (bytes: number) => void): Promise<FileScan> {
   const scanner = new FileScanner();
-  for await (const { text, line } of readLines(file, onBytes)) scanner.add(text, line);
+  for await (const { lines, first } of readLineBatches(file, onBytes)) {
+    for (let i = 0; i < lines.length; i++) scanner.add(lines[i]!, first + i);
+  }
   return scanner.finish();
 }
