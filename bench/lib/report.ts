@@ -30,7 +30,7 @@ export interface Results {
   load: { records: number; seconds: number; households: number };
   copy: { rows: number; seconds: number };
   /** At rest (started, empty), after load, sweep and household pictures, and after the capacity scenarios too. */
-  memory: { atRest: Record<string, number>; after: Record<string, number>; end: Record<string, number> };
+  memory: { atRest: Record<string, number>; after: Record<string, number>; settled: Record<string, number>; end: Record<string, number> };
   capacity: { name: string; stats: RunStats & { gatewayCpuMs?: number } }[];
   notes: string[];
 }
@@ -111,12 +111,14 @@ function loadRows(r: Results, lines: string[]): void {
 }
 
 function memoryRows(r: Results, lines: string[]): void {
-  const later = Object.keys(r.memory.end).length ? ` (${'→'} after the capacity scenarios too)` : '';
+  const settled = Object.keys(r.memory.settled).length > 0;
+  const later = Object.keys(r.memory.end).length > 0;
   const mb = (set: Record<string, number>, name: string) => n0(set[name] ?? Number.NaN);
-  const mem = (name: string) => `${mb(r.memory.atRest, name)} → ${mb(r.memory.after, name)}${later ? ` → ${mb(r.memory.end, name)}` : ''} MB`;
+  const mem = (name: string) =>
+    `${mb(r.memory.atRest, name)} → ${mb(r.memory.after, name)}${settled ? ` → ${mb(r.memory.settled, name)}` : ''}${later ? ` → ${mb(r.memory.end, name)}` : ''} MB`;
   const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'apollo', 'hive'].includes(k));
   const maxSub = Math.max(...subgraphs.map((k) => r.memory.after[k] ?? 0));
-  const label = `RSS at rest → after the runs${later}`;
+  const label = `RSS at rest → after the runs${settled ? ' → idle 15 s after them' : ''}${later ? ' → after the capacity scenarios too' : ''}`;
   lines.push(row([label, 'ours', mem('gateway'), '', '', '', '', `< 250 MB after the runs: ${met((r.memory.after.gateway ?? Infinity) < 250)}`]));
   lines.push(row([label, 'plain Apollo / Hive', `${mem('apollo')} / ${mem('hive')}`, '', '', '', '', '']));
   lines.push(row([label, 'subgraphs', subgraphs.map((k) => `${k} ${mem(k)}`).join('; ') + ` (largest after the runs: ${n0(maxSub)} MB)`, '', '', '', '', '']));

@@ -1,4 +1,4 @@
-import { configureMetrics, createLogger, drainServer, listen, startTracing } from '@saf/service';
+import { configureMetrics, createLogger, startIdleCollector, drainServer, listen, startTracing } from '@saf/service';
 import { gatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const config = gatewayConfig();
   const log = createLogger('gateway', config.LOG_LEVEL);
   configureMetrics({ token: config.METRICS_TOKEN });
+  startIdleCollector({ idleMs: config.IDLE_COLLECT_MS, log });
   const tracing = await startTracing({ service: 'gateway', log });
   const gateway = createGateway(config, log);
   await gateway.start();

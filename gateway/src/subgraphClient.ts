@@ -102,7 +102,8 @@ export class SubgraphClient {
   private readonly attempts: Fetcher = async (input, init) => {
     const url = new URL(input);
     const method = init?.method ?? 'POST';
-    const body = typeof init?.body === 'string' ? init.body : (init?.body?.toString('utf8') ?? '');
+    // Encoded once: the signature hashes these bytes and the request sends them as they are.
+    const body = typeof init?.body === 'string' ? Buffer.from(init.body, 'utf8') : (init?.body ?? Buffer.alloc(0));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k.toLowerCase()] = v;
     const caller = headers[CALLER_HEADER] ? decodeCaller(headers[CALLER_HEADER]) : null;
@@ -152,7 +153,7 @@ export class SubgraphClient {
     }
   };
 
-  private send(url: URL, method: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
+  private send(url: URL, method: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       let settled = false;
       const done = (err: unknown, answer?: Answer) => {
@@ -162,7 +163,7 @@ export class SubgraphClient {
         if (err) reject(err);
         else resolve(answer!);
       };
-      const request = (url.protocol === 'https:' ? https : http).request(url, { method, agent: this.agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const request = (url.protocol === 'https:' ? https : http).request(url, { method, agent: this.agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done(null, { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));

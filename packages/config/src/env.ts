@@ -85,5 +85,7 @@ export const commonEnv = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** On SIGTERM, how long in-flight requests may take to finish before the process gives up on them. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** Once no request has been in flight this long, collect the garbage a burst left (0: never). */
+  IDLE_COLLECT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
 import { subgraphSigningSecret } from '@saf/auth';
 import { openDatabase, type Database, type OpenOptions } from '@saf/db';
-import { configureMetrics, createLogger, drainServer, isDatabaseUnavailable, listen, startTracing, type Logger } from '@saf/service';
+import { configureMetrics, startIdleCollector, createLogger, drainServer, isDatabaseUnavailable, listen, startTracing, type Logger } from '@saf/service';
 
 /** A subgraph's configuration: the shared variables plus its own `<PREFIX>_DATABASE_URL` and `<PREFIX>_PORT`. */
 export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.env) {
@@ -76,6 +76,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   const config = subgraphConfig(options.name);
   const log = createLogger(options.name, config.LOG_LEVEL);
   configureMetrics({ token: config.METRICS_TOKEN });
+  startIdleCollector({ idleMs: config.IDLE_COLLECT_MS, log });
   const tracing = await startTracing({ service: options.name, log });
   const database = await openWhenReachable(
     { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, readUrl: config.readDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },

@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import type { Logger } from './logger.ts';
 import { httpDuration, httpRequests, isProbeRoute, requestPath, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
+import { noteRequestActivity } from './idle.ts';
 import { withServerSpan } from './tracing.ts';
 
 /** Upper bound on a request body; GraphQL requests are small, ingest batches are chunked. */
@@ -190,6 +191,7 @@ export function noteOperation(res: ServerResponse, body: unknown): void {
  */
 export function observeRequest(service: string, log: Logger, req: IncomingMessage, res: ServerResponse, requestId: string, server?: http.Server): void {
   const started = process.hrtime.bigint();
+  noteRequestActivity(res);
   // While draining, a keep-alive connection closes after this response.
   if (server && isDraining(server)) res.setHeader('connection', 'close');
   res.once('close', () => {

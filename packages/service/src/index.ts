@@ -6,3 +6,4 @@ export * from './schema.ts';
 export * from './authz.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
+export * from './idle.ts';
