@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '@saf/auth';
 import { loadFile } from '@saf/loader';
+import { testSecret } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { eventually, metricValue, proxy, startGateway, type ExtraGateway, type Proxy } from './support/faults.ts';
@@ -93,6 +95,49 @@ describe('timeouts, retries, breakers and connections between the gateway and a 
     for (let i = 0; i < 10; i++) expect((await gateway.query(QUERY, { id: fixture.householdId })).errors).toBeUndefined();
     expect(labour.requests).toBeGreaterThanOrEqual(30);
     expect(labour.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("a client request's fetches to one subgraph that are ready at once go as one request, and answer as apart", async () => {
+    const { gateway, proxy: labour } = await through('labour', {});
+    const batched = await gateway.query(QUERY, { id: fixture.householdId });
+    expect(batched.errors).toBeUndefined();
+    // The household's labour awards and its members' (two operations the planner runs in parallel): one request.
+    expect(labour.requests).toBe(1);
+    const operations = JSON.parse(labour.bodies[0]!) as { query: string }[];
+    expect(operations).toHaveLength(2);
+    expect(operations.every((op) => op.query.includes('_entities'))).toBe(true);
+
+    const { gateway: apart, proxy: labourApart } = await through('labour', { SUBGRAPH_BATCH_MAX: '1' });
+    const single = await apart.query(QUERY, { id: fixture.householdId });
+    expect(labourApart.requests).toBe(2);
+    expect(labourApart.bodies.every((b) => !Array.isArray(JSON.parse(b)))).toBe(true);
+    expect(batched.data).toEqual(single.data);
+    expect(departments(batched).size).toBe(7);
+
+    // Two client requests at once are never sent together: each has its own caller, request id and log.
+    labour.bodies.length = 0;
+    const both = await Promise.all([gateway.query(QUERY, { id: fixture.householdId }), gateway.query(QUERY, { id: fixture.householdId })]);
+    for (const res of both) expect(res.data).toEqual(single.data);
+    expect(labour.bodies.map((b) => (JSON.parse(b) as unknown[]).length)).toEqual([2, 2]);
+  });
+
+  it('a subgraph takes batches only signed, and of 16 operations at most', async () => {
+    const labour = system.subgraphs.get('labour')!;
+    const op = { query: '{ _service { sdl } }' };
+    const post = (ops: unknown[], sign = true) => {
+      const body = JSON.stringify(ops);
+      const signed = sign ? signRequest({ secret: testSecret('labour'), method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } }) : {};
+      return fetch(labour.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
+    };
+    const two = await post([op, op]);
+    expect(two.status).toBe(200);
+    const answers = (await two.json()) as { data: { _service: { sdl: string } } }[];
+    expect(answers).toHaveLength(2);
+    expect(answers[0]!.data._service.sdl).toContain('labourAwards');
+    const many = await post(Array.from({ length: 17 }, () => op));
+    expect(many.status).toBe(400);
+    expect(await many.json()).toMatchObject({ error: 'a batch holds at most 16 operations, this one 17' });
+    expect((await post([op, op], false)).status).toBe(401);
   });
 
   it('a gateway started while the departments are down is ready, and serves them once they start', async () => {

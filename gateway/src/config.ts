@@ -24,6 +24,8 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   /** Keep-alive connections to each subgraph, at most (requests beyond wait for one). */
   SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** A client request's fetches to one subgraph that are ready at once go as one HTTP request of up to this many operations (1: each alone). */
+  SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(16).default(8),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
@@ -54,5 +56,6 @@ export function subgraphPolicy(config: GatewayConfig, name: string): SubgraphPol
     breakerFailureRate: config.SUBGRAPH_BREAKER_FAILURE_RATE,
     breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
     maxSockets: config.SUBGRAPH_MAX_SOCKETS,
+    batchMax: config.SUBGRAPH_BATCH_MAX,
   };
 }

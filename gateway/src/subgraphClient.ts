@@ -35,6 +35,12 @@ export interface SubgraphPolicy {
   breakerCooldownMs: number;
   /** Keep-alive connections to the subgraph, at most. */
   maxSockets: number;
+  /**
+   * Fetches of one client request to this subgraph that are ready at once (the planner's parallel
+   * fetches, e.g. a household's and its members' awards) go as one HTTP request of up to this many
+   * operations; 1 sends each alone.
+   */
+  batchMax: number;
 }
 
 export interface SubgraphClientOptions extends SubgraphPolicy {
@@ -97,7 +103,65 @@ export class SubgraphClient {
 
   /** For RemoteGraphQLDataSource: `fetcher(url, { method, headers, body })`. */
   readonly fetch: Fetcher = (input, init) =>
-    withClientSpan(`POST ${this.options.name}`, { 'saf.subgraph': this.options.name }, () => this.attempts(input, init));
+    withClientSpan(`POST ${this.options.name}`, { 'saf.subgraph': this.options.name }, () => (this.options.batchMax > 1 ? this.enqueue(input, init) : this.attempts(input, init)));
+
+  /** Fetches waiting for the end of this turn of the event loop, by batch key. */
+  private readonly pending = new Map<string, Queued[]>();
+
+  /**
+   * Queues a fetch until the end of this turn of the event loop, when the fetches queued under the
+   * same key go together. The key is the URL and every header: the request id and caller (one
+   * client request), the trace context and whether it may be retried (only queries), so that
+   * only fetches that would have been sent alike share a request.
+   */
+  private enqueue(input: string, init: FetchInit): Promise<FetcherResponse> {
+    const key = batchKey(input, init);
+    return new Promise<FetcherResponse>((resolve, reject) => {
+      let queue = this.pending.get(key);
+      if (!queue) {
+        const fresh: Queued[] = [];
+        queue = fresh;
+        this.pending.set(key, fresh);
+        setImmediate(() => {
+          if (this.pending.get(key) === fresh) this.pending.delete(key);
+          if (fresh.length) void this.sendQueued(fresh.splice(0));
+        });
+      }
+      queue.push({ input, init, resolve, reject });
+      if (queue.length >= this.options.batchMax) void this.sendQueued(queue.splice(0));
+    });
+  }
+
+  private async sendQueued(queue: Queued[]): Promise<void> {
+    const [first] = queue;
+    if (!first) return;
+    if (queue.length === 1) {
+      await this.attempts(first.input, first.init).then(first.resolve, first.reject);
+      return;
+    }
+    const bodies = queue.map((q) => bodyText(q.init));
+    let answer: SubgraphResponse;
+    try {
+      answer = (await this.attempts(first.input, { ...first.init, body: `[${bodies.join(',')}]` })) as SubgraphResponse;
+    } catch (err) {
+      // Unreachable, timed out, 5xx, circuit open: the same for every fetch of the batch.
+      for (const q of queue) q.reject(err);
+      return;
+    }
+    let parts: unknown;
+    try {
+      parts = answer.status === 200 ? await answer.json() : null;
+    } catch {
+      parts = null;
+    }
+    if (!Array.isArray(parts) || parts.length !== queue.length) {
+      // A subgraph that refused the batch as a whole (a 4xx) or answered it oddly: each fetch
+      // alone, so that each gets its own answer or error, as without batching.
+      await Promise.all(queue.map((q) => this.attempts(q.input, q.init).then(q.resolve, q.reject)));
+      return;
+    }
+    queue.forEach((q, i) => q.resolve(answer.part(parts[i])));
+  }
 
   private readonly attempts: Fetcher = async (input, init) => {
     const url = new URL(input);
@@ -201,6 +265,26 @@ function classify(err: unknown): SubgraphFailure {
 
 /** What RemoteGraphQLDataSource reads of an answer; lighter than a WHATWG Response (no streams). */
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetchInit = Parameters<Fetcher>[1];
+
+interface Queued {
+  input: string;
+  init: FetchInit;
+  resolve: (response: FetcherResponse) => void;
+  reject: (err: unknown) => void;
+}
+
+function bodyText(init: FetchInit): string {
+  const body = init?.body;
+  return typeof body === 'string' ? body : (body?.toString('utf8') ?? '');
+}
+
+function batchKey(input: string, init: FetchInit): string {
+  const headers = Object.entries(init?.headers ?? {})
+    .map(([k, v]) => `${k.toLowerCase()}:${v}`)
+    .sort();
+  return `${init?.method ?? 'POST'} ${input}\n${headers.join('\n')}`;
+}
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 type FetcherHeaders = FetcherResponse['headers'];
 
@@ -241,10 +325,13 @@ class AnswerHeaders implements FetcherHeaders {
   }
 }
 
+const NOT_PARSED = Symbol('not parsed');
+
 class SubgraphResponse implements FetcherResponse {
   readonly headers: AnswerHeaders;
   readonly redirected = false;
   bodyUsed = false;
+  private parsed: unknown = NOT_PARSED;
 
   constructor(
     private readonly answer: Answer,
@@ -266,7 +353,18 @@ class SubgraphResponse implements FetcherResponse {
     return this.answer.body.toString('utf8');
   }
   async json(): Promise<any> {
+    if (this.parsed !== NOT_PARSED) {
+      this.bodyUsed = true;
+      return this.parsed;
+    }
     return JSON.parse(await this.text());
+  }
+  /** One operation's answer out of a batch's, already parsed. */
+  part(value: unknown): SubgraphResponse {
+    const body = Buffer.from(JSON.stringify(value));
+    const response = new SubgraphResponse({ ...this.answer, body }, this.url);
+    response.parsed = value;
+    return response;
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
     this.bodyUsed = true;

@@ -21,6 +21,9 @@ export class HttpError extends Error {
   }
 }
 
+/** Operations in one batched subgraph request, at most (the gateway's SUBGRAPH_BATCH_MAX is at most this). */
+export const MAX_BATCH = 16;
+
 export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -126,6 +129,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const body = req.method === 'POST' ? parseJson(text) : undefined;
+      if (Array.isArray(body) && body.length > MAX_BATCH) throw new HttpError(400, `a batch holds at most ${MAX_BATCH} operations, this one ${body.length}`);
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
       const context = await options.context(req, requestId, caller);
       const response = await options.apollo.executeHTTPGraphQLRequest({
@@ -179,8 +183,12 @@ export function operationOf(res: ServerResponse): string | undefined {
 
 /** Records a GraphQL request's operation name for its log line (the name only: never variables). */
 export function noteOperation(res: ServerResponse, body: unknown): void {
-  const b = body as { operationName?: unknown; query?: unknown } | null | undefined;
-  const name = typeof b?.operationName === 'string' && b.operationName ? b.operationName : typeof b?.query === 'string' ? OPERATION.exec(b.query)?.[1] : undefined;
+  const nameOf = (body: unknown): string | undefined => {
+    const b = body as { operationName?: unknown; query?: unknown } | null | undefined;
+    return typeof b?.operationName === 'string' && b.operationName ? b.operationName : typeof b?.query === 'string' ? OPERATION.exec(b.query)?.[1] : undefined;
+  };
+  // A batch (the gateway's fetches sent together): its operations' names.
+  const name = Array.isArray(body) ? body.map(nameOf).filter(Boolean).join('+') : nameOf(body);
   if (name) operations.set(res, name.slice(0, 100));
 }
 

@@ -74,6 +74,10 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     formatError: maskError(options.log),
     // The gateway talks JSON POST; no browser reaches a subgraph directly.
     csrfPrevention: true,
+    // The gateway sends a client request's fetches that are ready at once as one request (a JSON
+    // array, at most MAX_BATCH operations; createServiceServer refuses more). Only signed requests
+    // get this far, and the operations share the request's caller and context.
+    allowBatchedHttpRequests: true,
   });
   const verifier = createRequestVerifier({ secret: options.signingSecret });
   const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier, name: options.name });
