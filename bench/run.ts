@@ -339,7 +339,7 @@ function notes(r: Results): void {
     }
   }
   if (r.completeness.hive && r.completeness.hive.complete < r.completeness.hive.checked) {
-    r.notes.push('Why Hive answers less (seen in its subgraph requests with gateway-runtime 2.12.1): it calls coordination for `awards` with civil affairs\' awards only, alongside the other departments instead of after them, and never asks the six other departments for the members\' awards, so `Household.awards` (which `@requires` all of them) comes back short; it also makes 8 subgraph requests a picture where the Apollo planner makes 14.');
+    r.notes.push('Why Hive answers less (seen in its subgraph requests with gateway-runtime 2.12.1): it calls coordination for `awards` with civil affairs\' awards only, alongside the other departments instead of after them, and never asks the six other departments for the members\' awards, so `Household.awards` (which `@requires` all of them) comes back short; it also makes 8 subgraph requests a picture where the Apollo planner makes 14 fetches (plain Apollo sends 14 requests; this project\'s gateway batches a department\'s two fetches into one request, 8 requests).');
   }
   r.notes.push('The monolith query runs with `jit = off`, `work_mem = 128MB` and hash joins (each measured faster on this data), and its matches are checked against the rule engine on the same data.');
   r.notes.push(`Throughput is closed-loop (each connection sends its next request when the answer arrives), so it is what the whole machine delivers with all processes sharing its ${r.machine.cores} cores; "gateway CPU" is the gateway process's own CPU time per request.`);

@@ -3,8 +3,9 @@
  * signs, in as few round trips as the query plan allows: civil affairs (household, members and
  * its own awards), then the six other departments in parallel (one `_entities` call each, for
  * the household and its members together), then coordination (`awards`, from what it requires).
- * Eight requests in three rounds, against the gateway's fourteen (the planner asks each
- * department separately for the household and for its members) plus the access log entry.
+ * Eight requests in three rounds. The Apollo planner makes fourteen fetches (it asks each
+ * department separately for the household and for its members); this project's gateway sends the
+ * two to one department as one batched request, so eight requests too, plus the access log entry.
  */
 import { signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';

@@ -5,7 +5,7 @@ import type { RunStats } from './stats.ts';
 export type Path = 'ours' | 'apollo' | 'hive' | 'floor';
 
 export const PATHS: Record<Path, string> = {
-  ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls',
+  ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
   apollo: 'plain @apollo/gateway + @apollo/server, defaults (startStandaloneServer); only signs subgraph calls, fixed caller; no auth, no access log, no limits',
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
