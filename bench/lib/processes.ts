@@ -25,15 +25,15 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Where the kernel picks ports for outgoing connections (and for `listen(0)`). */
-function ephemeralPorts(): { low: number; high: number } {
+/** The lowest port the kernel picks for outgoing connections (and for `listen(0)`). */
+function ephemeralLow(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isSafeInteger(low) && Number.isSafeInteger(high)) return { low: low!, high: high! };
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isSafeInteger(low) && low > 0) return low;
   } catch {
     // Not Linux: the IANA dynamic range.
   }
-  return { low: 49_152, high: 65_535 };
+  return 49_152;
 }
 
 /**
@@ -43,8 +43,7 @@ function ephemeralPorts(): { low: number; high: number } {
  * (a run failed so with EADDRINUSE).
  */
 export async function freePortRange(count: number): Promise<number> {
-  const { low } = ephemeralPorts();
-  const top = Math.min(low, 65_535) - count - 1;
+  const top = Math.min(ephemeralLow(), 65_535) - count - 1;
   const bottom = Math.min(10_000, top - 1_000);
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = bottom + Math.floor(Math.random() * (top - bottom));

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
 import { ConfigError, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import { MAX_BATCH } from '@saf/service';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -25,7 +26,7 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   /** Keep-alive connections to each subgraph, at most (requests beyond wait for one). */
   SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(10_000).default(64),
   /** A client request's fetches to one subgraph that are ready at once go as one HTTP request of up to this many operations (1: each alone). */
-  SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(16).default(8),
+  SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(MAX_BATCH).default(8),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

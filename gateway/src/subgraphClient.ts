@@ -350,28 +350,27 @@ class SubgraphResponse implements FetcherResponse {
   }
   async text(): Promise<string> {
     this.bodyUsed = true;
-    return this.answer.body.toString('utf8');
+    return this.parsed === NOT_PARSED ? this.answer.body.toString('utf8') : JSON.stringify(this.parsed);
   }
   async json(): Promise<any> {
-    if (this.parsed !== NOT_PARSED) {
-      this.bodyUsed = true;
-      return this.parsed;
-    }
-    return JSON.parse(await this.text());
+    if (this.parsed === NOT_PARSED) return JSON.parse(await this.text());
+    this.bodyUsed = true;
+    return this.parsed;
   }
-  /** One operation's answer out of a batch's, already parsed. */
+  /** One operation's answer out of a batch's, already parsed (its text is made only if asked for). */
   part(value: unknown): SubgraphResponse {
-    const body = Buffer.from(JSON.stringify(value));
-    const response = new SubgraphResponse({ ...this.answer, body }, this.url);
+    const response = new SubgraphResponse({ ...this.answer, body: Buffer.alloc(0) }, this.url);
     response.parsed = value;
     return response;
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
+    const body = this.parsed === NOT_PARSED ? this.answer.body : Buffer.from(await this.text());
     this.bodyUsed = true;
-    const { body } = this.answer;
     return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
   }
   clone(): SubgraphResponse {
-    return new SubgraphResponse(this.answer, this.url);
+    const copy = new SubgraphResponse(this.answer, this.url);
+    copy.parsed = this.parsed;
+    return copy;
   }
 }

@@ -9,22 +9,26 @@
  */
 import { isRegionCode, isValidIsoDate, parseResidentId } from '@saf/identity';
 import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, programme } from '@saf/programmes';
-import { DISABILITY_CATEGORIES, HUKOU, MAX_AMOUNT_FEN, RELATIONS, type InterchangeRecord } from './records.ts';
+import {
+  DISABILITY_CATEGORIES, GENDERS, HUKOU, MAX_AMOUNT_FEN, RELATIONS, awardRecord, disabilityCertificateRecord, householdRecord, personRecord,
+  type InterchangeRecord,
+} from './records.ts';
 
 type Fields = Record<string, unknown>;
 
 const HUKOUS = new Set<unknown>(HUKOU);
 const RELATION_SET = new Set<unknown>(RELATIONS);
-const GENDERS = new Set<unknown>(['MALE', 'FEMALE']);
+const GENDER_SET = new Set<unknown>(GENDERS);
 const DEPARTMENT_SET = new Set<unknown>(DEPARTMENTS);
 const FREQUENCY_SET = new Set<unknown>(FREQUENCIES);
 const STATUS_SET = new Set<unknown>(AWARD_STATUSES);
 const CATEGORY_SET = new Set<unknown>(DISABILITY_CATEGORIES);
 
-const HOUSEHOLD_KEYS = new Set(['type', 'id', 'regionCode', 'hukou', 'address']);
-const PERSON_KEYS = new Set(['type', 'id', 'name', 'gender', 'birthDate', 'householdId', 'relation', 'deathDate']);
-const AWARD_KEYS = new Set(['type', 'id', 'department', 'programme', 'personId', 'householdId', 'regionCode', 'amountFen', 'frequency', 'startDate', 'endDate', 'status', 'details']);
-const CERTIFICATE_KEYS = new Set(['type', 'id', 'personId', 'category', 'grade', 'issuedDate', 'validUntil']);
+// The fields each schema knows (its strict object's shape).
+const HOUSEHOLD_KEYS = new Set(Object.keys(householdRecord.shape));
+const PERSON_KEYS = new Set(Object.keys(personRecord.shape));
+const AWARD_KEYS = new Set(Object.keys(awardRecord.shape));
+const CERTIFICATE_KEYS = new Set(Object.keys(disabilityCertificateRecord.shape));
 
 /** Only known keys, none of them `undefined` (which the schemas treat as absent). `value` is a plain object. */
 function onlyKeys(value: Fields, keys: Set<string>): boolean {
@@ -49,7 +53,7 @@ function household(r: Fields): boolean {
 }
 
 function person(r: Fields): boolean {
-  if (typeof r.id !== 'string' || !trimmed(r.name, 1, 100) || !GENDERS.has(r.gender) || !date(r.birthDate)) return false;
+  if (typeof r.id !== 'string' || !trimmed(r.name, 1, 100) || !GENDER_SET.has(r.gender) || !date(r.birthDate)) return false;
   if (!identifier(r.householdId) || !RELATION_SET.has(r.relation) || !maybeDate(r.deathDate)) return false;
   const id = parseResidentId(r.id);
   if (!id.ok || id.value.birthDate !== r.birthDate || id.value.gender !== r.gender) return false;

@@ -5,6 +5,7 @@ import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, programme, type Department } 
 export const RELATIONS = ['HEAD', 'SPOUSE', 'CHILD', 'PARENT', 'GRANDCHILD', 'GRANDPARENT', 'SIBLING', 'OTHER'] as const;
 export const DISABILITY_CATEGORIES = ['VISUAL', 'HEARING', 'SPEECH', 'PHYSICAL', 'INTELLECTUAL', 'MENTAL', 'MULTIPLE'] as const;
 export const HUKOU = ['URBAN', 'RURAL'] as const;
+export const GENDERS = ['MALE', 'FEMALE'] as const;
 /** Largest amount a GraphQL `Int` carries; aggregates are summed as bigint. */
 export const MAX_AMOUNT_FEN = 2 ** 31 - 1;
 
@@ -29,7 +30,7 @@ export const personRecord = z
     type: z.literal('person'),
     id: residentId,
     name: z.string().trim().min(1, 'must not be empty').max(100),
-    gender: z.enum(['MALE', 'FEMALE']),
+    gender: z.enum(GENDERS),
     birthDate: isoDate,
     householdId: identifier,
     relation: z.enum(RELATIONS),

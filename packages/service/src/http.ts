@@ -181,14 +181,15 @@ export function operationOf(res: ServerResponse): string | undefined {
   return operations.get(res);
 }
 
+function operationNameOf(body: unknown): string | undefined {
+  const b = body as { operationName?: unknown; query?: unknown } | null | undefined;
+  return typeof b?.operationName === 'string' && b.operationName ? b.operationName : typeof b?.query === 'string' ? OPERATION.exec(b.query)?.[1] : undefined;
+}
+
 /** Records a GraphQL request's operation name for its log line (the name only: never variables). */
 export function noteOperation(res: ServerResponse, body: unknown): void {
-  const nameOf = (body: unknown): string | undefined => {
-    const b = body as { operationName?: unknown; query?: unknown } | null | undefined;
-    return typeof b?.operationName === 'string' && b.operationName ? b.operationName : typeof b?.query === 'string' ? OPERATION.exec(b.query)?.[1] : undefined;
-  };
   // A batch (the gateway's fetches sent together): its operations' names.
-  const name = Array.isArray(body) ? body.map(nameOf).filter(Boolean).join('+') : nameOf(body);
+  const name = Array.isArray(body) ? body.map(operationNameOf).filter(Boolean).join('+') : operationNameOf(body);
   if (name) operations.set(res, name.slice(0, 100));
 }
 

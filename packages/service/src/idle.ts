@@ -18,16 +18,21 @@ const idleCollections = metric(
   () => new Counter({ name: 'saf_idle_collections_total', help: 'Full garbage collections run because the process went idle after a burst.' }),
 );
 
-/** V8's full collection. `--expose-gc` adds `gc` only to contexts made after it is set, hence the new context. */
+let gc: (() => void) | null = null;
+
+/** V8's full collection, found once. `--expose-gc` adds `gc` only to contexts made after it is set, hence the new context. */
 function fullCollection(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  v8.setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  if (gc) return gc;
+  gc = (globalThis as { gc?: () => void }).gc ?? null;
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  return gc;
 }
 
 export interface IdleCollectorOptions {
-  /** Idle this long (no request in flight) before collecting; 0 turns the collector off. */
+  /** Idle this long (no request in flight) before collecting; 0 with `startIdleCollector` turns it off. */
   idleMs: number;
   /** Collect only when the heap in use has grown this much since the last collection. */
   growthBytes?: number;
@@ -87,7 +92,7 @@ export class IdleCollector {
   }
 
   start(): this {
-    if (this.options.idleMs > 0 && !this.timer) {
+    if (!this.timer) {
       const every = this.options.checkEveryMs ?? Math.max(100, Math.floor(this.options.idleMs / 5));
       this.timer = setInterval(() => this.check(), every);
       this.timer.unref();
@@ -103,10 +108,10 @@ export class IdleCollector {
 
 let processCollector: IdleCollector | null = null;
 
-/** The process's collector, which `observeRequest` tells of every request; started once. */
-export function startIdleCollector(options: IdleCollectorOptions): IdleCollector {
+/** The process's collector, which `observeRequest` tells of every request; none when `idleMs` is 0. */
+export function startIdleCollector(options: IdleCollectorOptions): IdleCollector | null {
   processCollector?.stop();
-  processCollector = new IdleCollector(options).start();
+  processCollector = options.idleMs > 0 ? new IdleCollector(options).start() : null;
   return processCollector;
 }
 
