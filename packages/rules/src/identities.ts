@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { parseResidentId } from '@saf/identity';
 import identityRuleJson from '../identity-rule.json' with { type: 'json' };
 import { awardKey, isPaying, periodOf } from './dates.ts';
-import { groupBy, indexPersons } from './detect.ts';
 import { joinList, personLabel } from './explain.ts';
 import { buildFinding, byString, compareFindings } from './finding.ts';
 import { normaliseName } from './names.ts';
@@ -25,13 +24,17 @@ export const duplicateIdentityRule = parsedRule.data;
 
 /** Name, birth date, gender and prefecture, or null when the person lacks any of them. */
 function identityKey(person: RulePerson): string | null {
-  const fromId = parseResidentId(person.id);
-  const birthDate = person.birthDate ?? (fromId.ok ? fromId.value.birthDate : undefined);
-  const gender = person.gender ?? (fromId.ok ? fromId.value.gender : undefined);
+  let { birthDate, gender } = person;
+  if (birthDate == null || gender == null) {
+    // Only when civil affairs left them out: the ID number carries both.
+    const fromId = parseResidentId(person.id);
+    birthDate ??= fromId.ok ? fromId.value.birthDate : undefined;
+    gender ??= fromId.ok ? fromId.value.gender : undefined;
+  }
   const name = person.name === undefined ? '' : normaliseName(person.name);
   const prefecture = person.regionCode?.slice(0, 4) ?? '';
   if (!name || !birthDate || !gender || !/^\d{4}$/.test(prefecture)) return null;
-  return [prefecture, name, birthDate, gender.toUpperCase()].join('|');
+  return `${prefecture}|${name}|${birthDate}|${gender.toUpperCase()}`;
 }
 
 /**
@@ -41,24 +44,70 @@ function identityKey(person: RulePerson): string | null {
  * survives changes to their awards. Kept apart from `detectFindings`: it judges identities, not awards.
  */
 export function detectPossibleDuplicateIdentities(persons: readonly RulePerson[], awards: readonly RuleAward[]): Finding[] {
-  const personById = indexPersons(persons);
-  // One award reached twice (through a household and a member) is one award.
-  const unique = new Map(awards.map((a) => [awardKey(a), a]));
-  const payingByPerson = groupBy(
-    [...unique.values()].filter((a) => isPaying(a, 'paying') && periodOf(a) !== null),
-    (a) => a.personId,
-  );
-  const candidates = [...personById.values()].filter((p) => payingByPerson.has(p.id));
-  const findings: Finding[] = [];
-  for (const group of groupBy(candidates, identityKey).values()) {
-    group.sort((a, b) => byString(a.id, b.id));
-    for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        findings.push(identityFinding(group[i]!, group[j]!, payingByPerson, personById));
+  const leads = new IdentityLeads();
+  leads.add(persons, awards);
+  return leads.findings();
+}
+
+/**
+ * `detectPossibleDuplicateIdentities` over persons and awards given a part at a time (a sweep's
+ * pages): `findings()` answers what it would answer for everything added, in any order and split
+ * however. Each part's share of the work (the persons' identity keys) is done as it is added, so a
+ * sweep does it while later pages are on their way, and only the pairing is left for the end.
+ */
+export class IdentityLeads {
+  private readonly personById = new Map<string, RulePerson>();
+  /** The awards as given (kept, not copied): only those of persons who can pair are looked at, at the end. */
+  private readonly awardParts: (readonly RuleAward[])[] = [];
+  /** Persons by identity key, in the order first seen. */
+  private readonly byIdentity = new Map<string, RulePerson[]>();
+
+  /** Adds a part. The awards array is kept as it is, not copied: it must not change afterwards. */
+  add(persons: readonly RulePerson[], awards: readonly RuleAward[]): void {
+    for (const person of persons) {
+      const earlier = this.personById.get(person.id);
+      if (earlier) {
+        if (earlier.householdId !== person.householdId || earlier.deathDate !== person.deathDate) {
+          throw new Error(`person ${person.id} appears more than once, with different household or death date`);
+        }
+        continue;
+      }
+      this.personById.set(person.id, person);
+      const key = identityKey(person);
+      if (key === null) continue;
+      const group = this.byIdentity.get(key);
+      if (group) group.push(person);
+      else this.byIdentity.set(key, [person]);
+    }
+    this.awardParts.push(awards);
+  }
+
+  findings(): Finding[] {
+    // Only persons who share an identity key with someone can pair: their paying awards only.
+    const shared = new Set<string>();
+    for (const group of this.byIdentity.values()) if (group.length > 1) for (const p of group) shared.add(p.id);
+    // One award reached twice (through a household and a member, or on two pages) is one award.
+    const unique = new Map<string, RuleAward>();
+    for (const part of this.awardParts) for (const a of part) if (shared.has(a.personId)) unique.set(awardKey(a), a);
+    const payingByPerson = new Map<string, RuleAward[]>();
+    for (const a of unique.values()) {
+      if (!isPaying(a, 'paying') || periodOf(a) === null) continue;
+      const list = payingByPerson.get(a.personId);
+      if (list) list.push(a);
+      else payingByPerson.set(a.personId, [a]);
+    }
+    const findings: Finding[] = [];
+    for (const persons of this.byIdentity.values()) {
+      if (persons.length < 2) continue;
+      const group = persons.filter((p) => payingByPerson.has(p.id)).sort((a, b) => byString(a.id, b.id));
+      for (let i = 0; i < group.length; i++) {
+        for (let j = i + 1; j < group.length; j++) {
+          findings.push(identityFinding(group[i]!, group[j]!, payingByPerson, this.personById));
+        }
       }
     }
+    return findings.sort(compareFindings);
   }
-  return findings.sort(compareFindings);
 }
 
 function identityFinding(

@@ -5,7 +5,7 @@ export { detectFindings } from './detect.ts';
 export type { DetectInput } from './detect.ts';
 export { checkProposal } from './proposal.ts';
 export type { ProposalInput } from './proposal.ts';
-export { detectPossibleDuplicateIdentities, duplicateIdentityRule } from './identities.ts';
+export { detectPossibleDuplicateIdentities, duplicateIdentityRule, IdentityLeads } from './identities.ts';
 export { normaliseName } from './names.ts';
 export { findingId } from './finding.ts';
 export { awardKey, isPaying, periodOf } from './dates.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
-import { detectFindings, detectPossibleDuplicateIdentities, type RuleAward, type RulePerson } from '../src/index.ts';
+import { IdentityLeads, awardKey, detectFindings, detectPossibleDuplicateIdentities, isPaying, normaliseName, periodOf, type RuleAward, type RulePerson } from '../src/index.ts';
 import { of } from './helpers.ts';
 
 // Two ID numbers for one man born 1990-03-15: issued in 伊宁市 (654002) and 奎屯市 (654003), both in Ili (6540).
@@ -88,5 +88,84 @@ describe('detectPossibleDuplicateIdentities', () => {
   it('is not one of the duplicate-aid rules', () => {
     const { persons, awards } = base();
     expect(detectFindings({ persons, awards })).toEqual([]);
+  });
+});
+
+/**
+ * The rule as first written (every person indexed, paying awards grouped by person, candidates
+ * grouped by identity key, every pair), as pairs of person ids with their award keys: what
+ * `IdentityLeads` must find however its input is split.
+ */
+function referencePairs(persons: readonly RulePerson[], awards: readonly RuleAward[]): string[] {
+  const byId = new Map<string, RulePerson>();
+  for (const p of persons) if (!byId.has(p.id)) byId.set(p.id, p);
+  const unique = new Map(awards.map((a) => [awardKey(a), a]));
+  const paying = new Map<string, string[]>();
+  for (const a of unique.values()) if (isPaying(a, 'paying') && periodOf(a) !== null) paying.set(a.personId, [...(paying.get(a.personId) ?? []), awardKey(a)]);
+  const groups = new Map<string, string[]>();
+  for (const p of byId.values()) {
+    if (!paying.has(p.id) || !p.name || !p.regionCode) continue;
+    const birthDate = p.birthDate ?? `${p.id.slice(6, 10)}-${p.id.slice(10, 12)}-${p.id.slice(12, 14)}`;
+    const gender = p.gender ?? (Number(p.id[16]) % 2 === 1 ? 'MALE' : 'FEMALE');
+    const key = [p.regionCode.slice(0, 4), normaliseName(p.name), birthDate, gender.toUpperCase()].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), p.id]);
+  }
+  const pairs: string[] = [];
+  for (const ids of groups.values()) {
+    ids.sort();
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push(`${ids[i]} ${ids[j]}: ${[...paying.get(ids[i]!)!, ...paying.get(ids[j]!)!].sort().join(' ')}`);
+  }
+  return pairs.sort();
+}
+
+describe('IdentityLeads', () => {
+  /** A small deterministic generator: few names, birth dates and regions, so that identities collide often. */
+  function sample(seed: number): { persons: RulePerson[]; awards: RuleAward[] } {
+    let state = seed;
+    const next = (n: number) => ((state = (state * 1103515245 + 12345) % 2147483648), state % n);
+    const names = ['艾买提·吐尔洪', '艾麦提 图尔洪', '张三', 'ZHANG SAN', 'zhang-san', '李四'];
+    const births = ['1990-03-15', '1990-03-16', '1985-12-01'];
+    const persons: RulePerson[] = [];
+    const awards: RuleAward[] = [];
+    for (let i = 0; i < 120; i++) {
+      const birthDate = births[next(births.length)]!;
+      const id = makeResidentId(['654002', '654003', '652301'][next(3)]!, birthDate, i);
+      const person: RulePerson = { id, householdId: `H${next(40)}`, deathDate: null, name: names[next(names.length)]!, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE', regionCode: id.slice(0, 6) };
+      if (next(5) === 0) delete person.birthDate;
+      if (next(5) === 0) delete person.gender;
+      if (next(20) === 0) delete person.regionCode;
+      persons.push(person);
+      for (let k = next(3); k > 0; k--) {
+        awards.push(of(['MINIMUM_LIVING_URBAN', 'RENTAL_SUBSIDY', 'UNEMPLOYMENT_INSURANCE'][next(3)]!, { id: `A${i}-${k}`, personId: id, householdId: person.householdId, status: (['ACTIVE', 'ENDED', 'SUSPENDED', 'PENDING'] as const)[next(4)], endDate: next(6) === 0 ? '2023-01-01' : '2024-06-30' }));
+      }
+    }
+    return { persons, awards };
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('finds what the rule as first written finds, however the input is split into parts (seed %i)', (seed) => {
+    const { persons, awards } = sample(seed);
+    const whole = referencePairs(persons, awards);
+    expect(whole.length).toBeGreaterThan(0);
+    const leads = new IdentityLeads();
+    // Pages: persons and awards in random-sized parts; some persons and awards again on a later part.
+    let p = 0;
+    let a = 0;
+    for (let part = 0; p < persons.length || a < awards.length; part++) {
+      const size = 1 + ((seed * 7 + part * 13) % 29);
+      const again = part > 0 ? [persons[(part * 17) % p]!] : [];
+      leads.add([...persons.slice(p, p + size), ...again], [...awards.slice(a, a + size), ...(part > 0 ? [awards[(part * 11) % a]!] : [])]);
+      p += size;
+      a += size;
+    }
+    const found = leads.findings();
+    expect(found.map((f) => `${f.personIds.join(' ')}: ${f.awardKeys.join(' ')}`).sort()).toEqual(whole);
+    expect(found).toEqual(detectPossibleDuplicateIdentities(persons, awards));
+  });
+
+  it('refuses a person seen again with a different household or death date, on any later part', () => {
+    const leads = new IdentityLeads();
+    leads.add([personOf(ID_A)], []);
+    expect(() => leads.add([personOf(ID_A, { householdId: 'H-other' })], [])).toThrow(`person ${ID_A} appears more than once`);
+    expect(() => leads.add([personOf(ID_A, { deathDate: '2024-01-01' })], [])).toThrow(`person ${ID_A} appears more than once`);
   });
 });

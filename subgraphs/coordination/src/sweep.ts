@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
-import { detectFindings, detectPossibleDuplicateIdentities, type Finding, type RuleAward, type RulePerson } from '@saf/rules';
+import { IdentityLeads, detectFindings, type Finding } from '@saf/rules';
 import type { Logger } from '@saf/service';
 import { countStanding, markGone, recordSeen } from './db/findings.ts';
 import { createSweep, updateSweep, type SweepRow } from './db/sweeps.ts';
@@ -69,8 +69,8 @@ export class SweepRunner {
     const started = Date.now();
     try {
       const { ruleSet } = await this.rules.current();
-      const identityPersons: RulePerson[] = [];
-      const identityAwards: RuleAward[] = [];
+      // Identity leads need the whole region; each page's share is done as it arrives.
+      const identityLeads = new IdentityLeads();
       const householdRegion = new Map<string, string>();
       const personRegion = new Map<string, string>();
       let households = 0;
@@ -98,8 +98,7 @@ export class SweepRunner {
         for (const h of pageHouseholds) householdRegion.set(h.id, h.regionCode);
         for (const p of pagePersons) personRegion.set(p.id, p.regionCode ?? '');
         const checked = pageHouseholds.length;
-        identityPersons.push(...pagePersons);
-        identityAwards.push(...pageAwards);
+        identityLeads.add(pagePersons, pageAwards);
         const found = detectFindings({ persons: pagePersons, awards: pageAwards, ruleSet, mode: 'paying' });
         if (found.length) {
           const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id));
@@ -111,7 +110,7 @@ export class SweepRunner {
         // Past the end of the listing (households registered since): read on, as a single cursor would.
         if (!ahead.length && batch.hasNextPage) fetchPage(batch.endCursor);
       }
-      const identities = detectPossibleDuplicateIdentities(identityPersons, identityAwards);
+      const identities = identityLeads.findings();
       const gone = await this.db.transaction(async (tx) => {
         const t = tx as unknown as Db;
         if (identities.length) created += (await recordSeen(t, identities.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id)).created.length;
