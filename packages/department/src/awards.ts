@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { inArray, or } from 'drizzle-orm';
-import { anyOf, type Db } from '@saf/db';
+import { inArray, or, sql } from 'drizzle-orm';
+import { anyOf, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_AWARD_COLUMNS, toSweepRows, type SweepRows } from '@saf/interchange';
 import { observedBatch } from '@saf/service';
 import { awards, type AwardRow } from './schema.ts';
@@ -39,19 +39,12 @@ export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(Awar
  */
 export async function sweepAwardRows(db: Db, personIds: readonly string[], householdIds: readonly string[]): Promise<SweepRows<typeof SWEEP_AWARD_COLUMNS>> {
   if (!personIds.length && !householdIds.length) return toSweepRows(SWEEP_AWARD_COLUMNS, []);
-  const rows = await db
-    .select({
-      id: awards.id,
-      programme: awards.programme,
-      personId: awards.personId,
-      householdId: awards.householdId,
-      startDate: awards.startDate,
-      endDate: awards.endDate,
-      frequency: awards.frequency,
-      status: awards.status,
-    })
-    .from(awards)
-    .where(or(anyOf(awards.personId, personIds), anyOf(awards.householdId, householdIds)));
+  // Raw rows (no per-field mapping): a page is tens of thousands of awards. The columns are the awards table's fields of those names.
+  const columns = selectList(Object.fromEntries(SWEEP_AWARD_COLUMNS.map((c) => [c, awards[c]])));
+  const rows = await rowsOf<Record<(typeof SWEEP_AWARD_COLUMNS)[number], string | null>>(
+    db,
+    sql`SELECT ${columns} FROM ${awards} WHERE ${or(anyOf(awards.personId, personIds), anyOf(awards.householdId, householdIds))}`,
+  );
   return toSweepRows(SWEEP_AWARD_COLUMNS, rows);
 }
 

@@ -62,6 +62,21 @@ describe('civil affairs queries', () => {
     expect(pages).toEqual([7, 7, 6]);
   });
 
+  it('gives a sweep page its households and members as compact rows, dates as text and no death as null', async () => {
+    const res = await sg.query(`{ _internalSweepBatch(regionCode: "654002", first: 2) { households persons } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._internalSweepBatch.households).toEqual({ columns: ['id', 'regionCode'], rows: [['H000', '654002001'], ['H001', '654002001']] });
+    // Members ordered by household and ID number; only H000 has members.
+    expect(res.data!._internalSweepBatch.persons).toEqual({
+      columns: ['id', 'householdId', 'name', 'gender', 'birthDate', 'deathDate'],
+      rows: [
+        [child, 'H000', '艾力·吐尔逊', 'FEMALE', '1990-07-07', null],
+        [spouse, 'H000', '古丽娜尔', 'FEMALE', '1962-03-03', null],
+        [head, 'H000', '吐尔逊·买买提', 'MALE', '1960-02-02', '2024-05-01'],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    });
+  });
+
   it('plans sweeps only for sweeping roles within their region, with a bounded page', async () => {
     const q = `{ _internalSweepPlan(regionCode: "654002", pageSize: 10) { totalCount } }`;
     expect((await sg.query(q, {}, { sub: 'a', role: 'ANALYST' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');

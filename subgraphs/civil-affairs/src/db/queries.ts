@@ -1,5 +1,5 @@
 import { asc, inArray, sql } from 'drizzle-orm';
-import { anyOf, type Db } from '@saf/db';
+import { anyOf, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
 
@@ -86,12 +86,13 @@ export async function sweepHouseholds(db: Db, prefix: string, first: number, aft
     .limit(first + 1);
   const page = rows.slice(0, first);
   const householdIds = page.map((h) => h.id);
+  // Raw rows (no per-field mapping): a page is thousands of persons. The columns are the persons table's fields of those names.
   const members = householdIds.length
-    ? await db
-        .select({ id: persons.id, householdId: persons.householdId, name: persons.name, gender: persons.gender, birthDate: persons.birthDate, deathDate: persons.deathDate })
-        .from(persons)
-        .where(anyOf(persons.householdId, householdIds))
-        .orderBy(asc(persons.householdId), asc(persons.id))
+    ? await rowsOf<Record<Exclude<(typeof SWEEP_PERSON_COLUMNS)[number], 'deathDate'>, string> & { deathDate: string | null }>(
+        db,
+        sql`SELECT ${selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.map((c) => [c, persons[c]])))}
+            FROM ${persons} WHERE ${anyOf(persons.householdId, householdIds)} ORDER BY ${persons.householdId}, ${persons.id}`,
+      )
     : [];
   return {
     hasNextPage: rows.length > first,
