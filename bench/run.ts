@@ -5,7 +5,7 @@
  * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
  * machine and versions to bench/results/<date>.md. Not a test: `npm test` never runs it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,14 +97,40 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Logs the CPU time each process spent while `work` ran (where the time goes; PostgreSQL not included). */
+/**
+ * CPU milliseconds of the machine's PostgreSQL processes (/proc/<pid>/stat, comm "postgres"): the
+ * server's own and its backends', with those of backends that have exited (the postmaster's
+ * children's time). Every database on the server counts, but during a bench only the bench's are busy.
+ */
+function postgresCpuMs(): number {
+  const tick = 1000 / 100; // USER_HZ
+  let jiffies = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    if (stat.slice(open + 1, close) !== 'postgres') continue;
+    const f = stat.slice(close + 2).split(' ');
+    // After the name: state ppid … utime (11) stime (12) cutime (13) cstime (14), counted from state = 0.
+    jiffies += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return jiffies * tick;
+}
+
+/** Logs the CPU time each process spent while `work` ran (where the time goes), PostgreSQL's included. */
 async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>): Promise<T> {
-  const before = ctx.processes.cpu();
+  const before: Record<string, number> = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
   const machineBefore = machineCpu();
   const self = process.cpuUsage();
   const started = performance.now();
   const result = await work();
-  const after = ctx.processes.cpu();
+  const after = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
   const used = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v >= 50).sort((a, b) => b[1] - a[1]);
   const bench = process.cpuUsage(self);
   const machineAfter = machineCpu();

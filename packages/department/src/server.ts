@@ -37,6 +37,6 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
-    routes: [ingestRoute({ db, department: options.department, kinds: options.kinds })],
+    routes: [ingestRoute({ db, department: options.department, kinds: options.kinds, log: options.log })],
   });
 }

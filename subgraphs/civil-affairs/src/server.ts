@@ -23,6 +23,7 @@ export function createServer({ database, log, production = false, signingSecret 
         db,
         department: 'CIVIL_AFFAIRS',
         kinds: ingestKinds,
+        log,
         // The loader checks references against what is already registered.
         extra: async (req, res, parts, request) => {
           if (req.method !== 'POST' || parts[0] !== 'known') return false;

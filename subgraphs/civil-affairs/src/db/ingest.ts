@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { awardKind, rowCount, type IngestKind } from '@saf/department';
 import { checkDetails } from '../details.ts';
+import { households, persons } from './schema.ts';
 
 /** Households first: persons reference them. Identical rows are left untouched. */
 const householdKind: IngestKind = {
   type: 'household',
+  statistics: { table: households, columns: [households.id, households.regionCode] },
   commit: async (tx, loadId) =>
     rowCount(
       await tx.execute(sql`
@@ -21,6 +23,7 @@ const householdKind: IngestKind = {
 
 const personKind: IngestKind = {
   type: 'person',
+  statistics: { table: persons, columns: [persons.id, persons.householdId, persons.name] },
   commit: async (tx, loadId) =>
     rowCount(
       await tx.execute(sql`

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rowCount, type IngestKind } from '@saf/department';
+import { disabilityCertificates } from './schema.ts';
 
 export const certificateKind: IngestKind = {
   type: 'disabilityCertificate',
+  statistics: { table: disabilityCertificates, columns: [disabilityCertificates.personId, disabilityCertificates.category, disabilityCertificates.grade] },
   commit: async (tx, loadId) =>
     rowCount(
       await tx.execute(sql`
