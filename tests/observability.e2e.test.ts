@@ -85,9 +85,9 @@ describe('what operators see: health, request logs with one request id across se
       expect(metricValue(text, 'saf_http_requests_total', { service: s.name, route: s.name === 'audit' ? '/audit' : '/graphql', method: 'POST', status: '200' }), s.name).toBeGreaterThanOrEqual(1);
       if (s.database.kind === 'postgres') expect(metricValue(text, 'saf_db_pool_connections', { service: s.name }), s.name).toBeGreaterThanOrEqual(1);
     }
-    // Four members' awards in one SQL query per department, and the batch size says so.
+    // The household's and its four members' awards in one SQL query per department, and the batch size says so.
     const labour = await (await fetch(`${base(system.subgraphs.get('labour')!.url)}/metrics`)).text();
-    expect(metricValue(labour, 'saf_dataloader_batch_size_bucket', { loader: 'awards.byPerson', le: '2' }) ?? 0).toBeLessThan(metricValue(labour, 'saf_dataloader_batch_size_count', { loader: 'awards.byPerson' })!);
+    expect(metricValue(labour, 'saf_dataloader_batch_size_bucket', { loader: 'awards.byOwner', le: '2' }) ?? 0).toBeLessThan(metricValue(labour, 'saf_dataloader_batch_size_count', { loader: 'awards.byOwner' })!);
     const civilAffairs = await (await fetch(`${base(system.subgraphs.get('civil-affairs')!.url)}/metrics`)).text();
     expect(metricValue(civilAffairs, 'saf_dataloader_batch_size_count', { loader: 'civilAffairs.household' })).toBeGreaterThanOrEqual(1);
   });

@@ -8,23 +8,38 @@ import { createAwardAggregates } from './statistics.ts';
 
 const ORDER = (a: AwardRow, b: AwardRow) => a.startDate.localeCompare(b.startDate) || a.id.localeCompare(b.id);
 
-function groupBy(rows: AwardRow[], keys: readonly string[], key: (r: AwardRow) => string | null): AwardRow[][] {
+/** Rows by `key`, sorted, for each of `keys` (an empty list for a key without rows). */
+function groupBy(rows: AwardRow[], keys: readonly string[], key: (r: AwardRow) => string | null): Map<string, AwardRow[]> {
   const groups = new Map<string, AwardRow[]>(keys.map((k) => [k, []]));
   for (const row of rows) {
     const k = key(row);
     if (k !== null) groups.get(k)?.push(row);
   }
-  return keys.map((k) => (groups.get(k) ?? []).sort(ORDER));
+  for (const group of groups.values()) group.sort(ORDER);
+  return groups;
 }
 
-export async function awardsByPersonIds(db: Db, ids: readonly string[]): Promise<AwardRow[][]> {
-  const rows = await db.select().from(awards).where(inArray(awards.personId, [...ids]));
-  return groupBy(rows, ids, (r) => r.personId);
+/** Whose awards: a person's (by `person_id`) or a household's (by `household_id`). */
+export interface AwardOwner {
+  by: 'person' | 'household';
+  id: string;
 }
 
-export async function awardsByHouseholdIds(db: Db, ids: readonly string[]): Promise<AwardRow[][]> {
-  const rows = await db.select().from(awards).where(inArray(awards.householdId, [...ids]));
-  return groupBy(rows, ids, (r) => r.householdId);
+/**
+ * The awards of each owner, persons and households in one query: a household picture asks a
+ * department for the household's awards and for its members' in one request (two operations),
+ * and both reach one loader in the same tick.
+ */
+export async function awardsByOwners(db: Db, owners: readonly AwardOwner[]): Promise<AwardRow[][]> {
+  const personIds = owners.filter((o) => o.by === 'person').map((o) => o.id);
+  const householdIds = owners.filter((o) => o.by === 'household').map((o) => o.id);
+  const rows = await db
+    .select()
+    .from(awards)
+    .where(or(personIds.length ? inArray(awards.personId, personIds) : undefined, householdIds.length ? inArray(awards.householdId, householdIds) : undefined));
+  const byPerson = groupBy(rows, personIds, (r) => r.personId);
+  const byHousehold = groupBy(rows, householdIds, (r) => r.householdId);
+  return owners.map((o) => (o.by === 'person' ? byPerson : byHousehold).get(o.id)!);
 }
 
 export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(AwardRow | null)[]> {
@@ -50,9 +65,10 @@ export async function sweepAwardRows(db: Db, personIds: readonly string[], house
 
 /** Per-request loaders: N lookups in one tick are one SQL query. */
 export function createAwardLoaders(db: Db) {
+  const byOwner = new DataLoader<AwardOwner, AwardRow[], string>(observedBatch('awards.byOwner', (owners) => awardsByOwners(db, owners)), { cacheKeyFn: (o) => `${o.by}:${o.id}` });
   return {
-    byPerson: new DataLoader<string, AwardRow[]>(observedBatch('awards.byPerson', (ids) => awardsByPersonIds(db, ids))),
-    byHousehold: new DataLoader<string, AwardRow[]>(observedBatch('awards.byHousehold', (ids) => awardsByHouseholdIds(db, ids))),
+    byPerson: { load: (id: string) => byOwner.load({ by: 'person', id }) },
+    byHousehold: { load: (id: string) => byOwner.load({ by: 'household', id }) },
     byId: new DataLoader<string, AwardRow | null>(observedBatch('awards.byId', (ids) => awardsByIds(db, ids))),
     /** Aggregates for the statistics fields (statistics.ts); not loaders, but per request like them. */
     aggregates: createAwardAggregates(db),

@@ -24,6 +24,12 @@ export interface DepartmentSuiteOptions {
   /** SQL statements for one batch of Person representations (1 per loader involved). */
   queriesPerBatch?: number;
   /**
+   * Award queries for a picture's two operations in one batched request: 1 where the award fields
+   * read the representation's id; civil affairs first loads the person or household (its own
+   * jurisdiction check), and those loads end in different ticks.
+   */
+  awardQueriesPerPicture?: number;
+  /**
    * Civil affairs lists a sweep page itself (`_internalSweepBatch`, first two households under
    * 654021); a department is handed one by the gateway (a `SweepBatch` representation).
    */
@@ -98,6 +104,27 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
         for (const a of list) expect(a.personId).toBe(awarded[i]);
       });
       expect(sg.queries).toHaveLength(o.queriesPerBatch ?? 1);
+    });
+
+    it('answers a household picture’s two operations sent as one batched request with one query of its awards, as when each is sent alone', async () => {
+      // As the gateway asks for a picture: the household's awards and the members' (see gateway/src/subgraphClient.ts).
+      const household = { query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Household { ${o.awardsField} { id personId householdId } } } }`, variables: { r: [{ __typename: 'Household', id: 'H1' }] } };
+      const members = { query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id personId householdId } } } }`, variables: { r: [awarded[0], awarded[6], persons[20]].map((id) => ({ __typename: 'Person', id })) } };
+      const alone = [];
+      for (const op of [household, members]) {
+        const { status, ...body } = await sg.query(op.query, op.variables);
+        expect(status).toBe(200);
+        expect(body.errors).toBeUndefined();
+        alone.push(body);
+      }
+      // Something to find on both sides, and a member without awards.
+      expect(alone[0]!.data._entities[0][o.awardsField].length).toBeGreaterThan(0);
+      expect(alone[1]!.data._entities.map((e: Record<string, unknown[]>) => e[o.awardsField]!.length)).toEqual([2, 2, 0]);
+      sg.resetQueries();
+      const res = await signedFetch(sg.url, sg.secret, { body: JSON.stringify([household, members]) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual(alone);
+      expect(sg.queries.filter((q) => /from "awards"/.test(q))).toHaveLength(o.awardQueriesPerPicture ?? 1);
     });
 
     const AWARD_SELECTION = SWEEP_AWARD_COLUMNS.join(' ');

@@ -12,6 +12,7 @@ departmentSuite({
   foreignProgramme: { department: 'DISABLED_PERSONS_FEDERATION', programme: 'DISABILITY_LIVING_SUBSIDY' },
   create: createServer,
   queriesPerBatch: 2,
+  awardQueriesPerPicture: 2,
   sweepRoot: true,
   prelude: (persons) => [
     ...[0, 1, 2, 3, 4].map((i) => ({ type: 'household', id: `H${i}`, regionCode: '654021', hukou: 'RURAL' })),
