@@ -85,7 +85,7 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
 interface OperationFacts {
   personLevel: boolean;
   /** The document with the subjects' ids selected (see `selectSubjectIds`), once it has run. */
-  selected?: { document: DocumentNode; operation: OperationDefinitionNode | undefined; alias: string };
+  selected?: { document: DocumentNode; operation: OperationDefinitionNode | undefined; alias: string | null };
 }
 
 /** The operation's name, or its root fields in braces, e.g. `{household person}`. */

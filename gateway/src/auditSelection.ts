@@ -8,9 +8,11 @@ const BASE_ALIAS = '_auditId';
  * The operation with `<alias>: id` added to every selection of a Person or Household, so the
  * access log learns whose data was read even when a query asks only for names
  * (`household { members { name } }`). A new document: the parsed one is cached and shared. The
- * alias is one the document does not use; `stripAlias` removes it from the response.
+ * alias is one the document does not use; `stripAlias` removes it from the response. When the
+ * operation selects no Person or Household (a sweep page's rows), the document as it was and no
+ * alias: nothing to remove from a response of tens of thousands of rows.
  */
-export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode): { document: DocumentNode; alias: string } {
+export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode): { document: DocumentNode; alias: string | null } {
   const names = new Set<string>();
   visit(document, {
     Field(node) {
@@ -22,17 +24,19 @@ export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode):
   const field: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: 'id' } };
 
   const typeInfo = new TypeInfo(schema);
+  let added = false;
   const augmented = visit(
     document,
     visitWithTypeInfo(typeInfo, {
       SelectionSet(node): SelectionSetNode | undefined {
         const type = typeInfo.getParentType();
         if (!type || !IDENTIFIED_TYPES.has(type.name)) return undefined;
+        added = true;
         return { ...node, selections: [...node.selections, field] };
       },
     }),
   );
-  return { document: augmented, alias };
+  return added ? { document: augmented, alias } : { document, alias: null };
 }
 
 /** Removes the alias `selectSubjectIds` added, everywhere in the response data (in place). */

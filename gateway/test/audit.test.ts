@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
 import { createLogger } from '@saf/service';
 import type { Caller } from '@saf/auth';
 import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
 import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
+import { selectSubjectIds, stripAlias } from '../src/auditSelection.ts';
 import type { GatewayContext } from '../src/context.ts';
 
 const schema = buildSchema(`
@@ -120,6 +121,22 @@ describe('collectSubjects', () => {
   it('takes the ids asked for even when nothing came back', () => {
     expect(collect('{ household(id: "H7") { id } }', {}, { household: null })).toEqual(['H7']);
     expect(collect('{ households(ids: ["H8", "H9"]) { id } }', {}, null)).toEqual(['H8', 'H9']);
+  });
+});
+
+describe('selectSubjectIds', () => {
+  it('adds an aliased id to every Person and Household selection, and stripAlias takes it out of the data', () => {
+    const { document, alias } = selectSubjectIds(schema, parse('{ household(id: "H1") { members { name } } }'));
+    expect(alias).toBe('_auditId');
+    expect(print(document)).toContain('household(id: "H1") {\n    members {\n      name\n      _auditId: id\n    }\n    _auditId: id\n  }');
+    const data = { household: { _auditId: 'H1', members: [{ name: 'a', _auditId: P1 }] } };
+    stripAlias(data, alias!);
+    expect(data).toEqual({ household: { members: [{ name: 'a' }] } });
+  });
+
+  it('leaves an operation that selects no Person or Household as it is, with no alias to take out', () => {
+    const original = parse('{ duplicateAidFindings(regionCode: "6540") { totalCount nodes { id personIds householdId } } }');
+    expect(selectSubjectIds(schema, original)).toEqual({ document: original, alias: null });
   });
 });
 
