@@ -48,17 +48,19 @@ export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(Awar
   return ids.map((id) => byId.get(id) ?? null);
 }
 
+/** The sweep rows' columns: the awards table's fields of those names. */
+const SWEEP_AWARD_SELECT = selectList(Object.fromEntries(SWEEP_AWARD_COLUMNS.map((c) => [c, awards[c]])));
+
 /**
  * A sweep batch's awards: those of the persons and those recorded against the households, each
  * once, as compact rows (index scans on person and household, OR-ed as a bitmap).
  */
 export async function sweepAwardRows(db: Db, personIds: readonly string[], householdIds: readonly string[]): Promise<SweepRows<typeof SWEEP_AWARD_COLUMNS>> {
   if (!personIds.length && !householdIds.length) return toSweepRows(SWEEP_AWARD_COLUMNS, []);
-  // Raw rows (no per-field mapping): a page is tens of thousands of awards. The columns are the awards table's fields of those names.
-  const columns = selectList(Object.fromEntries(SWEEP_AWARD_COLUMNS.map((c) => [c, awards[c]])));
+  // Raw rows (no per-field mapping): a page is tens of thousands of awards.
   const rows = await rowsOf<Record<(typeof SWEEP_AWARD_COLUMNS)[number], string | null>>(
     db,
-    sql`SELECT ${columns} FROM ${awards} WHERE ${or(anyOf(awards.personId, personIds), anyOf(awards.householdId, householdIds))}`,
+    sql`SELECT ${SWEEP_AWARD_SELECT} FROM ${awards} WHERE ${or(anyOf(awards.personId, personIds), anyOf(awards.householdId, householdIds))}`,
   );
   return toSweepRows(SWEEP_AWARD_COLUMNS, rows);
 }

@@ -71,6 +71,9 @@ export async function searchHouseholds(db: Db, prefix: string, text: string, lim
     .limit(limit);
 }
 
+/** The sweep rows' columns: the persons table's fields of those names. */
+const SWEEP_PERSON_SELECT = selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.map((c) => [c, persons[c]])));
+
 /**
  * A page of a duplicate-aid sweep: the households under a prefix after `after` (by household
  * number, as `householdsInRegion`), their members, in compact rows, and the ids the departments
@@ -86,12 +89,11 @@ export async function sweepHouseholds(db: Db, prefix: string, first: number, aft
     .limit(first + 1);
   const page = rows.slice(0, first);
   const householdIds = page.map((h) => h.id);
-  // Raw rows (no per-field mapping): a page is thousands of persons. The columns are the persons table's fields of those names.
+  // Raw rows (no per-field mapping): a page is thousands of persons.
   const members = householdIds.length
     ? await rowsOf<Record<Exclude<(typeof SWEEP_PERSON_COLUMNS)[number], 'deathDate'>, string> & { deathDate: string | null }>(
         db,
-        sql`SELECT ${selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.map((c) => [c, persons[c]])))}
-            FROM ${persons} WHERE ${anyOf(persons.householdId, householdIds)} ORDER BY ${persons.householdId}, ${persons.id}`,
+        sql`SELECT ${SWEEP_PERSON_SELECT} FROM ${persons} WHERE ${anyOf(persons.householdId, householdIds)} ORDER BY ${persons.householdId}, ${persons.id}`,
       )
     : [];
   return {
