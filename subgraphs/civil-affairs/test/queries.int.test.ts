@@ -42,15 +42,15 @@ describe('civil affairs queries', () => {
     expect(new Set(seen).size).toBe(20);
   });
 
-  it('plans a sweep: where each page starts, none at the very end', async () => {
-    const plan = async (pageSize: number, regionCode = '654002') => (await sg.query(`query ($r: String!, $p: Int!) { _internalSweepPlan(regionCode: $r, pageSize: $p) { totalCount householdIds } }`, { r: regionCode, p: pageSize })).data!._internalSweepPlan;
-    expect(await plan(7)).toEqual({ totalCount: 20, householdIds: ['H006', 'H013'] });
-    expect(await plan(10)).toEqual({ totalCount: 20, householdIds: ['H009'] });
-    expect(await plan(20)).toEqual({ totalCount: 20, householdIds: [] });
-    expect(await plan(1000)).toEqual({ totalCount: 20, householdIds: [] });
+  it('plans a sweep: where each page starts and how many households it holds, none at the very end', async () => {
+    const plan = async (pageSize: number, regionCode = '654002') => (await sg.query(`query ($r: String!, $p: Int!) { _internalSweepPlan(regionCode: $r, pageSize: $p) { totalCount householdIds pageSizes } }`, { r: regionCode, p: pageSize })).data!._internalSweepPlan;
+    expect(await plan(7)).toEqual({ totalCount: 20, householdIds: ['H006', 'H013'], pageSizes: [7, 7, 6] });
+    expect(await plan(10)).toEqual({ totalCount: 20, householdIds: ['H009'], pageSizes: [10, 10] });
+    expect(await plan(20)).toEqual({ totalCount: 20, householdIds: [], pageSizes: [20] });
+    expect(await plan(1000)).toEqual({ totalCount: 20, householdIds: [], pageSizes: [20] });
     expect((await plan(1)).householdIds).toHaveLength(19);
-    expect(await plan(5, '654021')).toEqual({ totalCount: 5, householdIds: [] });
-    expect(await plan(5, '110101')).toEqual({ totalCount: 0, householdIds: [] });
+    expect(await plan(5, '654021')).toEqual({ totalCount: 5, householdIds: [], pageSizes: [5] });
+    expect(await plan(5, '110101')).toEqual({ totalCount: 0, householdIds: [], pageSizes: [] });
     // Each planned page, fetched by its start, holds exactly its share of the households.
     const starts = [null, ...(await plan(7)).householdIds];
     const pages = [];
@@ -60,6 +60,26 @@ describe('civil affairs queries', () => {
       pages.push(res.data!._internalSweepBatch.householdIds.length);
     }
     expect(pages).toEqual([7, 7, 6]);
+  });
+
+  it('ends a planned page before its households and members pass maxIds; a larger household is a page alone', async () => {
+    const plan = async (pageSize: number, maxIds: number) => (await sg.query(`query ($p: Int!, $m: Int) { _internalSweepPlan(regionCode: "654002", pageSize: $p, maxIds: $m) { totalCount householdIds pageSizes } }`, { p: pageSize, m: maxIds })).data!._internalSweepPlan;
+    // H000 and its 3 members are 4 ids; H001… have no members, 1 id each.
+    expect(await plan(7, 5)).toEqual({ totalCount: 20, householdIds: ['H001', 'H006', 'H011', 'H016'], pageSizes: [2, 5, 5, 5, 3] });
+    expect(await plan(7, 3)).toEqual({ totalCount: 20, householdIds: ['H000', 'H003', 'H006', 'H009', 'H012', 'H015', 'H018'], pageSizes: [1, 3, 3, 3, 3, 3, 3, 1] });
+    // A budget no page reaches changes nothing.
+    expect(await plan(7, 8000)).toEqual({ totalCount: 20, householdIds: ['H006', 'H013'], pageSizes: [7, 7, 6] });
+    // Each page, asked for with its start and size, holds the ids planned.
+    const { householdIds, pageSizes } = await plan(7, 5);
+    const starts = [null, ...householdIds];
+    for (let i = 0; i < starts.length; i++) {
+      const res = await sg.query(`query ($after: String, $first: Int!) { _internalSweepBatch(regionCode: "654002", first: $first, after: $after) { householdIds personIds } }`, { after: starts[i], first: pageSizes[i] });
+      const page = res.data!._internalSweepBatch;
+      expect(page.householdIds).toHaveLength(pageSizes[i]!);
+      expect(page.householdIds.length + page.personIds.length).toBeLessThanOrEqual(5);
+    }
+    const bad = await sg.query(`{ _internalSweepPlan(regionCode: "654002", pageSize: 7, maxIds: 0) { totalCount } }`);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'maxIds' });
   });
 
   it('gives a sweep page its households and members as compact rows, dates as text and no death as null', async () => {

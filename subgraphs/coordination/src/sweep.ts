@@ -10,13 +10,24 @@ import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
 import { SWEEP_BATCH } from './queries.ts';
 import type { RuleSetStore } from './rules.ts';
 
-/** Where each page starts (keyset cursors are household numbers): one request for the whole region. */
-const SWEEP_PLAN = `query SweepPlan($region: String!, $pageSize: Int!) {
-  _internalSweepPlan(regionCode: $region, pageSize: $pageSize) { totalCount householdIds }
+/**
+ * Where each page starts (keyset cursors are household numbers) and how many households it
+ * holds: one request for the whole region.
+ */
+const SWEEP_PLAN = `query SweepPlan($region: String!, $pageSize: Int!, $maxIds: Int!) {
+  _internalSweepPlan(regionCode: $region, pageSize: $pageSize, maxIds: $maxIds) { totalCount householdIds pageSizes }
 }`;
 
+/**
+ * Households and members a page may hold at most: the gateway's access-log entry for a page names
+ * every id it read, up to 10,000 (beyond that it only counts them), and a page's awards may also
+ * name a few persons of other households. Collective households (集体户) can have hundreds of
+ * members, so pages are bounded by ids as well as by households.
+ */
+export const SWEEP_PAGE_MAX_IDS = 8000;
+
 interface PlanAnswer {
-  _internalSweepPlan: { totalCount: number; householdIds: string[] };
+  _internalSweepPlan: { totalCount: number; householdIds: string[]; pageSizes: number[] };
 }
 
 interface SweepPage {
@@ -78,21 +89,26 @@ export class SweepRunner {
       let created = 0;
       // Where every page starts, in one request; then the pages are fetched ahead (up to
       // `concurrency` at once) and checked in order, so progress only grows and findings are
-      // recorded one page at a time. Households registered inside a range already planned are
-      // left to the next sweep (none is ever removed).
-      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize }, caller);
+      // recorded one page at a time. A page is asked for the number of households planned for
+      // it: a household registered inside a planned range during the sweep pushes that page's
+      // last household out of it, and that one is left to the next sweep (none is ever removed).
+      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller);
       const starts: (string | null)[] = [null, ...plan.householdIds];
       const ahead: Promise<SweepPage>[] = [];
-      const fetchPage = (after: string | null) => {
-        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first: this.pageSize, after }, caller);
+      const fetchPage = (after: string | null, first: number) => {
+        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after }, caller);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         ahead.push(page);
       };
       let planned = 0;
-      while (ahead.length < this.concurrency && planned < starts.length) fetchPage(starts[planned++]!);
+      const fetchPlanned = () => {
+        fetchPage(starts[planned]!, plan.pageSizes[planned] ?? this.pageSize);
+        planned += 1;
+      };
+      while (ahead.length < this.concurrency && planned < starts.length) fetchPlanned();
       while (ahead.length) {
         const page: SweepPage = await ahead.shift()!;
-        if (planned < starts.length) fetchPage(starts[planned++]!);
+        if (planned < starts.length) fetchPlanned();
         const batch = page._internalSweepBatch;
         const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = readSweepBatch(batch, householdRegion);
         for (const h of pageHouseholds) householdRegion.set(h.id, h.regionCode);
@@ -108,7 +124,7 @@ export class SweepRunner {
         persons += pagePersons.length;
         await updateSweep(this.db, sweep.id, { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
         // Past the end of the listing (households registered since): read on, as a single cursor would.
-        if (!ahead.length && batch.hasNextPage) fetchPage(batch.endCursor);
+        if (!ahead.length && batch.hasNextPage) fetchPage(batch.endCursor, this.pageSize);
       }
       const identities = identityLeads.findings();
       const gone = await this.db.transaction(async (tx) => {

@@ -106,21 +106,42 @@ export async function sweepHouseholds(db: Db, prefix: string, first: number, aft
   };
 }
 
+export interface SweepPlan {
+  totalCount: number;
+  /** The `after` of every page but the first: the last household of the page before. */
+  householdIds: string[];
+  /** Households in each page, in order. */
+  pageSizes: number[];
+}
+
 /**
- * Where the pages of a sweep start: the household number at every `pageSize`-th place under the
- * prefix (the `after` of the page that follows), none at the very end; and how many there are in all.
+ * Where the pages of a sweep start and how many households each holds: `pageSize` households, or
+ * fewer where the page's households and their members would come to more than `maxIds` (an
+ * access-log entry names every id a page read, up to a limit); a household larger than that is a
+ * page of its own. One pass over the region's households in order, with their member counts.
  */
-export async function sweepPlan(db: Db, prefix: string, pageSize: number): Promise<{ totalCount: number; householdIds: string[] }> {
+export async function sweepPlan(db: Db, prefix: string, pageSize: number, maxIds: number | null): Promise<SweepPlan> {
   const like = `${prefix}%`;
-  // The first row is there for the total when there are fewer households than a page.
-  const result = (await db.execute(sql`
-    SELECT id, n, total FROM (
-      SELECT ${households.id} AS id, row_number() OVER (ORDER BY ${households.id}) AS n, count(*) OVER () AS total
-      FROM ${households} WHERE ${households.regionCode} LIKE ${like}
-    ) t
-    WHERE n % ${pageSize} = 0 OR n = 1
-    ORDER BY n`)) as unknown as { rows: { id: string; n: string | number; total: string | number }[] };
-  const totalCount = Number(result.rows[0]?.total ?? 0);
-  const householdIds = result.rows.filter((r) => Number(r.n) % pageSize === 0 && Number(r.n) < totalCount).map((r) => r.id);
-  return { totalCount, householdIds };
+  const rows = await rowsOf<{ id: string; members: number | string }>(
+    db,
+    sql`SELECT ${households.id} AS id, (SELECT count(*) FROM ${persons} WHERE ${persons.householdId} = ${households.id}) AS members
+        FROM ${households} WHERE ${households.regionCode} LIKE ${like} ORDER BY ${households.id}`,
+  );
+  const householdIds: string[] = [];
+  const pageSizes: number[] = [];
+  let inPage = 0;
+  let ids = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const cost = 1 + Number(rows[i]!.members);
+    if (inPage > 0 && (inPage === pageSize || (maxIds !== null && ids + cost > maxIds))) {
+      householdIds.push(rows[i - 1]!.id);
+      pageSizes.push(inPage);
+      inPage = 0;
+      ids = 0;
+    }
+    inPage += 1;
+    ids += cost;
+  }
+  if (inPage > 0) pageSizes.push(inPage);
+  return { totalCount: rows.length, householdIds, pageSizes };
 }

@@ -68,9 +68,11 @@ export const Query = {
   },
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
   _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => sweepBatch(ctx, args.regionCode, args.first, args.after ?? null),
-  _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number }, ctx: Context) => {
+  _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number; maxIds?: number | null }, ctx: Context) => {
     sweepRequest(ctx, args.regionCode, args.pageSize, 'pageSize');
-    return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize)) };
+    const maxIds = args.maxIds ?? null;
+    if (maxIds !== null && maxIds < 1) throw badInput('maxIds must be at least 1', 'maxIds');
+    return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize, maxIds)) };
   },
   ...statisticsQuery,
 };
