@@ -11,8 +11,8 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
       /**
        * Households per sweep page (about 3 persons each). 1000 against 2000, measured side by
        * side: sweeps about 10% slower, the gateway's resident memory after a sweep and household
-       * pictures 190–197 MB against 230–301 MB (two short bench runs each, 34,000 households). Up to
-       * about 2,500 every id of a page fits its access-log entry (10,000 at most per entry).
+       * pictures 190–197 MB against 230–301 MB (two short bench runs each, 34,000 households). A
+       * page also ends before its ids pass `SWEEP_PAGE_MAX_IDS` (sweep.ts), whatever this says.
        */
       SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(1000),
     }),
