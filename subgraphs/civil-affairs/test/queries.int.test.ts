@@ -62,6 +62,22 @@ describe('civil affairs queries', () => {
     expect(pages).toEqual([7, 7, 6]);
   });
 
+  it('gives a sweep page the households of its range with until, at most first of them', async () => {
+    const page = async (first: number, after: string | null, until: string | null) =>
+      (await sg.query(`query ($f: Int!, $a: String, $u: String) { _internalSweepBatch(regionCode: "654002", first: $f, after: $a, until: $u) { householdIds hasNextPage endCursor } }`, { f: first, a: after, u: until })).data!._internalSweepBatch;
+    expect(await page(5000, 'H006', 'H013')).toEqual({ householdIds: ['H007', 'H008', 'H009', 'H010', 'H011', 'H012', 'H013'], hasNextPage: false, endCursor: 'H013' });
+    expect(await page(3, 'H006', 'H013')).toEqual({ householdIds: ['H007', 'H008', 'H009'], hasNextPage: true, endCursor: 'H009' });
+    expect(await page(5000, null, 'H001')).toEqual({ householdIds: ['H000', 'H001'], hasNextPage: false, endCursor: 'H001' });
+  });
+
+  it('resolves a sweep page again from its id, and refuses an id that is not one', async () => {
+    const { id } = (await sg.query(`{ _internalSweepBatch(regionCode: "654002", first: 5000, after: "H006", until: "H008") { id } }`)).data!._internalSweepBatch;
+    const again = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on SweepBatch { householdIds } } }`, { r: [{ __typename: 'SweepBatch', id }] });
+    expect(again.data!._entities).toEqual([{ householdIds: ['H007', 'H008'] }]);
+    const bad = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on SweepBatch { householdIds } } }`, { r: [{ __typename: 'SweepBatch', id: '654002:7:H006' }] });
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+
   it('ends a planned page before its households and members pass maxIds; a larger household is a page alone', async () => {
     const plan = async (pageSize: number, maxIds: number) => (await sg.query(`query ($p: Int!, $m: Int) { _internalSweepPlan(regionCode: "654002", pageSize: $p, maxIds: $m) { totalCount householdIds pageSizes } }`, { p: pageSize, m: maxIds })).data!._internalSweepPlan;
     // H000 and its 3 members are 4 ids; H001… have no members, 1 id each.

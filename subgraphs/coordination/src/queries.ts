@@ -11,8 +11,8 @@ const HOUSEHOLD = `id regionCode ${AWARDS} members { id name gender birthDate de
  * gateway request, one fetch per subgraph, however many households. `householdIds` is selected
  * so that the access-log entry names every household read.
  */
-export const SWEEP_BATCH = `query SweepBatch($region: String!, $first: Int!, $after: String) {
-  _internalSweepBatch(regionCode: $region, first: $first, after: $after) {
+export const SWEEP_BATCH = `query SweepBatch($region: String!, $first: Int!, $after: String, $until: String) {
+  _internalSweepBatch(regionCode: $region, first: $first, after: $after, until: $until) {
     hasNextPage endCursor householdIds households persons
     civilAffairsAwards labourAwards healthAwards educationAwards housingAwards justiceAwards disabilityAwards
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
+import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import { IdentityLeads, detectFindings, type Finding } from '@saf/rules';
 import type { Logger } from '@saf/service';
 import { countStanding, markGone, recordSeen } from './db/findings.ts';
@@ -89,25 +90,28 @@ export class SweepRunner {
       let created = 0;
       // Where every page starts, in one request; then the pages are fetched ahead (up to
       // `concurrency` at once) and checked in order, so progress only grows and findings are
-      // recorded one page at a time. A page is asked for the number of households planned for
-      // it: a household registered inside a planned range during the sweep pushes that page's
-      // last household out of it, and that one is left to the next sweep (none is ever removed).
+      // recorded one page at a time. A planned page is asked for from its start up to the next
+      // page's: a household registered inside its range since the plan is in it too (none is
+      // ever removed).
       const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller);
       const starts: (string | null)[] = [null, ...plan.householdIds];
-      const ahead: Promise<SweepPage>[] = [];
-      const fetchPage = (after: string | null, first: number) => {
-        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after }, caller);
+      const ahead: { page: Promise<SweepPage>; until: string | null }[] = [];
+      const fetchPage = (after: string | null, first: number, until: string | null = null) => {
+        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after, until }, caller);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
-        ahead.push(page);
+        return { page, until };
       };
       let planned = 0;
       const fetchPlanned = () => {
-        fetchPage(starts[planned]!, plan.pageSizes[planned] ?? this.pageSize);
+        const until = starts[planned + 1] ?? null;
+        // The last page by its size (and read on past it, below); the others by their range.
+        ahead.push(fetchPage(starts[planned]!, until === null ? (plan.pageSizes[planned] ?? this.pageSize) : MAX_SWEEP_BATCH, until));
         planned += 1;
       };
       while (ahead.length < this.concurrency && planned < starts.length) fetchPlanned();
       while (ahead.length) {
-        const page: SweepPage = await ahead.shift()!;
+        const { page: pending, until } = ahead.shift()!;
+        const page: SweepPage = await pending;
         if (planned < starts.length) fetchPlanned();
         const batch = page._internalSweepBatch;
         const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = readSweepBatch(batch, householdRegion);
@@ -123,8 +127,10 @@ export class SweepRunner {
         households += checked;
         persons += pagePersons.length;
         await updateSweep(this.db, sweep.id, { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
+        // More households in a planned range than one request holds: the rest of the range next.
+        if (until !== null && batch.hasNextPage) ahead.unshift(fetchPage(batch.endCursor, MAX_SWEEP_BATCH, until));
         // Past the end of the listing (households registered since): read on, as a single cursor would.
-        if (!ahead.length && batch.hasNextPage) fetchPage(batch.endCursor, this.pageSize);
+        else if (until === null && !ahead.length && batch.hasNextPage) ahead.push(fetchPage(batch.endCursor, this.pageSize));
       }
       const identities = identityLeads.findings();
       const gone = await this.db.transaction(async (tx) => {

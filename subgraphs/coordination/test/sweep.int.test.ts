@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SWEEP_AWARD_COLUMNS, SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS } from '@saf/interchange';
+import { MAX_SWEEP_BATCH, SWEEP_AWARD_COLUMNS, SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS } from '@saf/interchange';
 import { createLogger } from '@saf/service';
 import { createTestDatabase, type TestDatabase } from '@saf/testing';
 import type { Caller } from '@saf/auth';
@@ -12,24 +12,28 @@ import { SWEEP_PAGE_MAX_IDS, SweepRunner } from '../src/sweep.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 const COORDINATOR: Caller = { sub: 'coordinator-1', role: 'COORDINATOR' } as Caller;
-const HOUSEHOLDS = ['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7'];
+const PLANNED = ['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7'];
 
 /**
  * The graph as civil affairs and the departments would answer a sweep of seven households whose
- * plan cut them into pages of 2, 2 and 3 (as an id budget would): what the runner asks is recorded.
+ * plan cut them into pages of 2, 2 and 3 (as an id budget would), with `registered` added since
+ * the plan: what the runner asks is recorded.
  */
-function plannedGraph(asked: { query: string; variables: Record<string, unknown> }[]): GraphClient {
+function plannedGraph(asked: { query: string; variables: Record<string, unknown> }[], registered: string[] = []): GraphClient {
+  const HOUSEHOLDS = [...PLANNED, ...registered].sort();
   return {
     async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
       asked.push({ query, variables });
       if (query.includes('_internalSweepPlan')) return { _internalSweepPlan: { totalCount: 7, householdIds: ['H2', 'H4'], pageSizes: [2, 2, 3] } } as T;
       const after = variables.after as string | null;
       const from = after === null ? 0 : HOUSEHOLDS.indexOf(after) + 1;
-      const page = HOUSEHOLDS.slice(from, from + (variables.first as number));
+      const until = (variables.until as string | null | undefined) ?? null;
+      const range = HOUSEHOLDS.slice(from).filter((h) => until === null || h <= until);
+      const page = range.slice(0, variables.first as number);
       const empty = Object.fromEntries(Object.keys(AWARD_FIELDS).map((f) => [f, { columns: SWEEP_AWARD_COLUMNS, rows: [] }]));
       return {
         _internalSweepBatch: {
-          hasNextPage: from + page.length < HOUSEHOLDS.length,
+          hasNextPage: page.length < range.length,
           endCursor: page.at(-1) ?? null,
           householdIds: page,
           households: { columns: SWEEP_HOUSEHOLD_COLUMNS, rows: page.map((h) => [h, '654002001']) },
@@ -54,11 +58,21 @@ describe('a sweep follows its plan', () => {
     const sweep = await runner.start('6540', COORDINATOR);
     await runner.idle();
     expect(asked[0]!.variables).toEqual({ region: '6540', pageSize: 1000, maxIds: SWEEP_PAGE_MAX_IDS });
-    expect(asked.slice(1).map((a) => [a.variables.after, a.variables.first])).toEqual([
-      [null, 2],
-      ['H2', 2],
-      ['H4', 3],
+    // Each page up to the next one's start; the last by its planned size.
+    expect(asked.slice(1).map((a) => [a.variables.after, a.variables.until, a.variables.first])).toEqual([
+      [null, 'H2', MAX_SWEEP_BATCH],
+      ['H2', 'H4', MAX_SWEEP_BATCH],
+      ['H4', null, 3],
     ]);
     expect(await sweepById(database.db, sweep.id)).toMatchObject({ status: 'DONE', householdsTotal: 7, householdsChecked: 7, personsChecked: 7 });
+  });
+
+  it('checks households registered inside a planned page or past the end since the plan, and skips none', async () => {
+    const asked: { query: string; variables: Record<string, unknown> }[] = [];
+    // H3a inside the second page's range, H8 past the last page.
+    const runner = new SweepRunner(database.db, plannedGraph(asked, ['H3a', 'H8']), new RuleSetStore(database.db), createLogger('coordination', 'silent'), 1000);
+    const sweep = await runner.start('6540', COORDINATOR);
+    await runner.idle();
+    expect(await sweepById(database.db, sweep.id)).toMatchObject({ status: 'DONE', householdsChecked: 9, personsChecked: 9 });
   });
 });

@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from 'drizzle-orm';
+import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
 import { anyOf, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
@@ -76,15 +76,15 @@ const SWEEP_PERSON_SELECT = selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.m
 
 /**
  * A page of a duplicate-aid sweep: the households under a prefix after `after` (by household
- * number, as `householdsInRegion`), their members, in compact rows, and the ids the departments
+ * number, as `householdsInRegion`) and, with `until`, up to and including that one, their members, in compact rows, and the ids the departments
  * are asked about. (The region's total is counted only when asked for: a sweep has it from its plan.)
  */
-export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null) {
+export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null, until: string | null = null) {
   const like = `${prefix}%`;
   const rows = await db
     .select({ id: households.id, regionCode: households.regionCode })
     .from(households)
-    .where(after === null ? sql`${households.regionCode} LIKE ${like}` : sql`${households.regionCode} LIKE ${like} AND ${households.id} > ${after}`)
+    .where(and(sql`${households.regionCode} LIKE ${like}`, after === null ? undefined : gt(households.id, after), until === null ? undefined : lte(households.id, until)))
     .orderBy(asc(households.id))
     .limit(first + 1);
   const page = rows.slice(0, first);

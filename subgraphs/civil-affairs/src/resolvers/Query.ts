@@ -14,8 +14,8 @@ function regionPrefix(ctx: Context, regionCode: string): string {
 }
 
 /** A sweep page is defined by its region, size and start: its id says them (the start last: a household number may hold ':'). */
-function sweepBatchId(regionCode: string, first: number, after: string | null): string {
-  return `${regionCode}:${first}:${after ?? ''}`;
+export function sweepBatchId(regionCode: string, first: number, after: string | null, until: string | null): string {
+  return JSON.stringify([regionCode, first, after, until]);
 }
 
 /** The region and page size of a sweep request, checked: a region prefix, a sweeping caller within it, a bounded page. */
@@ -25,11 +25,11 @@ function sweepRequest(ctx: Context, regionCode: string, size: number, field: str
   if (!Number.isInteger(size) || size < 1 || size > MAX_SWEEP_BATCH) throw badInput(`${field} must be 1 to ${MAX_SWEEP_BATCH}`, field);
 }
 
-export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null) {
+export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null, until: string | null = null) {
   sweepRequest(ctx, regionCode, first, 'first');
-  const batch = await sweepHouseholds(ctx.db, regionCode, first, after);
+  const batch = await sweepHouseholds(ctx.db, regionCode, first, after, until);
   const civilAffairsAwards = await ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
-  return { id: sweepBatchId(regionCode, first, after), regionCode, ...batch, civilAffairsAwards };
+  return { id: sweepBatchId(regionCode, first, after, until), regionCode, ...batch, civilAffairsAwards };
 }
 
 export const Query = {
@@ -67,7 +67,8 @@ export const Query = {
     return searchHouseholds(ctx.db, prefix, text);
   },
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
-  _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => sweepBatch(ctx, args.regionCode, args.first, args.after ?? null),
+  _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null; until?: string | null }, ctx: Context) =>
+    sweepBatch(ctx, args.regionCode, args.first, args.after ?? null, args.until ?? null),
   _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number; maxIds?: number | null }, ctx: Context) => {
     sweepRequest(ctx, args.regionCode, args.pageSize, 'pageSize');
     const maxIds = args.maxIds ?? null;
