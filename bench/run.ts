@@ -5,7 +5,7 @@
  * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
  * machine and versions to bench/results/<date>.md. Not a test: `npm test` never runs it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { createFloorClient, runFloor } from './lib/floor.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
-import { Processes, ROOT, freePortRange } from './lib/processes.ts';
+import { Processes, ROOT, freePortRange, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, type Path, type Results } from './lib/report.ts';
 import { medianRun, type RunStats } from './lib/stats.ts';
 import { timedMonolith, timedSweep } from './lib/sweep.ts';
@@ -95,32 +95,6 @@ function machineCpu(): { busy: number; total: number } {
   const total = fields.reduce((a, b) => a + b, 0);
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   return { busy: total - idle, total };
-}
-
-/**
- * CPU milliseconds of the machine's PostgreSQL processes (/proc/<pid>/stat, comm "postgres"): the
- * server's own and its backends', with those of backends that have exited (the postmaster's
- * children's time). Every database on the server counts, but during a bench only the bench's are busy.
- */
-function postgresCpuMs(): number {
-  const tick = 1000 / 100; // USER_HZ
-  let jiffies = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // gone since the listing
-    }
-    const open = stat.indexOf('(');
-    const close = stat.lastIndexOf(')');
-    if (stat.slice(open + 1, close) !== 'postgres') continue;
-    const f = stat.slice(close + 2).split(' ');
-    // After the name: state ppid … utime (11) stime (12) cutime (13) cstime (14), counted from state = 0.
-    jiffies += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  }
-  return jiffies * tick;
 }
 
 /** Logs the CPU time each process spent while `work` ran (where the time goes), PostgreSQL's included. */

@@ -3,7 +3,7 @@
  * the benchmark's own databases; plus resident memory and CPU time of each child from /proc.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@saf/config';
@@ -160,17 +160,40 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-export function cpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
+/** A process's command name and the fields of /proc/<pid>/stat after it, or null when it is gone. */
+function procStat(pid: number | string): { command: string; fields: string[] } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command (which may contain spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-    return (ticks / clockTicks()) * 1000;
+    // The command (which may contain spaces) is in parentheses; the fields start after the last ')'.
+    const close = stat.lastIndexOf(')');
+    return { command: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
   } catch {
     return null;
   }
+}
+
+export function cpuMs(pid: number | undefined): number | null {
+  const stat = pid ? procStat(pid) : null;
+  if (!stat) return null;
+  const ticks = Number(stat.fields[11]) + Number(stat.fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks / clockTicks()) * 1000;
+}
+
+/**
+ * CPU milliseconds of the machine's PostgreSQL processes (command "postgres"): the server's own
+ * and its backends', with those of backends that have exited (the postmaster's children's time,
+ * cutime and cstime). Every database on the server counts, but during a bench only the bench's are busy.
+ */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = procStat(pid);
+    if (stat?.command !== 'postgres') continue;
+    const f = stat.fields;
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return (ticks / clockTicks()) * 1000;
 }
 
 /** The subgraph services, in port order (SPEC section 9). */

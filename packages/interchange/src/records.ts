@@ -122,7 +122,14 @@ export function ownerOf(record: InterchangeRecord): Department {
   }
 }
 
+const AWARD_SCOPES = Object.fromEntries(DEPARTMENTS.map((d) => [d, `award:${d}`])) as Record<Department, string>;
+
+/** What a record's id is unique within: its type, and for an award its department too (one string each, made once). */
+export function identityScope(record: InterchangeRecord): string {
+  return record.type === 'award' ? AWARD_SCOPES[record.department] : record.type;
+}
+
 /** A record's identity: a stored record with the same key is replaced by a new one. */
 export function identityOf(record: InterchangeRecord): string {
-  return record.type === 'award' ? `award:${record.department}:${record.id}` : `${record.type}:${record.id}`;
+  return `${identityScope(record)}:${record.id}`;
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
+import { identityScope, validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
 
 export interface Reference {
   kind: 'person' | 'household';
@@ -95,9 +95,8 @@ export class FileScanner {
     }
     this.records++;
     const record = result.record;
-    // A record's identity (`identityOf`) without building its string: one map per type, and per
-    // department for awards, keyed by id.
-    const scope = record.type === 'award' ? record.department : record.type;
+    // A record's identity (`identityOf`) without building a string per record: a map per scope, keyed by id.
+    const scope = identityScope(record);
     let firstLine = this.firstLine.get(scope);
     if (!firstLine) this.firstLine.set(scope, (firstLine = new Map()));
     const seen = firstLine.get(record.id);

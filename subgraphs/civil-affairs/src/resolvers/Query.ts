@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
 import { awardById } from '@saf/department';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
@@ -13,9 +14,22 @@ function regionPrefix(ctx: Context, regionCode: string): string {
   return regionCode;
 }
 
-/** A sweep page is defined by its region, size and start: its id says them (the start last: a household number may hold ':'). */
-export function sweepBatchId(regionCode: string, first: number, after: string | null, until: string | null): string {
+/** A sweep page is defined by its region, size, start and end: its id says them, as a JSON array (household numbers may hold any character). */
+function sweepBatchId(regionCode: string, first: number, after: string | null, until: string | null): string {
   return JSON.stringify([regionCode, first, after, until]);
+}
+
+const sweepBatchKey = z.tuple([z.string(), z.number().int(), z.string().nullable(), z.string().nullable()]);
+
+/** A sweep page again from its id (`sweepBatchId`), should the gateway ever ask for it by key. */
+export function sweepBatchById(ctx: Context, id: string) {
+  let key: z.infer<typeof sweepBatchKey>;
+  try {
+    key = sweepBatchKey.parse(JSON.parse(id));
+  } catch {
+    throw badInput('not a sweep batch id', 'id');
+  }
+  return sweepBatch(ctx, ...key);
 }
 
 /** The region and page size of a sweep request, checked: a region prefix, a sweeping caller within it, a bounded page. */
