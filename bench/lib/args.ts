@@ -5,7 +5,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --sweep-households N   of those, the first N are loaded first and swept (default 34000, about 100,000 persons)
   --concurrency LIST     household-picture concurrencies (default 1,10,32)
   --duration S           seconds per timed run (default 8)
-  --rounds N             rounds per concurrency, gateways alternating (default 3; the median is reported)
+  --rounds N             rounds per concurrency, gateways alternating, and of sweep and monolith query, alternating (default 3; medians are reported)
   --seed S               generator seed (default bench)
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity

@@ -23,6 +23,12 @@ export function statsOf(latencies: number[], seconds: number, errors: number): R
 
 /** The run with the median throughput of several (rounds alternate between gateways; one is reported). */
 export function medianRun(runs: RunStats[]): RunStats {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return medianBy(runs, (r) => r.rps);
+}
+
+/** The median of several by `key` (the lower of the two middle ones for an even count). */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  if (!items.length) throw new Error('medianBy: nothing to take the median of');
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
