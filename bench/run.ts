@@ -152,7 +152,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
       }
     }
     const runs: Results['picture'][number]['runs'] = {};
-    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!) as RunStats & { gatewayCpuMs?: number };
+    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
     results.picture.push({ concurrency: c, runs });
   }
 }

@@ -23,7 +23,7 @@ export interface Results {
   machine: Machine;
   setup: { loadHouseholds: number; sweepHouseholds: number; records: number; persons: number; pictures: number; duration: number; rounds: number; seed: string };
   completeness: Partial<Record<Path, Completeness>>;
-  /** Per concurrency, the median run of each path, and our gateway's CPU per request in that run. */
+  /** Per concurrency, each path's rounds as one (each figure their median, see medianRun), and our gateway's CPU per request. */
   picture: { concurrency: number; runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>> }[];
   /** The median sweep of the rounds, and every round's time in seconds. */
   sweep: { persons: number; households: number; seconds: number; findings: number; rounds: number[] };
@@ -138,7 +138,7 @@ export function renderFile(r: Results, table: string): string {
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; ${m.postgres}.
 Packages: ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}. Commit ${m.commit}; run at ${m.date}.
 
-Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.setup.seed}' })\`: ${r.setup.records.toLocaleString('en-US')} records, ${r.setup.persons.toLocaleString('en-US')} persons; the first ${r.setup.sweepHouseholds.toLocaleString('en-US')} households loaded first and swept, then the rest; the household picture rotates over ${r.setup.pictures.toLocaleString('en-US')} households with four members and awards from all seven departments. Every process (gateways, nine subgraphs, PostgreSQL, the load generator) shares the machine's cores. Each concurrency ran ${r.setup.rounds} round(s) of ${r.setup.duration} s per path, the paths alternating; the median round is shown. The sweep and the monolith query ran ${r.setup.rounds} round(s) alternating (the first sweep straight after the load); the medians are compared. Ratios are from this one run.
+Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.setup.seed}' })\`: ${r.setup.records.toLocaleString('en-US')} records, ${r.setup.persons.toLocaleString('en-US')} persons; the first ${r.setup.sweepHouseholds.toLocaleString('en-US')} households loaded first and swept, then the rest; the household picture rotates over ${r.setup.pictures.toLocaleString('en-US')} households with four members and awards from all seven departments. Every process (gateways, nine subgraphs, PostgreSQL, the load generator) shares the machine's cores. Each concurrency ran ${r.setup.rounds} round(s) of ${r.setup.duration} s per path, the paths alternating; each figure shown is the median of the rounds' (throughput, each latency and CPU per request on their own; errors are the total). The sweep and the monolith query ran ${r.setup.rounds} round(s) alternating (the first sweep straight after the load); the medians are compared. Ratios are from this one run.
 
 ${table}
 

@@ -21,12 +21,31 @@ export function statsOf(latencies: number[], seconds: number, errors: number): R
   return { rps: latencies.length / seconds, p50: quantile(list, 0.5), p95: quantile(list, 0.95), p99: quantile(list, 0.99), requests: latencies.length, errors };
 }
 
-/** The run with the median throughput of several (rounds alternate between gateways; one is reported). */
-export function medianRun(runs: RunStats[]): RunStats {
-  return medianBy(runs, (r) => r.rps);
+/** The median of numbers (the lower middle one for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-/** The median of several by `key` (the lower of the two middle ones for an even count). */
+/**
+ * Several rounds of one path (rounds alternate between gateways) as one: each figure the median
+ * of the rounds' figures, so that no single round (the one with the median throughput, say)
+ * decides the latencies; errors are the rounds' total. `extra` names further figures to take
+ * the median of (e.g. CPU per request) where every round has them.
+ */
+export function medianRun<R extends RunStats>(runs: readonly R[], extra: readonly Exclude<keyof R, keyof RunStats>[] = []): R {
+  if (!runs.length) throw new Error('medianRun: no rounds');
+  const of = (key: keyof R) => median(runs.map((r) => r[key] as number));
+  const merged = { ...runs[0]!, rps: of('rps'), p50: of('p50'), p95: of('p95'), p99: of('p99'), requests: of('requests'), errors: runs.reduce((n, r) => n + r.errors, 0) };
+  for (const key of extra) {
+    if (runs.every((r) => typeof r[key] === 'number')) (merged as Record<keyof R, unknown>)[key] = of(key);
+    else delete (merged as Partial<R>)[key];
+  }
+  return merged;
+}
+
+/** The one of several whose `key` is the median (the lower of the two middle ones for an even count). */
 export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
   if (!items.length) throw new Error('medianBy: nothing to take the median of');
   const sorted = [...items].sort((a, b) => key(a) - key(b));
