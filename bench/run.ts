@@ -198,8 +198,9 @@ async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
 /**
  * The sweep and the monolith query in alternating rounds (sweep, query, sweep, query…), so that
  * both see the machine as it was in the same minutes; the median of each is reported. The first
- * sweep comes straight after the load, as one would in production, with PostgreSQL's autovacuum
- * still busy with the new rows; later ones find the region's findings recorded already.
+ * sweep comes seconds after the load (the monolith's database is made in between), as one might
+ * in production, with PostgreSQL's autovacuum still busy with the new rows and the sweep's code
+ * not yet optimised by V8; later ones find the region's findings recorded already.
  */
 async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string, swept: { households: number; persons: number }, results: Results): Promise<void> {
   const { args } = ctx;
