@@ -23,9 +23,7 @@ export function statsOf(latencies: number[], seconds: number, errors: number): R
 
 /** The median of numbers (the lower middle one for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
-  if (!values.length) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return values.length ? medianBy(values, (v) => v) : Number.NaN;
 }
 
 /**

@@ -75,9 +75,9 @@ function sqlText(value: string): string {
 }
 
 /**
- * Loads the swept awards and persons into one scratch database (not timed), then runs the rule
- * query `runs` times and keeps the fastest. Also counts what the rule engine finds in the same
- * data, so a wrong query cannot look fast.
+ * The monolith, ready to be timed: the swept awards and persons in one scratch database, the rule
+ * query run once at a time, and what the rule engine finds in the same data, so that a wrong query
+ * cannot look fast.
  */
 export interface Monolith {
   /** Matches the rule engine finds in the same data (the query must find as many). */

@@ -76,8 +76,9 @@ const SWEEP_PERSON_SELECT = selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.m
 
 /**
  * A page of a duplicate-aid sweep: the households under a prefix after `after` (by household
- * number, as `householdsInRegion`) and, with `until`, up to and including that one, their members, in compact rows, and the ids the departments
- * are asked about. (The region's total is counted only when asked for: a sweep has it from its plan.)
+ * number, as `householdsInRegion`) and, with `until`, up to and including that one; their
+ * members, in compact rows, and the ids the departments are asked about. (The region's total is
+ * counted only when asked for: a sweep has it from its plan.)
  */
 export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null, until: string | null = null) {
   const like = `${prefix}%`;
