@@ -10,6 +10,12 @@ import { startSystem, type System } from './support/system.ts';
 
 const run = promisify(execFile);
 
+/** A person's line with the name replaced by 张三 in GBK bytes (D5C5 C8FD). */
+function gbkName(person: { name: string }): Buffer {
+  const [before, after] = JSON.stringify(person).split(JSON.stringify(person.name));
+  return Buffer.concat([Buffer.from(`${before}"`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(`"${after}`)]);
+}
+
 describe('npm run load', () => {
   let system: System;
   let n = 10;
@@ -30,7 +36,7 @@ describe('npm run load', () => {
   }
 
   /** A valid household file with one line replaced or added: everything must be refused. */
-  const cases: [string, (f: ReturnType<typeof householdWithEverything>) => (object | string)[], { line: number; field: string; message: RegExp }][] = [
+  const cases: [string, (f: ReturnType<typeof householdWithEverything>) => (object | string | Buffer)[], { line: number; field: string; message: RegExp }][] = [
     ['a bad ID check digit', (f) => [...f.records.slice(0, 1), { ...(f.records[1] as object), id: `${(f.records[1] as { id: string }).id.slice(0, 17)}${(f.records[1] as { id: string }).id.endsWith('0') ? '1' : '0'}` }, ...f.records.slice(2)], { line: 2, field: 'id', message: /check character/ }],
     ['a birth date that disagrees with the ID', (f) => [f.records[0]!, { ...(f.records[1] as object), birthDate: '1971-05-01' }, ...f.records.slice(2)], { line: 2, field: 'birthDate', message: /disagrees with the ID/ }],
     ['a gender that disagrees with the ID', (f) => [f.records[0]!, { ...(f.records[1] as object), gender: 'FEMALE' }, ...f.records.slice(2)], { line: 2, field: 'gender', message: /disagrees/ }],
@@ -39,6 +45,8 @@ describe('npm run load', () => {
     ['a negative amount', (f) => [...f.records, { ...(f.records[5] as object), id: 'X-3', amountFen: -100 }], { line: 14, field: 'amountFen', message: /negative/ }],
     ['an end before the start', (f) => [...f.records, { ...(f.records[5] as object), id: 'X-4', endDate: '2023-12-31' }], { line: 14, field: 'endDate', message: /before startDate/ }],
     ['malformed JSON', (f) => [...f.records, '{"type":"award",'], { line: 14, field: '(line)', message: /malformed JSON/ }],
+    // The person's name saved as GBK (a common export encoding), the rest of the file UTF-8.
+    ['a line that is not UTF-8', (f) => [f.records[0]!, gbkName(f.records[1] as { name: string }), ...f.records.slice(2)], { line: 2, field: '(line)', message: /not valid UTF-8/ }],
     ['an unknown record type', (f) => [...f.records, { type: 'pet', id: 'P1' }], { line: 14, field: 'type', message: /must be one of/ }],
     ['a missing field', (f) => [...f.records, { ...(f.records[5] as object), id: 'X-5', startDate: undefined }], { line: 14, field: 'startDate', message: /.+/ }],
     ['an unknown field', (f) => [...f.records, { ...(f.records[5] as object), id: 'X-6', amountYuan: 5 }], { line: 14, field: '(line)', message: /unknown field/ }],

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { identityScope, validateLine, type InterchangeRecord, type LineError } from '@saf/interchange';
 
 export interface Reference {
@@ -21,6 +22,14 @@ export interface LineBatch {
   lines: string[];
   /** The 1-based number of `lines[0]`. */
   first: number;
+  /**
+   * The bytes the lines were decoded from: line `i` is `bytes.subarray(bounds[2 * i], bounds[2 * i + 1])`.
+   * The reader reuses this buffer: it holds these lines only until the next batch is asked for.
+   */
+  bytes: Buffer;
+  bounds: number[];
+  /** Indexes (into `lines`) of the lines whose bytes are not valid UTF-8; empty almost always. */
+  notUtf8: number[];
 }
 
 const LF = 0x0a;
@@ -31,44 +40,75 @@ const CR = 0x0d;
  * progress in bytes. Lines end at LF; a CR before it is dropped (CRLF files read as LF ones), and
  * a byte order mark before the first line is dropped. Each line is decoded from UTF-8 on its own:
  * an LF byte never occurs inside a multi-byte character, so a character split between two chunks
- * is whole in the line that holds it. (Per chunk, not per line: an async step per line, as
- * `readline` takes, was a tenth of the loader's time.)
+ * is whole in the line that holds it. A line that is not valid UTF-8 (a file saved as GBK, say)
+ * is marked, not silently decoded with replacement characters in its names. (Per chunk, not per
+ * line: an async step per line, as `readline` takes, was a tenth of the loader's time.)
  */
 export async function* readLineBatches(file: string, onBytes?: (bytes: number) => void, chunkBytes = 1 << 20): AsyncGenerator<LineBatch> {
-  const stream = createReadStream(file, { highWaterMark: chunkBytes });
+  const handle = await open(file, 'r');
   let bytes = 0;
   let line = 1;
-  let rest: Buffer | null = null;
-  const decode = (buffer: Buffer, start: number, end: number): string => {
-    if (end > start && buffer[end - 1] === CR) end--;
-    const text = buffer.toString('utf8', start, end);
-    return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    onBytes?.(bytes);
-    const buffer: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
-    const lines: string[] = [];
+  const batch = (buffer: Buffer, ends: number[]): LineBatch => {
     const first = line;
+    const lines: string[] = [];
+    const bounds: number[] = [];
     let start = 0;
-    for (let end = buffer.indexOf(LF, start); end !== -1; end = buffer.indexOf(LF, start)) {
-      lines.push(decode(buffer, start, end));
+    for (const lineEnd of ends) {
+      let end = lineEnd;
+      if (end > start && buffer[end - 1] === CR) end--;
+      // A UTF-8 byte order mark (EF BB BF) before the first line.
+      const from = line === 1 && end - start >= 3 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf ? start + 3 : start;
+      lines.push(buffer.toString('utf8', from, end));
+      bounds.push(from, end);
       line++;
-      start = end + 1;
+      start = lineEnd + 1;
     }
-    rest = start < buffer.length ? buffer.subarray(start) : null;
-    if (lines.length) yield { lines, first };
+    const notUtf8: number[] = [];
+    // One check of the batch's bytes; line by line only when it fails.
+    if (!isUtf8(buffer.subarray(0, ends.at(-1)))) {
+      for (let i = 0; i < lines.length; i++) if (!isUtf8(buffer.subarray(bounds[2 * i], bounds[2 * i + 1]))) notUtf8.push(i);
+    }
+    return { lines, first, bytes: buffer, bounds, notUtf8 };
+  };
+  try {
+    // One buffer for the whole file (grown only for a line longer than it): the part of a line
+    // a read leaves incomplete moves to its front and the next read fills in after it.
+    let buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+    let filled = 0;
+    for (;;) {
+      if (filled === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, filled);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+      onBytes?.(bytes);
+      const end = filled + bytesRead;
+      const ends: number[] = [];
+      // Bytes before `filled` hold no line end: they were left over as an incomplete line.
+      for (let at = buffer.indexOf(LF, filled); at !== -1 && at < end; at = buffer.indexOf(LF, at + 1)) ends.push(at);
+      if (ends.length) yield batch(buffer, ends);
+      const rest = ends.length ? ends.at(-1)! + 1 : 0;
+      buffer.copyWithin(0, rest, end);
+      filled = end - rest;
+    }
+    // The last line needs no line end.
+    if (filled) yield batch(buffer, [filled]);
+  } finally {
+    await handle.close();
   }
-  // The last line needs no line end.
-  if (rest) yield { lines: [decode(rest, 0, rest.length)], first: line };
 }
 
-/** The file's lines one at a time (1-based `line`); see `readLineBatches`. */
-export async function* readLines(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<{ text: string; line: number }> {
-  for await (const { lines, first } of readLineBatches(file, onBytes)) {
-    for (let i = 0; i < lines.length; i++) yield { text: lines[i]!, line: first + i };
+/** The file's lines one at a time (1-based `line`, `utf8` false when its bytes are not UTF-8); see `readLineBatches`. */
+export async function* readLines(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<{ text: string; line: number; utf8: boolean }> {
+  for await (const { lines, first, notUtf8 } of readLineBatches(file, onBytes)) {
+    for (let i = 0; i < lines.length; i++) yield { text: lines[i]!, line: first + i, utf8: !notUtf8.includes(i) };
   }
 }
+
+export const NOT_UTF8 = 'not valid UTF-8: the file must be saved as UTF-8 (convert a GBK or GB18030 export first, e.g. iconv -f GB18030 -t UTF-8)';
 
 /**
  * Checks lines one at a time, as they are read: each line on its own, duplicates within the file,
@@ -84,9 +124,16 @@ export class FileScanner {
   private readonly households = new Set<string>();
   private readonly pending: Reference[] = [];
 
-  /** The line's record when it is valid and new, else null (its errors are in `errors`). */
-  add(text: string, line: number): InterchangeRecord | null {
+  /**
+   * The line's record when it is valid and new, else null (its errors are in `errors`). `utf8`
+   * false: the line's bytes were not UTF-8, and `text` has replacement characters for them.
+   */
+  add(text: string, line: number, utf8 = true): InterchangeRecord | null {
     this.lines = line;
+    if (!utf8) {
+      this.errors.push({ line, field: '(line)', message: NOT_UTF8 });
+      return null;
+    }
     if (text.trim() === '') return null;
     const result = validateLine(text, line);
     if (!result.ok) {
@@ -141,8 +188,8 @@ export class FileScanner {
 /** Every line of a file through a `FileScanner` (validation only, nothing loaded). */
 export async function scanFile(file: string, onBytes?: (bytes: number) => void): Promise<FileScan> {
   const scanner = new FileScanner();
-  for await (const { lines, first } of readLineBatches(file, onBytes)) {
-    for (let i = 0; i < lines.length; i++) scanner.add(lines[i]!, first + i);
+  for await (const { lines, first, notUtf8 } of readLineBatches(file, onBytes)) {
+    for (let i = 0; i < lines.length; i++) scanner.add(lines[i]!, first + i, !notUtf8.includes(i));
   }
   return scanner.finish();
 }

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
@@ -24,7 +25,8 @@ export class HttpError extends Error {
 /** Operations in one batched subgraph request, at most (the gateway's SUBGRAPH_BATCH_MAX is at most this). */
 export const MAX_BATCH = 16;
 
-export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+/** The request body's bytes, at most `limit` (413 beyond). */
+export async function readBodyBytes(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -32,7 +34,20 @@ export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT)
     if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * The body as text. JSON travels as UTF-8: bytes that are not (a client sending GBK, say) are
+ * refused, not decoded into replacement characters that would then be stored as names.
+ */
+export function utf8Text(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new HttpError(400, 'body is not valid UTF-8');
+  return bytes.toString('utf8');
+}
+
+export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+  return utf8Text(await readBodyBytes(req, limit));
 }
 
 export function parseJson(text: string): unknown {
@@ -109,10 +124,10 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         }
       }
       // Verify before parsing anything: the signature covers the exact body bytes.
-      const text = await readBody(req);
+      const bytes = await readBodyBytes(req);
       let caller: Caller | null;
       try {
-        caller = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: text, headers: req.headers });
+        caller = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: bytes, headers: req.headers });
       } catch (err) {
         if (err instanceof SignatureError) {
           options.log.warn({ requestId, reason: err.reason, path: url.pathname }, 'refused an unsigned or forged request');
@@ -120,6 +135,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         }
         throw err;
       }
+      const text = utf8Text(bytes);
       for (const route of options.routes ?? []) {
         if (await route(req, res, url, { body: text, caller })) return;
       }

@@ -204,6 +204,14 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
       expect(ingestUnsigned.status).toBe(401);
     });
 
+    it('refuses a signed body that is not UTF-8 (a GBK export) as such: not as forged, and no replacement characters stored', async () => {
+      // 张三 in GBK: the signature covers these bytes, so only the encoding is wrong.
+      const gbk = Buffer.concat([Buffer.from(`{"records":[{"line":1,"record":${JSON.stringify(award(110)).slice(0, -1)},"details":{"note":"`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('"}}}]}')]);
+      const res = await signedFetch(`${sg.base}/ingest/gbk${Date.now()}/records`, sg.secret, { caller: null, body: gbk });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'body is not valid UTF-8' });
+    });
+
     it('gives analysts and auditors no person-level field', async () => {
       for (const role of ['ANALYST', 'AUDITOR'] as const) {
         const res = await sg.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, { r: [{ __typename: 'Person', id: persons[0] }] }, { sub: 'a', role });

@@ -13,12 +13,12 @@ export function testSecret(name: string): Buffer {
 }
 
 /** Fetch with the gateway's signature, as only the gateway can. */
-export async function signedFetch(url: string, secret: Buffer, init: { method?: string; body?: string; caller?: Caller | null; headers?: Record<string, string> } = {}): Promise<Response> {
+export async function signedFetch(url: string, secret: Buffer, init: { method?: string; body?: string | Buffer; caller?: Caller | null; headers?: Record<string, string> } = {}): Promise<Response> {
   const u = new URL(url);
   const method = init.method ?? 'POST';
   const body = init.body ?? '';
   const signed = signRequest({ secret, method, path: u.pathname + u.search, body, caller: init.caller === undefined ? TEST_CALLER : init.caller });
-  return fetch(url, { method, headers: { 'content-type': 'application/json', ...signed, ...init.headers }, body: method === 'GET' ? undefined : body });
+  return fetch(url, { method, headers: { 'content-type': 'application/json', ...signed, ...init.headers }, body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 export interface StartedSubgraph {
