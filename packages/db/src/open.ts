@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { Gauge, register } from 'prom-client';
 
 /** A drizzle database on either driver; query code is written against this. */
@@ -23,9 +24,38 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** The database's name on the server, or the PGlite directory. */
   location: string;
+  /**
+   * `COPY table (columns) FROM STDIN` of `data`, rows in PostgreSQL's text format (tab between
+   * fields, `\N` for null, a backslash doubled, a line a row): one statement, so every row or
+   * none, and the fastest way rows go in, on either driver.
+   */
+  copyIn(table: string, columns: readonly string[], data: Buffer): Promise<void>;
   /** Answers when the database does (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const copyStatement = (table: string, columns: readonly string[], source: string) => `COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM ${source}`;
+
+async function copyInPool(pool: pg.Pool, statement: string, data: Buffer): Promise<void> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    const stream = client.query(copyFrom(statement));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      stream.end(data);
+    });
+  } catch (err) {
+    failure = err as Error;
+    throw err;
+  } finally {
+    // A connection that failed in the middle of a COPY is not given to anyone else; a refused
+    // COPY (the server's error) leaves it ready.
+    client.release(failure && !(failure as { code?: string }).code ? failure : undefined);
+  }
 }
 
 export interface OpenOptions {
@@ -158,6 +188,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       read: replica ? (drizzlePg(replica, { logger }) as unknown as Db) : db,
       kind: 'postgres',
+      copyIn: (table, columns, data) => {
+        const statement = copyStatement(table, columns, 'STDIN');
+        options.onQuery?.(statement);
+        return copyInPool(pool, statement, data);
+      },
       location: new URL(url).pathname.slice(1),
       // Ready when both answer: a service whose replica is gone cannot serve its reads.
       ping: async () => {
@@ -183,6 +218,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     read: pglite as unknown as Db,
     kind: 'pglite',
     location: dir,
+    copyIn: async (table, columns, data) => {
+      const statement = copyStatement(table, columns, "'/dev/blob'");
+      options.onQuery?.(statement);
+      await client.query(statement, [], { blob: new Blob([new Uint8Array(data)]) });
+    },
     ping: async () => void (await pglite.execute(sql`SELECT 1`)),
     close: () => client.close(),
   };

@@ -26,7 +26,7 @@ export interface DepartmentServerOptions extends SubgraphDeps {
 
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
 export function createDepartmentServer(options: DepartmentServerOptions): BuiltSubgraph {
-  const { db, read } = options.database;
+  const { read } = options.database;
   return buildSubgraph<DepartmentContext<any>>({
     name: options.name,
     typeDefs: options.typeDefs,
@@ -37,6 +37,6 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
-    routes: [ingestRoute({ db, department: options.department, kinds: options.kinds, log: options.log })],
+    routes: [ingestRoute({ database: options.database, department: options.department, kinds: options.kinds, log: options.log })],
   });
 }

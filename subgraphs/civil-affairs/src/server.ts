@@ -20,7 +20,7 @@ export function createServer({ database, log, production = false, signingSecret 
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     routes: [
       ingestRoute({
-        db,
+        database,
         department: 'CIVIL_AFFAIRS',
         kinds: ingestKinds,
         log,
