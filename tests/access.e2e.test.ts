@@ -41,6 +41,15 @@ describe('access control through the gateway', () => {
     }
   });
 
+  it('refuses a request body that is not UTF-8 as such, instead of reading replacement characters into it', async () => {
+    // A household id from a client that sends GBK (伊宁 as D2C1 C4FE): refused, not looked up as "H\uFFFD\uFFFD".
+    const body = Buffer.concat([Buffer.from(`{"query":"query { household(id: \\"H`), Buffer.from([0xd2, 0xc1, 0xc4, 0xfe]), Buffer.from('\\") { id } }"}')]);
+    const token = await signDevToken(CASEWORKER);
+    const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' }, body: new Uint8Array(body) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'body is not valid UTF-8' });
+  });
+
   it('refuses a forged internal-service request', async () => {
     const body = JSON.stringify({ query: HOUSEHOLD, variables: { id: fixture.householdId } });
     const signed = signRequest({ secret: subgraphSigningSecret('labour', {}, 'test'), method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } });
