@@ -18,8 +18,34 @@ const schemas: Record<string, z.ZodType<InterchangeRecord>> = {
   disabilityCertificate: disabilityCertificateRecord as z.ZodType<InterchangeRecord>,
 };
 
+/**
+ * Where the first U+0000 (NUL) is, as a dotted field, or null. JSON may carry it (`\u0000`);
+ * PostgreSQL's text and jsonb cannot store it, so it is refused here, naming the field, rather
+ * than by the database halfway through a load.
+ */
+function nulField(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(line)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  // for…in: a parsed record has only its own plain fields, and this runs for every record of a load.
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
+    if (typeof inner === 'string' ? inner.includes('\u0000') : typeof inner === 'object' && inner !== null) {
+      const found = nulField(inner, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Validates one parsed object as an interchange record. */
 export function validateRecord(value: unknown, line: number): LineResult {
+  const result = checkRecord(value, line);
+  const field = result.ok ? nulField(result.record, '') : null;
+  return field ? { ok: false, errors: [{ line, field, message: 'holds the character U+0000 (NUL), which cannot be stored' }] } : result;
+}
+
+function checkRecord(value: unknown, line: number): LineResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, errors: [{ line, field: '(line)', message: 'must be a JSON object' }] };
   }

@@ -48,6 +48,14 @@ describe('interchange records', () => {
     expect(validateLine('{"type":"cat"}', 5)).toMatchObject({ ok: false, errors: [{ field: 'type' }] });
   });
 
+  it('refuses the character U+0000 anywhere, naming the field, since the database cannot store it', () => {
+    expect(validateLine(JSON.stringify({ ...person, name: '阿依\u0000古丽' }), 2)).toEqual({ ok: false, errors: [{ line: 2, field: 'name', message: expect.stringMatching(/U\+0000/) }] });
+    expect(errorsOf({ ...award, details: { note: ['ok', 'x\u0000'] } })).toEqual([expect.objectContaining({ field: 'details.note.1' })]);
+    expect(errorsOf({ ...award, details: { ['a\u0000']: 1 } })).toEqual([expect.objectContaining({ field: 'details.a\u0000' })]);
+    // The escape written out as text is no NUL.
+    expect(validateRecord({ ...person, name: '阿依\\u0000' }, 1).ok).toBe(true);
+  });
+
   it('routes records to their department and keys awards by department', () => {
     const r = validateRecord(award, 1);
     if (!r.ok) throw new Error('expected valid');
