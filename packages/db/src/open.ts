@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -40,21 +41,16 @@ const copyStatement = (table: string, columns: readonly string[], source: string
 
 async function copyInPool(pool: pg.Pool, statement: string, data: Buffer): Promise<void> {
   const client = await pool.connect();
-  let failure: Error | undefined;
   try {
     const stream = client.query(copyFrom(statement));
-    await new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(data);
-    });
+    stream.end(data);
+    await finished(stream);
+    client.release();
   } catch (err) {
-    failure = err as Error;
+    // A refused COPY (the server's error, with its code) leaves the connection ready; one that
+    // failed in the middle of a COPY is not given to anyone else.
+    client.release((err as { code?: string }).code ? undefined : (err as Error));
     throw err;
-  } finally {
-    // A connection that failed in the middle of a COPY is not given to anyone else; a refused
-    // COPY (the server's error) leaves it ready.
-    client.release(failure && !(failure as { code?: string }).code ? failure : undefined);
   }
 }
 

@@ -62,7 +62,7 @@ const STAGING_COLUMNS = ['load_id', 'line', 'kind', 'payload'] as const;
 const UNIQUE_VIOLATION = '23505';
 
 /** The batch as COPY rows of `ingest_staging`, one buffer sized once. */
-export function stagingRows(loadId: string, records: readonly { line: number; record: InterchangeRecord }[]): Buffer {
+function stagingRows(loadId: string, records: readonly { line: number; record: InterchangeRecord }[]): Buffer {
   const rows = records.map(({ line, record }) => `${loadId}\t${line}\t${record.type}\t${copyField(JSON.stringify(record))}\n`);
   let size = 0;
   for (const row of rows) size += Buffer.byteLength(row);
