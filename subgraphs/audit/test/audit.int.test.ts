@@ -138,10 +138,31 @@ describe('audit subgraph', () => {
     expect(await verify()).toMatchObject({ ok: true, count: 78 });
   });
 
+  it('appends from the head it left without the locked transaction, and from the stored head once another writer moved it', async () => {
+    let transactions = 0;
+    const db = sg.database.db;
+    const counted = new Proxy(db, {
+      get: (target, key, receiver) => (key === 'transaction' ? (...args: Parameters<typeof db.transaction>) => (transactions++, target.transaction(...args)) : Reflect.get(target, key, receiver)),
+    });
+    const writer = new AuditWriter(counted);
+    const replica = new AuditWriter(db);
+    const seqs = async (w: AuditWriter) => (await w.append([entry([C])])).map((e) => e.seq);
+    expect(await seqs(writer)).toEqual([79]); // the head unknown: read under the lock
+    expect(await seqs(writer)).toEqual([80]);
+    expect(transactions).toBe(1);
+    expect(await seqs(replica)).toEqual([81]);
+    // Chained from 80, refused by the trigger without a trace, then appended from the stored head.
+    expect(await seqs(writer)).toEqual([82]);
+    expect(transactions).toBe(2);
+    expect(await seqs(writer)).toEqual([83]);
+    expect(transactions).toBe(2);
+    expect(await verify()).toMatchObject({ ok: true, count: 83, head: { seq: 83 } });
+  });
+
   it('reports an intact log on the command line', async () => {
     const run = await cli({ AUDIT_URL: sg.url });
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^access log intact: 78 entries, head 78 [0-9a-f]{64}\n$/);
+    expect(run.stdout).toMatch(/^access log intact: 83 entries, head 83 [0-9a-f]{64}\n$/);
     expect(run.code).toBe(0);
   }, 60_000);
 
@@ -153,7 +174,7 @@ describe('audit subgraph', () => {
     const refusal = await exec('DELETE FROM access_log WHERE seq = 5').catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
     expect(refusal).toMatch(/append-only/);
     expect((await row(5)).purpose).toBe('低保复核 review');
-    expect(await verify()).toMatchObject({ ok: true, count: 78 });
+    expect(await verify()).toMatchObject({ ok: true, count: 83 });
   });
 
   it('detects an entry edited behind the triggers’ back, and one edited and re-hashed', async () => {
@@ -177,6 +198,6 @@ describe('audit subgraph', () => {
 
     // Cut the log down to its intact first four entries: the chain alone looks fine, the head does not.
     await tamper(['DELETE FROM access_log WHERE seq > 4']);
-    expect(await verify()).toEqual({ ok: false, seq: 5, reason: 'truncated', message: expect.stringContaining('entries 5 to 78 are missing') });
+    expect(await verify()).toEqual({ ok: false, seq: 5, reason: 'truncated', message: expect.stringContaining('entries 5 to 83 are missing') });
   }, 60_000);
 });

@@ -27,7 +27,10 @@ export async function appendEntries(db: Db, fields: readonly AuditFields[]): Pro
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(APPEND_LOCK))})`);
-    let previous: Head | null = await readHead(tx);
+    // The head row locked too: a writer appending without the lock (`appendAfter`) waits for
+    // this commit and is then refused, instead of moving the head between this read and insert.
+    const [row] = await tx.select({ seq: accessLogHead.seq, hash: accessLogHead.hash }).from(accessLogHead).where(eq(accessLogHead.id, 1)).for('update');
+    let previous: Head | null = row ?? null;
     const entries: AuditEntry[] = [];
     for (const f of fields) {
       const entry = appendEntry(previous, f);
@@ -38,6 +41,32 @@ export async function appendEntries(db: Db, fields: readonly AuditFields[]): Pro
     await tx.insert(accessLog).values(entries);
     return entries;
   });
+}
+
+/**
+ * Appends entries chained from `head`, the head as this writer last left it, as one statement
+ * in its own transaction: no lock, no read, one round trip. If any other writer has moved the
+ * head since, the insert trigger refuses the statement (`serialization_failure`, nothing is
+ * written) and the caller appends again with `appendEntries`.
+ */
+export async function appendAfter(db: Db, head: Head, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let previous: Head = head;
+  for (const f of fields) {
+    const entry = appendEntry(previous, f);
+    entries.push(entry);
+    previous = entry;
+  }
+  await db.insert(accessLog).values(entries);
+  return entries;
+}
+
+/** PostgreSQL's `serialization_failure`, as the insert trigger raises it for an entry that does not extend the head. */
+export function isStaleHead(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '40001') return true;
+  }
+  return false;
 }
 
 /** Entries after `seq` in chain order: one page of a verification. */
