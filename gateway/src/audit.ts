@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { auditCaller, type AuditFields } from '@saf/auth';
@@ -81,6 +83,32 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
     });
 }
 
+/** One POST; resolves with the status and body once the answer is read to its end (so the connection is reused). */
+function postJson(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, agent: http.Agent): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'POST', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(deadline);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', fail);
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('the audit service closed the connection during its answer'));
+      });
+    });
+    // A deadline for the whole exchange, not only for an idle socket.
+    const deadline = setTimeout(() => request.destroy(new Error(`the audit service did not answer within ${timeoutMs} ms`)), timeoutMs);
+    function fail(err: unknown): void {
+      clearTimeout(deadline);
+      reject(err);
+    }
+    request.on('error', fail);
+    request.end(body);
+  });
+}
+
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
 interface OperationFacts {
   personLevel: boolean;
@@ -109,17 +137,16 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxSubjects = options.maxSubjects ?? 10_000;
 
+  // node:http over one keep-alive agent rather than global fetch: one write in flight at a time,
+  // so one connection stays warm, and undici's fetch cost the gateway 0.75 ms of CPU a request.
+  const agentOptions = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, timeout: 30_000 };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const record = createEntryWriter(async (entries) => {
     const url = auditEndpoint(options.auditUrl(), '/audit/entries');
     const body = JSON.stringify({ entries });
-    const res = await globalThis.fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.sign(url.pathname, body) },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text(); // read to the end so the connection is reused
-    if (res.status !== 200) throw new Error(`the audit service answered ${res.status}: ${text.slice(0, 200)}`);
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...options.sign(url.pathname, body) };
+    const { status, text } = await postJson(url, headers, body, timeoutMs, url.protocol === 'https:' ? agents.https : agents.http);
+    if (status !== 200) throw new Error(`the audit service answered ${status}: ${text.slice(0, 200)}`);
   });
 
   // Per parsed document and schema (a reloaded supergraph is a new schema): classifying the
@@ -140,6 +167,14 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   }
 
   return {
+    async serverWillStart() {
+      return {
+        async serverWillStop() {
+          agents.http.destroy();
+          agents.https.destroy();
+        },
+      };
+    },
     async requestDidStart() {
       let personLevel = false;
       let executed = false;

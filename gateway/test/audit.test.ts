@@ -144,7 +144,9 @@ describe('the audit plugin', () => {
   const CASEWORKER: Caller = { sub: 'cw-1', role: 'CASEWORKER', region: '654002' };
   let audit: http.Server;
   let auditBase = '';
-  let mode: 'ok' | 'fail' = 'ok';
+  /** How the fake audit service answers: 'hang' never does, 'cut' drops the connection halfway through its answer. */
+  let mode: 'ok' | 'fail' | 'hang' | 'cut' = 'ok';
+  let connections = 0;
   const received: { path: string; headers: http.IncomingHttpHeaders; body: { entries: Record<string, unknown>[] } }[] = [];
   const signed: { path: string; body: string }[] = [];
   let apollo: ApolloServer<GatewayContext>;
@@ -155,10 +157,17 @@ describe('the audit plugin', () => {
       req.on('data', (c) => (text += c));
       req.on('end', () => {
         received.push({ path: req.url!, headers: req.headers, body: JSON.parse(text) });
+        if (mode === 'hang') return;
+        if (mode === 'cut') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"appended":1,', () => res.destroy());
+          return;
+        }
         res.writeHead(mode === 'ok' ? 200 : 500, { 'content-type': 'application/json' });
         res.end(mode === 'ok' ? '{"appended":1,"head":{"seq":1,"hash":"x"}}' : '{"error":"internal error"}');
       });
     });
+    audit.on('connection', () => connections++);
     await new Promise<void>((r) => audit.listen(0, '127.0.0.1', r));
     auditBase = `http://127.0.0.1:${(audit.address() as AddressInfo).port}`;
     const household = (id: string) => (id === 'H1' ? { id: 'H1', regionCode: '654002', members: [{ id: P1, name: '阿依古丽' }], awards: [] } : null);
@@ -169,6 +178,7 @@ describe('the audit plugin', () => {
           auditUrl: () => `${auditBase}/graphql`,
           sign: (path, body) => (signed.push({ path, body }), { 'x-saf-signature': 'test-signature' }),
           log: createLogger('gateway', 'silent'),
+          timeoutMs: 500,
         }),
       ],
     });
@@ -247,6 +257,26 @@ describe('the audit plugin', () => {
     expect(res.body.data).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain('阿依古丽');
     expect(res.body.errors).toEqual([{ message: expect.stringMatching(/access log/), extensions: { code: 'AUDIT_UNAVAILABLE', requestId: 'req-1' } }]);
+  });
+
+  it('withholds the data when the audit service does not answer in time, or drops the connection mid-answer', async () => {
+    for (const failure of ['hang', 'cut'] as const) {
+      mode = failure;
+      const res = await run('{ household(id: "H1") { id members { name } } }');
+      expect(res.status, failure).toBe(503);
+      expect(JSON.stringify(res.body)).not.toContain('阿依古丽');
+      expect(res.body.errors![0]!.extensions!.code).toBe('AUDIT_UNAVAILABLE');
+    }
+    mode = 'ok';
+    expect((await run('{ household(id: "H1") { id } }')).status).toBe(200);
+  });
+
+  it('keeps its connection to the audit service open between writes', async () => {
+    await run('{ household(id: "H1") { id } }'); // after the failures above, a fresh connection
+    const before = connections;
+    for (let i = 0; i < 5; i++) expect((await run('{ household(id: "H1") { id } }')).status).toBe(200);
+    expect(received).toHaveLength(6);
+    expect(connections).toBe(before);
   });
 
   it('withholds the data when the audit service is unreachable', async () => {
