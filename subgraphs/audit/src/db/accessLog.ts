@@ -22,6 +22,18 @@ export async function readHead(db: Db): Promise<Head | null> {
   return row ?? null;
 }
 
+/** The entries for `fields`, each chained to the one before, the first to `head`. */
+function chainFrom(head: Head | null, fields: readonly AuditFields[]): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let previous = head;
+  for (const f of fields) {
+    const entry = appendEntry(previous, f);
+    entries.push(entry);
+    previous = entry;
+  }
+  return entries;
+}
+
 /** Appends entries in one transaction, chained from the stored head; returns them as written. */
 export async function appendEntries(db: Db, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
   return db.transaction(async (t) => {
@@ -30,13 +42,7 @@ export async function appendEntries(db: Db, fields: readonly AuditFields[]): Pro
     // The head row locked too: a writer appending without the lock (`appendAfter`) waits for
     // this commit and is then refused, instead of moving the head between this read and insert.
     const [row] = await tx.select({ seq: accessLogHead.seq, hash: accessLogHead.hash }).from(accessLogHead).where(eq(accessLogHead.id, 1)).for('update');
-    let previous: Head | null = row ?? null;
-    const entries: AuditEntry[] = [];
-    for (const f of fields) {
-      const entry = appendEntry(previous, f);
-      entries.push(entry);
-      previous = entry;
-    }
+    const entries = chainFrom(row ?? null, fields);
     // The insert trigger checks each row extends the head and moves the head along.
     await tx.insert(accessLog).values(entries);
     return entries;
@@ -50,13 +56,7 @@ export async function appendEntries(db: Db, fields: readonly AuditFields[]): Pro
  * written) and the caller appends again with `appendEntries`.
  */
 export async function appendAfter(db: Db, head: Head, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  let previous: Head = head;
-  for (const f of fields) {
-    const entry = appendEntry(previous, f);
-    entries.push(entry);
-    previous = entry;
-  }
+  const entries = chainFrom(head, fields);
   await db.insert(accessLog).values(entries);
   return entries;
 }
