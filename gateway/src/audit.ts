@@ -109,6 +109,19 @@ function postJson(url: URL, headers: Record<string, string>, body: string, timeo
   });
 }
 
+/** Every string under `key` in a subgraph's answer (the ids the plugin asked for under its alias). */
+function collectAliased(value: unknown, key: string, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectAliased(item, key, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === key) {
+        if (typeof v === 'string') into.add(v);
+      } else if (v !== null && typeof v === 'object') collectAliased(v, key, into);
+    }
+  }
+}
+
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
 interface OperationFacts {
   personLevel: boolean;
@@ -129,9 +142,11 @@ function operationLabel(document: DocumentNode, operationName: string | null | u
 /**
  * The access log at the gateway (SPEC section 8). For every operation that reads person-level
  * data: refuses it without a declared purpose (`PURPOSE_REQUIRED`, 400, before anything is
- * fetched), and once it has run writes one entry (who, purpose, operation, the ids read) to the
- * audit subgraph before the response leaves. If the entry cannot be written the data is withheld
- * (`AUDIT_UNAVAILABLE`, 503): an unlogged read is not allowed.
+ * fetched), and writes an entry (who, purpose, operation, the ids read) to the audit subgraph
+ * before the response leaves: as soon as a subgraph answer holds ids, so the write overlaps the
+ * later fetches, and a second entry at the end for any id the response holds that the first did
+ * not list. If an entry cannot be written the data is withheld (`AUDIT_UNAVAILABLE`, 503): an
+ * unlogged read is not allowed.
  */
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -179,6 +194,22 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       let personLevel = false;
       let executed = false;
       let alias: string | null = null;
+      /** The entry written while the operation still ran, and the ids it lists. */
+      let early: { ids: Set<string>; written: Promise<void> } | null = null;
+
+      function entry(context: GatewayContext, operation: string, subjects: string[]): AuditFields {
+        const listed = subjects.slice(0, maxSubjects);
+        const more = subjects.length - listed.length;
+        return {
+          ...auditCaller(context.caller),
+          at: new Date().toISOString(),
+          purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
+          operation: operation + (more > 0 ? ` (+${more} more ids not listed)` : ''),
+          subjectIds: listed,
+          requestId: context.requestId,
+        };
+      }
+
       return {
         async didResolveOperation(rc) {
           personLevel = factsOf(rc.schema, rc.document, rc.operationName).personLevel;
@@ -202,11 +233,42 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           const mutable = rc as { document: DocumentNode; operation: OperationDefinitionNode | undefined };
           mutable.document = facts.selected.document;
           mutable.operation = facts.selected.operation;
+
+          // The first subgraph answer that holds subjects' ids (for a household picture, civil
+          // affairs' household and members) has its entry written at once, while the other
+          // departments are asked: the write no longer waits behind the whole operation. What
+          // later answers add is logged in a second entry before the response leaves, so every
+          // id the response holds is logged either way; an id fetched but then lost to an error
+          // is logged too (read by the gateway for this caller), never the other way round.
+          const context = rc.contextValue;
+          const { caller } = context;
+          const key = alias;
+          if (!caller || !key) return;
+          const operation = operationLabel(rc.document, rc.operationName);
+          context.subjectsFetched = (data) => {
+            if (early) return;
+            const found = new Set<string>();
+            collectAliased(data, key, found);
+            if (found.size === 0) return;
+            let fields: AuditFields;
+            try {
+              fields = entry(context, operation, [...found]);
+            } catch {
+              return; // then the whole entry is written at the end, as without this
+            }
+            const written = new Promise<void>((resolve, reject) => {
+              // After the fetches the executor sends next are on their way, not before them.
+              setImmediate(() => record(fields).then(resolve, reject));
+            });
+            written.catch(() => {}); // awaited, and its failure handled, when the response is ready
+            early = { ids: new Set(fields.subjectIds), written };
+          };
         },
         async willSendResponse(rc) {
+          rc.contextValue.subjectsFetched = undefined;
           // Refused before anything was fetched (no purpose, a limit): nothing was read.
           if (!personLevel || !executed) return;
-          const { caller, purpose, requestId, internal } = rc.contextValue;
+          const { caller, requestId } = rc.contextValue;
           try {
             if (!caller) throw new Error('no verified caller on a person-level request');
             // Later parts of an incremental response would leave unlogged; the gateway sends none.
@@ -215,16 +277,14 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             const data = rc.response.body.singleResult.data;
             const subjects = collectSubjects(rc.schema, rc.document, rc.request.variables, data, rc.operationName);
             if (alias) stripAlias(data, alias);
-            const listed = subjects.slice(0, maxSubjects);
-            const more = subjects.length - listed.length;
-            await record({
-              ...auditCaller(caller),
-              at: new Date().toISOString(),
-              purpose: purpose ?? (internal ? '(internal service request)' : ''),
-              operation: operationLabel(rc.document, rc.operationName) + (more > 0 ? ` (+${more} more ids not listed)` : ''),
-              subjectIds: listed,
-              requestId,
-            });
+            const operation = operationLabel(rc.document, rc.operationName);
+            const logged = early as { ids: Set<string>; written: Promise<void> } | null;
+            if (!logged) {
+              await record(entry(rc.contextValue, operation, subjects));
+            } else {
+              const rest = subjects.filter((id) => !logged.ids.has(id));
+              await Promise.all([logged.written, rest.length > 0 ? record(entry(rc.contextValue, operation, rest)) : undefined]);
+            }
           } catch (err) {
             options.log.error({ err, requestId }, 'access log entry not written: person-level response withheld');
             withhold(rc);

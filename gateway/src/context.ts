@@ -9,4 +9,9 @@ export interface GatewayContext {
   caller: Caller;
   /** Signed by one of our own services acting for `caller` (not a client's token). */
   internal: boolean;
+  /**
+   * Set by the access-log plugin while a person-level operation runs: the data sources hand it
+   * each subgraph answer, so the entry can be written while later fetches are still out.
+   */
+  subjectsFetched?: (data: unknown) => void;
 }

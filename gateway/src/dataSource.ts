@@ -87,7 +87,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const started = process.hrtime.bigint();
     subgraphRequests.inc({ subgraph: this.name });
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      options.context?.subjectsFetched?.(response.data);
+      return response;
     } catch (err) {
       const code: FailureCode = err instanceof SubgraphFailure ? err.code : 'SUBGRAPH_ERROR';
       subgraphErrors.inc({ subgraph: this.name, code });

@@ -147,6 +147,9 @@ describe('the audit plugin', () => {
   /** How the fake audit service answers: 'hang' never does, 'cut' drops the connection halfway through its answer. */
   let mode: 'ok' | 'fail' | 'hang' | 'cut' = 'ok';
   let connections = 0;
+  /** A subgraph answer handed to the plugin during execution (null: none), and what happens after it. */
+  let fetched: unknown = null;
+  let afterFetch: (() => Promise<void>) | null = null;
   const received: { path: string; headers: http.IncomingHttpHeaders; body: { entries: Record<string, unknown>[] } }[] = [];
   const signed: { path: string; body: string }[] = [];
   let apollo: ApolloServer<GatewayContext>;
@@ -184,7 +187,15 @@ describe('the audit plugin', () => {
     });
     function buildSchemaWithResolvers() {
       const s = buildSchema(printableSchema);
-      s.getQueryType()!.getFields().household!.resolve = (_: unknown, { id }: { id: string }) => household(id);
+      s.getQueryType()!.getFields().household!.resolve = async (_: unknown, { id }: { id: string }, context: GatewayContext) => {
+        // Stands in for the gateway's data sources: hands the plugin a subgraph answer, then
+        // (like the departments' fetches still out) lets the test decide when execution ends.
+        if (fetched) {
+          context.subjectsFetched?.(fetched);
+          await afterFetch?.();
+        }
+        return household(id);
+      };
       s.getQueryType()!.getFields().note!.resolve = (_: unknown, { text }: { text: string }) => text;
       return s;
     }
@@ -195,6 +206,8 @@ describe('the audit plugin', () => {
     await new Promise((r) => audit?.close(r));
   });
   beforeEach(() => {
+    fetched = null;
+    afterFetch = null;
     mode = 'ok';
     received.length = 0;
     signed.length = 0;
@@ -277,6 +290,58 @@ describe('the audit plugin', () => {
     for (let i = 0; i < 5; i++) expect((await run('{ household(id: "H1") { id } }')).status).toBe(200);
     expect(received).toHaveLength(6);
     expect(connections).toBe(before);
+  });
+
+  it('writes the entry from the first subgraph answer holding ids, while the rest is still being fetched', async () => {
+    fetched = { household: { _auditId: 'H1', regionCode: '654002', members: [{ _auditId: P1, name: '阿依古丽' }] } };
+    let writtenDuringExecution = false;
+    afterFetch = async () => {
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      writtenDuringExecution = received.length === 1;
+    };
+    const res = await run('query Look { household(id: "H1") { id members { name } } }');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { household: { id: 'H1', members: [{ name: '阿依古丽' }] } } });
+    expect(writtenDuringExecution).toBe(true);
+    // One entry: the response holds no id the early one did not list.
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body.entries).toHaveLength(1);
+    expect(received[0]!.body.entries[0]).toMatchObject({ operation: 'Look', purpose: '低保复核', sub: 'cw-1', requestId: 'req-1' });
+    expect([...(received[0]!.body.entries[0]!.subjectIds as string[])].sort()).toEqual([P1, 'H1'].sort());
+  });
+
+  it('logs in a second entry, before answering, the ids that later answers brought', async () => {
+    fetched = { household: { _auditId: 'H1' } };
+    const res = await run('query Look { household(id: "H1") { members { name } } }');
+    expect(res.status).toBe(200);
+    const entries = received.flatMap((r) => r.body.entries);
+    expect(entries).toHaveLength(2); // in either order: both are written before the answer leaves
+    expect(entries.map((e) => e.subjectIds)).toEqual(expect.arrayContaining([['H1'], [P1]]));
+    expect(entries.every((e) => e.operation === 'Look' && e.requestId === 'req-1')).toBe(true);
+  });
+
+  it('withholds the data when the entry written early fails, and leaves no unhandled rejection', async () => {
+    fetched = { household: { _auditId: 'H1', members: [{ _auditId: P1 }] } };
+    mode = 'fail';
+    afterFetch = async () => {
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 20)); // the failed answer is in before execution ends
+    };
+    const res = await run('{ household(id: "H1") { id members { name } } }');
+    expect(res.status).toBe(503);
+    expect(JSON.stringify(res.body)).not.toContain('阿依古丽');
+    expect(res.body.errors![0]!.extensions!.code).toBe('AUDIT_UNAVAILABLE');
+  });
+
+  it('writes nothing early from an answer without ids, and everything at the end', async () => {
+    fetched = { household: { regionCode: '654002' } };
+    afterFetch = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      expect(received).toHaveLength(0);
+    };
+    const res = await run('{ household(id: "H1") { members { name } } }');
+    expect(res.status).toBe(200);
+    expect(received.flatMap((r) => r.body.entries.map((e) => e.subjectIds))).toEqual([[P1, 'H1']]);
   });
 
   it('withholds the data when the audit service is unreachable', async () => {
