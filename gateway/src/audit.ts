@@ -1,9 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { auditCaller, type AuditFields } from '@saf/auth';
 import type { Logger } from '@saf/service';
+import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { selectSubjectIds, stripAlias } from './auditSelection.ts';
 import type { GatewayContext } from './context.ts';
 import { collectSubjects, isPersonLevel } from './personLevel.ts';
@@ -83,32 +82,6 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
     });
 }
 
-/** One POST; resolves with the status and body once the answer is read to its end (so the connection is reused). */
-function postJson(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, agent: http.Agent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'POST', agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        clearTimeout(deadline);
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', fail);
-      res.on('close', () => {
-        if (!res.complete) fail(new Error('the audit service closed the connection during its answer'));
-      });
-    });
-    // A deadline for the whole exchange, not only for an idle socket.
-    const deadline = setTimeout(() => request.destroy(new Error(`the audit service did not answer within ${timeoutMs} ms`)), timeoutMs);
-    function fail(err: unknown): void {
-      clearTimeout(deadline);
-      reject(err);
-    }
-    request.on('error', fail);
-    request.end(body);
-  });
-}
-
 /** Every string under `key` in a subgraph's answer (the ids the plugin asked for under its alias). */
 function collectAliased(value: unknown, key: string, into: Set<string>): void {
   if (Array.isArray(value)) {
@@ -152,17 +125,28 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxSubjects = options.maxSubjects ?? 10_000;
 
-  // node:http over one keep-alive agent rather than global fetch: one write in flight at a time,
-  // so one connection stays warm, and undici's fetch cost the gateway 0.75 ms of CPU a request.
-  const agentOptions = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, timeout: 30_000 };
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  // One write in flight at a time (see createEntryWriter), so one warm connection serves.
+  const connections = new KeepAliveConnections({ maxSockets: 2, maxFreeSockets: 2, timeout: 30_000 });
   const record = createEntryWriter(async (entries) => {
     const url = auditEndpoint(options.auditUrl(), '/audit/entries');
     const body = JSON.stringify({ entries });
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...options.sign(url.pathname, body) };
-    const { status, text } = await postJson(url, headers, body, timeoutMs, url.protocol === 'https:' ? agents.https : agents.http);
+    const { status, text } = await connections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, timeoutMs);
     if (status !== 200) throw new Error(`the audit service answered ${status}: ${text.slice(0, 200)}`);
   });
+
+  /** The entry of `context`'s request listing `subjects` (at most `maxSubjects`, noting how many more). */
+  function entry(context: GatewayContext, operation: string, subjects: string[]): AuditFields {
+    const listed = subjects.slice(0, maxSubjects);
+    const more = subjects.length - listed.length;
+    return {
+      ...auditCaller(context.caller),
+      at: new Date().toISOString(),
+      purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
+      operation: operation + (more > 0 ? ` (+${more} more ids not listed)` : ''),
+      subjectIds: listed,
+      requestId: context.requestId,
+    };
+  }
 
   // Per parsed document and schema (a reloaded supergraph is a new schema): classifying the
   // operation and adding the id selections walk the whole document, the same for every request.
@@ -185,8 +169,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
     async serverWillStart() {
       return {
         async serverWillStop() {
-          agents.http.destroy();
-          agents.https.destroy();
+          connections.close();
         },
       };
     },
@@ -194,21 +177,9 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       let personLevel = false;
       let executed = false;
       let alias: string | null = null;
+      let operation = '';
       /** The entry written while the operation still ran, and the ids it lists. */
       let early: { ids: Set<string>; written: Promise<void> } | null = null;
-
-      function entry(context: GatewayContext, operation: string, subjects: string[]): AuditFields {
-        const listed = subjects.slice(0, maxSubjects);
-        const more = subjects.length - listed.length;
-        return {
-          ...auditCaller(context.caller),
-          at: new Date().toISOString(),
-          purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
-          operation: operation + (more > 0 ? ` (+${more} more ids not listed)` : ''),
-          subjectIds: listed,
-          requestId: context.requestId,
-        };
-      }
 
       return {
         async didResolveOperation(rc) {
@@ -240,26 +211,18 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           // later answers add is logged in a second entry before the response leaves, so every
           // id the response holds is logged either way; an id fetched but then lost to an error
           // is logged too (read by the gateway for this caller), never the other way round.
+          operation = operationLabel(rc.document, rc.operationName);
           const context = rc.contextValue;
-          const { caller } = context;
           const key = alias;
-          if (!caller || !key) return;
-          const operation = operationLabel(rc.document, rc.operationName);
+          if (!context.caller || !key) return;
           context.subjectsFetched = (data) => {
             if (early) return;
             const found = new Set<string>();
             collectAliased(data, key, found);
             if (found.size === 0) return;
-            let fields: AuditFields;
-            try {
-              fields = entry(context, operation, [...found]);
-            } catch {
-              return; // then the whole entry is written at the end, as without this
-            }
-            const written = new Promise<void>((resolve, reject) => {
-              // After the fetches the executor sends next are on their way, not before them.
-              setImmediate(() => record(fields).then(resolve, reject));
-            });
+            const fields = entry(context, operation, [...found]);
+            // After the fetches the executor sends next are on their way, not before them.
+            const written = new Promise((r) => setImmediate(r)).then(() => record(fields));
             written.catch(() => {}); // awaited, and its failure handled, when the response is ready
             early = { ids: new Set(fields.subjectIds), written };
           };
@@ -277,8 +240,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             const data = rc.response.body.singleResult.data;
             const subjects = collectSubjects(rc.schema, rc.document, rc.request.variables, data, rc.operationName);
             if (alias) stripAlias(data, alias);
-            const operation = operationLabel(rc.document, rc.operationName);
-            const logged = early as { ids: Set<string>; written: Promise<void> } | null;
+            const logged = early;
             if (!logged) {
               await record(entry(rc.contextValue, operation, subjects));
             } else {

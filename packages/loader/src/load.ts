@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import { signRequest } from '@saf/auth';
+import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
@@ -47,39 +46,11 @@ const IN_FLIGHT = 2;
 /** How long a call may wait for its answer before it counts as lost (and is retried). */
 const ANSWER_TIMEOUT_MS = 300_000;
 
-/** Keep-alive connections to the services for one load; closed when it ends. */
-class Connections {
-  private readonly http = new http.Agent({ keepAlive: true });
-  private readonly https = new https.Agent({ keepAlive: true });
-
-  /** One request; resolves with the answer's status and text, rejects when the connection fails. */
-  request(url: URL, method: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
-    const secure = url.protocol === 'https:';
-    return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { method, headers: { ...headers, 'content-length': String(body.length) }, agent: secure ? this.https : this.http }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.setTimeout(ANSWER_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${ANSWER_TIMEOUT_MS / 1000} s`)));
-      req.on('error', reject);
-      // The body's bytes as they are: no copy of a batch on its way to the socket.
-      req.end(body);
-    });
-  }
-
-  close(): void {
-    this.http.destroy();
-    this.https.destroy();
-  }
-}
-
 /**
  * One signed ingest call. A lost connection or a 502/503/504 is retried with backoff (a service
  * restarting, a proxy between): the call may have been applied already, which is harmless.
  */
-async function call(connections: Connections, url: string, secret: Buffer, method: string, body: Buffer | string = ''): Promise<unknown> {
+async function call(connections: KeepAliveConnections, url: string, secret: Buffer, method: string, body: Buffer | string = ''): Promise<unknown> {
   const u = new URL(url);
   // Encoded once: the signature hashes these bytes and the request sends them as they are.
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -88,7 +59,7 @@ async function call(connections: Connections, url: string, secret: Buffer, metho
     // A fresh signature each time: the service refuses a replayed nonce.
     const signed = signRequest({ secret, method, path: u.pathname + u.search, body: bytes, caller: null });
     try {
-      answer = await connections.request(u, method, { 'content-type': 'application/json', ...signed }, bytes);
+      answer = await connections.request(u, method, { 'content-type': 'application/json', ...signed }, bytes, ANSWER_TIMEOUT_MS);
       if (!RETRY_STATUS.has(answer.status) || attempt >= ATTEMPTS) break;
     } catch (err) {
       if (attempt >= ATTEMPTS) throw new IngestError(`cannot reach ${u.origin}: ${(err as Error).message}; is the system running (npm start)?`);
@@ -151,7 +122,7 @@ export class BatchBody {
   }
 }
 
-async function checkReferences(connections: Connections, unresolved: Reference[], options: LoadOptions): Promise<LineError[]> {
+async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], options: LoadOptions): Promise<LineError[]> {
   const known = { persons: new Set<string>(), households: new Set<string>() };
   const persons = [...new Set(unresolved.filter((r) => r.kind === 'person').map((r) => r.id))];
   const households = [...new Set(unresolved.filter((r) => r.kind === 'household').map((r) => r.id))];
@@ -177,7 +148,7 @@ async function checkReferences(connections: Connections, unresolved: Reference[]
  * validating each line twice was 40% of the loader's CPU, and the loader the slowest stage.)
  */
 export async function loadFile(file: string, options: LoadOptions): Promise<LoadResult> {
-  const connections = new Connections();
+  const connections = new KeepAliveConnections();
   try {
     return await load(connections, file, options);
   } finally {
@@ -185,7 +156,7 @@ export async function loadFile(file: string, options: LoadOptions): Promise<Load
   }
 }
 
-async function load(connections: Connections, file: string, options: LoadOptions): Promise<LoadResult> {
+async function load(connections: KeepAliveConnections, file: string, options: LoadOptions): Promise<LoadResult> {
   const batchSize = options.batchSize ?? 2000;
   const size = (await stat(file)).size;
   const progress = (phase: ProgressEvent['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
