@@ -360,6 +360,7 @@ async function main(): Promise<void> {
   if (failed) process.exit(1);
 
   notes(results);
+  if (args.env.GATEWAY_WORKERS) results.notes.push(`This project's gateway ran with GATEWAY_WORKERS=${args.env.GATEWAY_WORKERS}: its memory and CPU are those of the primary and its workers summed.`);
   const table = renderTable(results);
   process.stdout.write(`${table}\n`);
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.

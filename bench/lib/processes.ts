@@ -118,25 +118,48 @@ export class Processes {
     for (const c of running) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
   }
 
-  /** Resident memory (VmRSS) of each child, in MB. */
+  /** Resident memory (VmRSS) of each child, in MB: with its worker processes (GATEWAY_WORKERS), all of them summed. */
   rss(): Record<string, number> {
     const out: Record<string, number> = {};
+    const workers = nodeChildren();
     for (const [name, c] of this.children) {
-      const kb = readStatus(c.process.pid)?.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
-      if (kb) out[name] = Number(kb) / 1024;
+      let kb: number | null = null;
+      for (const pid of [c.process.pid, ...(workers.get(c.process.pid ?? -1) ?? [])]) {
+        const own = readStatus(pid)?.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
+        if (own) kb = (kb ?? 0) + Number(own);
+      }
+      if (kb !== null) out[name] = kb / 1024;
     }
     return out;
   }
 
-  /** CPU time (user + system) each child has used so far, in ms. */
+  /** CPU time (user + system) each child, with its worker processes, has used so far, in ms. */
   cpu(): Record<string, number> {
     const out: Record<string, number> = {};
+    const workers = nodeChildren();
     for (const [name, c] of this.children) {
-      const ms = cpuMs(c.process.pid);
-      if (ms !== null) out[name] = ms;
+      let total: number | null = null;
+      for (const pid of [c.process.pid, ...(workers.get(c.process.pid ?? -1) ?? [])]) {
+        const ms = cpuMs(pid);
+        if (ms !== null) total = (total ?? 0) + ms;
+      }
+      if (total !== null) out[name] = total;
     }
     return out;
   }
+}
+
+/** Node processes by parent pid: a gateway's cluster workers (GATEWAY_WORKERS > 1). */
+function nodeChildren(): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = procStat(pid);
+    if (stat?.command !== 'node') continue;
+    const parent = Number(stat.fields[1]);
+    out.set(parent, [...(out.get(parent) ?? []), Number(pid)]);
+  }
+  return out;
 }
 
 function readStatus(pid: number | undefined): string | null {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
@@ -32,6 +33,15 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(100).default(10),
   MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  /**
+   * Gateway processes serving the port (node:cluster): 1 is this process alone; `auto` is one per
+   * core. Each worker holds its own plan cache, keep-alive connections and breakers; a worker that
+   * dies is replaced. On a host the subgraphs share, more workers than spare cores only queue.
+   */
+  GATEWAY_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], { error: 'must be a whole number from 1 to 64, or auto' })
+    .default(1)
+    .transform((w) => (w === 'auto' ? availableParallelism() : w)),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnv> & { env: NodeJS.ProcessEnv };

@@ -76,6 +76,11 @@ export function routeLabel(pathname: string): string {
 interface MetricsAccess {
   /** When set, `/metrics` needs `Authorization: Bearer <token>`; when unset, only unproxied loopback callers get it. */
   token?: string;
+  /**
+   * Where the text comes from, when not this process's registry alone: a gateway worker asks the
+   * cluster's primary for every worker's metrics summed (gateway/src/cluster.ts).
+   */
+  collect?: () => Promise<string>;
 }
 let access: MetricsAccess = {};
 
@@ -110,7 +115,14 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse): P
     res.end('{"error":"not found"}');
     return;
   }
-  const text = await register.metrics();
+  let text: string;
+  try {
+    text = await (access.collect ?? (() => register.metrics()))();
+  } catch {
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+    res.end('{"error":"metrics unavailable"}');
+    return;
+  }
   res.writeHead(200, { 'content-type': register.contentType });
   res.end(text);
 }
