@@ -7,7 +7,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
-import type { Logger } from '@saf/service';
+import type { Logger } from '@saf/service/logger';
 
 const METRICS_REQUEST = 'saf:metrics-request';
 const METRICS_ANSWER = 'saf:metrics-answer';

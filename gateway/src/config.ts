@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
-import { ConfigError, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
-import { MAX_BATCH } from '@saf/service';
+import { ConfigError, MAX_BATCH, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));

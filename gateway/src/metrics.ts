@@ -37,7 +37,8 @@ export const subgraphRetriesDenied = metric(
 );
 export const breakerState = metric(
   'saf_subgraph_breaker_state',
-  () => new Gauge({ name: 'saf_subgraph_breaker_state', help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open.', labelNames: ['subgraph'] as const }),
+  // With GATEWAY_WORKERS > 1 each worker has its breakers; a scrape shows the most open of them.
+  () => new Gauge({ name: 'saf_subgraph_breaker_state', help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open (with several workers, the most open).', labelNames: ['subgraph'] as const, aggregator: 'max' }),
 );
 export const breakerTransitions = metric(
   'saf_subgraph_breaker_transitions_total',

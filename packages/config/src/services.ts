@@ -35,3 +35,6 @@ export function subgraphUrl(name: string, env: NodeJS.ProcessEnv, portBase: numb
   if (override) return override;
   return `http://127.0.0.1:${portBase + service(name).portOffset}/graphql`;
 }
+
+/** Operations in one batched subgraph request, at most (the gateway's SUBGRAPH_BATCH_MAX is at most this). */
+export const MAX_BATCH = 16;

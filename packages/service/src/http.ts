@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
+import { MAX_BATCH } from '@saf/config';
 import type { Logger } from './logger.ts';
 import { httpDuration, httpRequests, isProbeRoute, requestPath, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
 import { noteRequestActivity } from './idle.ts';
@@ -22,8 +23,6 @@ export class HttpError extends Error {
   }
 }
 
-/** Operations in one batched subgraph request, at most (the gateway's SUBGRAPH_BATCH_MAX is at most this). */
-export const MAX_BATCH = 16;
 
 /** The request body's bytes, at most `limit` (413 beyond). */
 export async function readBodyBytes(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {

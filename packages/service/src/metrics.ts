@@ -44,7 +44,7 @@ export const loaderBatchSize = metric(
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
     }),
 );
-export const serviceDraining = metric('saf_draining', () => new Gauge({ name: 'saf_draining', help: '1 while the service drains before exit.', labelNames: ['service'] as const }));
+export const serviceDraining = metric('saf_draining', () => new Gauge({ name: 'saf_draining', help: '1 while the service drains before exit.', labelNames: ['service'] as const, aggregator: 'max' }));
 
 /** A DataLoader batch function that records how many keys each batch had. */
 export function observedBatch<K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>): (keys: readonly K[]) => Promise<V[]> {
