@@ -127,6 +127,13 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
     const died = await gateway.logged((l) => l.msg === 'gateway worker died; starting another');
     expect(died).toMatchObject({ pid: first, signal: 'SIGKILL' });
     expect((await picture(port, token)).length).toBe(7);
+    // While the replacement starts (seconds, under tsx), scrapes answer at once from the workers that serve.
+    await gateway.logged((l) => l.msg === 'gateway worker started' && l.pid !== first && l.pid !== second, 10_000);
+    const started = Date.now();
+    const during = await request(port, '/metrics');
+    expect(during.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(sample(during.text, 'saf_gateway_worker_restarts_total')).toBe(1);
     await gateway.logged((l) => l.msg === 'gateway worker listening' && l.pid !== first && l.pid !== second, 60_000);
     const third = workerPids(gateway)[2]!;
     expect(alive(third)).toBe(true);
