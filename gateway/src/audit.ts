@@ -6,6 +6,7 @@ import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { selectSubjectIds, stripAlias } from './auditSelection.ts';
 import type { GatewayContext } from './context.ts';
 import { collectSubjects, isPersonLevel } from './personLevel.ts';
+import { accessLogWait, accessLogWithheld, accessLogWrites } from './metrics.ts';
 
 export { collectSubjects, isPersonLevel } from './personLevel.ts';
 
@@ -130,8 +131,15 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   const record = createEntryWriter(async (entries) => {
     const url = auditEndpoint(options.auditUrl(), '/audit/entries');
     const body = JSON.stringify({ entries });
-    const { status, text } = await connections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, timeoutMs);
-    if (status !== 200) throw new Error(`the audit service answered ${status}: ${text.slice(0, 200)}`);
+    const timer = accessLogWrites.startTimer();
+    let outcome = 'failed';
+    try {
+      const { status, text } = await connections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, timeoutMs);
+      if (status !== 200) throw new Error(`the audit service answered ${status}: ${text.slice(0, 200)}`);
+      outcome = 'written';
+    } finally {
+      timer({ outcome });
+    }
   });
 
   /** The entry of `context`'s request listing `subjects` (at most `maxSubjects`, noting how many more). */
@@ -241,14 +249,17 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             const subjects = collectSubjects(rc.schema, rc.document, rc.request.variables, data, rc.operationName);
             if (alias) stripAlias(data, alias);
             const logged = early;
+            const waiting = accessLogWait.startTimer();
             if (!logged) {
               await record(entry(rc.contextValue, operation, subjects));
             } else {
               const rest = subjects.filter((id) => !logged.ids.has(id));
               await Promise.all([logged.written, rest.length > 0 ? record(entry(rc.contextValue, operation, rest)) : undefined]);
             }
+            waiting();
           } catch (err) {
             options.log.error({ err, requestId }, 'access log entry not written: person-level response withheld');
+            accessLogWithheld.inc();
             withhold(rc);
           }
         },

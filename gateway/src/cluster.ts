@@ -103,7 +103,8 @@ export function runPrimary(options: PrimaryOptions): void {
         if (answer.metrics) resolve(answer.metrics);
         else reject(new Error(`worker ${worker.id}: ${answer.error ?? 'no metrics'}`));
       });
-      worker.send({ type: COLLECT, id } satisfies Message);
+      // With a callback, a channel that closed meanwhile is an error here, not an 'error' event that would end the primary.
+      worker.send({ type: COLLECT, id } satisfies Message, undefined, {}, (err) => err && collecting.get(key)?.({ type: COLLECTED, error: err.message }));
     });
   }
   async function gather(): Promise<string> {
@@ -117,7 +118,7 @@ export function runPrimary(options: PrimaryOptions): void {
       collecting.get(`${worker.id}:${message.id}`)?.(message);
     } else if (isMessage(message, GATHER)) {
       const answer = (reply: Message) => {
-        if (worker.isConnected()) worker.send(reply);
+        if (worker.isConnected()) worker.send(reply, undefined, {}, () => {});
       };
       gather().then(
         (text) => answer({ type: GATHERED, id: message.id, text }),
@@ -189,13 +190,17 @@ export function runPrimary(options: PrimaryOptions): void {
  * primary that this worker has stopped accepting.
  */
 export function joinCluster(timeoutMs = 6_000): { metrics: () => Promise<string>; draining: () => void } {
+  // A primary gone meanwhile is no error here (the worker drains on 'disconnect').
+  const tell = (message: Message) => {
+    if (process.connected) process.send?.(message, undefined, {}, () => {});
+  };
   let next = 0;
   const pending = new Map<number, (answer: Message) => void>();
   process.on('message', (message: unknown) => {
     if (isMessage(message, COLLECT)) {
       register.getMetricsAsJSON().then(
-        (metrics) => process.connected && process.send?.({ type: COLLECTED, id: message.id, metrics } satisfies Message),
-        (err: unknown) => process.connected && process.send?.({ type: COLLECTED, id: message.id, error: err instanceof Error ? err.message : String(err) } satisfies Message),
+        (metrics) => tell({ type: COLLECTED, id: message.id, metrics }),
+        (err: unknown) => tell({ type: COLLECTED, id: message.id, error: err instanceof Error ? err.message : String(err) }),
       );
     } else if (isMessage(message, GATHERED) && message.id !== undefined) {
       pending.get(message.id)?.(message);
@@ -217,7 +222,7 @@ export function joinCluster(timeoutMs = 6_000): { metrics: () => Promise<string>
         process.send({ type: GATHER, id } satisfies Message, undefined, {}, (err) => err && settle({ type: GATHERED, error: err.message }));
       }),
     draining: () => {
-      if (process.connected) process.send?.({ type: DRAINING } satisfies Message);
+      tell({ type: DRAINING });
     },
   };
 }

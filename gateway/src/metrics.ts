@@ -79,3 +79,28 @@ export const plansWarmed = metric(
   'saf_gateway_plans_warmed_total',
   () => new Counter({ name: 'saf_gateway_plans_warmed_total', help: 'Operations planned ahead after a supergraph load (outcome: planned, or invalid against the new schema).', labelNames: ['outcome'] as const }),
 );
+
+/** The access log (audit.ts): what writing it costs the answers that wait for it. */
+export const accessLogWrites = metric(
+  'saf_access_log_write_seconds',
+  () =>
+    new Histogram({
+      name: 'saf_access_log_write_seconds',
+      help: 'Time of one write of access-log entries to the audit service (several entries a write under load), by outcome.',
+      labelNames: ['outcome'] as const,
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+);
+export const accessLogWait = metric(
+  'saf_access_log_wait_seconds',
+  () =>
+    new Histogram({
+      name: 'saf_access_log_wait_seconds',
+      help: 'How long a person-level answer, its data ready, waited for its access-log entries (written early, this is what the fetches did not cover).',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    }),
+);
+export const accessLogWithheld = metric(
+  'saf_access_log_withheld_total',
+  () => new Counter({ name: 'saf_access_log_withheld_total', help: 'Person-level answers withheld (AUDIT_UNAVAILABLE) because their access-log entry could not be written.' }),
+);

@@ -11,6 +11,7 @@ import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
 import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
 import { selectSubjectIds, stripAlias } from '../src/auditSelection.ts';
 import type { GatewayContext } from '../src/context.ts';
+import { accessLogWait, accessLogWithheld, accessLogWrites } from '../src/metrics.ts';
 
 const schema = buildSchema(`
   type Query {
@@ -140,6 +141,18 @@ describe('selectSubjectIds', () => {
   });
 });
 
+/** The access-log metrics' counts so far (gateway/src/metrics.ts). */
+async function accessLogCounts(): Promise<{ written: number; failed: number; waited: number; withheld: number }> {
+  const count = async (metric: { get(): Promise<{ values: { metricName?: string; labels: Record<string, unknown>; value: number }[] }> }, name: string, outcome?: string) =>
+    (await metric.get()).values.find((v) => v.metricName === name && (outcome === undefined || v.labels.outcome === outcome))?.value ?? 0;
+  return {
+    written: await count(accessLogWrites, 'saf_access_log_write_seconds_count', 'written'),
+    failed: await count(accessLogWrites, 'saf_access_log_write_seconds_count', 'failed'),
+    waited: await count(accessLogWait, 'saf_access_log_wait_seconds_count'),
+    withheld: (await accessLogWithheld.get()).values[0]?.value ?? 0,
+  };
+}
+
 describe('the audit plugin', () => {
   const CASEWORKER: Caller = { sub: 'cw-1', role: 'CASEWORKER', region: '654002' };
   let audit: http.Server;
@@ -233,8 +246,11 @@ describe('the audit plugin', () => {
   });
 
   it('writes one signed entry per person-level request before answering', async () => {
+    const before = await accessLogCounts();
     const res = await run('query Look($id: ID!) { household(id: $id) { id members { id name } } }', { id: 'H1' });
     expect(res.status).toBe(200);
+    // Metrics: one write, written; one answer that waited for it; nothing withheld.
+    expect(await accessLogCounts()).toEqual({ written: before.written + 1, failed: before.failed, waited: before.waited + 1, withheld: before.withheld });
     expect(res.body.data.household.members[0].name).toBe('阿依古丽');
     expect(received).toHaveLength(1);
     expect(received[0]!.path).toBe('/audit/entries');
@@ -265,8 +281,10 @@ describe('the audit plugin', () => {
 
   it('withholds the data when the access log cannot record the read', async () => {
     mode = 'fail';
+    const before = await accessLogCounts();
     const res = await run('{ household(id: "H1") { id members { name } } }');
     expect(res.status).toBe(503);
+    expect(await accessLogCounts()).toEqual({ written: before.written, failed: before.failed + 1, waited: before.waited, withheld: before.withheld + 1 });
     expect(res.body.data).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain('阿依古丽');
     expect(res.body.errors).toEqual([{ message: expect.stringMatching(/access log/), extensions: { code: 'AUDIT_UNAVAILABLE', requestId: 'req-1' } }]);
