@@ -17,6 +17,7 @@ import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
 import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
+import { histogramSince, quantileBound, readHistogram } from './lib/histogram.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
@@ -140,7 +141,14 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
   for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) await run(p, 10, 3);
 
   const order: Path[] = ['ours', 'apollo', 'hive', 'floor'];
+  // What our answers waited for their access-log entries, from the gateway's own histogram: only
+  // our path writes entries, so the difference over a concurrency's rounds is its runs'.
+  const accessLogWait = async () => {
+    const text = await (await fetch(targets.ours.url.replace(/\/graphql$/, '/metrics'))).text();
+    return readHistogram(text, 'saf_access_log_wait_seconds');
+  };
   for (const c of ctx.args.concurrency) {
+    const waitBefore = await accessLogWait();
     const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
     for (let round = 0; round < ctx.args.rounds; round++) {
       // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
@@ -153,7 +161,13 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
     }
     const runs: Results['picture'][number]['runs'] = {};
     for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
-    results.picture.push({ concurrency: c, runs });
+    const waitAfter = await accessLogWait();
+    const waited = waitAfter && histogramSince(waitBefore, waitAfter);
+    results.picture.push({
+      concurrency: c,
+      runs,
+      ...(waited?.count ? { accessLogWait: { answers: waited.count, meanMs: (waited.sum / waited.count) * 1000, p50Ms: quantileBound(waited, 0.5) * 1000, p99Ms: quantileBound(waited, 0.99) * 1000 } } : {}),
+    });
   }
 }
 

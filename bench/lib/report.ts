@@ -24,7 +24,12 @@ export interface Results {
   setup: { loadHouseholds: number; sweepHouseholds: number; records: number; persons: number; pictures: number; duration: number; rounds: number; seed: string };
   completeness: Partial<Record<Path, Completeness>>;
   /** Per concurrency, each path's rounds as one (each figure their median, see medianRun), and our gateway's CPU per request. */
-  picture: { concurrency: number; runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>> }[];
+  picture: {
+    concurrency: number;
+    runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>>;
+    /** What our answers waited for their access-log entries over all rounds (the gateway's histogram: bucket bounds). */
+    accessLogWait?: { answers: number; meanMs: number; p50Ms: number; p99Ms: number };
+  }[];
   /** The median sweep of the rounds, and every round's time in seconds. */
   sweep: { persons: number; households: number; seconds: number; findings: number; rounds: number[] };
   /** The median query of the rounds (run alternating with the sweeps), and every round's time. */
@@ -53,13 +58,14 @@ export function renderTable(r: Results): string {
     if (!c) return '';
     return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
   };
-  for (const { concurrency, runs } of r.picture) {
+  for (const { concurrency, runs, accessLogWait: w } of r.picture) {
     for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
       const cpu = s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : '';
       const errors = s.errors ? `, ${s.errors} errors` : '';
-      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
+      const wait = p === 'ours' && w ? `; access-log wait mean ${n1(w.meanMs)} ms, p50 ≤ ${w.p50Ms} ms, p99 ≤ ${w.p99Ms} ms` : '';
+      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${wait}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
     }
   }
   const top = r.picture.at(-1);
