@@ -5,7 +5,7 @@ import { loadFile } from '@saf/loader';
 import { signedFetch, testSecret } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { proxy, type Proxy } from './support/faults.ts';
+import { holdingProxy, type HoldingProxy } from './support/faults.ts';
 import { freePort, refusesConnections, spawnService, waitReady, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -13,44 +13,32 @@ const QUERY = `query Picture($id: ID!) { household(id: $id) { id awards { id dep
 
 describe('SIGTERM drains: in-flight requests finish, then the process exits 0', () => {
   let system: System;
-  let labour: Proxy;
+  // Labour answers only when the test lets it: a slow department with a request in flight.
+  let labour: HoldingProxy;
   const fixture = householdWithEverything(5);
-  // Every labour fetch of the plan is held (a household picture makes more than one).
-  const waiting: (() => void)[] = [];
-  const release = () => waiting.splice(0).forEach((r) => r());
-  let arrived: () => void = () => {};
-  let held = false;
   const processes: ServiceProcess[] = [];
 
   beforeAll(async () => {
     system = await startSystem();
     expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
-    // Labour answers only when the test lets it: a slow department with a request in flight.
-    labour = await proxy(system.subgraphs.get('labour')!.url, {
-      gate: () => {
-        if (!held) return undefined;
-        arrived();
-        return new Promise<void>((r) => waiting.push(r));
-      },
-    });
+    labour = await holdingProxy(system.subgraphs.get('labour')!.url);
   });
   afterAll(async () => {
-    release();
+    labour?.release();
     for (const p of processes) await p.stop();
-    await labour?.close();
+    await labour?.proxy.close();
     await system?.stop();
   });
 
   it('the gateway', async () => {
     const port = await freePort();
     const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000' };
-    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.url : s.url;
+    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.proxy.url : s.url;
     const gateway = spawnService('gateway/src/index.ts', env);
     processes.push(gateway);
     await waitReady(`http://127.0.0.1:${port}/health/ready`);
 
-    held = true;
-    const inLabour = new Promise<void>((r) => (arrived = r));
+    const inLabour = labour.hold();
     const token = await system.token(COORDINATOR);
     const answer = fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
@@ -63,8 +51,7 @@ describe('SIGTERM drains: in-flight requests finish, then the process exits 0', 
     // Stopped accepting, but the request in flight is still being answered.
     expect(await refusesConnections(port)).toBe(true);
     expect(gateway.child.exitCode).toBeNull();
-    held = false;
-    release();
+    labour.release();
     const res = await answer;
     expect(res.status).toBe(200);
     const body = (await res.json()) as { data: { household: { awards: { department: string }[] } }; errors?: unknown };

@@ -4,7 +4,7 @@ import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { eventually, proxy, type Proxy } from './support/faults.ts';
+import { eventually, holdingProxy, type HoldingProxy } from './support/faults.ts';
 import { freePort, refusesConnections, spawnService, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -41,31 +41,21 @@ const alive = (pid: number) => {
 
 describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
   let system: System;
-  let labour: Proxy;
+  // Labour answers only when the test lets it: a slow department with a request in flight.
+  let labour: HoldingProxy;
   const fixture = householdWithEverything(3);
   const processes: ServiceProcess[] = [];
-  // Labour's answers are held while `held` (to have a request in flight during a drain).
-  const waiting: (() => void)[] = [];
-  const release = () => waiting.splice(0).forEach((r) => r());
-  let arrived: () => void = () => {};
-  let held = false;
 
   beforeAll(async () => {
     system = await startSystem();
     expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
-    labour = await proxy(system.subgraphs.get('labour')!.url, {
-      gate: () => {
-        if (!held) return undefined;
-        arrived();
-        return new Promise<void>((r) => waiting.push(r));
-      },
-    });
+    labour = await holdingProxy(system.subgraphs.get('labour')!.url);
   });
   afterAll(async () => {
-    release();
+    labour?.release();
     for (const p of processes) await p.stop();
     for (const p of processes) for (const pid of workerPids(p)) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    await labour?.close();
+    await labour?.proxy.close();
     await system?.stop();
   });
 
@@ -76,7 +66,7 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
   async function startWorkers(extra: Record<string, string> = {}): Promise<{ gateway: ServiceProcess; port: number }> {
     const port = await freePort();
     const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000', GATEWAY_WORKERS: '2', ...extra };
-    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.url : s.url;
+    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.proxy.url : s.url;
     const gateway = spawnService('gateway/src/index.ts', env);
     processes.push(gateway);
     return { gateway, port };
@@ -145,16 +135,14 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
     expect(sample(after, 'saf_gateway_worker_restarts_total')).toBe(1);
 
     // SIGTERM with a request in flight: every worker stops accepting, the request is answered, all exit 0.
-    held = true;
-    const inLabour = new Promise<void>((r) => (arrived = r));
+    const inLabour = labour.hold();
     const answer = picture(port, token);
     await inLabour;
     gateway.child.kill('SIGTERM');
     await gateway.logged((l) => l.msg === 'draining' && l.worker === undefined);
     expect(await refusesConnections(port)).toBe(true);
     expect(gateway.child.exitCode).toBeNull();
-    held = false;
-    release();
+    labour.release();
     expect((await answer).length).toBe(7);
     expect(await gateway.exited).toEqual({ code: 0, signal: null });
     expect([second!, third].some(alive)).toBe(false);

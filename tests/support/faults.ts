@@ -206,3 +206,37 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
     },
   });
 }
+
+export interface HoldingProxy {
+  proxy: Proxy;
+  /** From now on every request waits; resolves when the first one has arrived. */
+  hold(): Promise<void>;
+  /** Lets the waiting requests through, and the next ones pass. */
+  release(): void;
+}
+
+/** A proxy in front of `target` that holds requests on demand: a slow department with requests in flight. */
+export async function holdingProxy(target: string): Promise<HoldingProxy> {
+  // Every request is held while on (a household picture makes more than one fetch to a department).
+  const waiting: (() => void)[] = [];
+  let held = false;
+  let arrived: () => void = () => {};
+  const p = await proxy(target, {
+    gate: () => {
+      if (!held) return undefined;
+      arrived();
+      return new Promise<void>((r) => waiting.push(r));
+    },
+  });
+  return {
+    proxy: p,
+    hold: () => {
+      held = true;
+      return new Promise<void>((r) => (arrived = r));
+    },
+    release: () => {
+      held = false;
+      waiting.splice(0).forEach((r) => r());
+    },
+  };
+}
