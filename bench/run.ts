@@ -166,7 +166,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
     results.picture.push({
       concurrency: c,
       runs,
-      ...(waited?.count ? { accessLogWait: { answers: waited.count, meanMs: (waited.sum / waited.count) * 1000, p50Ms: quantileBound(waited, 0.5) * 1000, p99Ms: quantileBound(waited, 0.99) * 1000 } } : {}),
+      ...(waited?.count ? { accessLogWait: { meanMs: (waited.sum / waited.count) * 1000, p50Ms: quantileBound(waited, 0.5) * 1000, p99Ms: quantileBound(waited, 0.99) * 1000 } } : {}),
     });
   }
 }

@@ -14,8 +14,9 @@ export function readHistogram(text: string, name: string): Histogram | null {
   const buckets: Histogram['buckets'] = [];
   let count: number | null = null;
   let sum = 0;
+  const bucketLine = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`);
   for (const line of text.split('\n')) {
-    const bucket = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`).exec(line);
+    const bucket = bucketLine.exec(line);
     if (bucket) buckets.push({ le: bucket[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(bucket[1]), count: Number(bucket[2]) });
     else if (line.startsWith(`${name}_count `)) count = Number(line.slice(name.length + 7));
     else if (line.startsWith(`${name}_sum `)) sum = Number(line.slice(name.length + 5));

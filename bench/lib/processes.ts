@@ -120,30 +120,25 @@ export class Processes {
 
   /** Resident memory (VmRSS) of each child, in MB: with its worker processes (GATEWAY_WORKERS), all of them summed. */
   rss(): Record<string, number> {
-    const out: Record<string, number> = {};
-    const workers = nodeChildren();
-    for (const [name, c] of this.children) {
-      let kb: number | null = null;
-      for (const pid of [c.process.pid, ...(workers.get(c.process.pid ?? -1) ?? [])]) {
-        const own = readStatus(pid)?.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
-        if (own) kb = (kb ?? 0) + Number(own);
-      }
-      if (kb !== null) out[name] = kb / 1024;
-    }
-    return out;
+    return this.summed((pid) => {
+      const kb = readStatus(pid)?.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
+      return kb ? Number(kb) / 1024 : null;
+    });
   }
 
   /** CPU time (user + system) each child, with its worker processes, has used so far, in ms. */
   cpu(): Record<string, number> {
+    return this.summed(cpuMs);
+  }
+
+  /** `read` of each child and its worker processes, summed; a child with no reading is left out. */
+  private summed(read: (pid: number) => number | null): Record<string, number> {
     const out: Record<string, number> = {};
     const workers = nodeChildren();
     for (const [name, c] of this.children) {
-      let total: number | null = null;
-      for (const pid of [c.process.pid, ...(workers.get(c.process.pid ?? -1) ?? [])]) {
-        const ms = cpuMs(pid);
-        if (ms !== null) total = (total ?? 0) + ms;
-      }
-      if (total !== null) out[name] = total;
+      if (c.process.pid === undefined) continue;
+      const readings = [c.process.pid, ...(workers.get(c.process.pid) ?? [])].map(read).filter((x): x is number => x !== null);
+      if (readings.length) out[name] = readings.reduce((a, b) => a + b, 0);
     }
     return out;
   }

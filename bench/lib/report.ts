@@ -28,7 +28,7 @@ export interface Results {
     concurrency: number;
     runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>>;
     /** What our answers waited for their access-log entries over all rounds (the gateway's histogram: bucket bounds). */
-    accessLogWait?: { answers: number; meanMs: number; p50Ms: number; p99Ms: number };
+    accessLogWait?: { meanMs: number; p50Ms: number; p99Ms: number };
   }[];
   /** The median sweep of the rounds, and every round's time in seconds. */
   sweep: { persons: number; households: number; seconds: number; findings: number; rounds: number[] };

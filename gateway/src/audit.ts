@@ -3,7 +3,7 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { auditCaller, type AuditFields } from '@saf/auth';
 import type { Logger } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
-import { selectSubjectIds, stripAlias } from './auditSelection.ts';
+import { collectAliased, selectSubjectIds, stripAlias } from './auditSelection.ts';
 import type { GatewayContext } from './context.ts';
 import { collectSubjects, isPersonLevel } from './personLevel.ts';
 import { accessLogWait, accessLogWithheld, accessLogWrites } from './metrics.ts';
@@ -81,19 +81,6 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
       queue.push({ fields, resolve, reject });
       if (!writing) void drain();
     });
-}
-
-/** Every string under `key` in a subgraph's answer (the ids the plugin asked for under its alias). */
-function collectAliased(value: unknown, key: string, into: Set<string>): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collectAliased(item, key, into);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === key) {
-        if (typeof v === 'string') into.add(v);
-      } else if (v !== null && typeof v === 'object') collectAliased(v, key, into);
-    }
-  }
 }
 
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */

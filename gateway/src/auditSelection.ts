@@ -49,3 +49,16 @@ export function stripAlias(data: unknown, alias: string): void {
     for (const value of Object.values(object)) if (value && typeof value === 'object') stripAlias(value, alias);
   }
 }
+
+/** Every string under `alias` in a subgraph's answer: the ids the plugin asked for, before stripAlias takes them out. */
+export function collectAliased(data: unknown, alias: string, into: Set<string>): void {
+  if (Array.isArray(data)) {
+    for (const item of data) collectAliased(item, alias, into);
+  } else if (data && typeof data === 'object') {
+    for (const [key, value] of Object.entries(data)) {
+      if (key === alias) {
+        if (typeof value === 'string') into.add(value);
+      } else if (value && typeof value === 'object') collectAliased(value, alias, into);
+    }
+  }
+}

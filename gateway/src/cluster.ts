@@ -30,6 +30,36 @@ interface Message {
 }
 const isMessage = (m: unknown, type: string): m is Message => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
 
+/**
+ * Questions over an IPC channel, each with its id, settled by the answer carrying that id, by a
+ * failed send, or by the deadline. The primary asks its workers and a worker its primary this way.
+ */
+class Questions {
+  private next = 0;
+  private readonly pending = new Map<number, (answer: Message) => void>();
+
+  /** Sends `{ type, id }` with `send` (whose callback reports a channel that closed meanwhile, instead of an 'error' event that would end the process). */
+  ask(type: string, send: (message: Message, sent: (err: Error | null) => void) => void, timeoutMs: number, who: string): Promise<Message> {
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      const settle = (answer: Message) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        if (answer.error === undefined) resolve(answer);
+        else reject(new Error(`${who}: ${answer.error}`));
+      };
+      const timer = setTimeout(() => settle({ type, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+      this.pending.set(id, settle);
+      send({ type, id }, (err) => err && settle({ type, error: err.message }));
+    });
+  }
+
+  /** Settles the question `answer` answers, if it is still open. */
+  answered(answer: Message): void {
+    if (answer.id !== undefined) this.pending.get(answer.id)?.(answer);
+  }
+}
+
 export interface PrimaryOptions {
   workers: number;
   /** Each worker's drain deadline (SHUTDOWN_TIMEOUT_MS); the primary kills what is left 10 s after it. */
@@ -53,26 +83,32 @@ export function runPrimary(options: PrimaryOptions): void {
   const stableMs = options.stableMs ?? 30_000;
   const collectTimeoutMs = options.collectTimeoutMs ?? 3_000;
 
-  const own = new Registry();
-  const restarts = new Counter({ name: 'saf_gateway_worker_restarts_total', help: 'Gateway workers that died and were replaced.', registers: [own] });
-  const running = new Gauge({ name: 'saf_gateway_workers', help: 'Gateway worker processes running.', registers: [own] });
-
   const startedAt = new Map<number, number>();
   const listening = new Set<number>();
   let ready = false;
   let stopping = false;
-  let failed = false;
+  /** Whether every worker stopped as it should (a startup failure, a worker cut off: exit code 1). */
+  let clean = true;
   let delay = delays.min;
   let draining = 0;
   let drainingExpected = 0;
-  let clean = true;
 
   const alive = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+
+  const own = new Registry();
+  const restarts = new Counter({ name: 'saf_gateway_worker_restarts_total', help: 'Gateway workers that died and were replaced.', registers: [own] });
+  new Gauge({
+    name: 'saf_gateway_workers',
+    help: 'Gateway worker processes running.',
+    registers: [own],
+    collect() {
+      this.set(alive().length);
+    },
+  });
 
   function fork(): void {
     const worker = cluster.fork();
     startedAt.set(worker.id, Date.now());
-    running.set(alive().length);
     log.info({ worker: worker.id, pid: worker.process.pid }, 'gateway worker started');
   }
 
@@ -87,26 +123,9 @@ export function runPrimary(options: PrimaryOptions): void {
   // Metrics: each serving worker's registry, combined as prom-client's cluster mode combines them
   // (by each metric's aggregator: sums, unless a metric says otherwise). Only workers that listen
   // are asked: one still starting would hold up every scrape until it answers.
-  let nextCollect = 0;
-  const collecting = new Map<string, (answer: Message) => void>();
-  function collect(worker: Worker): Promise<MetricJson[]> {
-    const id = ++nextCollect;
-    const key = `${worker.id}:${id}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        collecting.delete(key);
-        reject(new Error(`worker ${worker.id} did not hand over its metrics within ${collectTimeoutMs} ms`));
-      }, collectTimeoutMs);
-      collecting.set(key, (answer) => {
-        clearTimeout(timer);
-        collecting.delete(key);
-        if (answer.metrics) resolve(answer.metrics);
-        else reject(new Error(`worker ${worker.id}: ${answer.error ?? 'no metrics'}`));
-      });
-      // With a callback, a channel that closed meanwhile is an error here, not an 'error' event that would end the primary.
-      worker.send({ type: COLLECT, id } satisfies Message, undefined, {}, (err) => err && collecting.get(key)?.({ type: COLLECTED, error: err.message }));
-    });
-  }
+  const questions = new Questions();
+  const collect = async (worker: Worker): Promise<MetricJson[]> =>
+    (await questions.ask(COLLECT, (m, sent) => worker.send(m, undefined, {}, sent), collectTimeoutMs, `worker ${worker.id}'s metrics`)).metrics ?? [];
   async function gather(): Promise<string> {
     const serving = alive().filter((w) => listening.has(w.id) && w.isConnected());
     const each = await Promise.all(serving.map(collect));
@@ -115,7 +134,7 @@ export function runPrimary(options: PrimaryOptions): void {
 
   cluster.on('message', (worker, message: unknown) => {
     if (isMessage(message, COLLECTED)) {
-      collecting.get(`${worker.id}:${message.id}`)?.(message);
+      questions.answered(message);
     } else if (isMessage(message, GATHER)) {
       const answer = (reply: Message) => {
         if (worker.isConnected()) worker.send(reply, undefined, {}, () => {});
@@ -137,7 +156,6 @@ export function runPrimary(options: PrimaryOptions): void {
     const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now());
     const wasListening = listening.delete(worker.id);
     startedAt.delete(worker.id);
-    running.set(alive().length);
     if (stopping) {
       // A worker stopped before it listened had nothing to drain: SIGTERM ending it is clean.
       if (!(code === 0 || (!wasListening && signal === 'SIGTERM'))) clean = false;
@@ -146,7 +164,7 @@ export function runPrimary(options: PrimaryOptions): void {
     }
     if (!ready) {
       log.fatal({ worker: worker.id, code, signal }, 'a gateway worker stopped before the gateway was ready; stopping the others');
-      failed = true;
+      clean = false;
       shutdown('startup failure');
       return;
     }
@@ -160,9 +178,8 @@ export function runPrimary(options: PrimaryOptions): void {
   });
 
   function finish(): void {
-    const ok = clean && !failed;
-    log.info({ clean: ok }, 'stopped');
-    process.exit(ok ? 0 : 1);
+    log.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
   }
 
   function shutdown(reason: string): void {
@@ -194,35 +211,23 @@ export function joinCluster(timeoutMs = 6_000): { metrics: () => Promise<string>
   const tell = (message: Message) => {
     if (process.connected) process.send?.(message, undefined, {}, () => {});
   };
-  let next = 0;
-  const pending = new Map<number, (answer: Message) => void>();
+  const questions = new Questions();
   process.on('message', (message: unknown) => {
     if (isMessage(message, COLLECT)) {
       register.getMetricsAsJSON().then(
         (metrics) => tell({ type: COLLECTED, id: message.id, metrics }),
         (err: unknown) => tell({ type: COLLECTED, id: message.id, error: err instanceof Error ? err.message : String(err) }),
       );
-    } else if (isMessage(message, GATHERED) && message.id !== undefined) {
-      pending.get(message.id)?.(message);
+    } else if (isMessage(message, GATHERED)) {
+      questions.answered(message);
     }
   });
+  const ask = (m: Message, sent: (err: Error | null) => void) => {
+    if (!process.send || !process.connected) return sent(new Error('no primary'));
+    process.send(m, undefined, {}, sent);
+  };
   return {
-    metrics: () =>
-      new Promise<string>((resolve, reject) => {
-        const id = ++next;
-        const settle = (answer: Message) => {
-          clearTimeout(timer);
-          pending.delete(id);
-          if (answer.text !== undefined) resolve(answer.text);
-          else reject(new Error(`the workers' metrics could not be gathered: ${answer.error ?? 'no answer'}`));
-        };
-        const timer = setTimeout(() => settle({ type: GATHERED, error: `no answer from the primary within ${timeoutMs} ms` }), timeoutMs);
-        pending.set(id, settle);
-        if (!process.send || !process.connected) return settle({ type: GATHERED, error: 'no primary' });
-        process.send({ type: GATHER, id } satisfies Message, undefined, {}, (err) => err && settle({ type: GATHERED, error: err.message }));
-      }),
-    draining: () => {
-      tell({ type: DRAINING });
-    },
+    metrics: async () => (await questions.ask(GATHER, ask, timeoutMs, "the workers' metrics could not be gathered")).text ?? '',
+    draining: () => tell({ type: DRAINING }),
   };
 }

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { configureMetrics, startIdleCollector, drainServer, listen, startTracing, type Logger } from '@saf/service';
+import { configureMetrics, startIdleCollector, listen, startTracing, stopOnSignal, type Logger } from '@saf/service';
 import { joinCluster } from './cluster.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
@@ -20,26 +20,17 @@ export async function serveGateway(config: GatewayConfig, root: Logger): Promise
   const port = await listen(gateway.http, config.GATEWAY_PORT, config.GATEWAY_HOST);
   if (worker) log.info({ port, pid: process.pid }, 'gateway worker listening');
   else log.info({ port, supergraph: config.SUPERGRAPH_PATH }, `gateway ready at http://localhost:${port}/graphql`);
-  let stopping = false;
-  // Stop accepting, let in-flight requests finish (SHUTDOWN_TIMEOUT_MS at most), then stop Apollo.
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    // Whatever hangs (a stuck stop), the process goes.
-    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
-    const draining = drainServer(gateway.http, config.SHUTDOWN_TIMEOUT_MS, 'gateway');
-    // Logged once new connections are refused: whoever reads it may rely on that.
-    log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
-    peers?.draining();
-    const clean = await draining;
-    if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
-    await gateway.stop().catch((err) => log.error({ err }, 'stopping the gateway'));
-    await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
-    log.info({ clean }, 'stopped');
-    process.exit(clean ? 0 : 1);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const shutdown = stopOnSignal({
+    server: gateway.http,
+    service: 'gateway',
+    deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+    log,
+    onDraining: peers?.draining,
+    stop: async () => {
+      await gateway.stop().catch((err) => log.error({ err }, 'stopping the gateway'));
+      await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
+    },
+  });
   // A worker whose primary is gone (killed outright) would serve on unsupervised: it drains and goes.
-  if (worker) process.on('disconnect', () => void shutdown('primary gone'));
+  if (worker) process.on('disconnect', () => shutdown('primary gone'));
 }

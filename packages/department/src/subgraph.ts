@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
 import { subgraphSigningSecret } from '@saf/auth';
 import { openDatabase, type Database, type OpenOptions } from '@saf/db';
-import { configureMetrics, startIdleCollector, createLogger, drainServer, isDatabaseUnavailable, listen, startTracing, type Logger } from '@saf/service';
+import { configureMetrics, startIdleCollector, createLogger, isDatabaseUnavailable, listen, startTracing, stopOnSignal, type Logger } from '@saf/service';
 
 /** A subgraph's configuration: the shared variables plus its own `<PREFIX>_DATABASE_URL` and `<PREFIX>_PORT`. */
 export function subgraphConfig(name: string, env: NodeJS.ProcessEnv = process.env) {
@@ -88,22 +88,15 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   await built.start();
   const port = await listen(built.http, config.port, config.SUBGRAPH_HOST);
   log.info({ port, host: config.SUBGRAPH_HOST, database: `${database.kind}:${database.location}` }, `${options.name} subgraph ready at http://${config.SUBGRAPH_HOST}:${port}/graphql`);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
-    const draining = drainServer(built.http, config.SHUTDOWN_TIMEOUT_MS, options.name);
-    // Logged once new connections are refused: whoever reads it may rely on that.
-    log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
-    const clean = await draining;
-    if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
-    await built.stop?.().catch((err) => log.error({ err }, 'stopping the service'));
-    await database.close().catch((err) => log.error({ err }, 'closing the database'));
-    await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
-    log.info({ clean }, 'stopped');
-    process.exit(clean ? 0 : 1);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignal({
+    server: built.http,
+    service: options.name,
+    deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+    log,
+    stop: async () => {
+      await built.stop?.().catch((err) => log.error({ err }, 'stopping the service'));
+      await database.close().catch((err) => log.error({ err }, 'closing the database'));
+      await tracing?.shutdown().catch((err) => log.warn({ err }, 'flushing traces'));
+    },
+  });
 }

@@ -23,7 +23,6 @@ export class HttpError extends Error {
   }
 }
 
-
 /** The request body's bytes, at most `limit` (413 beyond). */
 export async function readBodyBytes(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -257,4 +256,45 @@ export async function drainServer(server: http.Server, deadlineMs: number, servi
   clearTimeout(timer);
   if (!clean) server.closeAllConnections();
   return clean;
+}
+
+export interface StopOnSignalOptions {
+  server: http.Server;
+  /** The `service` label of `saf_draining`. */
+  service: string;
+  /** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may finish; the process goes 5 s after it whatever hangs. */
+  deadlineMs: number;
+  log: Logger;
+  /** Called once new connections are refused (a gateway worker tells its primary). */
+  onDraining?: () => void;
+  /** What to close after the drain (Apollo, the database, tracing), each logging its own failure. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * A service's main on SIGTERM or SIGINT (or when `stop` returned here is called): drain (refuse new
+ * connections, let in-flight requests finish within the deadline), close, and exit 0, or 1 when the
+ * deadline cut requests off.
+ */
+export function stopOnSignal(options: StopOnSignalOptions): (reason: string) => void {
+  const { log, deadlineMs } = options;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Whatever hangs (a stuck stop), the process goes.
+    setTimeout(() => process.exit(1), deadlineMs + 5_000).unref();
+    const draining = drainServer(options.server, deadlineMs, options.service);
+    // Logged once new connections are refused: whoever reads it may rely on that.
+    log.info({ signal, deadlineMs }, 'draining');
+    options.onDraining?.();
+    const clean = await draining;
+    if (!clean) log.warn('requests still in flight at the shutdown deadline were cut off');
+    await options.stop();
+    log.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  return (reason) => void shutdown(reason);
 }

@@ -78,7 +78,7 @@ interface MetricsAccess {
   token?: string;
   /**
    * Where the text comes from, when not this process's registry alone: a gateway worker asks the
-   * cluster's primary for every worker's metrics summed (gateway/src/cluster.ts).
+   * cluster's primary for every worker's metrics combined (gateway/src/cluster.ts).
    */
   collect?: () => Promise<string>;
 }
