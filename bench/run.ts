@@ -18,6 +18,7 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
 import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
 import { histogramSince, quantileBound, readHistogram } from './lib/histogram.ts';
+import { describeGc, gcSince, readGc, type GcReading } from './lib/gc.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
@@ -46,23 +47,29 @@ interface Context {
   dir: string;
 }
 
-async function startSystem(ctx: Context): Promise<{ ours: Target; apollo: Target; hive: Target }> {
+type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
+
+async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
   for (const s of SERVICES) processes.start(s.name, `subgraphs/${s.name}/src/index.ts`, `http://127.0.0.1:${portBase + s.portOffset}`);
   await Promise.all(SERVICES.map((s) => processes.waitReady(s.name)));
   const port = (i: number) => portBase + SERVICES.length + i;
   // GATEWAY_PORT is in everyone's environment: the coordination subgraph calls the gateway for sweeps.
-  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`, process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {});
+  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`, {}, process.env.BENCH_GATEWAY_NODE_OPTIONS?.split(/\s+/).filter(Boolean));
   const caller = JSON.stringify(CASEWORKER);
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
+  // The variant serves on its own port; sweeps still go to the first (GATEWAY_PORT everywhere else).
+  if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
   await processes.waitReady('gateway');
+  if (ctx.args.variant) await processes.waitReady('variant');
   const token = await signDevToken(CASEWORKER, { expiresIn: '4h' });
   const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('基准测试 benchmark') } };
+  const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
   const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
   for (const t of [apollo, hive]) await waitGraphql(t);
-  return { ours, apollo, hive };
+  return { ours, ...(variant ? { variant } : {}), apollo, hive };
 }
 
 /** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
@@ -124,30 +131,43 @@ async function measured(ctx: Context, name: string | null, run: () => Promise<Ru
   return before !== undefined && after !== undefined && stats.requests ? { ...stats, gatewayCpuMs: (after - before) / stats.requests } : stats;
 }
 
-async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Path, 'floor'>, Target>, results: Results): Promise<void> {
+async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
   const floor = createFloorClient(ctx.env, ctx.portBase, NODE_ENV, CASEWORKER);
   const ids = data.pictures.map((p) => p.id);
   const bodies = ids.map(bodyFor);
   const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
-  const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', apollo: 'apollo', hive: 'hive' };
+  const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
   const run = (p: Path, c: number, seconds: number) =>
-    p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p], bodies, c, seconds));
+    p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds));
+  const order: Path[] = targets.variant ? ['ours', 'variant', 'apollo', 'hive', 'floor'] : ['ours', 'apollo', 'hive', 'floor'];
 
-  for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) {
-    results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p], id)), sample);
+  for (const p of order) {
+    results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p]!, id)), sample);
     log(`answers of ${p}: ${results.completeness[p]!.complete}/${sample.length} complete`);
   }
   log('warming up every path (not measured)');
-  for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) await run(p, 10, 3);
+  for (const p of order) await run(p, 10, 3);
 
-  const order: Path[] = ['ours', 'apollo', 'hive', 'floor'];
   // What our answers waited for their access-log entries, from the gateway's own histogram: only
   // our path writes entries, so the difference over a concurrency's rounds is its runs'.
   const accessLogWait = async () => {
     const text = await (await fetch(targets.ours.url.replace(/\/graphql$/, '/metrics'))).text();
     return readHistogram(text, 'saf_access_log_wait_seconds');
   };
+  // Garbage-collection pauses of our gateway and of every subgraph over a concurrency's rounds (the
+  // subgraphs serve every path; the gateway's only ours): where a latency tail could come from.
+  const metricsUrls: Record<string, string> = {
+    gateway: targets.ours.url.replace(/\/graphql$/, '/metrics'),
+    ...(targets.variant ? { variant: targets.variant.url.replace(/\/graphql$/, '/metrics') } : {}),
+    ...Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${ctx.portBase + s.portOffset}/metrics`])),
+  };
+  const gcReadings = async () => {
+    const readings: Record<string, GcReading> = {};
+    await Promise.all(Object.entries(metricsUrls).map(async ([name, url]) => (readings[name] = readGc(await (await fetch(url)).text()))));
+    return readings;
+  };
   for (const c of ctx.args.concurrency) {
+    const gcBefore = await gcReadings();
     const waitBefore = await accessLogWait();
     const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
     for (let round = 0; round < ctx.args.rounds; round++) {
@@ -162,10 +182,14 @@ async function pictures(ctx: Context, data: Dataset, targets: Record<Exclude<Pat
     const runs: Results['picture'][number]['runs'] = {};
     for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
     const waitAfter = await accessLogWait();
+    const gcAfter = await gcReadings();
+    const gc = Object.fromEntries(Object.entries(gcAfter).map(([name, after]) => [name, gcSince(gcBefore[name], after)]));
+    log(`c=${c} garbage collections during the rounds: ${Object.entries(gc).map(([name, p]) => `${name}: ${describeGc(p)}`).join('; ')}`);
     const waited = waitAfter && histogramSince(waitBefore, waitAfter);
     results.picture.push({
       concurrency: c,
       runs,
+      gc: { ours: gc.gateway!, ...(gc.variant ? { variant: gc.variant } : {}) },
       ...(waited?.count ? { accessLogWait: { meanMs: (waited.sum / waited.count) * 1000, p50Ms: quantileBound(waited, 0.5) * 1000, p99Ms: quantileBound(waited, 0.99) * 1000 } } : {}),
     });
   }
@@ -268,7 +292,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
-  const portBase = await freePortRange(SERVICES.length + 3);
+  const portBase = await freePortRange(SERVICES.length + 4);
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -302,6 +326,7 @@ async function main(): Promise<void> {
     memory: { atRest: {}, after: {}, settled: {}, end: {} },
     capacity: [],
     notes: [],
+    ...(args.variant ? { variant: args.variant.join(' ') } : {}),
   };
 
   let failed = false;
@@ -313,7 +338,7 @@ async function main(): Promise<void> {
     results.setup.pictures = data.pictures.length;
     if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
 
-    log(`starting 9 subgraphs and 3 gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 3}, databases ${baseDb}_* on ${serverUrl.host}`);
+    log(`starting 9 subgraphs and ${args.variant ? 4 : 3} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + (args.variant ? 4 : 3)}, databases ${baseDb}_* on ${serverUrl.host}`);
     await ensureDatabase(serverUrl.toString(), baseDb);
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));

@@ -10,8 +10,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
+  --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
+                         as a fifth household-picture path alternating with the others
   --keep                 keep the databases and the data files (for a look afterwards)
-BENCH_GATEWAY_NODE_OPTIONS in the environment: NODE_OPTIONS for this project's gateway only (e.g. --max-semi-space-size=2)`;
+BENCH_GATEWAY_NODE_OPTIONS in the environment: Node and V8 options for this project's gateway only, on its command line
+  (so V8 flags NODE_OPTIONS refuses work too; e.g. --max-semi-space-size=32 or --single-threaded-gc)`;
 
 export interface BenchArgs {
   loadHouseholds: number;
@@ -24,6 +27,8 @@ export interface BenchArgs {
   keep: boolean;
   skip: Set<string>;
   env: Record<string, string>;
+  /** Node options of a second instance of our gateway, measured as the `variant` path. */
+  variant: string[] | null;
 }
 
 function positive(name: string, text: string): number {
@@ -45,6 +50,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       seed: { type: 'string', default: 'bench' },
       'cpu-prof': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
+      variant: { type: 'string' },
       skip: { type: 'string', default: '' },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
@@ -62,6 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     seed: values.seed,
     cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
     keep: values.keep,
+    variant: values.variant === undefined ? null : values.variant.split(/\s+/).filter(Boolean),
     skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
     env: Object.fromEntries(
       values.env.map((pair) => {

@@ -9,17 +9,23 @@ export interface Histogram {
   sum: number;
 }
 
-/** The unlabelled histogram `name` in `text`, or null when the text has none. */
-export function readHistogram(text: string, name: string): Histogram | null {
+/**
+ * The histogram `name` in `text`, or null when the text has none: the unlabelled one, or with
+ * `label` (one `key="value"`, as prom-client writes it after `le`) that series of a labelled one.
+ */
+export function readHistogram(text: string, name: string, label?: string): Histogram | null {
   const buckets: Histogram['buckets'] = [];
   let count: number | null = null;
   let sum = 0;
-  const bucketLine = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`);
+  const labels = label ? `{${label}}` : '';
+  const bucketLine = new RegExp(`^${name}_bucket\\{le="([^"]+)"${label ? `,${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` : ''}\\} (\\S+)$`);
+  const countPrefix = `${name}_count${labels} `;
+  const sumPrefix = `${name}_sum${labels} `;
   for (const line of text.split('\n')) {
     const bucket = bucketLine.exec(line);
     if (bucket) buckets.push({ le: bucket[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(bucket[1]), count: Number(bucket[2]) });
-    else if (line.startsWith(`${name}_count `)) count = Number(line.slice(name.length + 7));
-    else if (line.startsWith(`${name}_sum `)) sum = Number(line.slice(name.length + 5));
+    else if (line.startsWith(countPrefix)) count = Number(line.slice(countPrefix.length));
+    else if (line.startsWith(sumPrefix)) sum = Number(line.slice(sumPrefix.length));
   }
   if (count === null || !buckets.length) return null;
   return { buckets: buckets.sort((a, b) => a.le - b.le), count, sum };

@@ -65,8 +65,8 @@ export class Processes {
   ) {}
 
   /** Starts `entry` (a TypeScript file under the repository) as its own Node process. */
-  start(name: string, entry: string, base: string, extraEnv: NodeJS.ProcessEnv = {}): Child {
-    const args = ['--import', 'tsx'];
+  start(name: string, entry: string, base: string, extraEnv: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Child {
+    const args = [...nodeArgs, '--import', 'tsx'];
     // One folder per process: tsx's loader thread writes a profile of its own beside the main thread's.
     if (this.profile.has(name)) args.push('--cpu-prof', '--cpu-prof-dir', `${this.profileDir}/${name}`);
     const child = spawn(process.execPath, [...args, entry], {

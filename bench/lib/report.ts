@@ -1,16 +1,18 @@
 /** The one markdown table the benchmark prints, and the file it writes with the machine and versions. */
 import type { Machine } from './machine.ts';
 import type { RunStats } from './stats.ts';
+import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
-export type Path = 'ours' | 'apollo' | 'hive' | 'floor';
+export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor';
 
 export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
   apollo: 'plain @apollo/gateway + @apollo/server, defaults (startStandaloneServer); only signs subgraph calls, fixed caller; no auth, no access log, no limits',
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
+  variant: 'this gateway again, a second process started with other Node options (`--variant`), on the same subgraphs: to measure an option side by side',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
 };
-const SHORT: Record<Path, string> = { ours: 'ours', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)' };
+const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)' };
 
 export interface Completeness {
   checked: number;
@@ -29,6 +31,8 @@ export interface Results {
     runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>>;
     /** What our answers waited for their access-log entries over all rounds (the gateway's histogram: bucket bounds). */
     accessLogWait?: { meanMs: number; p50Ms: number; p99Ms: number };
+    /** Our gateway's (and the variant's) garbage-collection pauses over all rounds. */
+    gc?: Partial<Record<'ours' | 'variant', Partial<Record<GcKind, GcPauses>>>>;
   }[];
   /** The median sweep of the rounds, and every round's time in seconds. */
   sweep: { persons: number; households: number; seconds: number; findings: number; rounds: number[] };
@@ -40,6 +44,8 @@ export interface Results {
   memory: { atRest: Record<string, number>; after: Record<string, number>; settled: Record<string, number>; end: Record<string, number> };
   capacity: { name: string; stats: RunStats & { gatewayCpuMs?: number } }[];
   notes: string[];
+  /** The Node options of the `variant` path, when it ran. */
+  variant?: string;
 }
 
 const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
@@ -58,14 +64,15 @@ export function renderTable(r: Results): string {
     if (!c) return '';
     return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
   };
-  for (const { concurrency, runs, accessLogWait: w } of r.picture) {
-    for (const p of ['ours', 'apollo', 'hive', 'floor'] as Path[]) {
+  for (const { concurrency, runs, accessLogWait: w, gc } of r.picture) {
+    for (const p of ['ours', 'variant', 'apollo', 'hive', 'floor'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
       const cpu = s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : '';
       const errors = s.errors ? `, ${s.errors} errors` : '';
       const wait = p === 'ours' && w ? `; access-log wait mean ${n1(w.meanMs)} ms, p50 ≤ ${w.p50Ms} ms, p99 ≤ ${w.p99Ms} ms` : '';
-      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${wait}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
+      const pauses = (p === 'ours' || p === 'variant') && gc?.[p] ? `; GC pauses ${describeGc(gc[p])}` : '';
+      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${wait}${pauses}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
     }
   }
   const top = r.picture.at(-1);
@@ -129,10 +136,11 @@ function memoryRows(r: Results, lines: string[]): void {
   const mb = (set: Record<string, number>, name: string) => n0(set[name] ?? Number.NaN);
   const mem = (name: string) =>
     `${mb(r.memory.atRest, name)} → ${mb(r.memory.after, name)}${settled ? ` → ${mb(r.memory.settled, name)}` : ''}${later ? ` → ${mb(r.memory.end, name)}` : ''} MB`;
-  const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'apollo', 'hive'].includes(k));
+  const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'variant', 'apollo', 'hive'].includes(k));
   const maxSub = Math.max(...subgraphs.map((k) => r.memory.after[k] ?? 0));
   const label = `RSS at rest → after the runs${settled ? ' → idle 15 s after them' : ''}${later ? ' → after the capacity scenarios too' : ''}`;
   lines.push(row([label, 'ours', mem('gateway'), '', '', '', '', `< 250 MB after the runs: ${met((r.memory.after.gateway ?? Infinity) < 250)}`]));
+  if (r.memory.after.variant !== undefined) lines.push(row([label, 'ours, variant', mem('variant'), '', '', '', '', '']));
   lines.push(row([label, 'plain Apollo / Hive', `${mem('apollo')} / ${mem('hive')}`, '', '', '', '', '']));
   lines.push(row([label, 'subgraphs', subgraphs.map((k) => `${k} ${mem(k)}`).join('; ') + ` (largest after the runs: ${n0(maxSub)} MB)`, '', '', '', '', '']));
 }
@@ -149,7 +157,7 @@ Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.set
 ${table}
 
 Paths:
-${(Object.entries(PATHS) as [Path, string][]).map(([k, v]) => `- **${k}**: ${v}`).join('\n')}
+${(Object.entries(PATHS) as [Path, string][]).filter(([k]) => k !== 'variant' || r.variant).map(([k, v]) => `- **${k}**: ${v}${k === 'variant' ? `: \`${r.variant}\`` : ''}`).join('\n')}
 
 ${r.notes.map((n) => `- ${n}`).join('\n')}
 `;

@@ -21,6 +21,19 @@ describe('reading a histogram off /metrics', () => {
     expect(quantileBound(since, 1)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('reads one series of a labelled histogram, as prom-client writes its GC pauses', async () => {
+    const registry = new Registry();
+    const h = new Histogram({ name: 'gc_seconds', help: 'x', labelNames: ['kind'], buckets: [0.001, 0.01], registers: [registry] });
+    h.observe({ kind: 'minor' }, 0.0005);
+    h.observe({ kind: 'minor' }, 0.002);
+    h.observe({ kind: 'major' }, 0.02);
+    const text = await registry.metrics();
+    expect(readHistogram(text, 'gc_seconds', 'kind="minor"')).toEqual({ buckets: [{ le: 0.001, count: 1 }, { le: 0.01, count: 2 }, { le: Number.POSITIVE_INFINITY, count: 2 }], count: 2, sum: 0.0025 });
+    expect(readHistogram(text, 'gc_seconds', 'kind="major"')).toEqual({ buckets: [{ le: 0.001, count: 0 }, { le: 0.01, count: 0 }, { le: Number.POSITIVE_INFINITY, count: 1 }], count: 1, sum: 0.02 });
+    expect(readHistogram(text, 'gc_seconds', 'kind="incremental"')).toBeNull();
+    expect(readHistogram(text, 'gc_seconds')).toBeNull();
+  });
+
   it('has nothing to say of a histogram that is not there or saw nothing', () => {
     expect(readHistogram('other_total 3\n', 'wait_seconds')).toBeNull();
     expect(quantileBound({ buckets: [{ le: 1, count: 0 }], count: 0, sum: 0 }, 0.5)).toBeNaN();

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../lib/args.ts';
+
+describe('the benchmark’s options', () => {
+  it('runs no variant unless asked, and splits a variant’s Node options', () => {
+    expect(parseBenchArgs([]).variant).toBeNull();
+    expect(parseBenchArgs(['--variant=--single-threaded-gc  --max-semi-space-size=32']).variant).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
+  });
+
+  it('names the option that is wrong', () => {
+    expect(() => parseBenchArgs(['--rounds', '0'])).toThrow(/--rounds must be a whole number/);
+    expect(() => parseBenchArgs(['--env', 'NOEQUALS'])).toThrow(/--env takes KEY=VALUE/);
+    expect(() => parseBenchArgs(['--variant'])).toThrow(/--variant/);
+  });
+});
