@@ -3,9 +3,10 @@
  * its own, dropped afterwards), starts the system as separate processes on free ports, measures
  * the household picture through three gateways and directly, a duplicate-aid sweep against one
  * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
- * machine and versions to bench/results/<date>.md. Not a test: `npm test` never runs it.
+ * machine and versions to bench/results/<date>.md (or <date>b.md, c, …: never over an earlier
+ * run's). Not a test: `npm test` never runs it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
 import { Processes, ROOT, freePortRange, postgresCpuMs } from './lib/processes.ts';
-import { renderFile, renderTable, type Path, type Results } from './lib/report.ts';
+import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
 
@@ -403,8 +404,9 @@ async function main(): Promise<void> {
   const table = renderTable(results);
   process.stdout.write(`${table}\n`);
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
-  const file = path.join(ROOT, 'bench', 'results', `${results.machine.date.slice(0, 10)}${args.skip.size ? '.partial.tmp' : '.md'}`);
-  await mkdir(path.dirname(file), { recursive: true });
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0, (name) => existsSync(path.join(resultsDir, name))));
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
 }

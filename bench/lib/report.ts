@@ -145,6 +145,21 @@ function memoryRows(r: Results, lines: string[]): void {
   lines.push(row([label, 'subgraphs', subgraphs.map((k) => `${k} ${mem(k)}`).join('; ') + ` (largest after the runs: ${n0(maxSub)} MB)`, '', '', '', '', '']));
 }
 
+/**
+ * Where a run's file goes: `<date>.md`, or the first of `<date>b.md`, `<date>c.md`, … not yet
+ * taken (a run never overwrites an earlier one's); a run that left parts out always writes
+ * `<date>.partial.tmp`, scratch that git ignores.
+ */
+export function resultFileName(date: string, partial: boolean, taken: (name: string) => boolean): string {
+  const day = date.slice(0, 10);
+  if (partial) return `${day}.partial.tmp`;
+  for (const suffix of ['', ...'bcdefghijklmnopqrstuvwxyz']) {
+    const name = `${day}${suffix}.md`;
+    if (!taken(name)) return name;
+  }
+  throw new Error(`bench/results already holds 26 runs of ${day}; move some away`);
+}
+
 export function renderFile(r: Results, table: string): string {
   const m = r.machine;
   return `# Benchmark ${m.date.slice(0, 10)}
