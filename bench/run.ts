@@ -149,27 +149,22 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   log('warming up every path (not measured)');
   for (const p of order) await run(p, 10, 3);
 
-  // What our answers waited for their access-log entries, from the gateway's own histogram: only
-  // our path writes entries, so the difference over a concurrency's rounds is its runs'.
-  const accessLogWait = async () => {
-    const text = await (await fetch(targets.ours.url.replace(/\/graphql$/, '/metrics'))).text();
-    return readHistogram(text, 'saf_access_log_wait_seconds');
-  };
-  // Garbage-collection pauses of our gateway and of every subgraph over a concurrency's rounds (the
-  // subgraphs serve every path; the gateway's only ours): where a latency tail could come from.
+  // One scrape of our gateway and every subgraph before and after a concurrency's rounds: their
+  // garbage-collection pauses (the subgraphs serve every path, the gateway only ours: where a latency
+  // tail could come from), and what our answers waited for their access-log entries (only our path
+  // writes entries, so the difference is its runs').
   const metricsUrls: Record<string, string> = {
     gateway: targets.ours.url.replace(/\/graphql$/, '/metrics'),
     ...(targets.variant ? { variant: targets.variant.url.replace(/\/graphql$/, '/metrics') } : {}),
     ...Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${ctx.portBase + s.portOffset}/metrics`])),
   };
-  const gcReadings = async () => {
-    const readings: Record<string, GcReading> = {};
-    await Promise.all(Object.entries(metricsUrls).map(async ([name, url]) => (readings[name] = readGc(await (await fetch(url)).text()))));
-    return readings;
+  const scrape = async () => {
+    const texts = Object.fromEntries(await Promise.all(Object.entries(metricsUrls).map(async ([name, url]) => [name, await (await fetch(url)).text()] as const)));
+    const gc: Record<string, GcReading> = Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, readGc(text)]));
+    return { gc, accessLogWait: readHistogram(texts.gateway!, 'saf_access_log_wait_seconds') };
   };
   for (const c of ctx.args.concurrency) {
-    const gcBefore = await gcReadings();
-    const waitBefore = await accessLogWait();
+    const before = await scrape();
     const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
     for (let round = 0; round < ctx.args.rounds; round++) {
       // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
@@ -182,11 +177,10 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
     }
     const runs: Results['picture'][number]['runs'] = {};
     for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
-    const waitAfter = await accessLogWait();
-    const gcAfter = await gcReadings();
-    const gc = Object.fromEntries(Object.entries(gcAfter).map(([name, after]) => [name, gcSince(gcBefore[name], after)]));
+    const after = await scrape();
+    const gc = Object.fromEntries(Object.entries(after.gc).map(([name, reading]) => [name, gcSince(before.gc[name], reading)]));
     log(`c=${c} garbage collections during the rounds: ${Object.entries(gc).map(([name, p]) => `${name}: ${describeGc(p)}`).join('; ')}`);
-    const waited = waitAfter && histogramSince(waitBefore, waitAfter);
+    const waited = after.accessLogWait && histogramSince(before.accessLogWait, after.accessLogWait);
     results.picture.push({
       concurrency: c,
       runs,

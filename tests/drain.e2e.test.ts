@@ -1,11 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { signedFetch, testSecret } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { holdingProxy, type HoldingProxy } from './support/faults.ts';
+import { holdingProxy, subgraphUrlEnv, type HoldingProxy } from './support/faults.ts';
 import { freePort, refusesConnections, spawnService, waitReady, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -32,8 +31,7 @@ describe('SIGTERM drains: in-flight requests finish, then the process exits 0', 
 
   it('the gateway', async () => {
     const port = await freePort();
-    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000' };
-    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.proxy.url : s.url;
+    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000', ...subgraphUrlEnv(system, { labour: labour.proxy.url }) };
     const gateway = spawnService('gateway/src/index.ts', env);
     processes.push(gateway);
     await waitReady(`http://127.0.0.1:${port}/health/ready`);

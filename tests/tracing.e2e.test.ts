@@ -3,12 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { closeServer, listen, startTracing, tracesEndpoint, type Tracing } from '@saf/service';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { eventually } from './support/faults.ts';
+import { eventually, subgraphUrlEnv } from './support/faults.ts';
 import { freePort, spawnService, waitReady, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -99,8 +98,7 @@ describe('traces across the gateway and the subgraphs (OpenTelemetry, off by def
     await waitReady(`http://127.0.0.1:${labourPort}/health/ready`, 120_000);
 
     const port = await freePort();
-    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: otel.url };
-    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? `http://127.0.0.1:${labourPort}/graphql` : s.url;
+    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: otel.url, ...subgraphUrlEnv(system, { labour: `http://127.0.0.1:${labourPort}/graphql` }) };
     const gw = spawnService('gateway/src/index.ts', env);
     processes.push(gw);
     gateway = `http://127.0.0.1:${port}`;

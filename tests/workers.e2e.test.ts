@@ -1,10 +1,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { eventually, holdingProxy, type HoldingProxy } from './support/faults.ts';
+import { eventually, holdingProxy, metricValue, subgraphUrlEnv, type HoldingProxy } from './support/faults.ts';
 import { freePort, refusesConnections, spawnService, type ServiceProcess } from './support/processes.ts';
 import { COORDINATOR, startSystem, type System } from './support/system.ts';
 
@@ -22,12 +21,6 @@ function request(port: number, path: string, options: { method?: string; headers
     req.on('error', reject);
     req.end(options.body);
   });
-}
-
-/** The value of one sample (`name{labels}`) in Prometheus text, or null when it is not there. */
-function sample(text: string, name: string, labels = ''): number | null {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line === undefined ? null : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 const alive = (pid: number) => {
@@ -65,8 +58,7 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
 
   async function startWorkers(extra: Record<string, string> = {}): Promise<{ gateway: ServiceProcess; port: number }> {
     const port = await freePort();
-    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000', GATEWAY_WORKERS: '2', ...extra };
-    for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = name === 'labour' ? labour.proxy.url : s.url;
+    const env: Record<string, string> = { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '30000', GATEWAY_WORKERS: '2', ...subgraphUrlEnv(system, { labour: labour.proxy.url }), ...extra };
     const gateway = spawnService('gateway/src/index.ts', env);
     processes.push(gateway);
     return { gateway, port };
@@ -105,9 +97,9 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
     for (let i = 0; i < 4; i++) {
       const scrape = await request(port, '/metrics');
       expect(scrape.status).toBe(200);
-      expect(sample(scrape.text, 'saf_http_requests_total', '{service="gateway",route="/graphql",method="POST",status="200"}')).toBe(12);
-      expect(sample(scrape.text, 'saf_gateway_workers')).toBe(2);
-      expect(sample(scrape.text, 'saf_gateway_worker_restarts_total')).toBe(0);
+      expect(metricValue(scrape.text, 'saf_http_requests_total', { service: 'gateway', route: '/graphql', method: 'POST', status: '200' })).toBe(12);
+      expect(metricValue(scrape.text, 'saf_gateway_workers')).toBe(2);
+      expect(metricValue(scrape.text, 'saf_gateway_worker_restarts_total')).toBe(0);
     }
     // Still not public: a forwarded scrape is refused by the worker, as in one process.
     expect((await request(port, '/metrics', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(404);
@@ -123,16 +115,16 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
     const during = await request(port, '/metrics');
     expect(during.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2_500);
-    expect(sample(during.text, 'saf_gateway_worker_restarts_total')).toBe(1);
+    expect(metricValue(during.text, 'saf_gateway_worker_restarts_total')).toBe(1);
     await gateway.logged((l) => l.msg === 'gateway worker listening' && l.pid !== first && l.pid !== second, 60_000);
     const third = workerPids(gateway)[2]!;
     expect(alive(third)).toBe(true);
     const after = await eventually(async () => {
       const text = (await request(port, '/metrics')).text;
-      expect(sample(text, 'saf_gateway_workers')).toBe(2);
+      expect(metricValue(text, 'saf_gateway_workers')).toBe(2);
       return text;
     });
-    expect(sample(after, 'saf_gateway_worker_restarts_total')).toBe(1);
+    expect(metricValue(after, 'saf_gateway_worker_restarts_total')).toBe(1);
 
     // SIGTERM with a request in flight: every worker stops accepting, the request is answered, all exit 0.
     const inLabour = labour.hold();

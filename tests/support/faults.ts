@@ -29,14 +29,17 @@ export interface ExtraGateway {
   stop(): Promise<void>;
 }
 
+/** `<SERVICE>_URL` for each of the system's subgraphs; `urls` send some elsewhere (a proxy, a fault server, another process). */
+export function subgraphUrlEnv(system: System, urls: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries([...system.subgraphs].map(([name, s]) => [`${envPrefix(name)}_URL`, urls[name] ?? s.url]));
+}
+
 /**
  * Another gateway over a running system's subgraphs, with its own settings: `urls` send a
  * subgraph's requests elsewhere (a fault server, a proxy), `env` sets timeouts, breaker, sockets.
  */
 export async function startGateway(system: System, options: { urls?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ExtraGateway> {
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000' };
-  for (const [name, s] of system.subgraphs) env[`${envPrefix(name)}_URL`] = options.urls?.[name] ?? s.url;
-  Object.assign(env, options.env);
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000', ...subgraphUrlEnv(system, options.urls), ...options.env };
   const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
   await gateway.start();
   const port = await listen(gateway.http, 0, '127.0.0.1');
