@@ -15,6 +15,7 @@ import pg from 'pg';
 import { signDevToken, type Caller } from '@saf/auth';
 import { SERVICES } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
+import { freePortBase } from '@saf/testing';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
 import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
@@ -23,7 +24,7 @@ import { describeGc, gcSince, readGc, type GcReading } from './lib/gc.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
-import { Processes, ROOT, freePortRange, postgresCpuMs } from './lib/processes.ts';
+import { Processes, ROOT, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
@@ -287,7 +288,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
-  const portBase = await freePortRange(SERVICES.length + 4);
+  const portBase = await freePortBase(SERVICES.length + 4);
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

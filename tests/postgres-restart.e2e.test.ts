@@ -1,12 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@saf/db';
 import { loadFile } from '@saf/loader';
-import type { TestDatabase } from '@saf/testing';
+import { freePort, type TestDatabase } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { eventually } from './support/faults.ts';
@@ -14,14 +13,6 @@ import { startSystem, type System } from './support/system.ts';
 
 const run = promisify(execFile);
 const hasClusterTools = spawnSync('sh', ['-c', 'command -v pg_createcluster && command -v pg_ctlcluster'], { stdio: 'ignore' }).status === 0;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const QUERY = `query ($id: ID!) { household(id: $id) { id members { id } awards { id department } } }`;
 

@@ -5,23 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '@saf/auth';
-import { freePort, refusesConnections } from './support/processes.ts';
+import { freePortBase } from '@saf/testing';
+import { refusesConnections } from './support/processes.ts';
 
 // What a newcomer does: `npm start` with no database server configured (embedded PGlite under
 // DATA_DIR), every service its own process, demo data loaded, the console built and served at /.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVICES = 9;
-
-/** A port base whose next SERVICES ports are free (start.ts uses base+1 … base+9). */
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const checks = await Promise.all(Array.from({ length: SERVICES }, (_, i) => refusesConnections(base + 1 + i)));
-    if (checks.every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 describe('npm start on a machine without a database server', () => {
   let child: ChildProcess;
@@ -32,7 +23,9 @@ describe('npm start on a machine without a database server', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'saf-start-'));
-    const gatewayPort = await freePort();
+    // Below the ephemeral range: the gateway on the base, the subgraphs on base+1 … base+9 (start.ts).
+    const portBase = await freePortBase(SERVICES);
+    const gatewayPort = portBase;
     gateway = `http://127.0.0.1:${gatewayPort}`;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -40,7 +33,7 @@ describe('npm start on a machine without a database server', () => {
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
       GATEWAY_PORT: String(gatewayPort),
-      SUBGRAPH_PORT_BASE: String(await freePortBase()),
+      SUBGRAPH_PORT_BASE: String(portBase),
       LOG_LEVEL: 'warn',
     };
     child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,6 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@saf/config';
 
@@ -15,43 +14,6 @@ export interface Child {
   process: ChildProcess;
   /** Base URL (no path) of its HTTP server. */
   base: string;
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
-}
-
-/** The lowest port the kernel picks for outgoing connections (and for `listen(0)`). */
-function ephemeralLow(): number {
-  try {
-    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    if (Number.isSafeInteger(low) && low > 0) return low;
-  } catch {
-    // Not Linux: the IANA dynamic range.
-  }
-  return 49_152;
-}
-
-/**
- * A base port B such that B+1 … B+count are all free (B itself is not used), below the ephemeral
- * range: the processes start one after another and open database connections meanwhile, and a
- * port in that range can be taken by one of those connections between this check and the listen
- * (a run failed so with EADDRINUSE).
- */
-export async function freePortRange(count: number): Promise<number> {
-  const top = Math.min(ephemeralLow(), 65_535) - count - 1;
-  const bottom = Math.min(10_000, top - 1_000);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = bottom + Math.floor(Math.random() * (top - bottom));
-    let ok = true;
-    for (let i = 1; i <= count && ok; i++) ok = await portFree(base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free port range found');
 }
 
 export class Processes {

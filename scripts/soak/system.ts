@@ -7,33 +7,14 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES, envPrefix } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
+import { freePortBase } from '@saf/testing';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base B with B … B + SERVICES.length all free: the gateway on B, the subgraphs above it. */
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 25_000);
-    let ok = true;
-    for (let i = 0; i <= SERVICES.length && ok; i++) ok = await portFree(base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free port range found');
-}
 
 /** Resident memory of a process in bytes (Linux /proc, else `ps`). */
 export function rssOf(pid: number): number | null {
@@ -76,7 +57,7 @@ interface Child {
  * dropped afterwards) or PGlite in a temporary folder.
  */
 export async function startSoakSystem(options: { databaseUrl?: string; nodeEnv: string; logLevel: string; log: (line: string) => void }): Promise<SoakSystem> {
-  const portBase = await freePortBase();
+  const portBase = await freePortBase(SERVICES.length);
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The soak's children must not follow overrides meant for another system.
   for (const s of SERVICES) for (const suffix of ['URL', 'PORT', 'DATABASE_URL']) delete env[`${envPrefix(s.name)}_${suffix}`];
