@@ -16,7 +16,15 @@ import { closeServer, createLogger, listen } from '@saf/service';
 import { signDevToken, type Caller } from '@saf/auth';
 import { createTestDatabase, gql, testSecret, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
-type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer; sweepPageSize?: number }) => ReturnType<typeof civilAffairs>;
+/** Settings a test may change from their defaults. */
+interface Tuning {
+  /** Households per sweep page (the coordination office's default otherwise). */
+  sweepPageSize?: number;
+  /** How long a department holds a prepared load for its commit (INGEST_HOLD_MS). */
+  ingestHoldMs?: number;
+}
+
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer } & Tuning) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,
@@ -59,9 +67,9 @@ export interface System {
 type LogFactory = (name: string) => ReturnType<typeof createLogger>;
 const silent: LogFactory = (name) => createLogger(name, 'silent');
 
-async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent, sweepPageSize?: number): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent, tuning: Tuning = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = logOf(name);
-  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name), sweepPageSize });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name), ...tuning });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -85,9 +93,7 @@ export async function startSystem(
     log?: LogFactory;
     /** A service's database made by the test (e.g. on a throwaway server); the others get their own. */
     databases?: Record<string, TestDatabase>;
-    /** Households per sweep page (the coordination office's default otherwise). */
-    sweepPageSize?: number;
-  } = {},
+  } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
   let gatewayUrl = '';
@@ -97,7 +103,7 @@ export async function startSystem(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
-      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, options.sweepPageSize);
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs });
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -105,7 +111,7 @@ export async function startSystem(
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, options.sweepPageSize);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs });
         },
       });
     }),

@@ -85,6 +85,8 @@ export const commonEnv = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** On SIGTERM, how long in-flight requests may take to finish before the process gives up on them. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** Departments: how long a load prepared while civil affairs commits is held for its commit before it rolls back (0: never prepare). */
+  INGEST_HOLD_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   /** Once no request has been in flight this long, collect the garbage a burst left (0: never). */
   IDLE_COLLECT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });

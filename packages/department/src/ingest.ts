@@ -95,21 +95,131 @@ export async function stage(database: Pick<Database, 'db' | 'copyIn'>, loadId: s
 }
 
 /**
+ * Moves a staged load into the department's tables inside `tx`, under the load's lock: a second
+ * commit of the same load waits for the first, then finds its staging gone and changes nothing.
+ */
+async function apply(tx: Db, kinds: IngestKind[], loadId: string): Promise<Record<string, number>> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${loadId}`}))`);
+  const counts: Record<string, number> = {};
+  for (const kind of kinds) counts[kind.type] = await kind.commit(tx, loadId);
+  await tx.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
+  return counts;
+}
+
+/**
  * Applies a staged load in one transaction: the department's data is as before or as after, never
  * half (a killed service or a lost connection rolls it back). Committing the same load again — a
  * loader that lost the answer and retries, or two at once — finds nothing left and changes
  * nothing: the lock makes the second wait for the first, then see its staging gone.
  */
 export async function commit(db: Db, kinds: IngestKind[], loadId: string): Promise<Record<string, number>> {
-  const counts = await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${loadId}`}))`);
-    const counts: Record<string, number> = {};
-    for (const kind of kinds) counts[kind.type] = await kind.commit(tx as unknown as Db, loadId);
-    await tx.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
-    return counts;
-  });
+  const counts = await db.transaction((tx) => apply(tx as unknown as Db, kinds, loadId));
   await dropStale(db);
   return counts;
+}
+
+/** Loads a service holds prepared at once, at most: each keeps one of the pool's connections. */
+export const MAX_HELD = 3;
+
+class RolledBack extends Error {}
+
+interface Held {
+  /** The counts once applied (rejects when applying failed). */
+  applied: Promise<Record<string, number>>;
+  /** The first call wins; later ones change nothing. */
+  decide: (decision: 'commit' | 'rollback') => void;
+  /** True once committed; false once rolled back (asked, timed out, failed or shut down). Never rejects. */
+  settled: Promise<boolean>;
+}
+
+/**
+ * Loads applied in a transaction held open until the loader commits or drops them (`prepare`).
+ * The loader prepares the other departments while civil affairs commits, so that their work
+ * overlaps and their data still appears only once civil affairs' persons and households have.
+ * Nothing here is ever required: a hold that times out, fails or dies with the service rolls
+ * back, the load's staging is back as it was, and `commit` then applies it the usual way. Held
+ * rows stay locked: a writer of the same rows waits, at most `holdMs`. Needs a pool: PGlite has
+ * one connection, and a held transaction would stop every other query of the service.
+ */
+export class PreparedLoads {
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    private readonly database: Pick<Database, 'db' | 'kind'>,
+    private readonly kinds: IngestKind[],
+    private readonly holdMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Applies the load and holds it; the same load prepared again gets the same hold. */
+  prepare(loadId: string): Promise<Record<string, number>> {
+    const existing = this.held.get(loadId);
+    if (existing) return existing.applied;
+    if (this.database.kind !== 'postgres') throw new HttpError(409, 'prepare needs a PostgreSQL server, and this service keeps an embedded database: commit the load instead');
+    if (this.holdMs <= 0) throw new HttpError(409, 'prepare is switched off here (INGEST_HOLD_MS=0): commit the load instead');
+    if (this.held.size >= MAX_HELD) throw new HttpError(409, `${MAX_HELD} loads are held prepared already: commit this one instead`);
+    let decide!: Held['decide'];
+    const decision = new Promise<'commit' | 'rollback'>((resolve) => (decide = resolve));
+    let markApplied!: (counts: Record<string, number>) => void;
+    let markFailed!: (err: unknown) => void;
+    const applied = new Promise<Record<string, number>>((resolve, reject) => {
+      markApplied = resolve;
+      markFailed = reject;
+    });
+    applied.catch(() => {}); // Reported by whoever awaits it, or not at all.
+    const timer = setTimeout(() => {
+      this.log.warn({ loadId, holdMs: this.holdMs }, 'a prepared load was neither committed nor dropped in time; rolled back, its staging kept');
+      decide('rollback');
+    }, this.holdMs);
+    timer.unref();
+    const settled = this.database.db
+      .transaction(async (tx) => {
+        markApplied(await apply(tx as unknown as Db, this.kinds, loadId));
+        if ((await decision) === 'rollback') throw new RolledBack();
+      })
+      .then(
+        () => true,
+        (err: unknown) => {
+          markFailed(err);
+          if (!(err instanceof RolledBack)) this.log.warn({ err: (err as Error).message, loadId }, 'a prepared load failed; rolled back, its staging kept');
+          return false;
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        if (this.held.get(loadId) === entry) this.held.delete(loadId);
+      });
+    const entry: Held = { applied, decide, settled };
+    this.held.set(loadId, entry);
+    return applied;
+  }
+
+  /** Commits a held load: its counts, or undefined when none is held (or it rolled back meanwhile). */
+  async commit(loadId: string): Promise<Record<string, number> | undefined> {
+    const held = this.held.get(loadId);
+    if (!held) return undefined;
+    held.decide('commit');
+    return (await held.settled) ? held.applied : undefined;
+  }
+
+  /** Rolls a held load back (nothing when none is held). */
+  async rollback(loadId: string): Promise<void> {
+    const held = this.held.get(loadId);
+    if (!held) return;
+    held.decide('rollback');
+    await held.settled;
+  }
+
+  /** Rolls every held load back: before the pool closes, which would wait for them. */
+  async close(): Promise<void> {
+    const all = [...this.held.values()];
+    for (const held of all) held.decide('rollback');
+    await Promise.all(all.map((h) => h.settled));
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
 }
 
 /** Rows a commit must write into a table, at the least, before its statistics are refreshed at once. */
@@ -179,24 +289,32 @@ export const awardKind: IngestKind = {
 
 export interface IngestRouteOptions {
   /** The department's database: ingest writes to its primary. */
-  database: Pick<Database, 'db' | 'copyIn'>;
+  database: Pick<Database, 'db' | 'copyIn' | 'kind'>;
   department: Department;
   kinds: IngestKind[];
-  /** Where a failed statistics refresh after a commit is reported. */
+  /** Where a failed statistics refresh after a commit, or a prepared load that rolled back, is reported. */
   log: Logger;
+  /** How long a prepared load is held for its commit before it rolls back (0: prepare refused). */
+  holdMs?: number;
   /** Extra ingest endpoints (e.g. civil affairs answers which persons and households exist). */
   extra?: (req: IncomingMessage, res: ServerResponse, parts: string[], request: VerifiedRequest) => Promise<boolean>;
 }
 
+/** How long a prepared load waits for its commit by default (INGEST_HOLD_MS). */
+export const DEFAULT_HOLD_MS = 120_000;
+
 /**
  * `POST /ingest/<load>/records` stages a batch (`{ records: [{ line, record }] }`, 422 with every
- * error), `POST /ingest/<load>/commit` applies the load in one transaction, `DELETE /ingest/<load>`
- * drops it.
+ * error), `POST /ingest/<load>/prepare` applies the load in a transaction it holds open (see
+ * `PreparedLoads`; 409 where it cannot), `POST /ingest/<load>/commit` commits the held one or
+ * applies the load in one transaction, `DELETE /ingest/<load>` rolls a held one back and drops the
+ * load. `close` rolls back what is still held (on shutdown).
  */
-export function ingestRoute(options: IngestRouteOptions): Route {
+export function ingestRoute(options: IngestRouteOptions): Route & { close: () => Promise<void> } {
   const { db } = options.database;
+  const prepared = new PreparedLoads(options.database, options.kinds, options.holdMs ?? DEFAULT_HOLD_MS, options.log);
   // Only signed requests reach a route: the loader signs with the subgraph's secret.
-  return async (req, res, url, request) => {
+  const route: Route = async (req, res, url, request) => {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== 'ingest') return false;
     if (options.extra && (await options.extra(req, res, parts.slice(1), request))) return true;
@@ -214,8 +332,14 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       sendJson(res, 200, { staged: records.length });
       return true;
     }
+    if (req.method === 'POST' && action === 'prepare') {
+      sendJson(res, 200, { counts: await prepared.prepare(loadId), held: true });
+      return true;
+    }
     if (req.method === 'POST' && action === 'commit') {
-      const counts = await commit(db, options.kinds, loadId);
+      const held = await prepared.commit(loadId);
+      const counts = held ?? (await commit(db, options.kinds, loadId));
+      if (held) await dropStale(db);
       sendJson(res, 200, { counts });
       // After the answer: the loader goes on to the next department meanwhile. A failure only
       // leaves the statistics to autovacuum.
@@ -223,10 +347,12 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       return true;
     }
     if (req.method === 'DELETE' && !action) {
+      await prepared.rollback(loadId);
       await abort(db, loadId);
       sendJson(res, 200, { aborted: loadId });
       return true;
     }
     throw new HttpError(404, `no ingest action ${req.method} ${url.pathname}`);
   };
+  return Object.assign(route, { close: () => prepared.close() });
 }

@@ -27,7 +27,8 @@ export interface DepartmentServerOptions extends SubgraphDeps {
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
 export function createDepartmentServer(options: DepartmentServerOptions): BuiltSubgraph {
   const { read } = options.database;
-  return buildSubgraph<DepartmentContext<any>>({
+  const ingest = ingestRoute({ database: options.database, department: options.department, kinds: options.kinds, log: options.log, holdMs: options.ingestHoldMs });
+  const built = buildSubgraph<DepartmentContext<any>>({
     name: options.name,
     typeDefs: options.typeDefs,
     resolvers: options.resolvers,
@@ -37,6 +38,8 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
-    routes: [ingestRoute({ database: options.database, department: options.department, kinds: options.kinds, log: options.log })],
+    routes: [ingest],
   });
+  // Before the pool closes: a load still held prepared would keep one of its connections.
+  return { http: built.http, start: built.start, stop: () => ingest.close() };
 }

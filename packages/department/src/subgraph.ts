@@ -41,6 +41,8 @@ export interface SubgraphDeps {
   production?: boolean;
   /** Shared with the gateway: requests without its signature are refused. */
   signingSecret: Buffer;
+  /** How long a prepared load is held for its commit (INGEST_HOLD_MS; 0: prepare refused). */
+  ingestHoldMs?: number;
 }
 
 export interface ServeOptions {
@@ -84,7 +86,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   );
   // In production a missing or development secret stops the service here.
   const signingSecret = subgraphSigningSecret(options.name, process.env, config.NODE_ENV);
-  const built = options.create({ database, log, config, production: config.NODE_ENV === 'production', signingSecret });
+  const built = options.create({ database, log, config, production: config.NODE_ENV === 'production', signingSecret, ingestHoldMs: config.INGEST_HOLD_MS });
   await built.start();
   const port = await listen(built.http, config.port, config.SUBGRAPH_HOST);
   log.info({ port, host: config.SUBGRAPH_HOST, database: `${database.kind}:${database.location}` }, `${options.name} subgraph ready at http://${config.SUBGRAPH_HOST}:${port}/graphql`);

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '@saf/db';
 import { createTestDatabase, type TestDatabase, type TestDbMode } from '@saf/testing';
 import type { InterchangeRecord } from '@saf/interchange';
-import { ANALYZE_MIN_ROWS, awardKind, refreshStatistics, stage } from '../src/ingest.ts';
+import { createLogger } from '@saf/service';
+import { ANALYZE_MIN_ROWS, MAX_HELD, PreparedLoads, awardKind, commit, refreshStatistics, stage } from '../src/ingest.ts';
 import { awards } from '../src/schema.ts';
 
 // Any department's migrations create the shared award table.
@@ -83,5 +84,114 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('staging a batch with COPY (%s
     expect(await staged('copy-3')).toEqual([]);
     for (let i = 0; i < 12; i++) await database.copyIn('ingest_staging', ['load_id', 'line', 'kind', 'payload'], Buffer.from(`copy-4\t${i}\taward\t{}\n`));
     expect(await staged('copy-4')).toHaveLength(12);
+  });
+});
+
+describe('a load prepared while civil affairs commits (postgres)', () => {
+  let database: TestDatabase;
+  const log = createLogger('ingest-test', 'silent');
+  beforeAll(async () => {
+    database = await createTestDatabase('ingest_prepare', MIGRATIONS, { mode: 'postgres' });
+  });
+  afterAll(() => database?.dispose());
+
+  const award = (id: string, amountFen: number) =>
+    ({ type: 'award', id, department: 'LABOUR', programme: 'TRAINING_SUBSIDY', personId: `P-${id}`, householdId: null, regionCode: '654002', amountFen, frequency: 'ONCE', startDate: '2024-01-01', endDate: null, status: 'ACTIVE', details: {} }) as InterchangeRecord;
+  const stageLoad = (loadId: string, records: InterchangeRecord[]) => stage(database, loadId, records.map((record, i) => ({ line: i + 1, record })));
+  /** What another connection sees: the pool's, not the held transaction's. */
+  const amounts = async (ids: string[]) =>
+    Object.fromEntries((await rowsOf<{ id: string; amount_fen: number }>(database.db, sql`SELECT id, amount_fen FROM awards WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) ORDER BY id`)).map((r) => [r.id, Number(r.amount_fen)]));
+  const stagedCount = async (loadId: string) => Number((await rowsOf<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM ingest_staging WHERE load_id = ${loadId}`))[0]!.n);
+
+  it('applies the load but shows nothing of it until the commit, which then shows all of it', async () => {
+    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    await stageLoad('p-1', [award('PA-1', 100), award('PA-2', 200)]);
+    expect(await prepared.prepare('p-1')).toEqual({ award: 2 });
+    expect(prepared.size).toBe(1);
+    expect(await amounts(['PA-1', 'PA-2'])).toEqual({});
+    // Prepared again (a retry whose answer was lost): the same hold, not a second one.
+    expect(await prepared.prepare('p-1')).toEqual({ award: 2 });
+    expect(prepared.size).toBe(1);
+    expect(await prepared.commit('p-1')).toEqual({ award: 2 });
+    expect(await amounts(['PA-1', 'PA-2'])).toEqual({ 'PA-1': 100, 'PA-2': 200 });
+    expect(await stagedCount('p-1')).toBe(0);
+    expect(prepared.size).toBe(0);
+    // Committed again: nothing is held, and the usual commit finds nothing left.
+    expect(await prepared.commit('p-1')).toBeUndefined();
+    expect(await commit(database.db, [awardKind], 'p-1')).toEqual({ award: 0 });
+  });
+
+  it('rolled back: the data as before and the staging back, so that the usual commit still applies it', async () => {
+    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    await stageLoad('p-2', [award('PA-1', 111), award('PA-3', 300)]);
+    expect(await prepared.prepare('p-2')).toEqual({ award: 2 });
+    await prepared.rollback('p-2');
+    expect(prepared.size).toBe(0);
+    expect(await amounts(['PA-1', 'PA-3'])).toEqual({ 'PA-1': 100 });
+    expect(await stagedCount('p-2')).toBe(2);
+    expect(await prepared.commit('p-2')).toBeUndefined();
+    expect(await commit(database.db, [awardKind], 'p-2')).toEqual({ award: 2 });
+    expect(await amounts(['PA-1', 'PA-3'])).toEqual({ 'PA-1': 111, 'PA-3': 300 });
+  });
+
+  it('rolls back by itself when no commit comes in time, and a late commit still applies the load', async () => {
+    const prepared = new PreparedLoads(database, [awardKind], 300, log);
+    await stageLoad('p-3', [award('PA-4', 400)]);
+    expect(await prepared.prepare('p-3')).toEqual({ award: 1 });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(prepared.size).toBe(0);
+    expect(await stagedCount('p-3')).toBe(1);
+    expect(await prepared.commit('p-3')).toBeUndefined();
+    expect(await commit(database.db, [awardKind], 'p-3')).toEqual({ award: 1 });
+    expect(await amounts(['PA-4'])).toEqual({ 'PA-4': 400 });
+  });
+
+  it('keeps a writer of the same rows waiting only until the hold ends', async () => {
+    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    await stageLoad('p-4', [award('PA-5', 500)]);
+    await stageLoad('p-5', [award('PA-5', 555)]);
+    await prepared.prepare('p-4');
+    let other: Record<string, number> | undefined;
+    const waiting = commit(database.db, [awardKind], 'p-5').then((c) => (other = c));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(other).toBeUndefined();
+    expect(await prepared.commit('p-4')).toEqual({ award: 1 });
+    await waiting;
+    expect(other).toEqual({ award: 1 });
+    expect(await amounts(['PA-5'])).toEqual({ 'PA-5': 555 });
+  });
+
+  it(`holds at most ${MAX_HELD} loads, and rolls back every one on close`, async () => {
+    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    const ids = Array.from({ length: MAX_HELD }, (_, i) => `p-close-${i}`);
+    for (const [i, id] of ids.entries()) {
+      await stageLoad(id, [award(`PC-${i}`, 10 + i)]);
+      await prepared.prepare(id);
+    }
+    await stageLoad('p-over', [award('PC-over', 1)]);
+    expect(() => prepared.prepare('p-over')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('commit this one instead') }));
+    await prepared.close();
+    expect(prepared.size).toBe(0);
+    expect(await amounts(ids.map((_, i) => `PC-${i}`))).toEqual({});
+    for (const id of ids) expect(await stagedCount(id)).toBe(1);
+  });
+
+  it('is refused when switched off (a hold of 0)', () => {
+    const prepared = new PreparedLoads(database, [awardKind], 0, log);
+    expect(() => prepared.prepare('p-off')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('INGEST_HOLD_MS=0') }));
+  });
+});
+
+describe('a load prepared on the embedded database (pglite)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('ingest_prepare_pglite', MIGRATIONS, { mode: 'pglite' });
+  });
+  afterAll(() => database?.dispose());
+
+  it('is refused, so that one held transaction never stops the service\'s only connection', () => {
+    const prepared = new PreparedLoads(database, [awardKind], 60_000, createLogger('ingest-test', 'silent'));
+    expect(() => prepared.prepare('p-1')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('PostgreSQL server') }));
+    expect(prepared.size).toBe(0);
   });
 });

@@ -244,9 +244,12 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   }
   progress('stage', scan.records, scan.records);
 
-  // Civil affairs first: other departments' records refer to its persons and households. Then
-  // the others at once (each its own database; they do not refer to one another): a department's
-  // commit is mostly its database's work, and waiting for each in turn added up to a third of a load.
+  // Civil affairs first: other departments' records refer to its persons and households, and
+  // must not appear before them. Meanwhile the others apply theirs in transactions they hold open
+  // (prepare), so that most of their work overlaps civil affairs' commit; once it is in, they
+  // commit at once (each its own database; they do not refer to one another). A prepare that
+  // fails or is refused (the embedded database) costs nothing: that department's commit applies
+  // the load the usual way.
   const counts: Partial<Record<Department, Record<string, number>>> = {};
   let committed = 0;
   const commit = async (dept: Department) => {
@@ -254,8 +257,21 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     counts[dept] = result.counts;
     progress('commit', ++committed, used.size);
   };
-  if (used.has('CIVIL_AFFAIRS')) await commit('CIVIL_AFFAIRS');
-  const others = await Promise.allSettled(DEPARTMENTS.filter((d) => d !== 'CIVIL_AFFAIRS' && used.has(d)).map(commit));
+  const rest = DEPARTMENTS.filter((d) => d !== 'CIVIL_AFFAIRS' && used.has(d));
+  if (used.has('CIVIL_AFFAIRS')) {
+    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, options.secrets[d], 'POST', '{}').then(() => true, () => false));
+    try {
+      await commit('CIVIL_AFFAIRS');
+    } catch (err) {
+      // Nothing of the others may appear: roll their holds back and drop their staging.
+      await Promise.allSettled(prepared);
+      await Promise.allSettled(rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, options.secrets[d], 'DELETE')));
+      throw err;
+    }
+    // A commit sent before its prepare arrived would apply the load beside the hold.
+    await Promise.all(prepared);
+  }
+  const others = await Promise.allSettled(rest.map(commit));
   const failed = others.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return { ok: true, records: scan.records, counts: Object.fromEntries(DEPARTMENTS.filter((d) => counts[d]).map((d) => [d, counts[d]])) };

@@ -7,9 +7,23 @@ import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export function createServer({ database, log, production = false, signingSecret }: SubgraphDeps): BuiltSubgraph {
+export function createServer({ database, log, production = false, signingSecret, ingestHoldMs }: SubgraphDeps): BuiltSubgraph {
   const { db } = database;
-  return buildSubgraph<Context>({
+  const ingest = ingestRoute({
+    database,
+    department: 'CIVIL_AFFAIRS',
+    kinds: ingestKinds,
+    log,
+    holdMs: ingestHoldMs,
+    // The loader checks references against what is already registered.
+    extra: async (req, res, parts, request) => {
+      if (req.method !== 'POST' || parts[0] !== 'known') return false;
+      const body = parseJson(request.body) as { persons?: string[]; households?: string[] };
+      sendJson(res, 200, await existing(db, body.persons ?? [], body.households ?? []));
+      return true;
+    },
+  });
+  const built = buildSubgraph<Context>({
     name: 'civil-affairs',
     typeDefs,
     resolvers,
@@ -18,20 +32,7 @@ export function createServer({ database, log, production = false, signingSecret 
     signingSecret,
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
-    routes: [
-      ingestRoute({
-        database,
-        department: 'CIVIL_AFFAIRS',
-        kinds: ingestKinds,
-        log,
-        // The loader checks references against what is already registered.
-        extra: async (req, res, parts, request) => {
-          if (req.method !== 'POST' || parts[0] !== 'known') return false;
-          const body = parseJson(request.body) as { persons?: string[]; households?: string[] };
-          sendJson(res, 200, await existing(db, body.persons ?? [], body.households ?? []));
-          return true;
-        },
-      }),
-    ],
+    routes: [ingest],
   });
+  return { http: built.http, start: built.start, stop: () => ingest.close() };
 }
