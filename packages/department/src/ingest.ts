@@ -4,7 +4,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Db } from '@saf/db';
 import { ownerOf, validateRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
-import { HttpError, parseJson, sendJson, type Logger, type Route, type VerifiedRequest } from '@saf/service';
+import { Counter, Gauge } from 'prom-client';
+import { HttpError, metric, parseJson, sendJson, type Logger, type Route, type VerifiedRequest } from '@saf/service';
 import { awards } from './schema.ts';
 
 /** One kind of record a department stores, and how staged records of it become rows. */
@@ -123,6 +124,25 @@ export const MAX_HELD = 3;
 
 class RolledBack extends Error {}
 
+const loadsHeld = metric('saf_ingest_loads_held', () => new Gauge({ name: 'saf_ingest_loads_held', help: 'Loads held prepared (applied, not yet committed), by department.', labelNames: ['department'] as const }));
+const preparedLoads = metric(
+  'saf_ingest_prepared_loads_total',
+  () =>
+    new Counter({
+      name: 'saf_ingest_prepared_loads_total',
+      help: 'Prepared loads by how they ended: committed, rolled_back (asked, or on shutdown), timed_out (no commit within INGEST_HOLD_MS) or failed.',
+      labelNames: ['department', 'outcome'] as const,
+    }),
+);
+
+export interface PreparedLoadsOptions {
+  /** How long a prepared load waits for its commit before it rolls back (0: prepare refused). */
+  holdMs: number;
+  log: Logger;
+  /** The metrics' label. */
+  department: string;
+}
+
 interface Held {
   /** The counts once applied (rejects when applying failed). */
   applied: Promise<Record<string, number>>;
@@ -144,12 +164,19 @@ interface Held {
 export class PreparedLoads {
   private readonly held = new Map<string, Held>();
 
+  private readonly holdMs: number;
+  private readonly log: Logger;
+  private readonly department: string;
+
   constructor(
     private readonly database: Pick<Database, 'db' | 'kind'>,
     private readonly kinds: IngestKind[],
-    private readonly holdMs: number,
-    private readonly log: Logger,
-  ) {}
+    options: PreparedLoadsOptions,
+  ) {
+    this.holdMs = options.holdMs;
+    this.log = options.log;
+    this.department = options.department;
+  }
 
   /** Applies the load and holds it; the same load prepared again gets the same hold. */
   prepare(loadId: string): Promise<Record<string, number>> {
@@ -167,7 +194,9 @@ export class PreparedLoads {
       markFailed = reject;
     });
     applied.catch(() => {}); // Reported by whoever awaits it, or not at all.
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       this.log.warn({ loadId, holdMs: this.holdMs }, 'a prepared load was neither committed nor dropped in time; rolled back, its staging kept');
       decide('rollback');
     }, this.holdMs);
@@ -178,19 +207,23 @@ export class PreparedLoads {
         if ((await decision) === 'rollback') throw new RolledBack();
       })
       .then(
-        () => true,
-        (err: unknown) => {
-          markFailed(err);
-          if (!(err instanceof RolledBack)) this.log.warn({ err: (err as Error).message, loadId }, 'a prepared load failed; rolled back, its staging kept');
-          return false;
-        },
+        () => ({ committed: true, err: undefined as unknown }),
+        (err: unknown) => ({ committed: false, err }),
       )
-      .finally(() => {
+      .then(({ committed, err }) => {
         clearTimeout(timer);
         if (this.held.get(loadId) === entry) this.held.delete(loadId);
+        loadsHeld.set({ department: this.department }, this.held.size);
+        const failed = !committed && !(err instanceof RolledBack);
+        if (failed) this.log.warn({ err: (err as Error).message, loadId }, 'a prepared load failed; rolled back, its staging kept');
+        preparedLoads.inc({ department: this.department, outcome: committed ? 'committed' : failed ? 'failed' : timedOut ? 'timed_out' : 'rolled_back' });
+        // Last, so that whoever awaited the prepare sees the hold already gone.
+        if (!committed) markFailed(err);
+        return committed;
       });
     const entry: Held = { applied, decide, settled };
     this.held.set(loadId, entry);
+    loadsHeld.set({ department: this.department }, this.held.size);
     return applied;
   }
 
@@ -312,7 +345,7 @@ export const DEFAULT_HOLD_MS = 120_000;
  */
 export function ingestRoute(options: IngestRouteOptions): Route & { close: () => Promise<void> } {
   const { db } = options.database;
-  const prepared = new PreparedLoads(options.database, options.kinds, options.holdMs ?? DEFAULT_HOLD_MS, options.log);
+  const prepared = new PreparedLoads(options.database, options.kinds, { holdMs: options.holdMs ?? DEFAULT_HOLD_MS, log: options.log, department: options.department });
   // Only signed requests reach a route: the loader signs with the subgraph's secret.
   const route: Route = async (req, res, url, request) => {
     const parts = url.pathname.split('/').filter(Boolean);

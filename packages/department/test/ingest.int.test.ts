@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '@saf/db';
 import { createTestDatabase, type TestDatabase, type TestDbMode } from '@saf/testing';
 import type { InterchangeRecord } from '@saf/interchange';
-import { createLogger } from '@saf/service';
+import { createLogger, metricsRegistry } from '@saf/service';
 import { ANALYZE_MIN_ROWS, MAX_HELD, PreparedLoads, awardKind, commit, refreshStatistics, stage } from '../src/ingest.ts';
 import { awards } from '../src/schema.ts';
 
@@ -101,13 +101,23 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
   /** What another connection sees: the pool's, not the held transaction's. */
   const amounts = async (ids: string[]) =>
     Object.fromEntries((await rowsOf<{ id: string; amount_fen: number }>(database.db, sql`SELECT id, amount_fen FROM awards WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) ORDER BY id`)).map((r) => [r.id, Number(r.amount_fen)]));
+  /** The metrics of one test's department: loads held now, and prepared loads by how they ended. */
+  const metrics = async (department: string) => {
+    const held = await metricsRegistry.getSingleMetric('saf_ingest_loads_held')!.get();
+    const ended = await metricsRegistry.getSingleMetric('saf_ingest_prepared_loads_total')!.get();
+    return {
+      held: held.values.find((v) => v.labels.department === department)?.value ?? 0,
+      ...Object.fromEntries(ended.values.filter((v) => v.labels.department === department).map((v) => [v.labels.outcome, v.value])),
+    };
+  };
   const stagedCount = async (loadId: string) => Number((await rowsOf<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM ingest_staging WHERE load_id = ${loadId}`))[0]!.n);
 
   it('applies the load but shows nothing of it until the commit, which then shows all of it', async () => {
-    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 60_000, log, department: 'd1' });
     await stageLoad('p-1', [award('PA-1', 100), award('PA-2', 200)]);
     expect(await prepared.prepare('p-1')).toEqual({ award: 2 });
     expect(prepared.size).toBe(1);
+    expect(await metrics('d1')).toEqual({ held: 1 });
     expect(await amounts(['PA-1', 'PA-2'])).toEqual({});
     // Prepared again (a retry whose answer was lost): the same hold, not a second one.
     expect(await prepared.prepare('p-1')).toEqual({ award: 2 });
@@ -116,17 +126,19 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
     expect(await amounts(['PA-1', 'PA-2'])).toEqual({ 'PA-1': 100, 'PA-2': 200 });
     expect(await stagedCount('p-1')).toBe(0);
     expect(prepared.size).toBe(0);
+    expect(await metrics('d1')).toEqual({ held: 0, committed: 1 });
     // Committed again: nothing is held, and the usual commit finds nothing left.
     expect(await prepared.commit('p-1')).toBeUndefined();
     expect(await commit(database.db, [awardKind], 'p-1')).toEqual({ award: 0 });
   });
 
   it('rolled back: the data as before and the staging back, so that the usual commit still applies it', async () => {
-    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 60_000, log, department: 'd2' });
     await stageLoad('p-2', [award('PA-1', 111), award('PA-3', 300)]);
     expect(await prepared.prepare('p-2')).toEqual({ award: 2 });
     await prepared.rollback('p-2');
     expect(prepared.size).toBe(0);
+    expect(await metrics('d2')).toEqual({ held: 0, rolled_back: 1 });
     expect(await amounts(['PA-1', 'PA-3'])).toEqual({ 'PA-1': 100 });
     expect(await stagedCount('p-2')).toBe(2);
     expect(await prepared.commit('p-2')).toBeUndefined();
@@ -135,11 +147,12 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
   });
 
   it('rolls back by itself when no commit comes in time, and a late commit still applies the load', async () => {
-    const prepared = new PreparedLoads(database, [awardKind], 300, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 300, log, department: 'd3' });
     await stageLoad('p-3', [award('PA-4', 400)]);
     expect(await prepared.prepare('p-3')).toEqual({ award: 1 });
     await new Promise((r) => setTimeout(r, 800));
     expect(prepared.size).toBe(0);
+    expect(await metrics('d3')).toEqual({ held: 0, timed_out: 1 });
     expect(await stagedCount('p-3')).toBe(1);
     expect(await prepared.commit('p-3')).toBeUndefined();
     expect(await commit(database.db, [awardKind], 'p-3')).toEqual({ award: 1 });
@@ -147,7 +160,7 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
   });
 
   it('keeps a writer of the same rows waiting only until the hold ends', async () => {
-    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 60_000, log, department: 'd4' });
     await stageLoad('p-4', [award('PA-5', 500)]);
     await stageLoad('p-5', [award('PA-5', 555)]);
     await prepared.prepare('p-4');
@@ -162,7 +175,7 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
   });
 
   it(`holds at most ${MAX_HELD} loads, and rolls back every one on close`, async () => {
-    const prepared = new PreparedLoads(database, [awardKind], 60_000, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 60_000, log, department: 'd5' });
     const ids = Array.from({ length: MAX_HELD }, (_, i) => `p-close-${i}`);
     for (const [i, id] of ids.entries()) {
       await stageLoad(id, [award(`PC-${i}`, 10 + i)]);
@@ -170,14 +183,27 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
     }
     await stageLoad('p-over', [award('PC-over', 1)]);
     expect(() => prepared.prepare('p-over')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('commit this one instead') }));
+    expect(await metrics('d5')).toEqual({ held: MAX_HELD });
     await prepared.close();
     expect(prepared.size).toBe(0);
+    expect(await metrics('d5')).toEqual({ held: 0, rolled_back: MAX_HELD });
     expect(await amounts(ids.map((_, i) => `PC-${i}`))).toEqual({});
     for (const id of ids) expect(await stagedCount(id)).toBe(1);
   });
 
+  it('fails as a whole when applying fails, and leaves the staging for the commit to report', async () => {
+    const broken = { ...awardKind, commit: async () => Promise.reject(new Error('disk full')) };
+    const prepared = new PreparedLoads(database, [broken], { holdMs: 60_000, log, department: 'd7' });
+    await stageLoad('p-fail', [award('PF-1', 1)]);
+    await expect(prepared.prepare('p-fail')).rejects.toThrow('disk full');
+    expect(prepared.size).toBe(0);
+    expect(await metrics('d7')).toEqual({ held: 0, failed: 1 });
+    expect(await stagedCount('p-fail')).toBe(1);
+    expect(await prepared.commit('p-fail')).toBeUndefined();
+  });
+
   it('is refused when switched off (a hold of 0)', () => {
-    const prepared = new PreparedLoads(database, [awardKind], 0, log);
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 0, log, department: 'd6' });
     expect(() => prepared.prepare('p-off')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('INGEST_HOLD_MS=0') }));
   });
 });
@@ -190,7 +216,7 @@ describe('a load prepared on the embedded database (pglite)', () => {
   afterAll(() => database?.dispose());
 
   it('is refused, so that one held transaction never stops the service\'s only connection', () => {
-    const prepared = new PreparedLoads(database, [awardKind], 60_000, createLogger('ingest-test', 'silent'));
+    const prepared = new PreparedLoads(database, [awardKind], { holdMs: 60_000, log: createLogger('ingest-test', 'silent'), department: 'pglite' });
     expect(() => prepared.prepare('p-1')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('PostgreSQL server') }));
     expect(prepared.size).toBe(0);
   });
