@@ -62,7 +62,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
   // The variant serves on its own port; sweeps still go to the first (GATEWAY_PORT everywhere else).
-  if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
+  if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { ...ctx.args.variantEnv, GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
   await processes.waitReady('gateway');
   if (ctx.args.variant) await processes.waitReady('variant');
   const token = await signDevToken(CASEWORKER, { expiresIn: '4h' });
@@ -322,7 +322,7 @@ async function main(): Promise<void> {
     memory: { atRest: {}, after: {}, settled: {}, end: {} },
     capacity: [],
     notes: [],
-    ...(args.variant ? { variant: args.variant.join(' ') } : {}),
+    ...(args.variant ? { variant: [...args.variant, ...Object.entries(args.variantEnv).map(([k, v]) => `${k}=${v}`)].join(' ') } : {}),
   };
 
   let failed = false;

@@ -12,6 +12,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
+  --variant-env KEY=VALUE  set a variable for that second gateway only (repeatable; runs the variant even without --variant)
   --keep                 keep the databases and the data files (for a look afterwards)
 BENCH_GATEWAY_NODE_OPTIONS in the environment: Node and V8 options for this project's gateway only, on its command line
   (so V8 flags NODE_OPTIONS refuses work too; e.g. --max-semi-space-size=32 or --single-threaded-gc)`;
@@ -29,6 +30,8 @@ export interface BenchArgs {
   env: Record<string, string>;
   /** Node options of a second instance of our gateway, measured as the `variant` path. */
   variant: string[] | null;
+  /** Variables of that second instance only. */
+  variantEnv: Record<string, string>;
 }
 
 function positive(name: string, text: string): number {
@@ -51,6 +54,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'cpu-prof': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       variant: { type: 'string' },
+      'variant-env': { type: 'string', multiple: true, default: [] },
       skip: { type: 'string', default: '' },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
@@ -68,14 +72,19 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     seed: values.seed,
     cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
     keep: values.keep,
-    variant: values.variant === undefined ? null : values.variant.split(/\s+/).filter(Boolean),
+    variant: values.variant !== undefined ? values.variant.split(/\s+/).filter(Boolean) : values['variant-env'].length ? [] : null,
+    variantEnv: pairs('variant-env', values['variant-env']),
     skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
-    env: Object.fromEntries(
-      values.env.map((pair) => {
-        const at = pair.indexOf('=');
-        if (at < 1) throw new Error(`--env takes KEY=VALUE, got ${pair}`);
-        return [pair.slice(0, at), pair.slice(at + 1)];
-      }),
-    ),
+    env: pairs('env', values.env),
   };
+}
+
+function pairs(option: string, list: string[]): Record<string, string> {
+  return Object.fromEntries(
+    list.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--${option} takes KEY=VALUE, got ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }

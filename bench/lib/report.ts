@@ -9,7 +9,7 @@ export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
   apollo: 'plain @apollo/gateway + @apollo/server, defaults (startStandaloneServer); only signs subgraph calls, fixed caller; no auth, no access log, no limits',
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
-  variant: 'this gateway again, a second process started with other Node options (`--variant`), on the same subgraphs: to measure an option side by side',
+  variant: 'this gateway again, a second process started with other Node options (`--variant`) or variables (`--variant-env`), on the same subgraphs: to measure an option side by side',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
 };
 const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)' };

@@ -11,5 +11,9 @@ describe('the benchmark’s options', () => {
     expect(() => parseBenchArgs(['--rounds', '0'])).toThrow(/--rounds must be a whole number/);
     expect(() => parseBenchArgs(['--env', 'NOEQUALS'])).toThrow(/--env takes KEY=VALUE/);
     expect(() => parseBenchArgs(['--variant'])).toThrow(/--variant/);
+    // Variables alone run the variant too, with V8's defaults.
+    expect(parseBenchArgs(['--variant-env', 'GATEWAY_MAX_IN_FLIGHT=8', '--variant-env', 'A=b=c'])).toMatchObject({ variant: [], variantEnv: { GATEWAY_MAX_IN_FLIGHT: '8', A: 'b=c' } });
+    expect(parseBenchArgs([]).variantEnv).toEqual({});
+    expect(() => parseBenchArgs(['--variant-env', 'novalue'])).toThrow(/--variant-env takes KEY=VALUE/);
   });
 });

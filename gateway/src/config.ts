@@ -27,6 +27,12 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(10_000).default(64),
   /** A client request's fetches to one subgraph that are ready at once go as one HTTP request of up to this many operations (1: each alone). */
   SUBGRAPH_BATCH_MAX: z.coerce.number().int().min(1).max(MAX_BATCH).default(8),
+  /** Client operations executing at once, at most (0: no limit); the rest wait in arrival order (gateway/src/admission.ts). */
+  GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** Operations waiting for their turn, at most; beyond, 503 at once. */
+  GATEWAY_MAX_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  /** How long an operation may wait for its turn before 503. */
+  GATEWAY_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

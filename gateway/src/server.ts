@@ -7,6 +7,7 @@ import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaRepor
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
+import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { createAuditPlugin } from './audit.ts';
@@ -72,6 +73,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
+  const admission = new Admission({ maxInFlight: config.GATEWAY_MAX_IN_FLIGHT, maxQueued: config.GATEWAY_MAX_QUEUED, maxWaitMs: config.GATEWAY_MAX_WAIT_MS });
   // After each supergraph load, the operations served most are planned again before clients ask.
   const warmer = createPlanWarmer(gateway, { log });
   const apollo = new ApolloServer<GatewayContext>({
@@ -125,19 +127,28 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
       const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
       const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller, internal };
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => context,
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-        return;
+      // Our own services' requests are part of an operation already running: never held.
+      const release = internal ? () => {} : await admission.enter();
+      try {
+        // The client gave up while it waited: nothing to answer.
+        if (req.socket.destroyed) return;
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: async () => context,
+        });
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.end(response.body.string);
+          return;
+        }
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      } finally {
+        release();
       }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
     } catch (err) {
+      if (err instanceof HttpError && err.status === 503) res.setHeader('retry-after', '1');
       if (err instanceof HttpError) return sendJson(res, err.status, err.body ?? { error: err.message });
       log.error({ err, requestId }, 'gateway request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
