@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
-import { HttpError, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
+import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
@@ -117,10 +117,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       }
       if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
+      const headers = headerMapOf(req);
       const text = await readBody(req, 1024 * 1024);
       const { caller, internal } = await authenticate(req, text);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
@@ -136,14 +133,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
           httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
           context: async () => context,
         });
-        for (const [key, value] of response.headers) res.setHeader(key, value);
-        res.statusCode = response.status ?? 200;
-        if (response.body.kind === 'complete') {
-          res.end(response.body.string);
-          return;
-        }
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
+        await sendGraphQLResponse(res, response);
       } finally {
         release();
       }

@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import { MAX_BATCH } from '@saf/config';
 import type { Logger } from './logger.ts';
@@ -94,6 +94,27 @@ export interface ServiceHttpOptions<C extends BaseContext> {
   name?: string;
 }
 
+/** A Node request's headers as Apollo's HeaderMap (repeated headers joined). */
+export function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Writes what `executeHTTPGraphQLRequest` answered: status, headers, and the body whole or in chunks. */
+export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
 /**
  * A plain node:http server around Apollo Server (its documented integration API,
  * `executeHTTPGraphQLRequest`), with `/health/live`, `/health/ready` and extra routes.
@@ -138,10 +159,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         if (await route(req, res, url, { body: text, caller })) return;
       }
       if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: 'not found' });
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
+      const headers = headerMapOf(req);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       if (Array.isArray(body) && body.length > MAX_BATCH) throw new HttpError(400, `a batch holds at most ${MAX_BATCH} operations, this one ${body.length}`);
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
@@ -150,14 +168,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
+      await sendGraphQLResponse(res, response);
     } catch (err) {
       if (err instanceof HttpError) return sendJson(res, err.status, err.body ?? { error: err.message });
       options.log.error({ err, requestId }, 'request failed');
