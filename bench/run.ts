@@ -334,7 +334,8 @@ async function main(): Promise<void> {
     results.setup.pictures = data.pictures.length;
     if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
 
-    log(`starting 9 subgraphs and ${args.variant ? 4 : 3} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + (args.variant ? 4 : 3)}, databases ${baseDb}_* on ${serverUrl.host}`);
+    const gateways = args.variant ? 4 : 3;
+    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + gateways}, databases ${baseDb}_* on ${serverUrl.host}`);
     await ensureDatabase(serverUrl.toString(), baseDb);
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));

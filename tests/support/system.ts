@@ -96,6 +96,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs };
   let gatewayUrl = '';
   const gatewayUrlOf = () => gatewayUrl;
   const subgraphs = new Map<string, RunningSubgraph>();
@@ -103,7 +104,7 @@ export async function startSystem(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
-      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs });
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, tuning);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -111,7 +112,7 @@ export async function startSystem(
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs });
+          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, tuning);
         },
       });
     }),

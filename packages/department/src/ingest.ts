@@ -164,26 +164,18 @@ interface Held {
 export class PreparedLoads {
   private readonly held = new Map<string, Held>();
 
-  private readonly holdMs: number;
-  private readonly log: Logger;
-  private readonly department: string;
-
   constructor(
     private readonly database: Pick<Database, 'db' | 'kind'>,
     private readonly kinds: IngestKind[],
-    options: PreparedLoadsOptions,
-  ) {
-    this.holdMs = options.holdMs;
-    this.log = options.log;
-    this.department = options.department;
-  }
+    private readonly options: PreparedLoadsOptions,
+  ) {}
 
   /** Applies the load and holds it; the same load prepared again gets the same hold. */
   prepare(loadId: string): Promise<Record<string, number>> {
     const existing = this.held.get(loadId);
     if (existing) return existing.applied;
     if (this.database.kind !== 'postgres') throw new HttpError(409, 'prepare needs a PostgreSQL server, and this service keeps an embedded database: commit the load instead');
-    if (this.holdMs <= 0) throw new HttpError(409, 'prepare is switched off here (INGEST_HOLD_MS=0): commit the load instead');
+    if (this.options.holdMs <= 0) throw new HttpError(409, 'prepare is switched off here (INGEST_HOLD_MS=0): commit the load instead');
     if (this.held.size >= MAX_HELD) throw new HttpError(409, `${MAX_HELD} loads are held prepared already: commit this one instead`);
     let decide!: Held['decide'];
     const decision = new Promise<'commit' | 'rollback'>((resolve) => (decide = resolve));
@@ -197,9 +189,9 @@ export class PreparedLoads {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      this.log.warn({ loadId, holdMs: this.holdMs }, 'a prepared load was neither committed nor dropped in time; rolled back, its staging kept');
+      this.options.log.warn({ loadId, holdMs: this.options.holdMs }, 'a prepared load was neither committed nor dropped in time; rolled back, its staging kept');
       decide('rollback');
-    }, this.holdMs);
+    }, this.options.holdMs);
     timer.unref();
     const settled = this.database.db
       .transaction(async (tx) => {
@@ -213,17 +205,17 @@ export class PreparedLoads {
       .then(({ committed, err }) => {
         clearTimeout(timer);
         if (this.held.get(loadId) === entry) this.held.delete(loadId);
-        loadsHeld.set({ department: this.department }, this.held.size);
+        loadsHeld.set({ department: this.options.department }, this.held.size);
         const failed = !committed && !(err instanceof RolledBack);
-        if (failed) this.log.warn({ err: (err as Error).message, loadId }, 'a prepared load failed; rolled back, its staging kept');
-        preparedLoads.inc({ department: this.department, outcome: committed ? 'committed' : failed ? 'failed' : timedOut ? 'timed_out' : 'rolled_back' });
+        if (failed) this.options.log.warn({ err: (err as Error).message, loadId }, 'a prepared load failed; rolled back, its staging kept');
+        preparedLoads.inc({ department: this.options.department, outcome: committed ? 'committed' : failed ? 'failed' : timedOut ? 'timed_out' : 'rolled_back' });
         // Last, so that whoever awaited the prepare sees the hold already gone.
         if (!committed) markFailed(err);
         return committed;
       });
     const entry: Held = { applied, decide, settled };
     this.held.set(loadId, entry);
-    loadsHeld.set({ department: this.department }, this.held.size);
+    loadsHeld.set({ department: this.options.department }, this.held.size);
     return applied;
   }
 

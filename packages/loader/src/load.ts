@@ -259,13 +259,14 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   };
   const rest = DEPARTMENTS.filter((d) => d !== 'CIVIL_AFFAIRS' && used.has(d));
   if (used.has('CIVIL_AFFAIRS')) {
-    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, options.secrets[d], 'POST', '{}').then(() => true, () => false));
+    // A prepare that failed only means that department commits the usual way.
+    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, options.secrets[d], 'POST', '{}').catch(() => {}));
     try {
       await commit('CIVIL_AFFAIRS');
     } catch (err) {
-      // Nothing of the others may appear: roll their holds back and drop their staging.
-      await Promise.allSettled(prepared);
-      await Promise.allSettled(rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, options.secrets[d], 'DELETE')));
+      // Nothing of the others may appear: the abort rolls their holds back and drops the staging.
+      await Promise.all(prepared);
+      await abortAll();
       throw err;
     }
     // A commit sent before its prepare arrived would apply the load beside the hold.
