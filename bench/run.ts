@@ -141,7 +141,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
   const run = (p: Path, c: number, seconds: number) =>
     p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds));
-  const order: Path[] = targets.variant ? ['ours', 'variant', 'apollo', 'hive', 'floor'] : ['ours', 'apollo', 'hive', 'floor'];
+  const order: Path[] = targets.variant ? ctx.args.paths.flatMap((p): Path[] => (p === 'ours' ? ['ours', 'variant'] : [p])) : ctx.args.paths;
 
   for (const p of order) {
     results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p]!, id)), sample);
@@ -402,7 +402,7 @@ async function main(): Promise<void> {
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
   const resultsDir = path.join(ROOT, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0, (name) => existsSync(path.join(resultsDir, name))));
+  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0 || args.paths.length < 4, (name) => existsSync(path.join(resultsDir, name))));
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
 }

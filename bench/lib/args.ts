@@ -9,6 +9,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --seed S               generator seed (default bench)
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity
+  --paths LIST           household-picture paths to run, of ours, apollo, hive, floor (default all; e.g. ours,floor for an A/B of a setting)
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
@@ -27,6 +28,8 @@ export interface BenchArgs {
   cpuProf: Set<string>;
   keep: boolean;
   skip: Set<string>;
+  /** The household-picture paths to run, in this order (the variant joins when asked for). */
+  paths: ('ours' | 'apollo' | 'hive' | 'floor')[];
   env: Record<string, string>;
   /** Node options of a second instance of our gateway, measured as the `variant` path. */
   variant: string[] | null;
@@ -56,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       variant: { type: 'string' },
       'variant-env': { type: 'string', multiple: true, default: [] },
       skip: { type: 'string', default: '' },
+      paths: { type: 'string', default: PATHS.join(',') },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
@@ -75,8 +79,18 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     variant: values.variant !== undefined ? values.variant.split(/\s+/).filter(Boolean) : values['variant-env'].length ? [] : null,
     variantEnv: pairs('variant-env', values['variant-env']),
     skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+    paths: pathList(values.paths),
     env: pairs('env', values.env),
   };
+}
+
+const PATHS = ['ours', 'apollo', 'hive', 'floor'] as const;
+
+function pathList(text: string): BenchArgs['paths'] {
+  const paths = [...new Set(text.split(',').map((p) => p.trim()).filter(Boolean))];
+  const unknown = paths.filter((p) => !(PATHS as readonly string[]).includes(p));
+  if (unknown.length || paths.length === 0) throw new Error(`--paths takes some of ${PATHS.join(', ')}, got ${text}`);
+  return paths as BenchArgs['paths'];
 }
 
 function pairs(option: string, list: string[]): Record<string, string> {

@@ -7,6 +7,13 @@ describe('the benchmark’s options', () => {
     expect(parseBenchArgs(['--variant=--single-threaded-gc  --max-semi-space-size=32']).variant).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
   });
 
+  it('runs every household-picture path unless told which, in the order given', () => {
+    expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'floor']);
+    expect(parseBenchArgs(['--paths', 'floor, ours,floor']).paths).toEqual(['floor', 'ours']);
+    expect(() => parseBenchArgs(['--paths', 'ours,router'])).toThrow(/--paths takes some of ours, apollo, hive, floor, got ours,router/);
+    expect(() => parseBenchArgs(['--paths', ','])).toThrow(/--paths takes/);
+  });
+
   it('names the option that is wrong', () => {
     expect(() => parseBenchArgs(['--rounds', '0'])).toThrow(/--rounds must be a whole number/);
     expect(() => parseBenchArgs(['--env', 'NOEQUALS'])).toThrow(/--env takes KEY=VALUE/);

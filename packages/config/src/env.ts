@@ -75,6 +75,8 @@ export const commonEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A PostgreSQL server; when unset, each service keeps an embedded PGlite database under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** Most connections each service opens to its database (and to a read replica); unset: 5. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   DATA_DIR: z.string().default('.data'),
   GATEWAY_PORT: port.default(4000),
   SUBGRAPH_PORT_BASE: port.default(4000),

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { inArray, or, sql } from 'drizzle-orm';
-import { anyOf, rowsOf, selectList, type Db } from '@saf/db';
+import { or, sql } from 'drizzle-orm';
+import { anyOf, anyOfPlaceholder, preparedPer, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_AWARD_COLUMNS, toSweepRows, type SweepRows } from '@saf/interchange';
 import { observedBatch } from '@saf/service';
 import { awards, type AwardRow } from './schema.ts';
@@ -25,6 +25,15 @@ export interface AwardOwner {
   id: string;
 }
 
+const byOwnersQuery = preparedPer((db) =>
+  db
+    .select()
+    .from(awards)
+    .where(or(anyOfPlaceholder(awards.personId, 'persons'), anyOfPlaceholder(awards.householdId, 'households')))
+    .prepare('awards_by_owners'),
+);
+const byIdsQuery = preparedPer((db) => db.select().from(awards).where(anyOfPlaceholder(awards.id, 'ids')).prepare('awards_by_ids'));
+
 /**
  * The awards of each owner, persons and households in one query: a household picture asks a
  * department for the household's awards and for its members' in one request (two operations),
@@ -33,17 +42,14 @@ export interface AwardOwner {
 export async function awardsByOwners(db: Db, owners: readonly AwardOwner[]): Promise<AwardRow[][]> {
   const personIds = owners.filter((o) => o.by === 'person').map((o) => o.id);
   const householdIds = owners.filter((o) => o.by === 'household').map((o) => o.id);
-  const rows = await db
-    .select()
-    .from(awards)
-    .where(or(personIds.length ? inArray(awards.personId, personIds) : undefined, householdIds.length ? inArray(awards.householdId, householdIds) : undefined));
+  const rows = await byOwnersQuery(db).execute({ persons: JSON.stringify(personIds), households: JSON.stringify(householdIds) });
   const byPerson = groupBy(rows, personIds, (r) => r.personId);
   const byHousehold = groupBy(rows, householdIds, (r) => r.householdId);
   return owners.map((o) => (o.by === 'person' ? byPerson : byHousehold).get(o.id)!);
 }
 
 export async function awardsByIds(db: Db, ids: readonly string[]): Promise<(AwardRow | null)[]> {
-  const rows = await db.select().from(awards).where(inArray(awards.id, [...ids]));
+  const rows = await byIdsQuery(db).execute({ ids: JSON.stringify(ids) });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }

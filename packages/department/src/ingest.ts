@@ -119,8 +119,12 @@ export async function commit(db: Db, kinds: IngestKind[], loadId: string): Promi
   return counts;
 }
 
-/** Loads a service holds prepared at once, at most: each keeps one of the pool's connections. */
+/**
+ * Loads a service holds prepared at once, at most: each keeps one of the pool's connections, and
+ * two stay for everything else (a pool of 5, the default, holds 3; one of 2 holds none).
+ */
 export const MAX_HELD = 3;
+const FREE_CONNECTIONS = 2;
 
 class RolledBack extends Error {}
 
@@ -165,7 +169,7 @@ export class PreparedLoads {
   private readonly held = new Map<string, Held>();
 
   constructor(
-    private readonly database: Pick<Database, 'db' | 'kind'>,
+    private readonly database: Pick<Database, 'db' | 'kind' | 'poolSize'>,
     private readonly kinds: IngestKind[],
     private readonly options: PreparedLoadsOptions,
   ) {}
@@ -176,7 +180,9 @@ export class PreparedLoads {
     if (existing) return existing.applied;
     if (this.database.kind !== 'postgres') throw new HttpError(409, 'prepare needs a PostgreSQL server, and this service keeps an embedded database: commit the load instead');
     if (this.options.holdMs <= 0) throw new HttpError(409, 'prepare is switched off here (INGEST_HOLD_MS=0): commit the load instead');
-    if (this.held.size >= MAX_HELD) throw new HttpError(409, `${MAX_HELD} loads are held prepared already: commit this one instead`);
+    const most = Math.min(MAX_HELD, this.database.poolSize - FREE_CONNECTIONS);
+    if (most <= 0) throw new HttpError(409, `a pool of ${this.database.poolSize} connections (DATABASE_POOL_SIZE) is too small to hold a load prepared: commit the load instead`);
+    if (this.held.size >= most) throw new HttpError(409, `${most === 1 ? 'a load is' : `${most} loads are`} held prepared already: commit this one instead`);
     let decide!: Held['decide'];
     const decision = new Promise<'commit' | 'rollback'>((resolve) => (decide = resolve));
     let markApplied!: (counts: Record<string, number>) => void;
@@ -314,7 +320,7 @@ export const awardKind: IngestKind = {
 
 export interface IngestRouteOptions {
   /** The department's database: ingest writes to its primary. */
-  database: Pick<Database, 'db' | 'copyIn' | 'kind'>;
+  database: Pick<Database, 'db' | 'copyIn' | 'kind' | 'poolSize'>;
   department: Department;
   kinds: IngestKind[];
   /** Where a failed statistics refresh after a commit, or a prepared load that rolled back, is reported. */

@@ -81,7 +81,7 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   startIdleCollector({ idleMs: config.IDLE_COLLECT_MS, log });
   const tracing = await startTracing({ service: options.name, log });
   const database = await openWhenReachable(
-    { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, readUrl: config.readDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder },
+    { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, readUrl: config.readDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder, poolSize: config.DATABASE_POOL_SIZE },
     log,
   );
   // In production a missing or development secret stops the service here.

@@ -202,6 +202,19 @@ describe('a load prepared while civil affairs commits (postgres)', () => {
     expect(await prepared.commit('p-fail')).toBeUndefined();
   });
 
+  it('holds fewer loads on a smaller pool, and none on a pool that would have no connection left for reads', async () => {
+    const small = new PreparedLoads({ ...database, poolSize: 3 }, [awardKind], { holdMs: 60_000, log, department: 'd8' });
+    await stageLoad('p-small-1', [award('PS-1', 1)]);
+    await stageLoad('p-small-2', [award('PS-2', 2)]);
+    expect(await small.prepare('p-small-1')).toEqual({ award: 1 });
+    expect(() => small.prepare('p-small-2')).toThrow(expect.objectContaining({ status: 409, message: 'a load is held prepared already: commit this one instead' }));
+    expect(await small.commit('p-small-1')).toEqual({ award: 1 });
+    await small.close();
+    const tiny = new PreparedLoads({ ...database, poolSize: 2 }, [awardKind], { holdMs: 60_000, log, department: 'd9' });
+    expect(() => tiny.prepare('p-small-2')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('a pool of 2 connections (DATABASE_POOL_SIZE) is too small') }));
+    expect(await stagedCount('p-small-2')).toBe(1);
+  });
+
   it('is refused when switched off (a hold of 0)', () => {
     const prepared = new PreparedLoads(database, [awardKind], { holdMs: 0, log, department: 'd6' });
     expect(() => prepared.prepare('p-off')).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining('INGEST_HOLD_MS=0') }));

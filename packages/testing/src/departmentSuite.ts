@@ -24,9 +24,9 @@ export interface DepartmentSuiteOptions {
   /** SQL statements for one batch of Person representations (1 per loader involved). */
   queriesPerBatch?: number;
   /**
-   * Award queries for a picture's two operations in one batched request: 1 where the award fields
-   * read the representation's id; civil affairs first loads the person or household (its own
-   * jurisdiction check), and those loads end in different ticks.
+   * Most award queries for a picture's two operations in one batched request: 1 where the award
+   * fields read the representation's id; civil affairs first loads the person or household (its
+   * own jurisdiction check), and those loads may end in different ticks (on PostgreSQL they do).
    */
   awardQueriesPerPicture?: number;
   /**
@@ -124,7 +124,9 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
       const res = await signedFetch(sg.url, sg.secret, { body: JSON.stringify([household, members]) });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual(alone);
-      expect(sg.queries.filter((q) => /from "awards"/.test(q))).toHaveLength(o.awardQueriesPerPicture ?? 1);
+      const awardQueries = sg.queries.filter((q) => /from "awards"/.test(q)).length;
+      expect(awardQueries).toBeGreaterThan(0);
+      expect(awardQueries).toBeLessThanOrEqual(o.awardQueriesPerPicture ?? 1);
     });
 
     const AWARD_SELECTION = SWEEP_AWARD_COLUMNS.join(' ');

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@saf/db';
 import { makeResidentId } from '@saf/identity';
 import { ingest, startSubgraph, type StartedSubgraph } from '@saf/testing';
+import { householdsByIds, membersByHouseholdIds, personsByIds } from '../src/db/queries.ts';
 import { createServer } from '../src/server.ts';
+
+/** The statements this connection holds by name, and how often each was planned (run). */
+async function preparedRuns(tx: Db): Promise<Record<string, number>> {
+  const result = await tx.execute(sql`SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements`);
+  return Object.fromEntries((result as unknown as { rows: { name: string; runs: number }[] }).rows.map((r) => [r.name, r.runs]));
+}
 
 describe('civil affairs queries', () => {
   let sg: StartedSubgraph;
@@ -141,5 +150,34 @@ describe('civil affairs queries', () => {
   it('returns several households in the order asked', async () => {
     const res = await sg.query(`{ households(ids: ["H003", "nope", "H001"]) { id } }`);
     expect(res.data!.households).toEqual([{ id: 'H003' }, null, { id: 'H001' }]);
+  });
+
+  it('looks households, persons and members up in batches as prepared statements: the same rows as one at a time, each statement prepared once per connection', async () => {
+    const { db, kind } = sg.database;
+    const households = ['H001', 'nope', 'H000', 'H001'];
+    const people = [spouse, 'nope', head];
+    const batched = { households: await householdsByIds(db, households), persons: await personsByIds(db, people), members: await membersByHouseholdIds(db, ['H000', 'H001']) };
+    const oneByOne = {
+      households: (await Promise.all(households.map((id) => householdsByIds(db, [id])))).flat(),
+      persons: (await Promise.all(people.map((id) => personsByIds(db, [id])))).flat(),
+      members: (await Promise.all(['H000', 'H001'].map((id) => membersByHouseholdIds(db, [id])))).flat(),
+    };
+    expect(batched).toEqual(oneByOne);
+    expect(batched.households.map((h) => h?.id ?? null)).toEqual(['H001', null, 'H000', 'H001']);
+    expect(batched.members[0]!.map((m) => m.relation)).toEqual(['HEAD', 'SPOUSE', 'CHILD']);
+    expect(batched.members[1]).toEqual([]);
+    // One connection (a transaction's): two lookups of different sizes run the one statement the
+    // server holds by name (planned twice, parsed once); on PGlite the same queries run unnamed.
+    const prepared = await db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const before = await preparedRuns(tx);
+      await householdsByIds(tx, ['H000']);
+      await householdsByIds(tx, ['H000', 'H001', 'H002']);
+      await membersByHouseholdIds(tx, ['H000']);
+      const after = await preparedRuns(tx);
+      return Object.fromEntries(Object.entries(after).map(([name, runs]) => [name, runs - (before[name] ?? 0)]));
+    });
+    if (kind === 'postgres') expect(prepared).toMatchObject({ households_by_ids: 2, members_by_household_ids: 1 });
+    else expect(prepared).toEqual({});
   });
 });

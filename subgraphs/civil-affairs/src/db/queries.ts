@@ -1,29 +1,37 @@
 import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
-import { anyOf, rowsOf, selectList, type Db } from '@saf/db';
+import { anyOf, anyOfPlaceholder, preparedPer, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
 
 const RELATION_ORDER = sql`array_position(ARRAY['HEAD','SPOUSE','CHILD','PARENT','GRANDCHILD','GRANDPARENT','SIBLING','OTHER'], ${persons.relation})`;
 
+// The lookups every household page makes, prepared (`preparedPer`).
+const householdsQuery = preparedPer((db) => db.select().from(households).where(anyOfPlaceholder(households.id, 'ids')).prepare('households_by_ids'));
+const personsQuery = preparedPer((db) => db.select().from(persons).where(anyOfPlaceholder(persons.id, 'ids')).prepare('persons_by_ids'));
+const membersQuery = preparedPer((db) =>
+  db
+    .select()
+    .from(persons)
+    .where(anyOfPlaceholder(persons.householdId, 'ids'))
+    .orderBy(RELATION_ORDER, asc(persons.birthDate), asc(persons.id))
+    .prepare('members_by_household_ids'),
+);
+
 export async function householdsByIds(db: Db, ids: readonly string[]): Promise<(HouseholdRow | null)[]> {
-  const rows = await db.select().from(households).where(inArray(households.id, [...ids]));
+  const rows = await householdsQuery(db).execute({ ids: JSON.stringify(ids) });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
 export async function personsByIds(db: Db, ids: readonly string[]): Promise<(PersonRow | null)[]> {
-  const rows = await db.select().from(persons).where(inArray(persons.id, [...ids]));
+  const rows = await personsQuery(db).execute({ ids: JSON.stringify(ids) });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
 /** Members of each household, head first, in key order. */
 export async function membersByHouseholdIds(db: Db, ids: readonly string[]): Promise<PersonRow[][]> {
-  const rows = await db
-    .select()
-    .from(persons)
-    .where(inArray(persons.householdId, [...ids]))
-    .orderBy(RELATION_ORDER, asc(persons.birthDate), asc(persons.id));
+  const rows = await membersQuery(db).execute({ ids: JSON.stringify(ids) });
   const groups = new Map<string, PersonRow[]>(ids.map((id) => [id, []]));
   for (const row of rows) groups.get(row.householdId)?.push(row);
   return ids.map((id) => groups.get(id) ?? []);
