@@ -155,8 +155,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
  * Connections a service's pool opens at most, unless configured (DATABASE_POOL_SIZE). Few: every
  * service of a deployment keeps a pool on the same server, and more connections at work than the
  * server has cores only take turns. Measured on 2026-12-06 (2 cores, nine services, household
- * pictures): pools of 3 and of 5 against 10 served 30–50% more pictures a second at
- * concurrency 10 and 32, with less PostgreSQL CPU per picture.
+ * pictures, runs alternating): pools of 3 served a third more pictures a second than pools of 10
+ * at concurrency 10 and over half more at 32, with half PostgreSQL's CPU per picture; pools of 5
+ * could not be told from pools of 3.
  */
 export const DEFAULT_POOL_SIZE = 5;
 
