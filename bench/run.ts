@@ -53,11 +53,12 @@ type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
 
 async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
-  for (const s of SERVICES) processes.start(s.name, `subgraphs/${s.name}/src/index.ts`, `http://127.0.0.1:${portBase + s.portOffset}`);
+  const { nodeOptions } = ctx.args;
+  for (const s of SERVICES) processes.start(s.name, `subgraphs/${s.name}/src/index.ts`, `http://127.0.0.1:${portBase + s.portOffset}`, {}, nodeOptions[s.name] ?? []);
   await Promise.all(SERVICES.map((s) => processes.waitReady(s.name)));
   const port = (i: number) => portBase + SERVICES.length + i;
   // GATEWAY_PORT is in everyone's environment: the coordination subgraph calls the gateway for sweeps.
-  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`, {}, process.env.BENCH_GATEWAY_NODE_OPTIONS?.split(/\s+/).filter(Boolean));
+  processes.start('gateway', 'gateway/src/index.ts', `http://127.0.0.1:${port(1)}`, {}, nodeOptions.gateway ?? []);
   const caller = JSON.stringify(CASEWORKER);
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
@@ -396,6 +397,8 @@ async function main(): Promise<void> {
   if (failed) process.exit(1);
 
   notes(results);
+  const settings = [...Object.entries(args.env).map(([k, v]) => `${k}=${v}`), ...Object.entries(args.nodeOptions).map(([name, options]) => `${name} with Node options "${options.join(' ')}"`)];
+  if (settings.length) results.notes.push(`Run with settings of its own (not the defaults): ${settings.join('; ')}.`);
   if (args.env.GATEWAY_WORKERS) results.notes.push(`This project's gateway ran with GATEWAY_WORKERS=${args.env.GATEWAY_WORKERS}: its memory and CPU are those of the primary and its workers summed.`);
   const table = renderTable(results);
   process.stdout.write(`${table}\n`);

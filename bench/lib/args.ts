@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SERVICES } from '@saf/config';
 
 export const USAGE = `usage: npm run bench -- [options]
   --load-households N    households generated and loaded (default 100000)
@@ -14,9 +15,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
   --variant-env KEY=VALUE  set a variable for that second gateway only (repeatable; runs the variant even without --variant)
-  --keep                 keep the databases and the data files (for a look afterwards)
-BENCH_GATEWAY_NODE_OPTIONS in the environment: Node and V8 options for this project's gateway only, on its command line
-  (so V8 flags NODE_OPTIONS refuses work too; e.g. --max-semi-space-size=32 or --single-threaded-gc)`;
+  --node-options NAME=OPTIONS  run process NAME (gateway, coordination, civil-affairs, …) with these Node and V8 options
+                         on its command line instead of its own (repeatable; V8 flags NODE_OPTIONS refuses work too,
+                         e.g. gateway=--single-threaded-gc; an empty value runs it with V8's defaults)
+  --keep                 keep the databases and the data files (for a look afterwards)`;
 
 export interface BenchArgs {
   loadHouseholds: number;
@@ -35,6 +37,8 @@ export interface BenchArgs {
   variant: string[] | null;
   /** Variables of that second instance only. */
   variantEnv: Record<string, string>;
+  /** Node options of some processes of the system, by name, in place of their own. */
+  nodeOptions: Record<string, string[]>;
 }
 
 function positive(name: string, text: string): number {
@@ -61,6 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       skip: { type: 'string', default: '' },
       paths: { type: 'string', default: PATHS.join(',') },
       env: { type: 'string', multiple: true, default: [] },
+      'node-options': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -81,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
     paths: pathList(values.paths),
     env: pairs('env', values.env),
+    nodeOptions: nodeOptionsOf(values['node-options']),
   };
 }
 
@@ -91,6 +97,16 @@ function pathList(text: string): BenchArgs['paths'] {
   const unknown = paths.filter((p) => !(PATHS as readonly string[]).includes(p));
   if (unknown.length || paths.length === 0) throw new Error(`--paths takes some of ${PATHS.join(', ')}, got ${text}`);
   return paths as BenchArgs['paths'];
+}
+
+/** The processes `--node-options` can name: the gateway and the subgraphs. */
+const PROCESSES = ['gateway', ...SERVICES.map((s) => s.name)];
+
+function nodeOptionsOf(list: string[]): Record<string, string[]> {
+  const byName = pairs('node-options', list);
+  const unknown = Object.keys(byName).filter((name) => !PROCESSES.includes(name));
+  if (unknown.length) throw new Error(`--node-options names a process of ${PROCESSES.join(', ')}, got ${unknown.join(', ')}`);
+  return Object.fromEntries(Object.entries(byName).map(([name, options]) => [name, options.split(/\s+/).filter(Boolean)]));
 }
 
 function pairs(option: string, list: string[]): Record<string, string> {

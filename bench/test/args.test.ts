@@ -7,6 +7,15 @@ describe('the benchmark’s options', () => {
     expect(parseBenchArgs(['--variant=--single-threaded-gc  --max-semi-space-size=32']).variant).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
   });
 
+  it('runs named processes with the Node options given, and refuses a name that is no process', () => {
+    expect(parseBenchArgs([]).nodeOptions).toEqual({});
+    expect(parseBenchArgs(['--node-options', 'coordination=--max-semi-space-size=32  --single-threaded-gc', '--node-options', 'gateway='])).toMatchObject({
+      nodeOptions: { coordination: ['--max-semi-space-size=32', '--single-threaded-gc'], gateway: [] },
+    });
+    expect(() => parseBenchArgs(['--node-options', 'router=--x'])).toThrow(/--node-options names a process of gateway, civil-affairs, .*, got router/);
+    expect(() => parseBenchArgs(['--node-options=--x'])).toThrow(/--node-options takes KEY=VALUE/);
+  });
+
   it('runs every household-picture path unless told which, in the order given', () => {
     expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'floor']);
     expect(parseBenchArgs(['--paths', 'floor, ours,floor']).paths).toEqual(['floor', 'ours']);
