@@ -186,6 +186,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
     results.picture.push({
       concurrency: c,
       runs,
+      rounds,
       gc: { ours: gc.gateway!, ...(gc.variant ? { variant: gc.variant } : {}) },
       ...(waited?.count ? { accessLogWait: { meanMs: (waited.sum / waited.count) * 1000, p50Ms: quantileBound(waited, 0.5) * 1000, p99Ms: quantileBound(waited, 0.99) * 1000 } } : {}),
     });

@@ -29,6 +29,8 @@ export interface Results {
   picture: {
     concurrency: number;
     runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>>;
+    /** Each path's rounds in the order they ran: round i of every path ran in the same turn of the alternation. */
+    rounds?: Partial<Record<Path, RunStats[]>>;
     /** What our answers waited for their access-log entries over all rounds (the gateway's histogram: bucket bounds). */
     accessLogWait?: { meanMs: number; p50Ms: number; p99Ms: number };
     /** Our gateway's (and the variant's) garbage-collection pauses over all rounds. */
@@ -87,14 +89,43 @@ export function renderTable(r: Results): string {
   return lines.join('\n');
 }
 
+/**
+ * Round by round, a figure of ours set against another path's from the same turn of the
+ * alternation (seconds apart, so the host's speed drifts less between them than between medians).
+ * Empty with fewer than two rounds of both.
+ */
+export function perRound(picture: Results['picture'][number], other: Path, figure: (ours: RunStats, theirs: RunStats) => number): number[] {
+  const ours = picture.rounds?.ours ?? [];
+  const theirs = picture.rounds?.[other] ?? [];
+  const n = Math.min(ours.length, theirs.length);
+  return n > 1 ? Array.from({ length: n }, (_, i) => figure(ours[i]!, theirs[i]!)) : [];
+}
+
+/** "round by round a, b, c" (or nothing with one round). */
+function roundByRound(values: readonly number[], format: (x: number) => string): string {
+  return values.length ? `round by round ${values.map(format).join(', ')}` : '';
+}
+
+/** Per concurrency, in how many rounds ours had the lower p99: "c=1 1 of 3, c=10 3 of 3". */
+export function p99RoundsLower(pictures: Results['picture'], other: Path): string {
+  return pictures
+    .map((x) => ({ c: x.concurrency, lower: perRound(x, other, (o, t) => (o.p99 < t.p99 ? 1 : 0)) }))
+    .filter((x) => x.lower.length)
+    .map((x) => `c=${x.c} ${x.lower.reduce((a, b) => a + b, 0)} of ${x.lower.length}`)
+    .join(', ');
+}
+
 function pictureTargets(r: Results, top: Results['picture'][number], lines: string[]): void {
   const ours = top.runs.ours!;
-  if (top.runs.apollo) lines.push(row([`throughput ours ÷ plain Apollo, c=${top.concurrency}`, '', '', '', '', '', ratio(ours.rps / top.runs.apollo.rps), `≥ 1.5×: ${met(ours.rps / top.runs.apollo.rps >= 1.5)}`]));
-  if (top.runs.hive) lines.push(row([`throughput ours ÷ Hive, c=${top.concurrency}`, '', '', '', '', '', ratio(ours.rps / top.runs.hive.rps), `≥ 1×: ${met(ours.rps >= top.runs.hive.rps)}`]));
+  const throughputRounds = (other: Path) => roundByRound(perRound(top, other, (o, t) => o.rps / t.rps), ratio);
+  if (top.runs.apollo) lines.push(row([`throughput ours ÷ plain Apollo, c=${top.concurrency}`, '', throughputRounds('apollo'), '', '', '', ratio(ours.rps / top.runs.apollo.rps), `≥ 1.5×: ${met(ours.rps / top.runs.apollo.rps >= 1.5)}`]));
+  if (top.runs.hive) lines.push(row([`throughput ours ÷ Hive, c=${top.concurrency}`, '', throughputRounds('hive'), '', '', '', ratio(ours.rps / top.runs.hive.rps), `≥ 1×: ${met(ours.rps >= top.runs.hive.rps)}`]));
   for (const other of ['apollo', 'hive'] as Path[]) {
     if (!top.runs[other]) continue;
     const worse = r.picture.filter((x) => x.runs[other] && x.runs.ours!.p99 >= x.runs[other]!.p99).map((x) => `c=${x.concurrency}`);
-    lines.push(row([`p99 ours < ${SHORT[other]}`, '', worse.length ? `not at ${worse.join(', ')}` : 'at every concurrency', '', '', '', '', `lower: ${met(!worse.length)}`]));
+    const lower = p99RoundsLower(r.picture, other);
+    const verdict = worse.length ? `not at ${worse.join(', ')}` : 'at every concurrency';
+    lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${lower ? ` (rounds where ours was lower: ${lower})` : ''}`, '', '', '', '', `lower: ${met(!worse.length)}`]));
   }
   const first = r.picture[0]!;
   if (first.runs.floor) {
@@ -118,7 +149,9 @@ function sweepRows(r: Results, lines: string[]): void {
   lines.push(row(['duplicate-aid sweep', 'ours (coordination via the gateway, default page size)', `${n0(sweepRate)} persons/s (${n0(r.sweep.persons)} persons, ${n0(r.sweep.households)} households in ${n1(r.sweep.seconds)} s${rounds(r.sweep.rounds, (s) => `${n1(s)} s`)}; ${n0(r.sweep.findings)} findings)`, '', '', '', '', '']));
   if (!r.monolith.seconds) return;
   lines.push(row(['duplicate-aid rules, one SQL query', 'monolith (all awards in one table)', `${n0(monolithRate)} persons/s (${(r.monolith.seconds * 1000).toFixed(0)} ms${rounds(r.monolith.rounds, (s) => `${(s * 1000).toFixed(0)} ms`)}; ${n0(r.monolith.matches)} matches, rule engine ${n0(r.monolith.expected)})`, '', '', '', '', '']));
-  lines.push(row(['sweep ÷ monolith time', '', '', '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
+  // Round i of the sweep and of the monolith query ran one after the other.
+  const paired = r.sweep.rounds.length > 1 && r.sweep.rounds.length === r.monolith.rounds.length ? r.sweep.rounds.map((s, i) => s / r.monolith.rounds[i]!) : [];
+  lines.push(row(['sweep ÷ monolith time', '', roundByRound(paired, ratio), '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
 }
 
 function loadRows(r: Results, lines: string[]): void {
@@ -167,7 +200,7 @@ export function renderFile(r: Results, table: string): string {
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; ${m.postgres}.
 Packages: ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}. Commit ${m.commit}; run at ${m.date}.
 
-Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.setup.seed}' })\`: ${r.setup.records.toLocaleString('en-US')} records, ${r.setup.persons.toLocaleString('en-US')} persons; the first ${r.setup.sweepHouseholds.toLocaleString('en-US')} households loaded first and swept, then the rest; the household picture rotates over ${r.setup.pictures.toLocaleString('en-US')} households with four members and awards from all seven departments. Every process (gateways, nine subgraphs, PostgreSQL, the load generator) shares the machine's cores. Each concurrency ran ${r.setup.rounds} round(s) of ${r.setup.duration} s per path, the paths alternating; each figure shown is the median of the rounds' (throughput, each latency and CPU per request on their own; errors are the total). The sweep and the monolith query ran ${r.setup.rounds} round(s) alternating (the first sweep seconds after the load); the medians are compared. Ratios are from this one run.
+Data: \`createGeneration({ households: ${r.setup.loadHouseholds}, seed: '${r.setup.seed}' })\`: ${r.setup.records.toLocaleString('en-US')} records, ${r.setup.persons.toLocaleString('en-US')} persons; the first ${r.setup.sweepHouseholds.toLocaleString('en-US')} households loaded first and swept, then the rest; the household picture rotates over ${r.setup.pictures.toLocaleString('en-US')} households with four members and awards from all seven departments. Every process (gateways, nine subgraphs, PostgreSQL, the load generator) shares the machine's cores. Each concurrency ran ${r.setup.rounds} round(s) of ${r.setup.duration} s per path, the paths alternating; each figure shown is the median of the rounds' (throughput, each latency and CPU per request on their own; errors are the total). The sweep and the monolith query ran ${r.setup.rounds} round(s) alternating (the first sweep seconds after the load); the medians are compared. Ratios are from this one run; the target rows also give them round by round (two paths' figures from the same turn of the alternation, or a sweep and the query run right after it), to show how far the host's drift moves them.
 
 ${table}
 

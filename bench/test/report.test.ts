@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resultFileName } from '../lib/report.ts';
+import { p99RoundsLower, perRound, renderTable, resultFileName, type Results } from '../lib/report.ts';
+import type { RunStats } from '../lib/stats.ts';
 
 describe('the file a benchmark run writes', () => {
   const date = '2026-12-06T02:19:51.271Z';
@@ -13,5 +14,43 @@ describe('the file a benchmark run writes', () => {
   it('writes a run that left parts out to the day’s scratch file, and says when the day is full', () => {
     expect(resultFileName(date, true, () => true)).toBe('2026-12-06.partial.tmp');
     expect(() => resultFileName(date, false, () => true)).toThrow(/26 runs of 2026-12-06/);
+  });
+});
+
+describe('the targets round by round', () => {
+  const run = (rps: number, p99: number): RunStats => ({ rps, p50: p99 / 2, p95: p99, p99, requests: rps * 8, errors: 0 });
+  const picture = (concurrency: number, ours: RunStats[], hive: RunStats[]): Results['picture'][number] => ({
+    concurrency,
+    runs: { ours: ours[1]!, hive: hive[1]! },
+    rounds: { ours, hive },
+  });
+  const results = (pictures: Results['picture'], sweep: number[], monolith: number[]): Results =>
+    ({
+      completeness: {},
+      picture: pictures,
+      sweep: { persons: 1000, households: 300, seconds: sweep[1] ?? sweep[0]!, findings: 1, rounds: sweep },
+      monolith: { seconds: monolith[1] ?? monolith[0]!, matches: 1, expected: 1, rounds: monolith },
+      load: { records: 0, seconds: 0, households: 0 },
+      copy: { rows: 0, seconds: 0 },
+      memory: { atRest: {}, after: {}, settled: {}, end: {} },
+      capacity: [],
+      notes: [],
+    }) as unknown as Results;
+
+  it('sets each round of ours against the same round of the other path', () => {
+    const p = picture(32, [run(63, 1335), run(71, 679), run(60, 699)], [run(73, 762), run(58, 2405), run(69, 2086)]);
+    expect(perRound(p, 'hive', (o, t) => o.rps / t.rps).map((x) => x.toFixed(2))).toEqual(['0.86', '1.22', '0.87']);
+    expect(p99RoundsLower([picture(1, [run(33, 59.9), run(41, 54.1), run(49, 37.8)], [run(35, 43.0), run(41, 43.5), run(43, 36.4)]), p], 'hive')).toBe('c=1 0 of 3, c=32 2 of 3');
+    // One round: nothing to pair.
+    expect(perRound(picture(1, [run(1, 1)], [run(1, 1)]), 'hive', (o, t) => o.rps / t.rps)).toEqual([]);
+  });
+
+  it('prints the rounds beside the medians’ verdicts, the sweep’s paired with the query run after it', () => {
+    const table = renderTable(
+      results([picture(1, [run(33, 59.9), run(41, 54.1), run(49, 37.8)], [run(35, 43.0), run(41, 43.5), run(43, 36.4)]), picture(32, [run(63, 1335), run(71, 679), run(60, 699)], [run(73, 762), run(58, 2405), run(69, 2086)])], [10.2, 8.1, 8.5], [1.378, 1.072, 1.364]),
+    );
+    expect(table).toContain('| throughput ours ÷ Hive, c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
+    expect(table).toContain('| p99 ours < Hive |  | not at c=1 (rounds where ours was lower: c=1 0 of 3, c=32 2 of 3) |');
+    expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
   });
 });
