@@ -345,24 +345,29 @@ async function main(): Promise<void> {
     await logHeap(targets.ours.url);
 
     const [first, second] = data.parts;
+    // Each part's COPY right after its load: the two are compared, so they run seconds apart, not
+    // minutes (this host's speed drifts by a third in minutes).
+    const copyPart = async (i: number) => {
+      if (args.skip.has('copy')) return;
+      log(`COPY of part ${i + 1}'s rows into scratch databases`);
+      const copied = await timedCopy(baseUrl.toString(), [data.copy[i]!], (name) => serviceDatabaseName(baseUrl.toString(), name));
+      results.copy = { rows: results.copy.rows + copied.rows, seconds: results.copy.seconds + copied.seconds, parts: [...(results.copy.parts ?? []), copied.seconds] };
+      log(`  ${Math.round(copied.rows / copied.seconds)} rows/s`);
+    };
     log(`loading part 1: ${first!.households} households, ${first!.records} records`);
     const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase, NODE_ENV));
     log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
+    await copyPart(0);
     if (!args.skip.has('sweep') || !args.skip.has('monolith')) await sweepsAndMonolith(ctx, data, targets.ours.url, first!, results);
     let load2 = { records: 0, seconds: 0 };
     if (second && !args.skip.has('load2')) {
       log(`loading part 2: ${second.households} households, ${second.records} records`);
       load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase, NODE_ENV));
       log(`  ${Math.round(load2.records / load2.seconds)} records/s`);
+      await copyPart(1);
     }
-    results.load = { records: load1.records + load2.records, seconds: load1.seconds + load2.seconds, households: data.households };
+    results.load = { records: load1.records + load2.records, seconds: load1.seconds + load2.seconds, households: data.households, parts: load2.seconds ? [load1.seconds, load2.seconds] : [load1.seconds] };
 
-    if (!args.skip.has('copy')) {
-      log('COPY of the same rows into scratch databases');
-      const parts = args.skip.has('load2') ? data.copy.slice(0, 1) : data.copy;
-      results.copy = await timedCopy(baseUrl.toString(), parts, (name) => serviceDatabaseName(baseUrl.toString(), name));
-      log(`  ${Math.round(results.copy.rows / results.copy.seconds)} rows/s`);
-    }
     if (!args.skip.has('picture')) await pictures(ctx, data, targets, results);
     // After the runs the targets are about (load, sweep, household pictures)…
     results.memory.after = processes.rss();

@@ -36,8 +36,10 @@ function timings(output: string): number {
 }
 
 /**
- * COPY of `parts` (part 1's files, then part 2's, as the loader loaded them) into fresh scratch
- * databases with each service's own tables, one service after another; households before persons.
+ * COPY of `parts` (part 1's files, then part 2's, as the loader loaded them) into scratch databases
+ * with each service's own tables, one service after another; households before persons. The
+ * databases are made on the first call; a later call adds its rows to what earlier ones copied,
+ * as a second load adds to the first.
  */
 export async function timedCopy(serverUrl: string, parts: CopyFile[][], databaseName: (service: string) => string): Promise<{ rows: number; seconds: number }> {
   const services = [...new Set(parts.flat().map((f) => f.service))];

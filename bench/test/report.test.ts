@@ -53,4 +53,17 @@ describe('the targets round by round', () => {
     expect(table).toContain('| p99 ours < Hive |  | not at c=1 (rounds where ours was lower: c=1 0 of 3, c=32 2 of 3) |');
     expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
   });
+
+  it('pairs each part’s load with the COPY of its rows made right after it', () => {
+    const r = results([], [8], [1]);
+    r.load = { records: 1000, seconds: 55.8, households: 100, parts: [20, 35.8] };
+    r.copy = { rows: 1000, seconds: 15, parts: [5, 10] };
+    const table = renderTable(r);
+    expect(table).toContain('| load ÷ COPY time |  | part by part 4.00×, 3.58× |  |  |  | 3.72× |');
+    expect(table).toContain('rows in 15.0 s: 5.0 s and 10.0 s, each part right after its load)');
+    // A run of one part has nothing to pair.
+    r.load = { records: 500, seconds: 20, households: 50, parts: [20] };
+    r.copy = { rows: 500, seconds: 5, parts: [5] };
+    expect(renderTable(r)).toContain('| load ÷ COPY time |  |  |  |  |  | 4.00× |');
+  });
 });
