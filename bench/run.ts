@@ -350,7 +350,7 @@ async function main(): Promise<void> {
     const copyPart = async (i: number) => {
       if (args.skip.has('copy')) return;
       log(`COPY of part ${i + 1}'s rows into scratch databases`);
-      const copied = await timedCopy(baseUrl.toString(), [data.copy[i]!], (name) => serviceDatabaseName(baseUrl.toString(), name));
+      const copied = await timedCopy(baseUrl.toString(), data.copy[i]!, (name) => serviceDatabaseName(baseUrl.toString(), name));
       results.copy = { rows: results.copy.rows + copied.rows, seconds: results.copy.seconds + copied.seconds, parts: [...(results.copy.parts ?? []), copied.seconds] };
       log(`  ${Math.round(copied.rows / copied.seconds)} rows/s`);
     };

@@ -36,13 +36,12 @@ function timings(output: string): number {
 }
 
 /**
- * COPY of `parts` (part 1's files, then part 2's, as the loader loaded them) into scratch databases
- * with each service's own tables, one service after another; households before persons. The
- * databases are made on the first call; a later call adds its rows to what earlier ones copied,
- * as a second load adds to the first.
+ * COPY of one part's `files` into scratch databases with each service's own tables, one service
+ * after another; households before persons. The databases are made on the first call; a later
+ * call (the next part) adds its rows to what earlier ones copied, as a second load adds to the first.
  */
-export async function timedCopy(serverUrl: string, parts: CopyFile[][], databaseName: (service: string) => string): Promise<{ rows: number; seconds: number }> {
-  const services = [...new Set(parts.flat().map((f) => f.service))];
+export async function timedCopy(serverUrl: string, files: readonly CopyFile[], databaseName: (service: string) => string): Promise<{ rows: number; seconds: number }> {
+  const services = [...new Set(files.map((f) => f.service))];
   let seconds = 0;
   let rows = 0;
   for (const service of services) {
@@ -57,10 +56,10 @@ export async function timedCopy(serverUrl: string, parts: CopyFile[][], database
     const url = new URL(serverUrl);
     url.pathname = `/${databaseName(`copy-${service}`)}`;
     const order: CopyFile['table'][] = ['households', 'persons', 'awards', 'disability_certificates'];
-    const files = parts.flatMap((p) => p.filter((f) => f.service === service).sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table)));
-    const script = ['\\timing on', ...files.map((f) => `\\copy ${f.table} (${COPY_COLUMNS[f.table]}) from '${f.file}' with (format csv)`)].join('\n');
+    const own = files.filter((f) => f.service === service).sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
+    const script = ['\\timing on', ...own.map((f) => `\\copy ${f.table} (${COPY_COLUMNS[f.table]}) from '${f.file}' with (format csv)`)].join('\n');
     seconds += timings(psql(url.toString(), `${script}\n`));
-    rows += files.reduce((n, f) => n + f.rows, 0);
+    rows += own.reduce((n, f) => n + f.rows, 0);
   }
   return { rows, seconds };
 }

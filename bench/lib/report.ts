@@ -104,8 +104,13 @@ export function perRound(picture: Results['picture'][number], other: Path, figur
 }
 
 /** "round by round a, b, c" (or nothing with one round). */
-function roundByRound(values: readonly number[], format: (x: number) => string): string {
-  return values.length ? `round by round ${values.map(format).join(', ')}` : '';
+function roundByRound(values: readonly number[], format: (x: number) => string, turn = 'round'): string {
+  return values.length ? `${turn} by ${turn} ${values.map(format).join(', ')}` : '';
+}
+
+/** Each of `a` divided by the one of `b` measured next to it; empty unless both have the same two or more. */
+function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.length > 1 && a.length === b.length ? a.map((x, i) => x / b[i]!) : [];
 }
 
 /** Per concurrency, in how many rounds ours had the lower p99: "c=1 1 of 3, c=10 3 of 3". */
@@ -152,8 +157,7 @@ function sweepRows(r: Results, lines: string[]): void {
   if (!r.monolith.seconds) return;
   lines.push(row(['duplicate-aid rules, one SQL query', 'monolith (all awards in one table)', `${n0(monolithRate)} persons/s (${(r.monolith.seconds * 1000).toFixed(0)} ms${rounds(r.monolith.rounds, (s) => `${(s * 1000).toFixed(0)} ms`)}; ${n0(r.monolith.matches)} matches, rule engine ${n0(r.monolith.expected)})`, '', '', '', '', '']));
   // Round i of the sweep and of the monolith query ran one after the other.
-  const paired = r.sweep.rounds.length > 1 && r.sweep.rounds.length === r.monolith.rounds.length ? r.sweep.rounds.map((s, i) => s / r.monolith.rounds[i]!) : [];
-  lines.push(row(['sweep ÷ monolith time', '', roundByRound(paired, ratio), '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
+  lines.push(row(['sweep ÷ monolith time', '', roundByRound(pairedRatios(r.sweep.rounds, r.monolith.rounds), ratio), '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
 }
 
 function loadRows(r: Results, lines: string[]): void {
@@ -163,10 +167,7 @@ function loadRows(r: Results, lines: string[]): void {
   if (!r.copy.seconds) return;
   lines.push(row(['PostgreSQL COPY, same rows and tables', 'psql \\copy', `${n0(copyRate)} rows/s (${n0(r.copy.rows)} rows in ${n1(r.copy.seconds)} s${(r.copy.parts?.length ?? 0) > 1 ? `: ${r.copy.parts!.map((x) => `${n1(x)} s`).join(' and ')}, each part right after its load` : ''})`, '', '', '', '', '']));
   // Each part's load and its COPY ran one after the other.
-  const loads = r.load.parts ?? [];
-  const copies = r.copy.parts ?? [];
-  const paired = loads.length > 1 && loads.length === copies.length ? `part by part ${loads.map((l, i) => ratio(l / copies[i]!)).join(', ')}` : '';
-  lines.push(row(['load ÷ COPY time', '', paired, '', '', '', ratio(r.load.seconds / r.copy.seconds), `≤ 3×: ${met(r.load.seconds / r.copy.seconds <= 3)}`]));
+  lines.push(row(['load ÷ COPY time', '', roundByRound(pairedRatios(r.load.parts ?? [], r.copy.parts ?? []), ratio, 'part'), '', '', '', ratio(r.load.seconds / r.copy.seconds), `≤ 3×: ${met(r.load.seconds / r.copy.seconds <= 3)}`]));
 }
 
 function memoryRows(r: Results, lines: string[]): void {

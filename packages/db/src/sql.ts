@@ -8,7 +8,12 @@ import type { Db } from './open.ts';
  * another such condition. PostgreSQL 15 and PGlite both take it.
  */
 export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
-  return sql`${column} = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)))`;
+  return anyOfJson(column, JSON.stringify(values));
+}
+
+/** `column = ANY(…)` of the JSON array text `json`: a bound value, or a placeholder bound later. */
+function anyOfJson(column: SQLWrapper, json: unknown): SQL {
+  return sql`${column} = ANY(ARRAY(SELECT jsonb_array_elements_text(${json}::jsonb)))`;
 }
 
 /**
@@ -16,7 +21,7 @@ export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
  * array (`JSON.stringify(ids)`), so one statement serves any number of them.
  */
 export function anyOfPlaceholder(column: SQLWrapper, name: string): SQL {
-  return sql`${column} = ANY(ARRAY(SELECT jsonb_array_elements_text(${sql.placeholder(name)}::jsonb)))`;
+  return anyOfJson(column, sql.placeholder(name));
 }
 
 /**
