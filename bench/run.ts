@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { signDevToken, type Caller } from '@saf/auth';
+import type { Caller } from '@saf/auth';
 import { SERVICES } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { freePortBase } from '@saf/testing';
@@ -21,6 +21,7 @@ import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
 import { histogramSince, quantileBound, readHistogram } from './lib/histogram.ts';
 import { describeGc, gcSince, readGc, type GcReading } from './lib/gc.ts';
+import { benchKeys, type BenchKeys } from './lib/keys.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
@@ -31,7 +32,8 @@ import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
 
 const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
 const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
-const NODE_ENV = 'development'; // the development token and signing keys, as `npm start`
+/** The system runs as deployed: production mode, with keys made for the run (`--env NODE_ENV=development` for an A/B). */
+const NODE_ENV = 'production';
 /** How long the processes are left idle after the runs before their memory is read again. */
 const SETTLE_MS = 15_000;
 /** The pause before each sweep and each monolith query. */
@@ -47,6 +49,9 @@ interface Context {
   portBase: number;
   processes: Processes;
   dir: string;
+  keys: BenchKeys;
+  /** NODE_ENV of every process (the floor and the loader sign as the system does). */
+  nodeEnv: string;
 }
 
 type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
@@ -66,7 +71,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
   if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { ...ctx.args.variantEnv, GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
   await processes.waitReady('gateway');
   if (ctx.args.variant) await processes.waitReady('variant');
-  const token = await signDevToken(CASEWORKER, { expiresIn: '4h' });
+  const token = await ctx.keys.sign(CASEWORKER, '4h');
   const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('基准测试 benchmark') } };
   const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
@@ -135,7 +140,7 @@ async function measured(ctx: Context, name: string | null, run: () => Promise<Ru
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
-  const floor = createFloorClient(ctx.env, ctx.portBase, NODE_ENV, CASEWORKER);
+  const floor = createFloorClient(ctx.env, ctx.portBase, ctx.nodeEnv, CASEWORKER);
   const ids = data.pictures.map((p) => p.id);
   const bodies = ids.map(bodyFor);
   const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
@@ -196,7 +201,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
 /** The other rows of docs/operations.md's capacity table, through our gateway at concurrency 10. */
 async function capacity(ctx: Context, data: Dataset, ours: Target, results: Results): Promise<void> {
   const persons = data.pictures.flatMap((p) => p.members.map((m) => ({ person: m, household: p })));
-  const coordinatorToken = await signDevToken(COORDINATOR, { expiresIn: '1h' });
+  const coordinatorToken = await ctx.keys.sign(COORDINATOR, '1h');
   const scenarios: { name: string; target: Target; bodies: string[] }[] = [
     { name: '`person { id name }`', target: ours, bodies: persons.map(({ person }) => JSON.stringify({ query: 'query P($id: ID!) { person(id: $id) { id name } }', variables: { id: person } })) },
     {
@@ -240,7 +245,7 @@ async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
  */
 async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string, swept: { households: number; persons: number }, results: Results): Promise<void> {
   const { args } = ctx;
-  const coordinator = { authorization: `Bearer ${await signDevToken(COORDINATOR, { expiresIn: '4h' })}`, 'x-purpose': 'benchmark sweep' };
+  const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': 'benchmark sweep' };
   const monolith = args.skip.has('monolith') ? null : await openMonolith(ctx, data);
   const sweeps: Omit<Results['sweep'], 'rounds'>[] = [];
   const queries: { seconds: number; matches: number }[] = [];
@@ -291,11 +296,13 @@ async function main(): Promise<void> {
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
   const portBase = await freePortBase(SERVICES.length + 4);
+  const keys = benchKeys();
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV,
+    ...keys.env,
     LOG_LEVEL: 'warn',
     APOLLO_TELEMETRY_DISABLED: '1',
     DATABASE_URL: baseUrl.toString(),
@@ -306,7 +313,7 @@ async function main(): Promise<void> {
     ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);
-  const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir };
+  const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir, keys, nodeEnv: env.NODE_ENV ?? NODE_ENV };
   const admin = new pg.Client({ connectionString: serverUrl.toString() });
   await admin.connect();
   const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
@@ -355,14 +362,14 @@ async function main(): Promise<void> {
       log(`  ${Math.round(copied.rows / copied.seconds)} rows/s`);
     };
     log(`loading part 1: ${first!.households} households, ${first!.records} records`);
-    const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase, NODE_ENV));
+    const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase, ctx.nodeEnv));
     log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
     await copyPart(0);
     if (!args.skip.has('sweep') || !args.skip.has('monolith')) await sweepsAndMonolith(ctx, data, targets.ours.url, first!, results);
     let load2 = { records: 0, seconds: 0 };
     if (second && !args.skip.has('load2')) {
       log(`loading part 2: ${second.households} households, ${second.records} records`);
-      load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase, NODE_ENV));
+      load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase, ctx.nodeEnv));
       log(`  ${Math.round(load2.records / load2.seconds)} records/s`);
       await copyPart(1);
     }
@@ -403,6 +410,9 @@ async function main(): Promise<void> {
   if (failed) process.exit(1);
 
   notes(results);
+  results.notes.push(
+    `Every process ran with NODE_ENV=${ctx.nodeEnv}${ctx.nodeEnv === 'production' ? ', as deployed' : ''}: callers' tokens signed with an Ed25519 key made for the run (our gateway checks one on every request), the subgraph calls with a signing secret made for the run.`,
+  );
   const settings = [...Object.entries(args.env).map(([k, v]) => `${k}=${v}`), ...Object.entries(args.nodeOptions).map(([name, options]) => `${name} with Node options "${options.join(' ')}"`)];
   if (settings.length) results.notes.push(`Run with settings of its own (not the defaults): ${settings.join('; ')}.`);
   if (args.env.GATEWAY_WORKERS) results.notes.push(`This project's gateway ran with GATEWAY_WORKERS=${args.env.GATEWAY_WORKERS}: its memory and CPU are those of the primary and its workers summed.`);

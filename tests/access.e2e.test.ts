@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken, signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
 import { loadFile } from '@saf/loader';
-import { gql } from '@saf/testing';
+import { gql, signedFetch, testSecret } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -48,6 +48,24 @@ describe('access control through the gateway', () => {
     const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' }, body: new Uint8Array(body) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'body is not valid UTF-8' });
+  });
+
+  it('marks every answer no-store, so no browser, proxy or balancer keeps a copy of personal data', async () => {
+    const body = JSON.stringify({ query: HOUSEHOLD, variables: { id: fixture.householdId } });
+    const post = (headers: Record<string, string>) => fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': 'test', ...headers }, body });
+    const picture = await post({ authorization: `Bearer ${await system.token(CASEWORKER)}` });
+    expect(picture.status).toBe(200);
+    expect(((await picture.json()) as { data: { household: { members: unknown[] } } }).data.household.members).toHaveLength(4);
+    expect(picture.headers.get('cache-control')).toBe('no-store');
+    const refused = await post({});
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    // A subgraph's own answer to the gateway, with the caller the gateway vouches for.
+    const civil = system.subgraphs.get('civil-affairs')!;
+    const direct = await signedFetch(civil.url, testSecret('civil-affairs'), { body: JSON.stringify({ query: 'query ($id: ID!) { household(id: $id) { id } }', variables: { id: fixture.householdId } }), caller: CASEWORKER });
+    expect(direct.status).toBe(200);
+    expect(((await direct.json()) as { data: { household: { id: string } } }).data.household.id).toBe(fixture.householdId);
+    expect(direct.headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses a forged internal-service request', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { parseCaller, type Caller } from './caller.ts';
 import { parseDuration } from './duration.ts';
@@ -23,8 +23,24 @@ export interface DevTokenOptions {
   notBeforeIn?: number;
 }
 
-/** A token for `caller`, signed with the development key (what `npm run token` prints). */
-export async function signDevToken(caller: Caller, options: DevTokenOptions = {}): Promise<string> {
+/** What a token is signed with, and the issuer and audience it names. */
+export interface TokenSigner {
+  key: KeyObject | Uint8Array;
+  /** A JWS algorithm the key takes: `HS256` for the development key, `EdDSA`, `ES256` or `RS256` for a private key. */
+  algorithm: string;
+  issuer: string;
+  /** Default the gateway's default audience. */
+  audience?: string;
+}
+
+/** The signer of the development key (what `npm run token` signs with). */
+export const DEV_SIGNER: TokenSigner = { key: devKeyBytes(), algorithm: DEV_JWT_ALGORITHM, issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
+
+/**
+ * A token for `caller` signed by `signer`: the caller's claims, subject, issuer, audience, issue and
+ * expiry times and a fresh `jti`. An issuer of real tokens stamps the same claims.
+ */
+export async function signToken(caller: Caller, signer: TokenSigner, options: DevTokenOptions = {}): Promise<string> {
   const parsed = parseCaller(caller);
   if (!parsed.ok) throw new TypeError(`invalid caller: ${parsed.reason}`);
   const ttl = parseDuration(options.expiresIn ?? '8h');
@@ -32,13 +48,18 @@ export async function signDevToken(caller: Caller, options: DevTokenOptions = {}
   const { sub, ...claims } = parsed.caller;
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const jwt = new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: DEV_JWT_ALGORITHM, typ: 'JWT' })
+    .setProtectedHeader({ alg: signer.algorithm, typ: 'JWT' })
     .setSubject(sub)
-    .setIssuer(DEV_ISSUER)
-    .setAudience(DEV_AUDIENCE)
+    .setIssuer(signer.issuer)
+    .setAudience(signer.audience ?? DEV_AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttl)
     .setJti(randomUUID());
   if (options.notBeforeIn !== undefined) jwt.setNotBefore(iat + options.notBeforeIn);
-  return jwt.sign(devKeyBytes());
+  return jwt.sign(signer.key);
+}
+
+/** A token for `caller`, signed with the development key (what `npm run token` prints). */
+export function signDevToken(caller: Caller, options: DevTokenOptions = {}): Promise<string> {
+  return signToken(caller, DEV_SIGNER, options);
 }

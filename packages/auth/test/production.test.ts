@@ -9,6 +9,7 @@ import {
   deriveSubgraphSecret,
   devVerifierConfig,
   signDevToken,
+  signToken,
   subgraphSigningSecret,
   verifierConfigFromEnv,
 } from '../src/index.ts';
@@ -39,6 +40,17 @@ describe('the development key in production', () => {
     expect(config).toMatchObject({ key: { kind: 'pem' }, issuer: 'https://idp.example.gov.cn', audience: 'saf-gateway', clockToleranceSeconds: 30 });
     const token = await signDevToken({ sub: 'x', role: 'AUDITOR' });
     await expect(createVerifier(config).verify(`Bearer ${token}`)).rejects.toMatchObject({ reason: 'alg_not_allowed' });
+  });
+
+  it('accepts a token signToken signs with the configured key pair, and refuses the same claims under another issuer', async () => {
+    const pair = generateKeyPairSync('ed25519');
+    const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const verifier = createVerifier(verifierConfigFromEnv(env({ JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://idp.example.gov.cn' }), 'production'));
+    const caller = { sub: 'cw-1', role: 'CASEWORKER', region: '654002' } as const;
+    const signer = { key: pair.privateKey, algorithm: 'EdDSA', issuer: 'https://idp.example.gov.cn' };
+    expect(await verifier.verify(`Bearer ${await signToken(caller, signer, { expiresIn: '5m' })}`)).toEqual(caller);
+    await expect(verifier.verify(`Bearer ${await signToken(caller, { ...signer, issuer: 'saf-dev' })}`)).rejects.toMatchObject({ reason: expect.any(String) });
+    await expect(signToken(caller, signer, { expiresIn: 'soon' })).rejects.toThrow(/invalid expiresIn soon/);
   });
 
   it('reports incomplete or contradictory key settings', () => {

@@ -60,9 +60,16 @@ export async function readJson(req: IncomingMessage, limit?: number): Promise<un
   return parseJson(await readBody(req, limit));
 }
 
+/**
+ * Every answer of the gateway and the subgraphs, GraphQL or not: answers hold personal data (or
+ * say who may see it), so no browser, proxy or balancer may keep a copy, whatever a cache hint or
+ * a subgraph's header says.
+ */
+export const NO_STORE = 'no-store';
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': NO_STORE });
   res.end(text);
 }
 
@@ -103,9 +110,10 @@ export function headerMapOf(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** Writes what `executeHTTPGraphQLRequest` answered: status, headers, and the body whole or in chunks. */
+/** Writes what `executeHTTPGraphQLRequest` answered: status, headers (always `no-store`), and the body whole or in chunks. */
 export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.setHeader('cache-control', NO_STORE);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     res.end(response.body.string);

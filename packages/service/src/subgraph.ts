@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
@@ -68,7 +68,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): { apollo: ApolloServer<C>; http: http.Server; start: () => Promise<void> } {
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // No cache hints: every answer is no-store (sendGraphQLResponse), so working them out per field is waste.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.log),

@@ -1,0 +1,30 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { signToken, type Caller } from '@saf/auth';
+
+/** The issuer the benchmark's tokens name. */
+export const BENCH_ISSUER = 'saf-bench';
+
+export interface BenchKeys {
+  /** What every process of the system is started with: the key tokens are checked with, and the subgraph signing secret. */
+  env: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SUBGRAPH_SIGNING_SECRET: string };
+  /** A token for `caller` valid for `expiresIn` (e.g. `4h`). */
+  sign(caller: Caller, expiresIn: string): Promise<string>;
+}
+
+/**
+ * Keys made for one run, so the system runs as deployed (NODE_ENV=production refuses the
+ * development key and secret): an Ed25519 key pair for the callers' tokens, as an identity
+ * provider would sign them, and a random master secret for the signed subgraph calls. Nothing is
+ * written to disk; the keys end with the run.
+ */
+export function benchKeys(): BenchKeys {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    env: {
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      JWT_ISSUER: BENCH_ISSUER,
+      SUBGRAPH_SIGNING_SECRET: randomBytes(32).toString('base64'),
+    },
+    sign: (caller, expiresIn) => signToken(caller, { key: privateKey, algorithm: 'EdDSA', issuer: BENCH_ISSUER }, { expiresIn }),
+  };
+}
