@@ -50,8 +50,6 @@ interface Context {
   processes: Processes;
   dir: string;
   keys: BenchKeys;
-  /** NODE_ENV of every process (the floor and the loader sign as the system does). */
-  nodeEnv: string;
 }
 
 type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
@@ -140,7 +138,7 @@ async function measured(ctx: Context, name: string | null, run: () => Promise<Ru
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
-  const floor = createFloorClient(ctx.env, ctx.portBase, ctx.nodeEnv, CASEWORKER);
+  const floor = createFloorClient(ctx.env, ctx.portBase, CASEWORKER);
   const ids = data.pictures.map((p) => p.id);
   const bodies = ids.map(bodyFor);
   const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
@@ -313,7 +311,7 @@ async function main(): Promise<void> {
     ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);
-  const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir, keys, nodeEnv: env.NODE_ENV ?? NODE_ENV };
+  const ctx: Context = { args, serverUrl, baseDb, env, portBase, processes, dir, keys };
   const admin = new pg.Client({ connectionString: serverUrl.toString() });
   await admin.connect();
   const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
@@ -362,14 +360,14 @@ async function main(): Promise<void> {
       log(`  ${Math.round(copied.rows / copied.seconds)} rows/s`);
     };
     log(`loading part 1: ${first!.households} households, ${first!.records} records`);
-    const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase, ctx.nodeEnv));
+    const load1 = await cpuLogged(ctx, 'load', () => timedLoad(first!.file, env, portBase));
     log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
     await copyPart(0);
     if (!args.skip.has('sweep') || !args.skip.has('monolith')) await sweepsAndMonolith(ctx, data, targets.ours.url, first!, results);
     let load2 = { records: 0, seconds: 0 };
     if (second && !args.skip.has('load2')) {
       log(`loading part 2: ${second.households} households, ${second.records} records`);
-      load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase, ctx.nodeEnv));
+      load2 = await cpuLogged(ctx, 'load', () => timedLoad(second.file, env, portBase));
       log(`  ${Math.round(load2.records / load2.seconds)} records/s`);
       await copyPart(1);
     }
@@ -411,7 +409,7 @@ async function main(): Promise<void> {
 
   notes(results);
   results.notes.push(
-    `Every process ran with NODE_ENV=${ctx.nodeEnv}${ctx.nodeEnv === 'production' ? ', as deployed' : ''}: callers' tokens signed with an Ed25519 key made for the run (our gateway checks one on every request), the subgraph calls with a signing secret made for the run.`,
+    `Every process ran with NODE_ENV=${env.NODE_ENV}${env.NODE_ENV === 'production' ? ', as deployed' : ''}: callers' tokens signed with an Ed25519 key made for the run (our gateway checks one on every request), the subgraph calls with a signing secret made for the run.`,
   );
   const settings = [...Object.entries(args.env).map(([k, v]) => `${k}=${v}`), ...Object.entries(args.nodeOptions).map(([name, options]) => `${name} with Node options "${options.join(' ')}"`)];
   if (settings.length) results.notes.push(`Run with settings of its own (not the defaults): ${settings.join('; ')}.`);

@@ -41,11 +41,11 @@ export interface FloorClient {
   picture(id: string): Promise<{ data?: Picture; errors?: unknown[] }>;
 }
 
-export function createFloorClient(env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string, caller: Caller): FloorClient {
+export function createFloorClient(env: NodeJS.ProcessEnv, portBase: number, caller: Caller): FloorClient {
   const endpoints = new Map<string, { url: string; path: string; secret: Buffer }>();
   for (const name of ['civil-affairs', 'coordination', ...DEPARTMENTS.map((d) => d.service)]) {
     const url = subgraphUrl(name, env, portBase);
-    endpoints.set(name, { url, path: new URL(url).pathname, secret: subgraphSigningSecret(name, env, nodeEnv) });
+    endpoints.set(name, { url, path: new URL(url).pathname, secret: subgraphSigningSecret(name, env, env.NODE_ENV) });
   }
 
   async function post<T>(service: string, query: string, variables: Record<string, unknown>): Promise<T> {

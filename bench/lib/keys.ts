@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { signToken, type Caller } from '@saf/auth';
 
 /** The issuer the benchmark's tokens name. */
-export const BENCH_ISSUER = 'saf-bench';
+const BENCH_ISSUER = 'saf-bench';
 
 export interface BenchKeys {
   /** What every process of the system is started with: the key tokens are checked with, and the subgraph signing secret. */

@@ -10,13 +10,13 @@ import { openDatabase } from '@saf/db';
 import { formatLineError } from '@saf/interchange';
 import { COPY_COLUMNS, type CopyFile } from './data.ts';
 
-export async function timedLoad(file: string, env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string): Promise<{ records: number; seconds: number }> {
+export async function timedLoad(file: string, env: NodeJS.ProcessEnv, portBase: number): Promise<{ records: number; seconds: number }> {
   const started = performance.now();
   const phases: string[] = [];
   const onProgress = (e: ProgressEvent) => {
     if (e.phase === 'commit' || (e.done >= e.total && e.phase !== 'validate')) phases.push(`${e.phase}${e.phase === 'commit' ? ` ${e.done}` : ''} ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
-  const result = await loadFile(file, { targets: ingestTargets(env, portBase), secrets: ingestSecrets(env, nodeEnv), onProgress });
+  const result = await loadFile(file, { targets: ingestTargets(env, portBase), secrets: ingestSecrets(env, env.NODE_ENV), onProgress });
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`  (phases ended: ${phases.join(', ')})\n`);
   if (!result.ok) throw new Error(`load of ${file} refused:\n${result.errors.slice(0, 5).map(formatLineError).join('\n')}`);

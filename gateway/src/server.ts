@@ -2,8 +2,12 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';

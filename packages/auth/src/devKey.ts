@@ -34,7 +34,7 @@ export interface TokenSigner {
 }
 
 /** The signer of the development key (what `npm run token` signs with). */
-export const DEV_SIGNER: TokenSigner = { key: devKeyBytes(), algorithm: DEV_JWT_ALGORITHM, issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
+const DEV_SIGNER: TokenSigner = { key: devKeyBytes(), algorithm: DEV_JWT_ALGORITHM, issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
 
 /**
  * A token for `caller` signed by `signer`: the caller's claims, subject, issuer, audience, issue and

@@ -12,7 +12,7 @@ export function ingestTargets(env: NodeJS.ProcessEnv, portBase: number): Record<
 }
 
 /** Each department's signing secret, from the same variables the services read. */
-export function ingestSecrets(env: NodeJS.ProcessEnv, nodeEnv: string): Record<Department, Buffer> {
+export function ingestSecrets(env: NodeJS.ProcessEnv, nodeEnv: string | undefined): Record<Department, Buffer> {
   const secrets = {} as Record<Department, Buffer>;
   for (const s of SERVICES) if (s.department) secrets[s.department] = subgraphSigningSecret(s.name, env, nodeEnv);
   return secrets;
