@@ -308,6 +308,11 @@ async function main(): Promise<void> {
     GATEWAY_PORT: String(portBase + SERVICES.length + 1),
     GATEWAY_HOST: '127.0.0.1',
     DEMO_DATA: '0',
+    // One token stands for every caseworker of a load (c=32 is 32 caseworkers, not one caseworker
+    // asking 32 things at once), and the other gateways have no limits per caller: ours are off
+    // for the comparisons (--env CALLER_LIMITS= turns them on).
+    CALLER_LIMITS: 'off',
+    ROLE_MAX_CONCURRENT: 'off',
     ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);

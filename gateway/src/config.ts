@@ -1,13 +1,81 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { authEnv } from '@saf/auth';
+import { ROLES, authEnv, type Role } from '@saf/auth';
 import { ConfigError, MAX_BATCH, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import type { RoleLimit } from './callerLimits.ts';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 const timeoutMs = z.coerce.number().int().min(100).max(120_000);
+
+/** Per-caller limits by role when CALLER_LIMITS does not say otherwise (docs/operations.md, "Limits per caller"). */
+export const DEFAULT_CALLER_LIMITS: Record<Role, RoleLimit> = {
+  CASEWORKER: { ratePerSecond: 10, burst: 60, concurrent: 6 },
+  DEPARTMENT_OFFICER: { ratePerSecond: 10, burst: 60, concurrent: 6 },
+  COORDINATOR: { ratePerSecond: 20, burst: 100, concurrent: 8 },
+  ANALYST: { ratePerSecond: 2, burst: 20, concurrent: 2 },
+  AUDITOR: { ratePerSecond: 5, burst: 30, concurrent: 4 },
+};
+/** All analysts (auditors) together: their figures and log reads must not crowd out casework. */
+export const DEFAULT_ROLE_CONCURRENCY: Partial<Record<Role, number>> = { ANALYST: 4, AUDITOR: 4 };
+
+/**
+ * `ROLE=VALUE` pairs separated by commas or spaces, over `defaults`: `off` alone clears them all,
+ * `ROLE=off` one role. Every mistake is reported together.
+ */
+function rolePairs<T>(defaults: Partial<Record<Role, T>>, parseValue: (value: string) => T | string) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): Partial<Record<Role, T>> => {
+      const out: Partial<Record<Role, T>> = { ...defaults };
+      const trimmed = (text ?? '').trim();
+      if (trimmed === '') return out;
+      if (trimmed === 'off') return {};
+      for (const pair of trimmed.split(/[\s,]+/)) {
+        const [role, value, ...rest] = pair.split('=');
+        if (!role || value === undefined || rest.length) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not ROLE=VALUE` });
+          continue;
+        }
+        if (!(ROLES as readonly string[]).includes(role)) {
+          ctx.addIssue({ code: 'custom', message: `unknown role ${role} (one of ${ROLES.join(' ')})` });
+          continue;
+        }
+        if (value === 'off') {
+          delete out[role as Role];
+          continue;
+        }
+        const parsed = parseValue(value);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `${role}: ${parsed}` });
+        else out[role as Role] = parsed;
+      }
+      return out;
+    });
+}
+
+const positiveInt = (text: string | undefined, max: number): number | null => {
+  if (!text || !/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= max ? n : null;
+};
+
+/** `rate/burst/concurrent`, e.g. `10/60/6`. */
+function roleLimit(value: string): RoleLimit | string {
+  const [rate, burst, concurrent, ...rest] = value.split('/');
+  const r = rate !== undefined && /^\d+(\.\d+)?$/.test(rate) ? Number(rate) : NaN;
+  const b = positiveInt(burst, 100_000);
+  const c = positiveInt(concurrent, 10_000);
+  if (rest.length || !(r > 0 && r <= 100_000) || b === null || c === null) return `"${value}" is not rate/burst/concurrent with positive numbers (e.g. 10/60/6)`;
+  if (b < 1) return 'the burst must be at least 1';
+  return { ratePerSecond: r, burst: b, concurrent: c };
+}
+
+function roleCeiling(value: string): number | string {
+  return positiveInt(value, 100_000) ?? `"${value}" is not a whole number from 1`;
+}
 
 export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
@@ -33,6 +101,17 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   GATEWAY_MAX_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   /** How long an operation may wait for its turn before 503. */
   GATEWAY_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  /**
+   * Limits per caller (gateway/src/callerLimits.ts): `ROLE=rate/burst/concurrent` pairs over the
+   * defaults (DEFAULT_CALLER_LIMITS), `ROLE=off`, or `off` for none.
+   */
+  CALLER_LIMITS: rolePairs(DEFAULT_CALLER_LIMITS, roleLimit),
+  /** Operations of all callers of a role at once: `ROLE=N` pairs over DEFAULT_ROLE_CONCURRENCY, `ROLE=off`, or `off`. */
+  ROLE_MAX_CONCURRENT: rolePairs(DEFAULT_ROLE_CONCURRENCY, roleCeiling),
+  /** How long an operation may wait for its caller's turn before 429. */
+  CALLER_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** A caller's operations waiting at once, at most; beyond, 429 at once. */
+  CALLER_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).default(20),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

@@ -13,6 +13,7 @@ import { signRequest, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
+import { CallerLimits } from './callerLimits.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { createAuditPlugin } from './audit.ts';
 import type { GatewayConfig } from './config.ts';
@@ -77,6 +78,12 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
+  const callerLimits = new CallerLimits({
+    perCaller: config.CALLER_LIMITS,
+    perRole: config.ROLE_MAX_CONCURRENT,
+    maxWaitMs: config.CALLER_MAX_WAIT_MS,
+    maxQueuedPerCaller: config.CALLER_MAX_QUEUED,
+  });
   const admission = new Admission({ maxInFlight: config.GATEWAY_MAX_IN_FLIGHT, maxQueued: config.GATEWAY_MAX_QUEUED, maxWaitMs: config.GATEWAY_MAX_WAIT_MS });
   // After each supergraph load, the operations served most are planned again before clients ask.
   const warmer = createPlanWarmer(gateway, { log });
@@ -131,8 +138,12 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
       const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller, internal };
       // Our own services' requests are part of an operation already running: never held.
-      const release = internal ? () => {} : await admission.enter();
+      // The caller's own limits first: one caller's burst waits behind itself, not in the
+      // gateway-wide queue in front of everyone else.
+      const releaseCaller = internal ? () => {} : await callerLimits.enter(caller);
+      let release = () => {};
       try {
+        release = internal ? () => {} : await admission.enter();
         // The client gave up while it waited: nothing to answer.
         if (req.socket.destroyed) return;
         const response = await apollo.executeHTTPGraphQLRequest({
@@ -142,10 +153,14 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         await sendGraphQLResponse(res, response);
       } finally {
         release();
+        releaseCaller();
       }
     } catch (err) {
-      if (err instanceof HttpError && err.status === 503) res.setHeader('retry-after', '1');
-      if (err instanceof HttpError) return sendJson(res, err.status, err.body ?? { error: err.message });
+      if (err instanceof HttpError) {
+        if (err.status === 503) res.setHeader('retry-after', '1');
+        for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+        return sendJson(res, err.status, err.body ?? { error: err.message });
+      }
       log.error({ err, requestId }, 'gateway request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
       else res.end();

@@ -18,6 +18,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly body?: unknown,
+    /** Headers the answer carries (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -178,7 +180,10 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
       });
       await sendGraphQLResponse(res, response);
     } catch (err) {
-      if (err instanceof HttpError) return sendJson(res, err.status, err.body ?? { error: err.message });
+      if (err instanceof HttpError) {
+        for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+        return sendJson(res, err.status, err.body ?? { error: err.message });
+      }
       options.log.error({ err, requestId }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
       else res.end();
