@@ -47,7 +47,7 @@ describe('access control through the gateway', () => {
     const token = await signDevToken(CASEWORKER);
     const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' }, body: new Uint8Array(body) });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: 'body is not valid UTF-8' });
+    expect(await res.json()).toEqual({ errors: [{ message: 'body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }] });
   });
 
   it('marks every answer no-store, so no browser, proxy or balancer keeps a copy of personal data', async () => {
@@ -161,7 +161,7 @@ describe('access control through the gateway', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', GATEWAY_PORT: '0', LOG_LEVEL: 'silent' };
     delete env.JWT_PUBLIC_KEY;
     delete env.JWT_JWKS_URL;
-    const gateway = await run(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { env, timeout: 30_000 }).catch((e) => e);
+    const gateway = await run(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { env, timeout: 120_000 }).catch((e) => e);
     expect(gateway.code).not.toBe(0);
     expect(gateway.stderr).toMatch(/production/i);
   });

@@ -22,11 +22,12 @@ import { SubgraphDataSource } from './dataSource.ts';
 import { createSubgraphClients } from './subgraphClients.ts';
 import { onePerMissingDepartment } from './partial.ts';
 import { createPlanWarmer } from './planWarmer.ts';
+import { legacyJsonStatusPlugin } from './httpStatus.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 
-const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE']);
+const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
 export function formatGatewayError(log: Logger) {
@@ -102,6 +103,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         log,
       }),
       onePerMissingDepartment(),
+      legacyJsonStatusPlugin(),
       warmer.plugin,
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -159,7 +161,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       if (err instanceof HttpError) {
         if (err.status === 503) res.setHeader('retry-after', '1');
         for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-        return sendJson(res, err.status, err.body ?? { error: err.message });
+        // On /graphql every answer is a GraphQL response, a body that is not JSON included.
+        const code = err.status === 413 ? 'PAYLOAD_TOO_LARGE' : err.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+        return sendJson(res, err.status, err.body ?? { errors: [{ message: err.message, extensions: { code } }] });
       }
       log.error({ err, requestId }, 'gateway request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
