@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
-import { tooManySweeps, type Logger } from '@saf/service';
+import { tooManySweeps, unavailable, type Logger } from '@saf/service';
 import { claimSweep, failInterrupted, failSweeps, reapAbandoned, renewHeartbeat, startQueued, type SweepRow } from './db/sweeps.ts';
 
 /** How often a process renews its sweeps' heartbeat, looks whether its queued ones may start, and fails abandoned ones. */
@@ -65,6 +65,8 @@ export class SweepTurns {
    * (RUNNING, or QUEUED behind an overlapping one); TOO_MANY_SWEEPS past the caller's limit.
    */
   async request(regionCode: string, caller: Caller): Promise<SweepRow> {
+    // Stopping: a sweep queued now would never start here.
+    if (this.stopped) throw unavailable('the coordination service is stopping; ask again in a moment', { serviceName: 'coordination' });
     const max = this.limits.maxPerCaller;
     const claim = await claimSweep(this.db, { id: `S-${randomUUID()}`, regionCode, requestedBy: caller.sub, owner: this.owner, maxPerCaller: max, staleMs: this.staleMs });
     if ('refused' in claim) throw tooManySweeps(`you already have ${claim.underWay} sweeps under way, as many as one caller may have at once; ask again when one has ended`, max);
