@@ -13,7 +13,7 @@ async function sweep(system: System, regionCode: string) {
   for (let i = 0; i < 200; i++) {
     const res = await system.query(`query ($id: ID!) { duplicateAidSweep(id: $id) { id status error personsChecked findingsCount newCount goneCount } }`, { id });
     const s = res.data!.duplicateAidSweep;
-    if (s.status !== 'RUNNING') return s;
+    if (s.status !== 'RUNNING' && s.status !== 'QUEUED') return s;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('sweep did not finish');

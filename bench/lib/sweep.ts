@@ -34,7 +34,7 @@ export async function timedSweep(gatewayUrl: string, headers: Record<string, str
       headers,
       `{ duplicateAidSweep(id: "${runDuplicateAidSweep.id}") { status personsChecked householdsChecked findingsCount error } }`,
     );
-    if (s.status !== 'RUNNING') {
+    if (s.status !== 'RUNNING' && s.status !== 'QUEUED') {
       if (s.status !== 'DONE') throw new Error(`sweep ${s.status}: ${s.error}`);
       return { ...s, seconds: (performance.now() - started) / 1000 };
     }

@@ -79,7 +79,7 @@ export function generatedSuite(mode: TestDbMode, households: number, seed: numbe
       const started = await system.query(`mutation { runDuplicateAidSweep(regionCode: "6540") { id } }`);
       expect(started.errors).toBeUndefined();
       let sweep: { status: string; personsChecked: number; error: string | null } = { status: 'RUNNING', personsChecked: 0, error: null };
-      for (let i = 0; i < 600 && sweep.status === 'RUNNING'; i++) {
+      for (let i = 0; i < 600 && (sweep.status === 'RUNNING' || sweep.status === 'QUEUED'); i++) {
         await new Promise((r) => setTimeout(r, 100));
         sweep = (await system.query(`query ($id: ID!) { duplicateAidSweep(id: $id) { status personsChecked error } }`, { id: started.data!.runDuplicateAidSweep.id })).data!.duplicateAidSweep;
       }

@@ -40,7 +40,8 @@ export function useSweep(onDone?: (sweep: Sweep) => void) {
         return;
       }
       const sweep = res.data.duplicateAidSweep;
-      if (sweep.status === 'RUNNING') {
+      // QUEUED: waiting for an overlapping sweep to end; it starts by itself.
+      if (sweep.status === 'RUNNING' || sweep.status === 'QUEUED') {
         setState({ kind: 'running', sweep });
         timer.current = setTimeout(() => void poll(id), POLL_MS);
       } else {

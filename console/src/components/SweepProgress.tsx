@@ -10,7 +10,7 @@ export function SweepProgress({ state }: { state: SweepState }) {
   if (state.kind === 'failed') return <Notice kind={state.forbidden ? 'forbidden' : 'error'} title={state.forbidden ? t('forbidden.title') : t('sweep.failed')}>{state.forbidden ? null : state.message}</Notice>;
   const s = state.sweep;
   const total = s.householdsTotal ?? 0;
-  const pct = total > 0 ? Math.round((s.householdsChecked / total) * 100) : s.status === 'RUNNING' ? 0 : 100;
+  const pct = total > 0 ? Math.round((s.householdsChecked / total) * 100) : s.status === 'RUNNING' || s.status === 'QUEUED' ? 0 : 100;
   return (
     <div className="sweep-progress" data-testid="sweep-progress">
       <p role="status">

@@ -263,6 +263,7 @@ export const en: Record<Key, string> = {
   'findingStatus.OPEN': 'Open',
   'findingStatus.CONFIRMED': 'Confirmed',
   'findingStatus.DISMISSED': 'Dismissed',
+  'sweepStatus.QUEUED': 'queued (waiting for an overlapping sweep to end)',
   'sweepStatus.RUNNING': 'running',
   'sweepStatus.DONE': 'done',
   'sweepStatus.FAILED': 'failed',

@@ -262,6 +262,7 @@ export const zh = {
   'findingStatus.OPEN': '待核查',
   'findingStatus.CONFIRMED': '已确认',
   'findingStatus.DISMISSED': '已排除',
+  'sweepStatus.QUEUED': '排队中（等待重叠的比对结束）',
   'sweepStatus.RUNNING': '进行中',
   'sweepStatus.DONE': '已完成',
   'sweepStatus.FAILED': '失败',

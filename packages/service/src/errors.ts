@@ -9,6 +9,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
   /** A department the answer depends on did not answer (the gateway's code for the same). */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** The caller already has as many sweeps under way as one caller may (SWEEP_MAX_PER_CALLER). */
+  TOO_MANY_SWEEPS: 'TOO_MANY_SWEEPS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,4 +29,8 @@ export function unauthenticated(message = 'a valid bearer token is required'): G
 /** Part of an answer is missing because another service did not answer; `extensions` name it. */
 export function unavailable(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, ...extensions } });
+}
+/** The caller has as many sweeps under way as allowed; `limit` says how many. */
+export function tooManySweeps(message: string, limit: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.TOO_MANY_SWEEPS, limit } });
 }

@@ -15,8 +15,14 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
        * page also ends before its ids pass `SWEEP_PAGE_MAX_IDS` (sweep.ts), whatever this says.
        */
       SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(1000),
+      /**
+       * Sweeps one caller (token subject) may have under way at once, running or waiting their
+       * turn; beyond it a request is refused with TOO_MANY_SWEEPS. A request for a region already
+       * being swept joins that sweep and does not count.
+       */
+      SWEEP_MAX_PER_CALLER: z.coerce.number().int().min(1).max(100).default(2),
     }),
     env,
   );
-  return { gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`, sweepPageSize: own.SWEEP_PAGE_SIZE };
+  return { gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`, sweepPageSize: own.SWEEP_PAGE_SIZE, sweepMaxPerCaller: own.SWEEP_MAX_PER_CALLER };
 }

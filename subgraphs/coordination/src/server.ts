@@ -2,7 +2,6 @@ import { signRequest } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import { createLoaders, type Context, type Services } from './context.ts';
-import { failInterrupted } from './db/sweeps.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
@@ -14,6 +13,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   /** Where the gateway is; a function because tests start the gateway after this subgraph. */
   gatewayUrl?: () => string;
   sweepPageSize?: number;
+  /** Sweeps one caller may have under way (SWEEP_MAX_PER_CALLER; default 2). */
+  sweepMaxPerCaller?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -26,7 +27,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     ...signRequest({ secret: options.signingSecret, method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }),
   }));
   const rules = new RuleSetStore(db);
-  const services: Services = { database, log, rules, graph, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
+  const services: Services = { database, log, rules, graph, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }) };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -41,9 +42,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     ...built,
     services,
     start: async () => {
-      await failInterrupted(db);
+      await services.sweeps.open(database.kind);
       await built.start();
     },
-    stop: () => services.sweeps.idle(),
+    stop: () => services.sweeps.stop(),
   };
 }

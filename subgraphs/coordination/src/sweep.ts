@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import { IdentityLeads, detectFindings, type Finding } from '@saf/rules';
 import type { Logger } from '@saf/service';
 import { countStanding, markGone, recordSeen } from './db/findings.ts';
-import { createSweep, updateSweep, type SweepRow } from './db/sweeps.ts';
+import { completeSweep, failSweeps, updateSweep, type SweepRow } from './db/sweeps.ts';
 import type { GraphClient } from './graph.ts';
 import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
 import { SWEEP_BATCH } from './queries.ts';
 import type { RuleSetStore } from './rules.ts';
+import { SweepTurns } from './sweepTurns.ts';
 
 /**
  * Where each page starts (keyset cursors are household numbers) and how many households it
@@ -45,10 +45,11 @@ function regionOf(f: Finding, householdRegion: Map<string, string>, personRegion
  * Region sweeps (比对): pages of households through the graph (each page one gateway request:
  * civil affairs' households and members, every department's awards of them in compact rows), the
  * rules over each page, findings recorded with stable ids, then what was not seen again marked
- * gone. Runs in the background.
+ * gone. Runs in the background, when its turn comes (sweepTurns.ts).
  */
 export class SweepRunner {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly turns: SweepTurns;
+  private readonly concurrency: number;
 
   constructor(
     private readonly db: Db,
@@ -56,25 +57,42 @@ export class SweepRunner {
     private readonly rules: RuleSetStore,
     private readonly log: Logger,
     private readonly pageSize = 1000,
-    /**
-     * Pages in flight at once. Each page is a chain (civil affairs, then the departments, then the
-     * gateway's merge, then the rules here); with two in flight the stages of different pages
-     * overlap and use the machine's cores (see bench/results).
-     */
-    private readonly concurrency = 2,
-  ) {}
-
-  /** Starts a sweep that reads the graph with the rights of `caller` (who asked for it). */
-  async start(regionCode: string, caller: Caller): Promise<SweepRow> {
-    const sweep = await createSweep(this.db, `S-${randomUUID()}`, regionCode, caller.sub);
-    const run = this.run(sweep, caller).finally(() => this.running.delete(sweep.id));
-    this.running.set(sweep.id, run);
-    return sweep;
+    options: {
+      /**
+       * Pages in flight at once. Each page is a chain (civil affairs, then the departments, then the
+       * gateway's merge, then the rules here); with two in flight the stages of different pages
+       * overlap and use the machine's cores (see bench/results).
+       */
+      concurrency?: number;
+      /** Sweeps one caller may have under way (SWEEP_MAX_PER_CALLER). */
+      maxPerCaller?: number;
+    } = {},
+  ) {
+    this.concurrency = options.concurrency ?? 2;
+    this.turns = new SweepTurns(db, log, (sweep, caller) => this.run(sweep, caller), { maxPerCaller: options.maxPerCaller ?? 2 });
   }
 
-  /** Resolves when every sweep in progress has ended (shutdown, tests). */
-  async idle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+  /** On start: fails sweeps a stopped process left under way, and keeps this process's alive. */
+  open(kind: 'postgres' | 'pglite'): Promise<void> {
+    return this.turns.open(kind);
+  }
+
+  /**
+   * A sweep that reads the graph with the rights of `caller` (who asked for it): the one already
+   * under way for the region, or a new one, started now or when overlapping ones have ended.
+   */
+  start(regionCode: string, caller: Caller): Promise<SweepRow> {
+    return this.turns.request(regionCode, caller);
+  }
+
+  /** Resolves when every sweep of this process has ended (tests). */
+  idle(): Promise<void> {
+    return this.turns.idle();
+  }
+
+  /** Shutdown: queued sweeps fail, running ones finish. */
+  stop(): Promise<void> {
+    return this.turns.stop();
   }
 
   private async run(sweep: SweepRow, caller: Caller): Promise<void> {
@@ -133,18 +151,20 @@ export class SweepRunner {
         else if (until === null && !ahead.length && batch.hasNextPage) ahead.push(fetchPage(batch.endCursor, this.pageSize));
       }
       const identities = identityLeads.findings();
-      const gone = await this.db.transaction(async (tx) => {
+      // Done, what it did not see gone, and the counts: one transaction, so nothing half-written,
+      // and none of it if the sweep was failed meanwhile (abandoned: its process seemed stopped).
+      await this.db.transaction(async (tx) => {
         const t = tx as unknown as Db;
         if (identities.length) created += (await recordSeen(t, identities.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id)).created.length;
-        return markGone(t, sweep.regionCode, sweep.id);
+        if (!(await completeSweep(t, sweep.id))) throw new Error('the sweep was failed while it ran (its heartbeat had stopped)');
+        const gone = await markGone(t, sweep.id);
+        await updateSweep(t, sweep.id, { findingsCount: await countStanding(t, sweep.regionCode), newCount: created, goneCount: gone });
       });
-      const standing = await countStanding(this.db, sweep.regionCode);
-      await updateSweep(this.db, sweep.id, { status: 'DONE', findingsCount: standing, newCount: created, goneCount: gone, finishedAt: new Date().toISOString() });
       const seconds = (Date.now() - started) / 1000;
       this.log.info({ sweep: sweep.id, region: sweep.regionCode, households, persons, seconds, personsPerSecond: Math.round(persons / seconds) }, 'sweep done');
     } catch (err) {
       this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'sweep failed');
-      await updateSweep(this.db, sweep.id, { status: 'FAILED', error: (err as Error).message.slice(0, 500), finishedAt: new Date().toISOString() }).catch(() => {});
+      await failSweeps(this.db, [sweep.id], (err as Error).message).catch(() => {});
     }
   }
 }

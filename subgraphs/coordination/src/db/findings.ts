@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { anyOf, type Db } from '@saf/db';
+import { anyOf, rowsOf, type Db } from '@saf/db';
 import type { Finding } from '@saf/rules';
-import { findingEvents, findings } from './schema.ts';
+import { encodeCursor, type FindingCursor } from '../cursor.ts';
+import { findingEvents, findings, sweeps } from './schema.ts';
 
 export type FindingRow = typeof findings.$inferSelect;
 export type FindingEventRow = typeof findingEvents.$inferSelect;
@@ -87,13 +88,23 @@ export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string }
   return { created, reappeared };
 }
 
-/** Marks gone every standing finding under the prefix that this sweep did not see. */
-export async function markGone(tx: Db, regionPrefix: string, sweepId: string): Promise<number> {
-  const gone = await tx
-    .update(findings)
-    .set({ goneAt: sql`now()` })
-    .where(and(sql`${findings.regionCode} LIKE ${`${regionPrefix}%`}`, isNull(findings.goneAt), sql`${findings.lastSweepId} IS DISTINCT FROM ${sweepId}`))
-    .returning({ id: findings.id });
+/**
+ * Marks gone every standing finding in a DONE sweep's scope last seen before the sweep started:
+ * the sweep has read its whole scope since and did not see it. A finding seen after it started
+ * (by this sweep, by another one, in any order) stands; a sweep that is not DONE (still running,
+ * failed, interrupted) marks nothing. Both times are the database's.
+ */
+export async function markGone(tx: Db, sweepId: string): Promise<number> {
+  const [sweep] = await tx.select({ regionCode: sweeps.regionCode }).from(sweeps).where(and(eq(sweeps.id, sweepId), eq(sweeps.status, 'DONE')));
+  if (!sweep) return 0;
+  const gone = await rowsOf<{ id: string }>(
+    tx,
+    sql`UPDATE ${findings} SET gone_at = now()
+        FROM ${sweeps} s
+        WHERE s.id = ${sweepId} AND s.status = 'DONE'
+          AND ${findings.regionCode} LIKE ${`${sweep.regionCode}%`} AND ${findings.goneAt} IS NULL AND ${findings.lastSeenAt} < s.started_at
+        RETURNING ${findings.id} AS id`,
+  );
   if (gone.length) await tx.insert(findingEvents).values(gone.map((g) => ({ findingId: g.id, event: 'GONE', sweepId })));
   return gone.length;
 }
@@ -121,20 +132,15 @@ function whereOf(f: FindingFilter): SQL {
 }
 
 /** A page of findings, newest first; the cursor is the last row's (first seen, id). */
-export async function listFindings(db: Db, filter: FindingFilter, first: number, after: string | null) {
+export async function listFindings(db: Db, filter: FindingFilter, first: number, after: FindingCursor | null) {
   const where = whereOf(filter);
-  let page = where;
-  if (after) {
-    const [at, id] = Buffer.from(after, 'base64url').toString('utf8').split('|');
-    page = and(where, sql`(${findings.firstSeenAt}, ${findings.id}) < (${at}::timestamptz, ${id})`)!;
-  }
+  const page = after ? and(where, sql`(${findings.firstSeenAt}, ${findings.id}) < (${after.at}::timestamptz, ${after.id})`)! : where;
   const rows = await db.select().from(findings).where(page).orderBy(desc(findings.firstSeenAt), desc(findings.id)).limit(first + 1);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(findings).where(where);
-  const cursor = (r: FindingRow) => Buffer.from(`${r.firstSeenAt}|${r.id}`).toString('base64url');
   const nodes = rows.slice(0, first);
   return {
-    edges: nodes.map((node) => ({ node, cursor: cursor(node) })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? cursor(nodes.at(-1)!) : null },
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node.firstSeenAt, node.id) })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes.at(-1)!.firstSeenAt, nodes.at(-1)!.id) : null },
     totalCount: count?.n ?? 0,
   };
 }

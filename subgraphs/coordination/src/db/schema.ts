@@ -52,22 +52,35 @@ export const findingEvents = pgTable(
   (t) => [index('finding_events_finding_id_idx').on(t.findingId)],
 );
 
-/** Region sweeps (比对) and their progress. */
-export const sweeps = pgTable('sweeps', {
-  id: text('id').primaryKey(),
-  regionCode: text('region_code').notNull(),
-  status: text('status').notNull(),
-  householdsTotal: integer('households_total'),
-  householdsChecked: integer('households_checked').notNull().default(0),
-  personsChecked: integer('persons_checked').notNull().default(0),
-  findingsCount: integer('findings_count').notNull().default(0),
-  newCount: integer('new_count').notNull().default(0),
-  goneCount: integer('gone_count').notNull().default(0),
-  error: text('error'),
-  requestedBy: text('requested_by'),
-  startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
-});
+/**
+ * Region sweeps (比对) and their progress. `status` is QUEUED (waiting for an overlapping sweep to
+ * end), RUNNING, DONE or FAILED; `startedAt` is when it began to run (while QUEUED: when it was
+ * asked for), the time a finding must have been seen since to stand (`markGone`). `owner` is the
+ * coordination process that runs it, which renews `heartbeatAt` while it does; a sweep whose
+ * heartbeat stopped is failed by any process (db/sweeps.ts).
+ */
+export const sweeps = pgTable(
+  'sweeps',
+  {
+    id: text('id').primaryKey(),
+    regionCode: text('region_code').notNull(),
+    status: text('status').notNull(),
+    householdsTotal: integer('households_total'),
+    householdsChecked: integer('households_checked').notNull().default(0),
+    personsChecked: integer('persons_checked').notNull().default(0),
+    findingsCount: integer('findings_count').notNull().default(0),
+    newCount: integer('new_count').notNull().default(0),
+    goneCount: integer('gone_count').notNull().default(0),
+    error: text('error'),
+    requestedBy: text('requested_by'),
+    requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
+    owner: text('owner'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('sweeps_status_idx').on(t.status)],
+);
 
 /** Versions of the rule set (pairs, repeatable flags); the newest is in force. */
 export const ruleSetVersions = pgTable('rule_set_versions', {

@@ -3,6 +3,7 @@ import { assertPersonLevel, badInput } from '@saf/service';
 import { assertMayReadFinding, assertMaySweep, assertRegionWithin } from '../access.ts';
 import type { Context } from '../context.ts';
 import { statisticsQuery } from './statisticsQuery.ts';
+import { decodeCursor } from '../cursor.ts';
 import { listFindings } from '../db/findings.ts';
 import { sweepById } from '../db/sweeps.ts';
 import { checkProposedAward, type ProposedAwardInput } from '../proposal.ts';
@@ -33,7 +34,7 @@ export const Query = {
     if (caller.role === 'DEPARTMENT_OFFICER' && args.department && args.department !== caller.department) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const first = args.first ?? 50;
     if (first < 1 || first > 500) throw badInput('first must be 1 to 500', 'first');
-    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ?? null);
+    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after) : null);
   },
   duplicateAidFinding: async (_: unknown, { id }: { id: string }, ctx: Context) => {
     const finding = await ctx.loaders.finding.load(id);
