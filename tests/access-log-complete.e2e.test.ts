@@ -45,8 +45,8 @@ describe('the access log names everyone a read returned; one bad request fails o
 
   /** The ids the log's entries name for reads by `sub`. */
   async function loggedIds(sub: string): Promise<Set<string>> {
-    const { rows } = await system.subgraphs.get('audit')!.database.db.execute(sql`SELECT unnest(subject_ids) AS id FROM access_log WHERE sub = ${sub}`);
-    return new Set(rows.map((r) => (r as { id: string }).id));
+    const result = (await system.subgraphs.get('audit')!.database.db.execute(sql`SELECT unnest(subject_ids) AS id FROM access_log WHERE sub = ${sub}`)) as { rows: { id: string }[] };
+    return new Set(result.rows.map((r) => r.id));
   }
 
   it('refuses a caller’s token the internal sweep fields, however they are asked for', async () => {
