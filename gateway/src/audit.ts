@@ -38,6 +38,18 @@ export function auditEndpoint(serviceUrl: string, path: string): URL {
   return url;
 }
 
+/**
+ * The longest id and operation the audit service stores (keep in sync with
+ * subgraphs/audit/src/routes.ts). Registry ids are at most 64 characters, so a longer one asked
+ * for names no record; it is logged cut, marked with "…", rather than refused with its whole group.
+ */
+const MAX_ID = 200;
+const MAX_OPERATION = 1000;
+
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Most entries, and most ids in all, one write carries (the audit service takes 1,000 entries a request). */
 const MAX_BATCH_ENTRIES = 500;
 const MAX_BATCH_SUBJECTS = 20_000;
@@ -154,14 +166,15 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   function entries(context: GatewayContext, operation: string, subjects: string[]): AuditFields[] {
     const at = new Date().toISOString();
     const parts = Math.max(1, Math.ceil(subjects.length / maxSubjects));
+    const label = fit(operation, MAX_OPERATION - 24);
     const out: AuditFields[] = [];
     for (let i = 0; i < parts; i++) {
       out.push({
         ...auditCaller(context.caller),
         at,
         purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
-        operation: parts > 1 ? `${operation} (part ${i + 1} of ${parts})` : operation,
-        subjectIds: subjects.slice(i * maxSubjects, (i + 1) * maxSubjects),
+        operation: parts > 1 ? `${label} (part ${i + 1} of ${parts})` : label,
+        subjectIds: subjects.slice(i * maxSubjects, (i + 1) * maxSubjects).map((id) => fit(id, MAX_ID)),
         requestId: context.requestId,
       });
     }

@@ -13,7 +13,8 @@ const PER_ENTRY = 4;
 
 /**
  * A stand-in for the audit service that refuses what the real one does: more than PER_ENTRY ids
- * in an entry (400, as its schema does at 10,000), and any U+0000 (500, as PostgreSQL does).
+ * in an entry (400, as its schema does at 10,000), an id over 200 characters or an operation over
+ * 1,000 (400), and any U+0000 (500, as PostgreSQL does).
  * It answers after a short wait, so the reads arriving meanwhile share the next write.
  */
 describe('every read in the access log, and one bad entry failing only its own read', () => {
@@ -28,9 +29,10 @@ describe('every read in the access log, and one bad entry failing only its own r
       req.on('data', (c) => (text += c));
       req.on('end', () => {
         calls++;
-        const { entries } = JSON.parse(text) as { entries: { subjectIds: string[] }[] };
+        const { entries } = JSON.parse(text) as { entries: { subjectIds: string[]; operation: string }[] };
+        const invalid = entries.some((e) => e.subjectIds.length > PER_ENTRY || e.subjectIds.some((id) => id.length > 200) || e.operation.length > 1000);
         setTimeout(() => {
-          const status = text.includes('\\u0000') ? 500 : entries.some((e) => e.subjectIds.length > PER_ENTRY) ? 400 : 200;
+          const status = text.includes('\\u0000') ? 500 : invalid ? 400 : 200;
           if (status === 200) written.push(...entries);
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(status === 200 ? JSON.stringify({ appended: entries.length }) : '{"error":"refused"}');
@@ -56,9 +58,9 @@ describe('every read in the access log, and one bad entry failing only its own r
     calls = 0;
   });
 
-  async function read(ids: string[], requestId: string) {
+  async function read(ids: string[], requestId: string, name = 'Look') {
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: 'query Look($ids: [ID!]!) { households(ids: $ids) { regionCode } }', variables: { ids } } },
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: `query ${name}($ids: [ID!]!) { households(ids: $ids) { regionCode } }`, variables: { ids } } },
       context: async () => ({ requestId, purpose: 'review', caller: CASEWORKER, internal: false }),
     });
     return response.status ?? 200;
@@ -71,6 +73,15 @@ describe('every read in the access log, and one bad entry failing only its own r
     expect(entries.flatMap((e) => e.subjectIds).sort()).toEqual(ids);
     expect(entries.every((e) => e.subjectIds.length <= PER_ENTRY)).toBe(true);
     expect(entries.map((e) => e.operation).sort()).toEqual(['Look (part 1 of 3)', 'Look (part 2 of 3)', 'Look (part 3 of 3)']);
+  });
+
+  it('logs an id or an operation name longer than the log stores cut short, rather than failing the read', async () => {
+    const long = `H${'x'.repeat(300)}`;
+    expect(await read([long, 'H1'], 'long', `Look${'x'.repeat(2000)}`)).toBe(200);
+    const [entry] = written.filter((e) => e.requestId === 'long') as unknown as AuditFields[];
+    expect(entry!.subjectIds).toEqual(['H1', `${long.slice(0, 199)}…`].sort());
+    expect(entry!.operation).toHaveLength(1000 - 24);
+    expect(entry!.operation.endsWith('…')).toBe(true);
   });
 
   it('withholds only the read whose entry the log refuses, not the reads written with it', async () => {

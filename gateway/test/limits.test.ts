@@ -137,7 +137,8 @@ describe('the cost of an operation with its variables', () => {
       for (const field of Object.values(type.getFields())) {
         // `_internal…` fields are refused to callers before any cost is weighed (internalFields.ts).
         if (field.name.startsWith('_internal')) continue;
-        const sized = field.args.some((a) => SIZE_ARGUMENTS[a.name] || isListType(getNullableType(a.type)));
+        // A page size, or a list of ids whose length is the answer's (a list of filters is not).
+        const sized = field.args.some((a) => SIZE_ARGUMENTS[a.name] || (isListType(getNullableType(a.type)) && /(^i|I)ds$/.test(a.name)));
         if (sized && !LIST_SIZES[`${type.name}.${field.name}`]) missing.push(`${type.name}.${field.name}`);
       }
     }
