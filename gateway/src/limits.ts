@@ -103,7 +103,7 @@ function hasVariable(node: ValueNode): boolean {
   return false;
 }
 
-/** A limit the operation breaks, whatever its variables. */
+/** A limit an operation breaks, and how. */
 interface Breach {
   message: string;
   limit: string;
