@@ -38,7 +38,8 @@ describe('the access log names everyone a read returned; one bad request fails o
   const big = largeHousehold();
 
   beforeAll(async () => {
-    system = await startSystem();
+    // 45 household pictures at once on a shared 2-core host: time enough that none is cut short.
+    system = await startSystem({ env: { SUBGRAPH_TIMEOUT_MS: '30000' } });
     expect(await loadFile(await writeNdjson([...fixture.records, ...big.records]), system.loadOptions)).toMatchObject({ ok: true });
   });
   afterAll(() => system?.stop());
@@ -103,7 +104,7 @@ describe('the access log names everyone a read returned; one bad request fails o
     const [id, purpose, variable] = [all[20]!, all[21]!, all[22]!];
     const good = [...all.slice(0, 20), ...all.slice(23)];
     expect(good.map((r) => r.status)).toEqual(good.map(() => 200));
-    expect(good.every((r) => r.data?.household?.members?.length === 4)).toBe(true);
+    expect(good.filter((r) => r.data?.household?.members?.length !== 4).map((r) => JSON.stringify(r).slice(0, 600))).toEqual([]);
     for (const [res, named] of [
       [id, /a string in the query contains a control character \(U\+0000\)/],
       [purpose, /X-Purpose header, once percent-decoded, contains a control character \(U\+0000\)/],
