@@ -18,7 +18,7 @@ export interface AuditPluginOptions {
   log: Logger;
   /** How long a response waits for its entry to be written; default 5 s. */
   timeoutMs?: number;
-  /** Most ids one entry lists (the operation notes how many more); default 10 000. */
+  /** Most ids one entry lists (a read naming more is logged in several entries); default and most 10 000, what the audit service takes. */
   maxSubjects?: number;
 }
 
@@ -38,6 +38,18 @@ export function auditEndpoint(serviceUrl: string, path: string): URL {
   return url;
 }
 
+/**
+ * The longest id and operation the audit service stores (keep in sync with
+ * subgraphs/audit/src/routes.ts). Registry ids are at most 64 characters, so a longer one asked
+ * for names no record; it is logged cut, marked with "…", rather than refused with its whole group.
+ */
+const MAX_ID = 200;
+const MAX_OPERATION = 1000;
+
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Most entries, and most ids in all, one write carries (the audit service takes 1,000 entries a request). */
 const MAX_BATCH_ENTRIES = 500;
 const MAX_BATCH_SUBJECTS = 20_000;
@@ -53,11 +65,30 @@ interface Waiting {
  * meanwhile go together in the next one. An idle gateway writes each entry at once, as before;
  * under load one signed call carries many reads (2 cores, household pictures at 32 connections:
  * one call per request cost the audit service 1.75 ms of CPU a picture). Each response still
- * waits until its own entry is written, and every response of a failed write is withheld.
+ * waits until its own entry is written. A refused group is written again in halves, down to the
+ * entries the audit service refuses alone, so one bad entry withholds only its own request's
+ * answer, not the reads that happened to share its write. A failure that is no answer at all
+ * (refused connection, timeout) fails the whole group at once: halving would only wait longer.
  */
-function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (fields: AuditFields) => Promise<void> {
+export function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (fields: AuditFields) => Promise<void> {
   const queue: Waiting[] = [];
   let writing = false;
+  /** `retries`: the writes a group may still spend on halving (enough to find two bad entries), so a service refusing everything is not called once per entry. */
+  async function commit(batch: Waiting[], retries: { left: number }): Promise<void> {
+    try {
+      await write(batch.map((w) => w.fields));
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      if (batch.length === 1 || !(err instanceof AuditRefused) || retries.left < 2) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
+      retries.left -= 2;
+      const half = Math.ceil(batch.length / 2);
+      await commit(batch.slice(0, half), retries);
+      await commit(batch.slice(half), retries);
+    }
+  }
   async function drain(): Promise<void> {
     writing = true;
     while (queue.length) {
@@ -67,12 +98,7 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
         subjects += queue[0]!.fields.subjectIds.length;
         batch.push(queue.shift()!);
       }
-      try {
-        await write(batch.map((w) => w.fields));
-        for (const w of batch) w.resolve();
-      } catch (err) {
-        for (const w of batch) w.reject(err);
-      }
+      await commit(batch, { left: 4 * Math.ceil(Math.log2(batch.length)) });
     }
     writing = false;
   }
@@ -82,6 +108,9 @@ function createEntryWriter(write: (entries: AuditFields[]) => Promise<void>): (f
       if (!writing) void drain();
     });
 }
+
+/** The audit service answered, and not with success: the entries it was sent, or one of them, it would not store. */
+export class AuditRefused extends Error {}
 
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
 interface OperationFacts {
@@ -122,26 +151,37 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
     let outcome = 'failed';
     try {
       const { status, text } = await connections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, timeoutMs);
-      if (status !== 200) throw new Error(`the audit service answered ${status}: ${text.slice(0, 200)}`);
+      if (status !== 200) throw new AuditRefused(`the audit service answered ${status}: ${text.slice(0, 200)}`);
       outcome = 'written';
     } finally {
       timer({ outcome });
     }
   });
 
-  /** The entry of `context`'s request listing `subjects` (at most `maxSubjects`, noting how many more). */
-  function entry(context: GatewayContext, operation: string, subjects: string[]): AuditFields {
-    const listed = subjects.slice(0, maxSubjects);
-    const more = subjects.length - listed.length;
-    return {
-      ...auditCaller(context.caller),
-      at: new Date().toISOString(),
-      purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
-      operation: operation + (more > 0 ? ` (+${more} more ids not listed)` : ''),
-      subjectIds: listed,
-      requestId: context.requestId,
-    };
+  /**
+   * The entries of `context`'s request naming `subjects`: as many as it takes to list every one
+   * (at most `maxSubjects` each, what the audit service takes), so that each person and household
+   * read is found by its own id. The parts of one read say so in their operation.
+   */
+  function entries(context: GatewayContext, operation: string, subjects: string[]): AuditFields[] {
+    const at = new Date().toISOString();
+    const parts = Math.max(1, Math.ceil(subjects.length / maxSubjects));
+    const label = fit(operation, MAX_OPERATION - 24);
+    const out: AuditFields[] = [];
+    for (let i = 0; i < parts; i++) {
+      out.push({
+        ...auditCaller(context.caller),
+        at,
+        purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
+        operation: parts > 1 ? `${label} (part ${i + 1} of ${parts})` : label,
+        subjectIds: subjects.slice(i * maxSubjects, (i + 1) * maxSubjects).map((id) => fit(id, MAX_ID)),
+        requestId: context.requestId,
+      });
+    }
+    return out;
   }
+  /** Writes every entry; resolves once all are written. */
+  const recordAll = (fields: AuditFields[]): Promise<unknown> => Promise.all(fields.map(record));
 
   // Per parsed document and schema (a reloaded supergraph is a new schema): classifying the
   // operation and adding the id selections walk the whole document, the same for every request.
@@ -174,7 +214,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       let alias: string | null = null;
       let operation = '';
       /** The entry written while the operation still ran, and the ids it lists. */
-      let early: { ids: Set<string>; written: Promise<void> } | null = null;
+      let early: { ids: Set<string>; written: Promise<unknown> } | null = null;
 
       return {
         async didResolveOperation(rc) {
@@ -215,11 +255,11 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             const found = new Set<string>();
             collectAliased(data, key, found);
             if (found.size === 0) return;
-            const fields = entry(context, operation, [...found]);
+            const fields = entries(context, operation, [...found]);
             // After the fetches the executor sends next are on their way, not before them.
-            const written = new Promise((r) => setImmediate(r)).then(() => record(fields));
+            const written = new Promise((r) => setImmediate(r)).then(() => recordAll(fields));
             written.catch(() => {}); // awaited, and its failure handled, when the response is ready
-            early = { ids: new Set(fields.subjectIds), written };
+            early = { ids: found, written };
           };
         },
         async willSendResponse(rc) {
@@ -238,10 +278,10 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             const logged = early;
             const waiting = accessLogWait.startTimer();
             if (!logged) {
-              await record(entry(rc.contextValue, operation, subjects));
+              await recordAll(entries(rc.contextValue, operation, subjects));
             } else {
               const rest = subjects.filter((id) => !logged.ids.has(id));
-              await Promise.all([logged.written, rest.length > 0 ? record(entry(rc.contextValue, operation, rest)) : undefined]);
+              await Promise.all([logged.written, rest.length > 0 ? recordAll(entries(rc.contextValue, operation, rest)) : undefined]);
             }
             waiting();
           } catch (err) {

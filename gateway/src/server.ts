@@ -15,6 +15,8 @@ import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { CallerLimits } from './callerLimits.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
+import { internalFieldsPlugin } from './internalFields.ts';
+import { assertNoControlCharacters, declaredPurpose } from './inputGuard.ts';
 import { createAuditPlugin } from './audit.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
@@ -47,15 +49,6 @@ export function formatGatewayError(log: Logger) {
       extensions: { ...safe, code: 'INTERNAL_SERVER_ERROR' },
     };
   };
-}
-
-/** X-Purpose may be percent-encoded (headers are Latin-1; purposes are often Chinese). */
-function decodePurpose(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 export interface GatewayServer {
@@ -95,6 +88,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     csrfPrevention: true,
     formatError: formatGatewayError(log),
     plugins: [
+      // First: a caller's `_internal…` field is FORBIDDEN whatever else it breaks.
+      internalFieldsPlugin(),
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
@@ -137,8 +132,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       const { caller, internal } = await authenticate(req, text);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
-      const purpose = (req.headers['x-purpose'] as string | undefined)?.trim().slice(0, 200) || null;
-      const context: GatewayContext = { requestId, purpose: purpose ? decodePurpose(purpose) : null, caller, internal };
+      // U+0000 and other control characters: a clear 400 here, not a failed access-log write later.
+      assertNoControlCharacters(body ?? Object.fromEntries(url.searchParams), body === undefined ? undefined : text);
+      const context: GatewayContext = { requestId, purpose: declaredPurpose(req.headers['x-purpose']), caller, internal };
       // Our own services' requests are part of an operation already running: never held.
       // The caller's own limits first: one caller's burst waits behind itself, not in the
       // gateway-wide queue in front of everyone else.
