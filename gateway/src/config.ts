@@ -2,14 +2,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
-import { ConfigError, MAX_BATCH, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import { ConfigError, MAX_BATCH, SERVICES, auditWitnessesEnv, commonEnv, envPrefix, parseEnv } from '@saf/config';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 const timeoutMs = z.coerce.number().int().min(100).max(120_000);
 
-export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
+export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
   /** Per-subgraph request deadline, retries included; `<SUBGRAPH>_TIMEOUT_MS` overrides it for one subgraph. */
@@ -33,6 +33,12 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   GATEWAY_MAX_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   /** How long an operation may wait for its turn before 503. */
   GATEWAY_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  /**
+   * How often at most the access log's latest head goes to the witnesses (AUDIT_WITNESSES), in ms;
+   * 0: after every write. Entries written since the last one witnessed are what a rewrite of the
+   * audit database could still hide.
+   */
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
