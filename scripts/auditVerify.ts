@@ -35,8 +35,8 @@ interface ChainAnswer {
 
 /** Checkpoints per page read from a witness (its route's maximum). */
 const PAGE = 10_000;
-/** Problems shown per witness and kind; the rest are counted. */
-const SHOWN = 5;
+/** Lines of witnessed entries that are wrong shown at most; the rest are counted. */
+const SHOWN = 20;
 
 /** `…/graphql` or a bare base URL → the service's `path`. keep in sync with gateway/src/audit.ts. */
 function endpoint(serviceUrl: string, path: string): URL {
@@ -147,21 +147,19 @@ function isCheckpoint(c: unknown): c is WitnessedCheckpoint {
   return typeof x?.seq === 'number' && Number.isSafeInteger(x.seq) && typeof x.hash === 'string' && typeof x.at === 'string' && typeof x.signature === 'string';
 }
 
-/** Each problem's line, at most SHOWN per witness and kind, the rest counted. */
+/**
+ * One line per witnessed entry that is wrong, in seq order: the first witness's words, then the
+ * other witnesses that hold the same; at most SHOWN lines, the rest counted.
+ */
 function shown(problems: readonly CheckpointProblem[]): string[] {
   const groups = new Map<string, CheckpointProblem[]>();
   for (const p of problems) {
-    const key = `${p.witness} ${p.kind}`;
+    const key = `${p.seq} ${p.kind}`;
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  const result: string[] = [];
-  for (const p of problems) {
-    const group = groups.get(`${p.witness} ${p.kind}`)!;
-    const index = group.indexOf(p);
-    if (index < SHOWN) result.push(`  ${p.message}`);
-    else if (index === SHOWN) result.push(`  … and ${group.length - SHOWN} more ${p.kind} against ${p.witness}'s checkpoints`);
-  }
-  return result;
+  const result = [...groups.values()].map(([first, ...others]) => `  ${first!.message}${others.length ? ` (also witnessed by ${others.map((o) => o.witness).join(', ')})` : ''}`);
+  if (result.length <= SHOWN) return result;
+  return [...result.slice(0, SHOWN), `  … and ${result.length - SHOWN} more witnessed entries that are wrong`];
 }
 
 function lines(list: readonly string[]): string {
