@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, type Caller } from '@saf/auth';
-import { WITNESSES, envPrefix } from '@saf/config';
+import { SERVICES, envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { signedFetch, testSecret, type TestDatabase } from '@saf/testing';
 import { householdWithEverything } from './support/fixture.ts';
@@ -18,6 +18,8 @@ const HOUSEHOLD = `query OpenHousehold($id: ID!) { household(id: $id) { id membe
 const PERSON = `query OpenPerson($id: ID!) { person(id: $id) { id name } }`;
 
 type Row = Record<string, unknown>;
+/** The log's witnesses: every department's service (the default of AUDIT_WITNESSES). */
+const WITNESSES = SERVICES.filter((s) => s.department !== null).map((s) => s.name);
 /** Every witness but the first, as audit:verify lists those that hold the same checkpoint. */
 const ALSO = 'labour, health, education, housing, justice, disabled-persons-federation';
 
