@@ -91,6 +91,7 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
     const key = witnessKey(witness.secret, name);
     const found: CheckpointProblem[] = [];
     let count = 0;
+    let retired = 0;
     try {
       let after: { seq: number; hash: string } | undefined;
       for (;;) {
@@ -100,7 +101,9 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
         if (list.length === 0) break;
         const seqs = [...new Set(list.map((c) => c.seq))];
         const log = await audit.post<{ last: number; entries: { seq: number; hash: string }[] }>('/audit/hashes', { seqs });
-        found.push(...checkCheckpoints(name, key, list, { last: log.last, hashes: new Map(log.entries.map((e) => [e.seq, e.hash])) }));
+        const check = checkCheckpoints(name, key, list, { last: log.last, hashes: new Map(log.entries.map((e) => [e.seq, e.hash])) });
+        found.push(...check.problems);
+        retired += check.unauthenticated;
         count += list.length;
         for (const c of list) if (!highest || c.seq > highest.seq) highest = { seq: c.seq, witness: name };
         if (list.length < PAGE) break;
@@ -118,6 +121,7 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
     answered.push(name);
     problems.push(...found);
     checkpoints += count;
+    if (retired > 0) warnings.push(`note: ${retired} of ${name}'s checkpoints were countersigned with an earlier key of ${name} (its signing secret was rotated since): compared with the log, not authenticated`);
   }
 
   const out: string[] = [];
@@ -144,7 +148,7 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
 
 function isCheckpoint(c: unknown): c is WitnessedCheckpoint {
   const x = c as Partial<WitnessedCheckpoint> | null;
-  return typeof x?.seq === 'number' && Number.isSafeInteger(x.seq) && typeof x.hash === 'string' && typeof x.at === 'string' && typeof x.signature === 'string';
+  return typeof x?.seq === 'number' && Number.isSafeInteger(x.seq) && typeof x.hash === 'string' && typeof x.at === 'string' && typeof x.keyId === 'string' && typeof x.signature === 'string';
 }
 
 /**

@@ -62,6 +62,8 @@ export const auditCheckpoints = pgTable(
     hash: text('hash').notNull(),
     /** ISO 8601 text, as countersigned. */
     at: text('at').notNull(),
+    /** The id of the key that countersigned it: a rotated signing secret gives later rows a new one. */
+    keyId: text('key_id').notNull(),
     signature: text('signature').notNull(),
   },
   (t) => [primaryKey({ columns: [t.seq, t.hash] })],

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { countersign, witnessKey, type WitnessedCheckpoint } from '@saf/auth';
+import { countersign, witnessKey, type WitnessKey, type WitnessedCheckpoint } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { HttpError, parseJson, sendJson, type Route } from '@saf/service';
 import { auditCheckpoints } from './schema.ts';
@@ -24,7 +24,7 @@ function parse<T>(schema: z.ZodType<T>, body: string): T {
   throw new HttpError(400, 'invalid checkpoint request', { error: 'invalid checkpoint request', errors });
 }
 
-const columns = { seq: auditCheckpoints.seq, hash: auditCheckpoints.hash, at: auditCheckpoints.at, signature: auditCheckpoints.signature };
+const columns = { seq: auditCheckpoints.seq, hash: auditCheckpoints.hash, at: auditCheckpoints.at, keyId: auditCheckpoints.keyId, signature: auditCheckpoints.signature };
 
 /**
  * This department as a witness of the access log. `POST /witness/checkpoint` (the gateway only):
@@ -60,9 +60,9 @@ export function witnessRoute(options: { db: Db; name: string; signingSecret: Buf
 }
 
 /** Stores a checkpoint once (the same head forwarded again keeps its first arrival) and answers it as stored. */
-async function record(db: Db, key: Buffer, witness: string, seq: number, hash: string): Promise<WitnessedCheckpoint> {
+async function record(db: Db, key: WitnessKey, witness: string, seq: number, hash: string): Promise<WitnessedCheckpoint> {
   const at = new Date().toISOString();
-  const row = { seq, hash, at, signature: countersign(key, witness, { seq, hash, at }) };
+  const row = { seq, hash, at, keyId: key.id, signature: countersign(key, witness, { seq, hash, at }) };
   const [inserted] = await db.insert(auditCheckpoints).values(row).onConflictDoNothing().returning(columns);
   if (inserted) return inserted;
   const [stored] = await db.select(columns).from(auditCheckpoints).where(and(eq(auditCheckpoints.seq, seq), eq(auditCheckpoints.hash, hash)));

@@ -45,7 +45,7 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('a department witnessing the a
     // Forwarded again (another gateway process, a retry): the first arrival stands.
     const again = (await (await post('/witness/checkpoint', { seq: 7, hash: h('a') })).json()) as WitnessedCheckpoint;
     expect(again).toEqual(first);
-    expect((await list()).body.checkpoints).toEqual([{ seq: 7, hash: h('a'), at: first.at, signature: first.signature }]);
+    expect((await list()).body.checkpoints).toEqual([{ seq: 7, hash: h('a'), at: first.at, keyId: witnessKey(secret, 'labour').id, signature: first.signature }]);
   });
 
   it('keeps a second hash for the same seq beside the first: the disagreement is the evidence', async () => {

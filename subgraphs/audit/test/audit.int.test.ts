@@ -8,6 +8,7 @@ import { createServer as createLabour } from '@saf/labour/server';
 import { signedFetch, startSubgraph, type StartedSubgraph } from '@saf/testing';
 import { AuditWriter } from '../src/writer.ts';
 import { createServer } from '../src/server.ts';
+import { auditVerify } from '../../../scripts/auditVerify.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The key the service uses when none is configured (not production): the development key. */
@@ -239,4 +240,70 @@ describe('audit subgraph', () => {
     expect(cut.stdout).toMatch(/^access log broken at entry 40: truncated\n  log truncated: labour witnessed seq 40 at \S+, but the log ends at entry 4\n  log truncated: labour witnessed seq 83 /);
     expect(cut.code).toBe(1);
   }, 60_000);
+});
+
+describe('a log written before the chain was keyed', () => {
+  let sg: StartedSubgraph;
+  let labour: StartedSubgraph;
+  const exec = (query: string) => sg.database.db.execute(sql.raw(query));
+  const rows = async (query: string) => ((await exec(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
+  const verify = async () => (await signedFetch(`${sg.base}/audit/verify`, sg.secret, { caller: null, body: '{}' })).json() as Promise<Record<string, unknown>>;
+  const env = () => ({ NODE_ENV: 'test', AUDIT_URL: sg.url, AUDIT_WITNESSES: 'labour', LABOUR_URL: labour.url });
+
+  beforeAll(async () => {
+    sg = await startSubgraph('audit', createServer, new URL('../', import.meta.url));
+    labour = await startSubgraph('labour', createLabour, new URL('../../labour/', import.meta.url));
+    // Three entries as the service wrote them before this change: plain SHA-256, no key id.
+    let prevHash = '0'.repeat(64);
+    for (let seq = 1; seq <= 3; seq++) {
+      const fields = entry([`H65400200000${seq}`]);
+      const hash = unkeyedHash({ ...fields, seq, keyId: null, prevHash });
+      await exec(
+        `INSERT INTO access_log (seq, at, sub, role, region, department, purpose, operation, subject_ids, request_id, key_id, prev_hash, hash)
+         VALUES (${seq}, '${fields.at}', '${fields.sub}', '${fields.role}', '${fields.region}', NULL, '${fields.purpose}', '${fields.operation}', ARRAY['${fields.subjectIds[0]}'], '${fields.requestId}', NULL, '${prevHash}', '${hash}')`,
+      );
+      prevHash = hash;
+    }
+  });
+  afterAll(async () => {
+    await sg?.stop();
+    await labour?.stop();
+  });
+
+  it('keeps checking the old entries with SHA-256, the keyed chain starting at the next entry written', async () => {
+    expect(await verify()).toMatchObject({ ok: true, count: 3, keyedFrom: null });
+    const res = await signedFetch(`${sg.base}/audit/entries`, sg.secret, { caller: null, body: JSON.stringify({ entries: [entry([A]), entry([B])] }) });
+    const { head } = (await res.json()) as { head: { seq: number; hash: string } };
+    expect(head.seq).toBe(5);
+    expect((await rows('SELECT seq, key_id FROM access_log ORDER BY seq')).map((r) => r.key_id)).toEqual([null, null, null, KEY.id, KEY.id]);
+    expect(await verify()).toEqual({ ok: true, count: 5, head, keyedFrom: 4 });
+    await signedFetch(`${labour.base}/witness/checkpoint`, labour.secret, { caller: null, body: JSON.stringify(head) });
+    const run = await auditVerify(env());
+    expect(run).toEqual({
+      code: 0,
+      out: `access log intact: 5 entries, head 5 ${head.hash}; 1 witnessed checkpoint of 1 witness agree (the latest: entry 5, labour)\n  entries 1 to 3 were written before the chain was keyed (plain SHA-256); entry 4, keyed, seals them\n`,
+      err: '',
+    });
+  });
+
+  it('still shows an old entry edited and re-hashed: the first keyed entry no longer links to it', async () => {
+    const [old] = await rows('SELECT * FROM access_log WHERE seq = 2');
+    const hash = unkeyedHash({
+      seq: 2, at: old!.at as string, sub: old!.sub as string, role: 'CASEWORKER', region: old!.region as string, department: null, purpose: 'nothing to see',
+      operation: old!.operation as string, subjectIds: old!.subject_ids as string[], requestId: old!.request_id as string, keyId: null, prevHash: old!.prev_hash as string,
+    });
+    const third = (await rows('SELECT * FROM access_log WHERE seq = 3'))[0]!;
+    const thirdHash = unkeyedHash({
+      seq: 3, at: third.at as string, sub: third.sub as string, role: 'CASEWORKER', region: third.region as string, department: null, purpose: third.purpose as string,
+      operation: third.operation as string, subjectIds: third.subject_ids as string[], requestId: third.request_id as string, keyId: null, prevHash: hash,
+    });
+    await exec('ALTER TABLE access_log DISABLE TRIGGER ALL');
+    await exec(`UPDATE access_log SET purpose = 'nothing to see', hash = '${hash}' WHERE seq = 2`);
+    await exec(`UPDATE access_log SET prev_hash = '${hash}', hash = '${thirdHash}' WHERE seq = 3`);
+    await exec('ALTER TABLE access_log ENABLE TRIGGER ALL');
+    expect(await verify()).toMatchObject({ ok: false, seq: 4, reason: 'broken_link' });
+    const run = await auditVerify(env());
+    expect(run.out).toMatch(/^access log broken at entry 4: broken_link\n/);
+    expect(run.code).toBe(1);
+  });
 });

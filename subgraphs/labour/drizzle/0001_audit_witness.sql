@@ -2,6 +2,7 @@ CREATE TABLE "audit_checkpoints" (
 	"seq" bigint NOT NULL,
 	"hash" text NOT NULL,
 	"at" text NOT NULL,
+	"key_id" text NOT NULL,
 	"signature" text NOT NULL,
 	CONSTRAINT "audit_checkpoints_seq_hash_pk" PRIMARY KEY("seq","hash")
 );
