@@ -117,7 +117,9 @@ export type ChainBreak =
   /** An entry hashed without a key after the chain was keyed: rewritten with the old algorithm. */
   | 'unkeyed'
   /** Keyed with a key the verifier does not hold: a key missing from its keyring, or a forged entry. */
-  | 'unknown_key';
+  | 'unknown_key'
+  /** Keyed with a key retired before the previous entry's key: forged with an old (leaked) key. */
+  | 'retired_key';
 
 /** Where a verified stretch of the chain ends: enough to verify the next stretch on its own. */
 export interface ChainPosition {
@@ -125,10 +127,12 @@ export interface ChainPosition {
   hash: string;
   /** The first keyed entry so far (null: none yet, every entry so far is from before the chain was keyed). */
   keyedFrom: number | null;
+  /** The key id of the last keyed entry so far (null: none yet). */
+  lastKeyId?: string | null;
 }
 
 export type ChainCheck =
-  | { ok: true; count: number; head: { seq: number; hash: string } | null; keyedFrom: number | null }
+  | { ok: true; count: number; head: { seq: number; hash: string } | null; keyedFrom: number | null; lastKeyId: string | null }
   | { ok: false; seq: number; reason: ChainBreak; message: string };
 
 export interface VerifyChainOptions {
@@ -149,6 +153,7 @@ export function verifyChain(entries: readonly AuditEntry[], options: VerifyChain
   let expectedSeq = options.after ? options.after.seq + 1 : FIRST_SEQ;
   let expectedPrev = options.after ? options.after.hash : GENESIS_HASH;
   let keyedFrom = options.after?.keyedFrom ?? null;
+  let lastKey = options.after?.lastKeyId ? options.keys.get(options.after.lastKeyId) : undefined;
   const seqs = new Set(entries.map((e) => (e as { seq?: unknown }).seq));
   for (const entry of entries) {
     const parsed = entrySchema.safeParse(entry);
@@ -168,7 +173,11 @@ export function verifyChain(entries: readonly AuditEntry[], options: VerifyChain
         return broken(entry.seq, 'unknown_key', `entry ${entry.seq}: made with key ${entry.keyId}, which is not AUDIT_CHAIN_KEY nor in AUDIT_CHAIN_PREVIOUS_KEYS: a retired key missing from the keyring, or a forged entry`);
       }
       if (keyedHash(entry, key) !== entry.hash) return broken(entry.seq, 'edited', `entry ${entry.seq}: content does not match its hash (edited, or re-hashed without the key)`);
+      if (lastKey && key.generation < lastKey.generation) {
+        return broken(entry.seq, 'retired_key', `entry ${entry.seq}: made with key ${key.id}, retired before key ${lastKey.id} of an earlier entry: forged with an old key`);
+      }
       keyedFrom ??= entry.seq;
+      lastKey = key;
     }
     if (entry.seq !== expectedSeq) {
       if (entry.seq > expectedSeq && !seqs.has(expectedSeq)) {
@@ -183,7 +192,7 @@ export function verifyChain(entries: readonly AuditEntry[], options: VerifyChain
     expectedPrev = entry.hash;
   }
   const last = entries.at(-1);
-  return { ok: true, count: entries.length, head: last ? { seq: last.seq, hash: last.hash } : null, keyedFrom };
+  return { ok: true, count: entries.length, head: last ? { seq: last.seq, hash: last.hash } : null, keyedFrom, lastKeyId: lastKey?.id ?? null };
 }
 
 function broken(seq: number, reason: ChainBreak, message: string): ChainCheck {

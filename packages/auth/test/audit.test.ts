@@ -63,8 +63,8 @@ describe('audit chain', () => {
 
   it('verifies an intact chain', () => {
     const entries = chain(5);
-    expect(verifyChain(entries, { keys })).toEqual({ ok: true, count: 5, head: { seq: 5, hash: entries[4]?.hash }, keyedFrom: 1 });
-    expect(verifyChain([], { keys })).toEqual({ ok: true, count: 0, head: null, keyedFrom: null });
+    expect(verifyChain(entries, { keys })).toEqual({ ok: true, count: 5, head: { seq: 5, hash: entries[4]?.hash }, keyedFrom: 1, lastKeyId: KEY.id });
+    expect(verifyChain([], { keys })).toEqual({ ok: true, count: 0, head: null, keyedFrom: null, lastKeyId: null });
   });
 
   it('reports an edited entry', () => {
@@ -190,6 +190,22 @@ describe('the keyed chain', () => {
     const ring = chainKeyring({ current: 'a'.repeat(32) + '-the-audit-service-key', previous: `${'b'.repeat(32)}-a-key-the-attacker-chose` }, 'production');
     expect(ring.current.id).toBe(KEY.id);
     expect(verifyChain(log, { keys: ring.byId })).toMatchObject({ ok: true, count: 3, keyedFrom: 1 });
+  });
+
+  it('refuses an entry made with a retired key after one made with its successor: a leaked old key forges nothing new', () => {
+    const ring = chainKeyring({ current: 'a'.repeat(32) + '-the-audit-service-key', previous: `${'b'.repeat(32)}-a-key-the-attacker-chose` }, 'production');
+    const retired = chain(2, OTHER_KEY);
+    const log = [...retired, appendEntry(retired.at(-1)!, fields(2), KEY)];
+    const forged = [...log, appendEntry(log.at(-1)!, fields(3), OTHER_KEY)];
+    expect(verifyChain(forged, { keys: ring.byId })).toMatchObject({ ok: false, seq: 4, reason: 'retired_key' });
+    // Also across pages: the position carries the last key.
+    const first = verifyChain(log, { keys: ring.byId });
+    expect(first).toMatchObject({ ok: true, lastKeyId: KEY.id });
+    const after = { seq: 3, hash: log[2]!.hash, keyedFrom: 1, lastKeyId: KEY.id };
+    expect(verifyChain(forged.slice(3), { keys: ring.byId, after })).toMatchObject({ ok: false, seq: 4, reason: 'retired_key' });
+    // Listed the other way round (the attacker's key as the newer one), the same log is refused at the rotation.
+    const reversed = chainKeyring({ current: `${'b'.repeat(32)}-a-key-the-attacker-chose`, previous: 'a'.repeat(32) + '-the-audit-service-key' }, 'production');
+    expect(verifyChain(log, { keys: reversed.byId })).toMatchObject({ ok: false, seq: 3, reason: 'retired_key' });
   });
 });
 

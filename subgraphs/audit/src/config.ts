@@ -18,7 +18,7 @@ export function auditConfig(env: NodeJS.ProcessEnv = process.env): { verifyPageS
        * outside production: the development key; production refuses both.
        */
       AUDIT_CHAIN_KEY: optional,
-      /** Keys retired by a rotation (commas or spaces between them): entries made with them still verify. */
+      /** Keys retired by rotations, oldest first (commas or spaces between them): entries made with them still verify. */
       AUDIT_CHAIN_PREVIOUS_KEYS: optional,
     }),
     env,

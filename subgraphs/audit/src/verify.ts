@@ -9,7 +9,10 @@ import { entriesAfter, readHead, type Head } from './db/accessLog.ts';
  * same database, so whoever can rewrite the log can move it too: the witnesses' checkpoints, which
  * `npm run audit:verify` compares, are what a rewrite cannot move.
  */
-export type LogCheck = ChainCheck | { ok: false; seq: number; reason: 'truncated' | 'head_mismatch'; message: string };
+export type LogCheck =
+  | { ok: true; count: number; head: { seq: number; hash: string } | null; keyedFrom: number | null }
+  | Extract<ChainCheck, { ok: false }>
+  | { ok: false; seq: number; reason: 'truncated' | 'head_mismatch'; message: string };
 
 /**
  * Verifies the whole log in chain order, a page at a time (memory stays flat for millions of
@@ -30,7 +33,7 @@ export async function verifyLog(db: Db, pageSize: number, keys: ReadonlyMap<stri
         const check = verifyChain(page, { keys, after: last });
         if (!check.ok) return check;
         count += check.count;
-        if (check.head) last = { ...check.head, keyedFrom: check.keyedFrom };
+        if (check.head) last = { ...check.head, keyedFrom: check.keyedFrom, lastKeyId: check.lastKeyId };
         if (page.length < pageSize) break;
       }
       return compareHead(count, last ?? null, head);
