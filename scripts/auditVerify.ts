@@ -47,6 +47,8 @@ function endpoint(serviceUrl: string, path: string): URL {
 }
 
 class Unanswered extends Error {}
+/** The audit service stopped answering while the witnesses were compared: nothing can be concluded. */
+class AuditUnanswered extends Error {}
 
 export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise<AuditVerifyResult> {
   const config = parseEnv(commonEnv.extend(auditWitnessesEnv.shape), env);
@@ -55,7 +57,6 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
     const secret = subgraphSigningSecret(name, env, config.NODE_ENV);
     return {
       secret,
-      origin: new URL(base).origin,
       async post<T>(path: string, payload: unknown): Promise<T> {
         const url = endpoint(base, path);
         const body = JSON.stringify(payload);
@@ -67,7 +68,11 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
         }
         const text = await res.text();
         if (res.status !== 200) throw new Unanswered(`${name} at ${url.origin} answered ${res.status}: ${text.slice(0, 300)}`);
-        return JSON.parse(text) as T;
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new Unanswered(`${name} at ${url.origin} answered something that is not JSON`);
+        }
       },
     };
   };
@@ -87,41 +92,20 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
   let highest: { seq: number; witness: string } | null = null;
   const answered: string[] = [];
   for (const name of config.AUDIT_WITNESSES) {
-    const witness = service(name);
-    const key = witnessKey(witness.secret, name);
-    const found: CheckpointProblem[] = [];
-    let count = 0;
-    let retired = 0;
+    let result: WitnessResult;
     try {
-      let after: { seq: number; hash: string } | undefined;
-      for (;;) {
-        const page = await witness.post<{ checkpoints?: WitnessedCheckpoint[] }>('/witness/checkpoints', { after, limit: PAGE });
-        const list = page.checkpoints;
-        if (!Array.isArray(list) || !list.every(isCheckpoint)) throw new Unanswered(`${name} answered something that is not a list of checkpoints`);
-        if (list.length === 0) break;
-        const seqs = [...new Set(list.map((c) => c.seq))];
-        const log = await audit.post<{ last: number; entries: { seq: number; hash: string }[] }>('/audit/hashes', { seqs });
-        const check = checkCheckpoints(name, key, list, { last: log.last, hashes: new Map(log.entries.map((e) => [e.seq, e.hash])) });
-        found.push(...check.problems);
-        retired += check.unauthenticated;
-        count += list.length;
-        for (const c of list) if (!highest || c.seq > highest.seq) highest = { seq: c.seq, witness: name };
-        if (list.length < PAGE) break;
-        const last = list.at(-1)!;
-        after = { seq: last.seq, hash: last.hash };
-      }
+      result = await compareWitness(name, service(name), audit);
     } catch (err) {
-      if (!(err instanceof Unanswered)) throw err;
-      // What this witness said before it stopped answering still counts.
-      warnings.push(`warning: witness ${name} could not be asked (${err.message}); its checkpoints were not checked`);
-      problems.push(...found);
-      checkpoints += count;
-      continue;
+      if (err instanceof AuditUnanswered) return { code: 2, out: '', err: `cannot compare the witnesses' checkpoints with the log: ${err.message}\n` };
+      throw err;
     }
-    answered.push(name);
-    problems.push(...found);
-    checkpoints += count;
-    if (retired > 0) warnings.push(`note: ${retired} of ${name}'s checkpoints were countersigned with an earlier key of ${name} (its signing secret was rotated since): compared with the log, not authenticated`);
+    // What a witness said before it stopped answering still counts.
+    problems.push(...result.problems);
+    checkpoints += result.count;
+    if (result.highest !== null && (!highest || result.highest > highest.seq)) highest = { seq: result.highest, witness: name };
+    if (result.unanswered) warnings.push(`warning: witness ${name} could not be asked (${result.unanswered}); its checkpoints were not checked`);
+    else answered.push(name);
+    if (result.retired > 0) warnings.push(`note: ${result.retired} of ${name}'s checkpoints were countersigned with an earlier key of ${name} (its signing secret was rotated since): compared with the log, not authenticated`);
   }
 
   const out: string[] = [];
@@ -134,7 +118,7 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
   if (out.length > 0) return { code: 1, out: lines(out), err: lines(warnings) };
 
   const head = chain.head ? `${chain.head.seq} ${chain.head.hash}` : 'none (the log is empty)';
-  const witnessed = `${checkpoints} witnessed checkpoint${checkpoints === 1 ? '' : 's'} of ${answered.length} witness${answered.length === 1 ? '' : 'es'} agree${highest ? ` (the latest: entry ${highest.seq}, ${highest.witness})` : ''}`;
+  const witnessed = `${checkpoints} witnessed checkpoint${checkpoints === 1 ? '' : 's'} of ${answered.length} witness${answered.length === 1 ? '' : 'es'} ${checkpoints === 1 ? 'agrees' : 'agree'}${highest ? ` (the latest: entry ${highest.seq}, ${highest.witness})` : ''}`;
   out.push(`access log intact: ${chain.count} entries, head ${head}; ${witnessed}`);
   const keyedFrom = chain.keyedFrom ?? null;
   if (keyedFrom !== null && keyedFrom > 1) out.push(`  entries 1 to ${keyedFrom - 1} were written before the chain was keyed (plain SHA-256); entry ${keyedFrom}, keyed, seals them`);
@@ -144,6 +128,48 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
     return { code: 2, out: lines(out), err: lines(warnings) };
   }
   return { code: 0, out: lines(out), err: lines(warnings) };
+}
+
+type Service = { secret: Buffer; post<T>(path: string, payload: unknown): Promise<T> };
+
+interface WitnessResult {
+  problems: CheckpointProblem[];
+  count: number;
+  /** Checkpoints countersigned with an earlier key of the witness. */
+  retired: number;
+  highest: number | null;
+  /** Why the witness could not be asked (to the end), if it could not. */
+  unanswered?: string;
+}
+
+/** One witness's checkpoints, a page at a time, each page compared with the log's hashes at its seqs. */
+async function compareWitness(name: string, witness: Service, audit: Service): Promise<WitnessResult> {
+  const key = witnessKey(witness.secret, name);
+  const result: WitnessResult = { problems: [], count: 0, retired: 0, highest: null };
+  let after: { seq: number; hash: string } | undefined;
+  try {
+    for (;;) {
+      const list = (await witness.post<{ checkpoints?: unknown }>('/witness/checkpoints', { after, limit: PAGE })).checkpoints;
+      if (!Array.isArray(list) || !list.every(isCheckpoint)) throw new Unanswered(`${name} answered something that is not a list of checkpoints`);
+      if (list.length === 0) break;
+      const seqs = [...new Set(list.map((c) => c.seq))];
+      const log = await audit.post<{ last: number; entries: { seq: number; hash: string }[] }>('/audit/hashes', { seqs }).catch((err: Error) => {
+        throw err instanceof Unanswered ? new AuditUnanswered(err.message) : err;
+      });
+      const check = checkCheckpoints(name, key, list, { last: log.last, hashes: new Map(log.entries.map((e) => [e.seq, e.hash])) });
+      result.problems.push(...check.problems);
+      result.retired += check.unauthenticated;
+      result.count += list.length;
+      result.highest = Math.max(result.highest ?? 0, ...seqs);
+      if (list.length < PAGE) break;
+      const last = list.at(-1)!;
+      after = { seq: last.seq, hash: last.hash };
+    }
+  } catch (err) {
+    if (!(err instanceof Unanswered)) throw err;
+    result.unanswered = err.message;
+  }
+  return result;
 }
 
 function isCheckpoint(c: unknown): c is WitnessedCheckpoint {

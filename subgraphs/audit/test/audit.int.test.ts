@@ -281,7 +281,7 @@ describe('a log written before the chain was keyed', () => {
     const run = await auditVerify(env());
     expect(run).toEqual({
       code: 0,
-      out: `access log intact: 5 entries, head 5 ${head.hash}; 1 witnessed checkpoint of 1 witness agree (the latest: entry 5, labour)\n  entries 1 to 3 were written before the chain was keyed (plain SHA-256); entry 4, keyed, seals them\n`,
+      out: `access log intact: 5 entries, head 5 ${head.hash}; 1 witnessed checkpoint of 1 witness agrees (the latest: entry 5, labour)\n  entries 1 to 3 were written before the chain was keyed (plain SHA-256); entry 4, keyed, seals them\n`,
       err: '',
     });
   });
