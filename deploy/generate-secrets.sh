@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the random secrets of deploy/docker-compose.prod.yml in deploy/secrets (or $SECRETS_DIR):
 # per department a database password, the database URL with it, and a gateway-to-subgraph signing
-# secret. Never overwrites an existing file (rotation is a deliberate step: docs/operations.md).
+# secret, and the audit service's access-log chain key. Never overwrites an existing file (rotation is a deliberate step: docs/operations.md).
 # The JWT public key and the TLS certificate come from their issuers, not from here.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,6 +33,9 @@ for service in "${services[@]}"; do
   write "$service-database-url" "postgres://$db:$password@db-$service:5432/$db"
   write "$service-signing-secret" "$(random_hex)"
 done
+
+# The access log's chain key (AUDIT_CHAIN_KEY_FILE): the audit service's alone, never the gateways'.
+write "audit-chain-key" "$(random_hex)"
 
 for file in jwt-public-key.pem tls.crt tls.key; do
   [ -e "$dir/$file" ] || echo "missing  $file (from the identity provider / your CA)"

@@ -344,6 +344,36 @@ export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SE
 }
 
 /**
+ * The access log's chain key goes to the audit service and nowhere else (a gateway or another
+ * subgraph holding it could forge the log): in the compose file, only `audit` sets AUDIT_CHAIN_…
+ * or mounts the `audit-chain-key` secret, and it does; in Kubernetes, only the audit Deployment
+ * sets AUDIT_CHAIN_… or mounts the Secret `saf-audit-chain`, and it does.
+ */
+export function checkChainKeyCustody(manifests: readonly Manifest[], compose: unknown): string[] {
+  const problems: string[] = [];
+  const services = obj(at(compose, 'services')) ?? {};
+  for (const [name, service] of Object.entries(services)) {
+    const keyVars = Object.keys(obj(at(service, 'environment')) ?? {}).filter((k) => k.startsWith('AUDIT_CHAIN_'));
+    const secrets = arr(at(service, 'secrets')).map((x) => str(x) ?? str(at(x, 'source')));
+    const holds = keyVars.length > 0 || secrets.includes('audit-chain-key');
+    if (name === 'audit' && !keyVars.includes('AUDIT_CHAIN_KEY_FILE')) problems.push('compose: service audit has no AUDIT_CHAIN_KEY_FILE (production refuses to start without the chain key)');
+    if (name !== 'audit' && holds) problems.push(`compose: service ${name} is given the access log's chain key; only audit may hold it`);
+  }
+  for (const m of manifests) {
+    if (!['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(str(m.doc.kind) ?? '')) continue;
+    const name = str(at(m.doc, 'metadata', 'name'));
+    const spec = at(m.doc, 'spec', 'template', 'spec');
+    const keyVars = arr(at(spec, 'containers')).flatMap((c) => arr(at(c, 'env')).map((e) => str(at(e, 'name')) ?? '')).filter((k) => k.startsWith('AUDIT_CHAIN_'));
+    const volumes = arr(at(spec, 'volumes'));
+    const mounts = volumes.some((v) => str(at(v, 'secret', 'secretName')) === 'saf-audit-chain' || arr(at(v, 'projected', 'sources')).some((src) => str(at(src, 'secret', 'name')) === 'saf-audit-chain'));
+    const audit = m.doc.kind === 'Deployment' && name === 'audit';
+    if (audit && (!keyVars.includes('AUDIT_CHAIN_KEY_FILE') || !mounts)) problems.push(`${m.file}: Deployment/audit does not get the chain key (AUDIT_CHAIN_KEY_FILE from the Secret saf-audit-chain)`);
+    if (!audit && (keyVars.length > 0 || mounts)) problems.push(`${m.file}: ${str(m.doc.kind)}/${name} is given the access log's chain key; only the audit Deployment may hold it`);
+  }
+  return problems;
+}
+
+/**
  * deploy/router.yaml (no Router binary offline, so only what we rely on): every subgraph has a URL
  * override and no other, x-request-id and x-purpose are propagated, the operation limits are set.
  */
@@ -399,6 +429,7 @@ function main(): number {
   problems.push(...checkManifests(manifests));
   const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS();
   problems.push(...checkComposeFile(compose));
+  problems.push(...checkChainKeyCustody(manifests, compose));
   const router = parseAllDocuments(readFileSync(ROUTER_FILE, 'utf8'))[0]?.toJS();
   problems.push(...checkRouterConfig(router));
   problems.push(...checkDockerfile(readFileSync(DOCKERFILE, 'utf8'), readFileSync(DOCKERIGNORE, 'utf8')));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '@saf/auth';
+import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
@@ -57,12 +58,14 @@ describe('the access log through the gateway', () => {
 
   it('verifies the chain from the command line', async () => {
     const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn('npx', ['tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', AUDIT_URL: system.subgraphs.get('audit')!.url } });
+      // The audit service and its witnesses, the departments' services, where this system runs them.
+      const urls = Object.fromEntries([...system.subgraphs].map(([name, s]) => [`${envPrefix(name)}_URL`, s.url]));
+      const child = spawn('npx', ['tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', ...urls } });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.on('close', (code) => resolve({ code, stdout }));
     });
-    expect(run.stdout).toMatch(/^access log intact: \d+ entries, head \d+ [0-9a-f]{64}/);
+    expect(run.stdout).toMatch(/^access log intact: \d+ entries, head \d+ [0-9a-f]{64}; \d+ witnessed checkpoints? of 7 witnesses agrees?/);
     expect(run.code).toBe(0);
   });
 

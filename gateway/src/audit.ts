@@ -20,6 +20,19 @@ export interface AuditPluginOptions {
   timeoutMs?: number;
   /** Most ids one entry lists (a read naming more is logged in several entries); default and most 10 000, what the audit service takes. */
   maxSubjects?: number;
+  /** Told the log's head after each write (the audit service's answer), for the witnesses (auditWitnesses.ts). */
+  onHead?: (head: { seq: number; hash: string }) => void;
+}
+
+/** The head in the audit service's answer to an append, or null when it has none we can use. */
+function headOf(text: string): { seq: number; hash: string } | null {
+  try {
+    const head = (JSON.parse(text) as { head?: { seq?: unknown; hash?: unknown } }).head;
+    if (typeof head?.seq === 'number' && Number.isSafeInteger(head.seq) && typeof head.hash === 'string' && /^[0-9a-f]{64}$/.test(head.hash)) return { seq: head.seq, hash: head.hash };
+  } catch {
+    // The entries are written either way; only this head is not passed on.
+  }
+  return null;
 }
 
 /** The caller declared no purpose for person-level data: HTTP 400. */
@@ -153,6 +166,8 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       const { status, text } = await connections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, timeoutMs);
       if (status !== 200) throw new AuditRefused(`the audit service answered ${status}: ${text.slice(0, 200)}`);
       outcome = 'written';
+      const head = options.onHead ? headOf(text) : null;
+      if (head) options.onHead!(head);
     } finally {
       timer({ outcome });
     }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ROLES, authEnv, type Role } from '@saf/auth';
-import { ConfigError, MAX_BATCH, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import { ConfigError, MAX_BATCH, SERVICES, auditWitnessesEnv, commonEnv, envPrefix, parseEnv } from '@saf/config';
 import type { RoleLimit } from './callerLimits.ts';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
@@ -77,7 +77,7 @@ function roleCeiling(value: string): number | string {
   return positiveInt(value, 100_000) ?? `"${value}" is not a whole number from 1`;
 }
 
-export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
+export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
   /** Per-subgraph request deadline, retries included; `<SUBGRAPH>_TIMEOUT_MS` overrides it for one subgraph. */
@@ -112,6 +112,12 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
   CALLER_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** A caller's operations waiting at once, at most; beyond, 429 at once. */
   CALLER_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).default(20),
+  /**
+   * How often at most the access log's latest head goes to the witnesses (AUDIT_WITNESSES), in ms;
+   * 0: after every write. Entries written since the last one witnessed are what a rewrite of the
+   * audit database could still hide.
+   */
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

@@ -104,3 +104,12 @@ export const accessLogWithheld = metric(
   'saf_access_log_withheld_total',
   () => new Counter({ name: 'saf_access_log_withheld_total', help: 'Person-level answers withheld (AUDIT_UNAVAILABLE) because their access-log entry could not be written.' }),
 );
+export const accessLogCheckpoints = metric(
+  'saf_access_log_checkpoints_total',
+  () =>
+    new Counter({
+      name: 'saf_access_log_checkpoints_total',
+      help: "The access log's head handed to a witness (a department's service), by outcome (witnessed, failed). A witness failing for long leaves the log's latest entries unwitnessed.",
+      labelNames: ['witness', 'outcome'] as const,
+    }),
+);

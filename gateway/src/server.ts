@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { internalFieldsPlugin } from './internalFields.ts';
 import { assertNoControlCharacters, declaredPurpose } from './inputGuard.ts';
 import { createAuditPlugin } from './audit.ts';
+import { createCheckpointForwarder } from './auditWitnesses.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './dataSource.ts';
@@ -64,6 +65,19 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   const production = config.NODE_ENV === 'production';
   const authenticate = createAuthenticator(config);
   const auditSecret = subgraphSigningSecret('audit', config.env, config.NODE_ENV);
+  // The access log's head goes to the departments' services, which keep it outside the audit database.
+  const witnesses = createCheckpointForwarder({
+    witnesses: config.AUDIT_WITNESSES.map((name) => {
+      const secret = subgraphSigningSecret(name, config.env, config.NODE_ENV);
+      return {
+        name,
+        url: () => resolveSubgraphUrl(name, undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        sign: (path: string, body: string) => signRequest({ secret, method: 'POST', path, body, caller: null }),
+      };
+    }),
+    intervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
+    log,
+  });
   let loaded = false;
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
@@ -96,6 +110,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
         sign: (path, body) => signRequest({ secret: auditSecret, method: 'POST', path, body, caller: null }),
         log,
+        onHead: (head) => witnesses.offer(head),
       }),
       onePerMissingDepartment(),
       legacyJsonStatusPlugin(),
@@ -173,6 +188,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     start: () => apollo.start(),
     stop: async () => {
       await apollo.stop();
+      // The last head of this process's writes, so a restart leaves none of them unwitnessed.
+      await witnesses.flush().catch((err) => log.warn({ err }, 'handing the last access-log head to the witnesses'));
+      witnesses.close();
       clients.close();
     },
     isReady: () => loaded,

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { ROLES, type Caller, type Role } from './caller.ts';
+import type { ChainKey } from './auditKey.ts';
 import { canonicalJson } from './canonicalJson.ts';
 
 /** `prevHash` of the first entry. */
@@ -24,33 +25,60 @@ export interface AuditEntry {
   operation: string;
   subjectIds: string[];
   requestId: string;
+  /**
+   * The id of the key (`ChainKey.id`) whose HMAC-SHA256 is the entry's hash. Null only for entries
+   * written before the chain was keyed, hashed with plain SHA-256; they may only precede every
+   * keyed entry (see `verifyChain`).
+   */
+  keyId: string | null;
   prevHash: string;
   hash: string;
 }
 export type UnhashedAuditEntry = Omit<AuditEntry, 'hash'>;
 /** What a caller of `appendEntry` supplies; the chain fields are computed. */
-export type AuditFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+export type AuditFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'keyId'>;
 
 // Only these fields are hashed, so storage may carry extra columns (ids, indexes) without
-// breaking the chain. keep in sync with AuditEntry.
-const HASHED = ['seq', 'at', 'sub', 'role', 'region', 'department', 'purpose', 'operation', 'subjectIds', 'requestId', 'prevHash'] as const;
+// breaking the chain. keep in sync with AuditEntry. The unkeyed list is frozen: entries written
+// before the chain was keyed are checked with it.
+const UNKEYED_FIELDS = ['seq', 'at', 'sub', 'role', 'region', 'department', 'purpose', 'operation', 'subjectIds', 'requestId', 'prevHash'] as const;
+const KEYED_FIELDS = [...UNKEYED_FIELDS, 'keyId'] as const;
 
-/** sha256 (hex) of the canonical JSON of the entry's fields, `prevHash` included. */
-export function hashEntry(entry: UnhashedAuditEntry): string {
-  const fields: Record<string, unknown> = {};
-  for (const key of HASHED) fields[key] = entry[key];
-  return createHash('sha256').update(canonicalJson(fields), 'utf8').digest('hex');
+function hashedText(entry: UnhashedAuditEntry, fields: readonly (keyof UnhashedAuditEntry)[]): string {
+  const picked: Record<string, unknown> = {};
+  for (const key of fields) picked[key] = entry[key];
+  return canonicalJson(picked);
 }
 
-/** The next entry of the chain after `previous` (null: the first entry). */
-export function appendEntry(previous: Pick<AuditEntry, 'seq' | 'hash'> | null, fields: AuditFields): AuditEntry {
+/**
+ * How entries were hashed before the chain was keyed: sha256 (hex) of the canonical JSON of the
+ * entry's fields, `prevHash` included. Anyone can compute it, so it only shows edits by someone
+ * who did not also recompute the hashes; kept to check those old entries.
+ */
+export function unkeyedHash(entry: UnhashedAuditEntry): string {
+  return createHash('sha256').update(hashedText(entry, UNKEYED_FIELDS), 'utf8').digest('hex');
+}
+
+/**
+ * An entry's hash: HMAC-SHA256 (hex) under `key` of the canonical JSON of its fields, `prevHash`
+ * and `keyId` included. Without the key nobody can make an entry that checks, so rewriting the
+ * log needs the key, which the audit service alone holds (never its database).
+ */
+export function keyedHash(entry: UnhashedAuditEntry, key: ChainKey): string {
+  if (entry.keyId !== key.id) throw new TypeError(`keyedHash: the entry names key ${entry.keyId ?? '(none)'}, not ${key.id}`);
+  return createHmac('sha256', key.secret).update(hashedText(entry, KEYED_FIELDS), 'utf8').digest('hex');
+}
+
+/** The next entry of the chain after `previous` (null: the first entry), keyed with `key`. */
+export function appendEntry(previous: Pick<AuditEntry, 'seq' | 'hash'> | null, fields: AuditFields, key: ChainKey): AuditEntry {
   const unhashed: UnhashedAuditEntry = {
     ...fields,
     subjectIds: [...fields.subjectIds],
     seq: previous ? previous.seq + 1 : FIRST_SEQ,
+    keyId: key.id,
     prevHash: previous ? previous.hash : GENESIS_HASH,
   };
-  return { ...unhashed, hash: hashEntry(unhashed) };
+  return { ...unhashed, hash: keyedHash(unhashed, key) };
 }
 
 /** The who-fields of an entry from a verified caller. */
@@ -70,6 +98,7 @@ const entrySchema = z.object({
   operation: z.string(),
   subjectIds: z.array(z.string()),
   requestId: z.string(),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
   prevHash: z.string().regex(HEX64),
   hash: z.string().regex(HEX64),
 });
@@ -77,33 +106,54 @@ const entrySchema = z.object({
 export type ChainBreak =
   /** Not an audit entry (a field missing or of the wrong type). */
   | 'malformed'
-  /** The content does not match the entry's hash: edited after it was written. */
+  /** The content does not match the entry's hash: edited after it was written (or re-hashed without the key). */
   | 'edited'
   /** A seq is skipped: entries were deleted. */
   | 'missing'
   /** A seq appears out of order (or twice). */
   | 'reordered'
   /** The seq is right but prevHash is not the previous entry's hash: entries deleted and renumbered, or rewritten. */
-  | 'broken_link';
+  | 'broken_link'
+  /** An entry hashed without a key after the chain was keyed: rewritten with the old algorithm. */
+  | 'unkeyed'
+  /** Keyed with a key the verifier does not hold: a key missing from its keyring, or a forged entry. */
+  | 'unknown_key'
+  /** Keyed with a key retired before the previous entry's key: forged with an old (leaked) key. */
+  | 'retired_key';
+
+/** Where a verified stretch of the chain ends: enough to verify the next stretch on its own. */
+export interface ChainPosition {
+  seq: number;
+  hash: string;
+  /** The first keyed entry so far (null: none yet, every entry so far is from before the chain was keyed). */
+  keyedFrom: number | null;
+  /** The key id of the last keyed entry so far (null: none yet). */
+  lastKeyId?: string | null;
+}
 
 export type ChainCheck =
-  | { ok: true; count: number; head: { seq: number; hash: string } | null }
+  | { ok: true; count: number; head: { seq: number; hash: string } | null; keyedFrom: number | null; lastKeyId: string | null }
   | { ok: false; seq: number; reason: ChainBreak; message: string };
 
 export interface VerifyChainOptions {
-  /** Verify a segment that follows a known-good entry (a checkpoint) instead of the genesis. */
-  after?: { seq: number; hash: string };
+  /** The keys entries may name (`ChainKeyring.byId`). */
+  keys: ReadonlyMap<string, ChainKey>;
+  /** Verify a segment that follows a known-good position instead of the genesis. */
+  after?: ChainPosition;
 }
 
 /**
  * Checks entries in storage order and reports the first broken one. It proves that the entries
- * given are the ones written, in order, with nothing removed between them; that nothing was cut
- * off the end needs the expected head (count and last hash) from somewhere the log's writer
- * cannot change.
+ * given are the ones written, in order, with nothing removed between them, each made with a key
+ * the verifier holds (or, before the first keyed entry only, with plain SHA-256: the first keyed
+ * entry's MAC covers the last unkeyed hash, so those cannot change either). That nothing was cut
+ * off the end needs checkpoints kept where the log's writer cannot change them (the witnesses).
  */
-export function verifyChain(entries: readonly AuditEntry[], options: VerifyChainOptions = {}): ChainCheck {
+export function verifyChain(entries: readonly AuditEntry[], options: VerifyChainOptions): ChainCheck {
   let expectedSeq = options.after ? options.after.seq + 1 : FIRST_SEQ;
   let expectedPrev = options.after ? options.after.hash : GENESIS_HASH;
+  let keyedFrom = options.after?.keyedFrom ?? null;
+  let lastKey = options.after?.lastKeyId ? options.keys.get(options.after.lastKeyId) : undefined;
   const seqs = new Set(entries.map((e) => (e as { seq?: unknown }).seq));
   for (const entry of entries) {
     const parsed = entrySchema.safeParse(entry);
@@ -112,7 +162,23 @@ export function verifyChain(entries: readonly AuditEntry[], options: VerifyChain
       const issue = parsed.error.issues[0];
       return broken(seq, 'malformed', `entry ${seq}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not an audit entry'}`);
     }
-    if (hashEntry(entry) !== entry.hash) return broken(entry.seq, 'edited', `entry ${entry.seq}: content does not match its hash`);
+    if (entry.keyId === null) {
+      if (keyedFrom !== null) {
+        return broken(entry.seq, 'unkeyed', `entry ${entry.seq}: hashed without the key (plain SHA-256) although the chain is keyed from entry ${keyedFrom}: rewritten`);
+      }
+      if (unkeyedHash(entry) !== entry.hash) return broken(entry.seq, 'edited', `entry ${entry.seq}: content does not match its hash`);
+    } else {
+      const key = options.keys.get(entry.keyId);
+      if (!key) {
+        return broken(entry.seq, 'unknown_key', `entry ${entry.seq}: made with key ${entry.keyId}, which is not AUDIT_CHAIN_KEY nor in AUDIT_CHAIN_PREVIOUS_KEYS: a retired key missing from the keyring, or a forged entry`);
+      }
+      if (keyedHash(entry, key) !== entry.hash) return broken(entry.seq, 'edited', `entry ${entry.seq}: content does not match its hash (edited, or re-hashed without the key)`);
+      if (lastKey && key.generation < lastKey.generation) {
+        return broken(entry.seq, 'retired_key', `entry ${entry.seq}: made with key ${key.id}, retired before key ${lastKey.id} of an earlier entry: forged with an old key`);
+      }
+      keyedFrom ??= entry.seq;
+      lastKey = key;
+    }
     if (entry.seq !== expectedSeq) {
       if (entry.seq > expectedSeq && !seqs.has(expectedSeq)) {
         return broken(entry.seq, 'missing', `entry ${entry.seq}: expected seq ${expectedSeq}; entries are missing`);
@@ -126,7 +192,7 @@ export function verifyChain(entries: readonly AuditEntry[], options: VerifyChain
     expectedPrev = entry.hash;
   }
   const last = entries.at(-1);
-  return { ok: true, count: entries.length, head: last ? { seq: last.seq, hash: last.hash } : null };
+  return { ok: true, count: entries.length, head: last ? { seq: last.seq, hash: last.hash } : null, keyedFrom, lastKeyId: lastKey?.id ?? null };
 }
 
 function broken(seq: number, reason: ChainBreak, message: string): ChainCheck {

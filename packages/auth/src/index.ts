@@ -11,3 +11,5 @@ export * from './callerHeader.ts';
 export * from './signing.ts';
 export * from './canonicalJson.ts';
 export * from './audit.ts';
+export * from './auditKey.ts';
+export * from './auditWitness.ts';

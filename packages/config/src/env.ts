@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { SERVICES, envPrefix } from './services.ts';
+import { SERVICES, WITNESSES, envPrefix } from './services.ts';
 
 /**
  * Parses `env` with `schema` and reports every problem at once. This module and the service
@@ -93,3 +93,22 @@ export const commonEnv = z.object({
   IDLE_COLLECT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
+
+/**
+ * Which services witness the access log (the gateway hands them its head; audit:verify checks the
+ * log against what they hold): comma-separated subgraph names, default every department.
+ */
+export const auditWitnessesEnv = z.object({
+  AUDIT_WITNESSES: z
+    .preprocess((v) => (v === '' ? undefined : v), z.string().optional())
+    .transform((v, ctx) => {
+      if (v === undefined) return [...WITNESSES];
+      const names = [...new Set(v.split(',').map((n) => n.trim()).filter(Boolean))];
+      const unknown = names.filter((n) => !WITNESSES.includes(n));
+      if (names.length === 0 || unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${unknown.join(', ') || '(none)'}: witnesses are departments' services, some of ${WITNESSES.join(', ')}` });
+        return z.NEVER;
+      }
+      return names;
+    }),
+});

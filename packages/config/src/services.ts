@@ -15,6 +15,9 @@ export const SERVICES: readonly ServiceInfo[] = [
   { name: 'audit', department: null, portOffset: departments.length + 2 },
 ];
 
+/** The services that may witness the access log: the departments', each with its own database and office. */
+export const WITNESSES: readonly string[] = SERVICES.filter((s) => s.department !== null).map((s) => s.name);
+
 export function service(name: string): ServiceInfo {
   const info = SERVICES.find((s) => s.name === name);
   if (!info) throw new Error(`unknown service ${name}`);

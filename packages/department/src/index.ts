@@ -8,3 +8,4 @@ export * from './access.ts';
 export * from './statistics.ts';
 export * from './statisticsFields.ts';
 export * from './sweep.ts';
+export * from './witness.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * A department's awards (救助记录), one row per award as loaded. Every department subgraph has
@@ -45,6 +45,28 @@ export const ingestStaging = pgTable(
     stagedAt: timestamp('staged_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.loadId, t.line] })],
+);
+
+/**
+ * The access log's checkpoints this department witnessed (witness.ts): the audit service's head
+ * (seq, chain hash) as the gateway forwarded it, when it arrived, and this service's
+ * countersignature. Kept here, in a database the audit service's operators do not hold, so a
+ * rewrite or truncation of the log shows against them (`npm run audit:verify`). Append-only
+ * (a trigger refuses UPDATE, DELETE and TRUNCATE). Two hashes for one seq are both kept: the
+ * disagreement is the evidence.
+ */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    /** ISO 8601 text, as countersigned. */
+    at: text('at').notNull(),
+    /** The id of the key that countersigned it: a rotated signing secret gives later rows a new one. */
+    keyId: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seq, t.hash] })],
 );
 
 export type AwardRow = typeof awards.$inferSelect;

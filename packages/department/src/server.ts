@@ -6,6 +6,7 @@ import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
+import { witnessRoute } from './witness.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
@@ -38,7 +39,8 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
-    routes: [ingest],
+    // Every department witnesses the access log in its own database (witness.ts).
+    routes: [ingest, witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
   });
   // Before the pool closes: a load still held prepared would keep one of its connections.
   return { http: built.http, start: built.start, stop: () => ingest.close() };

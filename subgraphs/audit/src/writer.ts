@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFields } from '@saf/auth';
+import type { AuditEntry, AuditFields, ChainKey } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { appendAfter, appendEntries, isStaleHead, type Head } from './db/accessLog.ts';
 
@@ -23,6 +23,8 @@ export class AuditWriter {
 
   constructor(
     private readonly db: Db,
+    /** The chain key new entries are made with (the keyring's current key). */
+    private readonly key: ChainKey,
     /** Most entries in one transaction. */
     private readonly maxBatch = 1000,
   ) {}
@@ -53,14 +55,14 @@ export class AuditWriter {
     this.head = null;
     if (known) {
       try {
-        const written = await appendAfter(this.db, known, fields);
+        const written = await appendAfter(this.db, known, fields, this.key);
         this.head = headOf(written);
         return written;
       } catch (err) {
         if (!isStaleHead(err)) throw err;
       }
     }
-    const written = await appendEntries(this.db, fields);
+    const written = await appendEntries(this.db, fields, this.key);
     this.head = headOf(written);
     return written;
   }

@@ -1,4 +1,4 @@
-import { ingestRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { ingestRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing } from './db/queries.ts';
 import { ingestKinds } from './db/ingest.ts';
@@ -32,7 +32,8 @@ export function createServer({ database, log, production = false, signingSecret,
     signingSecret,
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
-    routes: [ingest],
+    // Civil affairs witnesses the access log in its own database, like every department.
+    routes: [ingest, witnessRoute({ db, name: 'civil-affairs', signingSecret })],
   });
   return { http: built.http, start: built.start, stop: () => ingest.close() };
 }

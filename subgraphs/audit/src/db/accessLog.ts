@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import type { AuditEntry, AuditFields, Role } from '@saf/auth';
+import { and, asc, count, desc, eq, gt, inArray, lt, max, sql, type SQL } from 'drizzle-orm';
+import type { AuditEntry, AuditFields, ChainKey, Role } from '@saf/auth';
 import { appendEntry } from '@saf/auth';
 import type { Db } from '@saf/db';
 import type { Department } from '@saf/programmes';
@@ -22,12 +22,12 @@ export async function readHead(db: Db): Promise<Head | null> {
   return row ?? null;
 }
 
-/** The entries for `fields`, each chained to the one before, the first to `head`. */
-function chainFrom(head: Head | null, fields: readonly AuditFields[]): AuditEntry[] {
+/** The entries for `fields`, each chained to the one before, the first to `head`, keyed with `key`. */
+function chainFrom(head: Head | null, fields: readonly AuditFields[], key: ChainKey): AuditEntry[] {
   const entries: AuditEntry[] = [];
   let previous = head;
   for (const f of fields) {
-    const entry = appendEntry(previous, f);
+    const entry = appendEntry(previous, f, key);
     entries.push(entry);
     previous = entry;
   }
@@ -35,14 +35,14 @@ function chainFrom(head: Head | null, fields: readonly AuditFields[]): AuditEntr
 }
 
 /** Appends entries in one transaction, chained from the stored head; returns them as written. */
-export async function appendEntries(db: Db, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
+export async function appendEntries(db: Db, fields: readonly AuditFields[], key: ChainKey): Promise<AuditEntry[]> {
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(APPEND_LOCK))})`);
     // The head row locked too: a writer appending without the lock (`appendAfter`) waits for
     // this commit and is then refused, instead of moving the head between this read and insert.
     const [row] = await tx.select({ seq: accessLogHead.seq, hash: accessLogHead.hash }).from(accessLogHead).where(eq(accessLogHead.id, 1)).for('update');
-    const entries = chainFrom(row ?? null, fields);
+    const entries = chainFrom(row ?? null, fields, key);
     // The insert trigger checks each row extends the head and moves the head along.
     await tx.insert(accessLog).values(entries);
     return entries;
@@ -55,8 +55,8 @@ export async function appendEntries(db: Db, fields: readonly AuditFields[]): Pro
  * head since, the insert trigger refuses the statement (`serialization_failure`, nothing is
  * written) and the caller appends again with `appendEntries`.
  */
-export async function appendAfter(db: Db, head: Head, fields: readonly AuditFields[]): Promise<AuditEntry[]> {
-  const entries = chainFrom(head, fields);
+export async function appendAfter(db: Db, head: Head, fields: readonly AuditFields[], key: ChainKey): Promise<AuditEntry[]> {
+  const entries = chainFrom(head, fields, key);
   await db.insert(accessLog).values(entries);
   return entries;
 }
@@ -73,6 +73,18 @@ export function isStaleHead(err: unknown): boolean {
 export async function entriesAfter(db: Db, seq: number, limit: number): Promise<AuditEntry[]> {
   const rows = await db.select().from(accessLog).where(gt(accessLog.seq, seq)).orderBy(asc(accessLog.seq)).limit(limit);
   return rows.map(toAuditEntry);
+}
+
+/**
+ * The stored hashes of the entries `seqs` that exist, and the log's last seq (0: empty): what the
+ * witnesses' checkpoints are compared with. Read as stored, nothing verified here.
+ */
+export async function hashesAt(db: Db, seqs: readonly number[]): Promise<{ last: number; hashes: Head[] }> {
+  const [found, [top]] = await Promise.all([
+    seqs.length ? db.select({ seq: accessLog.seq, hash: accessLog.hash }).from(accessLog).where(inArray(accessLog.seq, [...seqs])) : Promise.resolve([]),
+    db.select({ last: max(accessLog.seq) }).from(accessLog),
+  ]);
+  return { last: Number(top?.last ?? 0), hashes: found };
 }
 
 function naming(subject: string): SQL {

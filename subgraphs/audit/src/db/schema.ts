@@ -20,6 +20,8 @@ export const accessLog = pgTable(
     operation: text('operation').notNull(),
     subjectIds: text('subject_ids').array().notNull(),
     requestId: text('request_id').notNull(),
+    /** The chain key's id (HMAC-SHA256); null for entries from before the chain was keyed (plain SHA-256). */
+    keyId: text('key_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },

@@ -1,1 +1,1 @@
-export { awards, ingestStaging } from '@saf/department/schema';
+export { auditCheckpoints, awards, ingestStaging } from '@saf/department/schema';
