@@ -32,7 +32,8 @@ if (!parsedTable.success) throw new Error(`invalid name-variants.json:\n${format
 const table = parsedTable.data;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-const separators = new RegExp(`[\\s${table.separators.map((s) => escape(s.normalize('NFKC'))).join('')}]+`, 'gu');
+/** Separators between the parts of a name (and whitespace), as name-variants.json lists them. */
+export const separators = new RegExp(`[\\s${table.separators.map((s) => escape(s.normalize('NFKC'))).join('')}]+`, 'gu');
 const canonicalOf = new Map(table.variants.flatMap((e) => e.variants.map((v) => [v.normalize('NFKC'), e.canonical] as const)));
 // Longest first, so a longer variant wins over one it contains.
 const variantPattern = new RegExp([...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gu');
