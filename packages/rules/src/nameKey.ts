@@ -182,8 +182,9 @@ function computeKey(name: string): string {
   }
   const allLatin = words.every((w) => w.script === 'latin');
   if (allLatin && isHanPinyin(words.map((w) => w.text))) return literal();
-  // Pinyin rules only for a name that is all Pinyin: Reshide or Erlan alone would read as re-shi-de, er-lan.
-  const pinyin = allLatin && words.every((w) => pinyinSyllables(w.text) !== null);
+  // Pinyin rules only for a name of two or more words that are all Pinyin (as the Pinyin of a Chinese
+  // given name · father's name is): a single word such as Reshide or Ruqiye would read re-shi-de, ru-qi-ye.
+  const pinyin = allLatin && words.length > 1 && words.every((w) => pinyinSyllables(w.text) !== null);
   const symbols = words.flatMap(({ text, script }) => {
     if (script === 'han') return splitChinese(normaliseName(text)) ?? [normaliseName(text)];
     // The Pinyin of a Chinese spelling in name-elements.json (Maimaiti, Aili) is that element.

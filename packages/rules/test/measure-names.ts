@@ -1,10 +1,10 @@
 /**
  * Precision and recall of the duplicate-identity rule's name comparison over test/name-pairs.json:
  * before (names equal after normaliseName, the rule up to d2ae19a) and now (equal nameKey).
- *   npm run measure-names -w @saf/rules          (add --list to print every miss and false match)
+ *   npm run measure-names -w @saf/rules     (add -- --list to print every miss and false match)
  */
 import { nameKey, normaliseName } from '../src/index.ts';
-import { collisions, crossPersonPairs, namePairs, score, type NamePair, type Score } from '../test/namePairs.ts';
+import { collisions, crossPersonPairs, namePairs, score, type NamePair, type Score } from './namePairs.ts';
 
 const list = process.argv.includes('--list');
 const compare = {
