@@ -25,6 +25,14 @@ report(namePairs, 'All pairs');
 report(namePairs.filter((p) => !p.same || !p.outsidePools), 'Persons whose names are in the generator\'s pools');
 report(namePairs.filter((p) => !p.same || p.outsidePools), 'Persons whose given names are outside the pools');
 
+console.log('\nRecall by the scripts of a pair, names in the pools / outside them (now)');
+const scripts = [...new Set(namePairs.filter((p) => p.same).map((p) => p.scripts))].sort();
+for (const pair of scripts) {
+  const [inside, outside] = [false, true].map((o) => namePairs.filter((p) => p.scripts === pair && p.outsidePools === o));
+  const cell = (pairs: NamePair[]) => (pairs.length ? `${fmt(score(pairs, compare.now).recall)} of ${String(pairs.length).padStart(3)}` : '     -      ');
+  console.log(`  ${pair.padEnd(18)} ${cell(inside!)}   ${cell(outside!)}`);
+}
+
 console.log('\nRecall by the two conventions of a pair (now / before)');
 const kinds = [...new Set(namePairs.filter((p) => p.same).map((p) => p.kind))].sort();
 for (const kind of kinds) {

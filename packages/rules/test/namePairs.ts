@@ -11,6 +11,8 @@ export interface NamePair {
   same: boolean;
   /** Conventions of the two spellings, sorted and joined ('uly+zh'); 'different' for the hard negatives. */
   kind: string;
+  /** The scripts of the two spellings, sorted and joined ('Chinese↔Latin'); Pinyin counts apart from Latin. */
+  scripts: string;
   /** Of a person whose given name is outside the generator's pools (and name-elements.json). */
   outsidePools: boolean;
   why: string;
@@ -24,14 +26,30 @@ interface Person {
 
 const persons = data.persons as Person[];
 
+function scriptOf(convention: string, spelling: string): string {
+  if (convention === 'pinyin') return 'Pinyin';
+  if (/\p{Script=Han}/u.test(spelling)) return 'Chinese';
+  if (/\p{Script=Arabic}/u.test(spelling)) return 'Arabic';
+  if (/\p{Script=Cyrillic}/u.test(spelling)) return 'Cyrillic';
+  return 'Latin';
+}
+
 /** Every two spellings of one person (positives), then the listed different people (negatives). */
 export const namePairs: readonly NamePair[] = [
   ...persons.flatMap((p) =>
     p.spellings.flatMap(([ca, a], i) =>
-      p.spellings.slice(i + 1).map(([cb, b]) => ({ a, b, same: true, kind: [ca, cb].sort().join('+'), outsidePools: p.outsidePools ?? false, why: p.note })),
+      p.spellings.slice(i + 1).map(([cb, b]) => ({
+        a,
+        b,
+        same: true,
+        kind: [ca, cb].sort().join('+'),
+        scripts: [scriptOf(ca, a), scriptOf(cb, b)].sort().join('↔'),
+        outsidePools: p.outsidePools ?? false,
+        why: p.note,
+      })),
     ),
   ),
-  ...data.different.map((d) => ({ a: d.a, b: d.b, same: false, kind: 'different', outsidePools: false, why: d.why })),
+  ...data.different.map((d) => ({ a: d.a, b: d.b, same: false, kind: 'different', scripts: 'different', outsidePools: false, why: d.why })),
 ];
 
 /** Every spelling of every person, for the collisions between persons. */
