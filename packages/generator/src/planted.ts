@@ -10,7 +10,8 @@ import { awardRecord, type AwardDraft } from './awards.ts';
 import { AS_OF, addDays, addMonths, dayBefore, minDate, randomDate, yearOf } from './dates.ts';
 import { bornAged, makeHousehold, type Household, type Member, type Relation, type Spec } from './households.ts';
 import type { Gender } from '@saf/identity';
-import { nameKey } from '@saf/rules';
+// Only the name key, not the whole rules package: the generator's start-up stays free of zod.
+import { nameKey } from '@saf/rules/nameKey';
 import type { Rng } from './random.ts';
 import type { Ethnicity, Place, RegionScope } from './regions.ts';
 import type { Registry } from './registry.ts';

@@ -5,7 +5,8 @@
  */
 import { makeResidentId, type Gender } from '@saf/identity';
 import type { Rng } from './random.ts';
-import { nameKey } from '@saf/rules';
+// Only the name key, not the whole rules package: the generator's start-up stays free of zod.
+import { nameKey } from '@saf/rules/nameKey';
 
 export class Registry {
   private readonly idKeys = new Set<string>();

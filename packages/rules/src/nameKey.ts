@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import elementsJson from '../name-elements.json' with { type: 'json' };
 import { normaliseName, separators } from './names.ts';
-import { formatIssues } from './ruleSet.ts';
+import { TableCheck } from './tableCheck.ts';
 import { VOWELS, isHanPinyin, pinyinOfHan, pinyinSyllables, romanise, scriptOf, soundOfLatin, symbolsOf, type Script } from './transliterate.ts';
 
 /*
@@ -27,15 +26,20 @@ import { VOWELS, isHanPinyin, pinyinOfHan, pinyinSyllables, romanise, scriptOf, 
  * stay apart, and no Han name matches its Pinyin. Han names in Pinyin (Wang Fang) likewise.
  */
 
-const elementSchema = z.strictObject({
-  latin: z.string().regex(/^\p{Script=Latin}+$/u, 'must be one word in Latin letters'),
-  zh: z.array(z.string().regex(/^\p{Script=Han}+$/u, 'must be Chinese characters')).min(1),
-  uey: z.string().regex(/^\p{Script=Arabic}+$/u).optional(),
-  kk: z.string().regex(/^\p{Script=Cyrillic}+$/u).optional(),
-  variants: z.array(z.string().min(1)).optional(),
-  note: z.string().optional(),
-});
-const elementsSchema = z.strictObject({ $comment: z.array(z.string()), elements: z.array(elementSchema) });
+/** One entry of name-elements.json. */
+export interface NameElement {
+  /** The canonical spelling: ULY for Uyghur names, Kazakh Latin for Kazakh names. */
+  latin: string;
+  /** Chinese transcriptions. */
+  zh: string[];
+  /** The Uyghur Arabic spelling (checked to key alike by transliteration alone). */
+  uey?: string;
+  /** The Kazakh Cyrillic spelling (likewise). */
+  kk?: string;
+  /** Other forms of the name, any script, read as this element. */
+  variants?: string[];
+  note?: string;
+}
 
 /** Symbols of one word: its Latin spelling in symbols, a final h after a vowel dropped, a final d, b or g devoiced. */
 function wordSymbols(sound: string): string {
@@ -81,10 +85,24 @@ function soundOf(word: string, script: Script, pinyin: boolean): string {
 
 // ——— The name elements ———
 
-const parsedElements = elementsSchema.safeParse(elementsJson);
-if (!parsedElements.success) throw new Error(`invalid name-elements.json:\n${formatIssues(parsedElements.error)}`);
+{
+  const check = new TableCheck('name-elements.json');
+  if (check.object(elementsJson, 'name-elements.json', ['elements'], ['$comment'])) {
+    (elementsJson.elements as unknown[]).forEach((e, i) => {
+      const path = `elements[${i}]`;
+      if (!check.object(e, path, ['latin', 'zh'], ['uey', 'kk', 'variants', 'note'])) return;
+      check.string(e.latin, `${path}.latin`, /^\p{Script=Latin}+$/u, 'must be one word in Latin letters');
+      check.strings(e.zh, `${path}.zh`, /^\p{Script=Han}+$/u, 'must be Chinese characters', 1);
+      if (e.uey !== undefined) check.string(e.uey, `${path}.uey`, /^\p{Script=Arabic}+$/u, 'must be one word in Arabic script');
+      if (e.kk !== undefined) check.string(e.kk, `${path}.kk`, /^\p{Script=Cyrillic}+$/u, 'must be one word in Cyrillic');
+      if (e.variants !== undefined) check.strings(e.variants, `${path}.variants`);
+      if (e.note !== undefined) check.string(e.note, `${path}.note`);
+    });
+  }
+  check.done();
+}
 /** name-elements.json as read. */
-export const nameElements = parsedElements.data.elements;
+export const nameElements: readonly NameElement[] = elementsJson.elements;
 
 /** Chinese spelling (as normaliseName writes it) → the element's symbols. */
 const bySpelling = new Map<string, string>();
@@ -95,7 +113,7 @@ const byVariantKey = new Map<string, string>();
 let longestSpelling = 0;
 let longestPinyin = 0;
 {
-  const issues: string[] = [];
+  const issues = new TableCheck('name-elements.json');
   const canonical = nameElements.map((e) => wordSymbols(soundOf(e.latin.toLowerCase(), 'latin', false)));
   /** Key of an element's canonical spelling → that element (the first with that key). */
   const byKey = new Map<string, number>();
@@ -105,12 +123,12 @@ let longestPinyin = 0;
     for (const zh of element.zh) {
       const spelling = normaliseName(zh);
       const earlier = bySpelling.get(spelling);
-      if (earlier !== undefined && earlier !== symbols) issues.push(`${element.latin}: ${zh} is already the spelling of another element`);
+      if (earlier !== undefined && earlier !== symbols) issues.fail(element.latin, `${zh} is already the spelling of another element`);
       bySpelling.set(spelling, symbols);
       longestSpelling = Math.max(longestSpelling, [...spelling].length);
       const pinyin = pinyinOfHan(spelling);
-      if (pinyin === null) issues.push(`${element.latin}: ${zh} has a character without Pinyin in name-scripts.json's hanzi`);
-      else if (byPinyin.has(pinyin) && byPinyin.get(pinyin) !== symbols) issues.push(`${element.latin}: ${zh} reads ${pinyin} in Pinyin, as another element's spelling does`);
+      if (pinyin === null) issues.fail(element.latin, `${zh} has a character without Pinyin in name-scripts.json's hanzi`);
+      else if (byPinyin.has(pinyin) && byPinyin.get(pinyin) !== symbols) issues.fail(element.latin, `${zh} reads ${pinyin} in Pinyin, as another element's spelling does`);
       else {
         byPinyin.set(pinyin, symbols);
         longestPinyin = Math.max(longestPinyin, pinyin.length);
@@ -120,13 +138,13 @@ let longestPinyin = 0;
       const folded = variant.normalize('NFKC').toLowerCase();
       const key = keyOfSymbols([wordSymbols(soundOf(folded, scriptOf(folded[0]!), false))]);
       const other = byKey.get(key);
-      if (other !== undefined && canonical[other] !== symbols) issues.push(`${element.latin}: the variant ${variant} sounds like the element ${nameElements[other]!.latin}`);
+      if (other !== undefined && canonical[other] !== symbols) issues.fail(element.latin, `the variant ${variant} sounds like the element ${nameElements[other]!.latin}`);
       const earlier = byVariantKey.get(key);
-      if (earlier !== undefined && earlier !== symbols) issues.push(`${element.latin}: the variant ${variant} sounds like a variant of another element`);
+      if (earlier !== undefined && earlier !== symbols) issues.fail(element.latin, `the variant ${variant} sounds like a variant of another element`);
       byVariantKey.set(key, symbols);
     }
   });
-  if (issues.length) throw new Error(`invalid name-elements.json:\n${issues.join('\n')}`);
+  issues.done();
 }
 
 /**

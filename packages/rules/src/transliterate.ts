@@ -1,35 +1,41 @@
-import { z } from 'zod';
 import scriptsJson from '../name-scripts.json' with { type: 'json' };
-import { formatIssues } from './ruleSet.ts';
+import { TableCheck } from './tableCheck.ts';
 
 /** The symbols a key is made of: three vowel classes and the consonant classes (name-scripts.json). */
 export const KEY_SYMBOLS = 'aiubptdkghcjszlrmn';
 export const VOWELS = 'aiu';
 
-const letterTable = z.record(z.string().length(1, 'must be one character'), z.string());
-const scriptsSchema = z.strictObject({
-  $comment: z.array(z.string()),
-  arabic: letterTable,
-  cyrillic: letterTable,
-  symbols: z.record(z.string().min(1).max(4), z.string().regex(new RegExp(`^[${KEY_SYMBOLS}]?$`), `must be one of ${KEY_SYMBOLS} or empty`)),
-  pinyin: z.strictObject({
-    syllables: z.string().min(1),
-    initials: z.record(z.string(), z.string()),
-    finals: z.record(z.string(), z.string()),
-    afterSibilant: z.record(z.string(), z.string()),
-    afterPalatal: z.record(z.string(), z.string()),
-    whole: z.record(z.string(), z.string()),
-    weak: z.record(z.string(), z.string()),
-  }),
-  hanzi: z.record(z.string().regex(/^\p{Script=Han}$/u, 'must be one Chinese character'), z.string().regex(/^[a-zü]+$/u, 'must be a Pinyin syllable')),
-  hanSurnames: z.array(z.string().min(1)),
-  patronymicSuffixes: z.array(z.string().min(1)),
-  elementStart: z.record(z.string().min(1), z.string()),
-});
+interface NameScripts {
+  $comment: string[];
+  arabic: Record<string, string>;
+  cyrillic: Record<string, string>;
+  symbols: Record<string, string>;
+  pinyin: { syllables: string } & Record<'initials' | 'finals' | 'afterSibilant' | 'afterPalatal' | 'whole' | 'weak', Record<string, string>>;
+  hanzi: Record<string, string>;
+  hanSurnames: string[];
+  patronymicSuffixes: string[];
+  elementStart: Record<string, string>;
+}
 
-const parsed = scriptsSchema.safeParse(scriptsJson);
-if (!parsed.success) throw new Error(`invalid name-scripts.json:\n${formatIssues(parsed.error)}`);
-const tables = parsed.data;
+const tables = scriptsJson as NameScripts;
+const check = new TableCheck('name-scripts.json');
+const ANY = /^/u;
+const ONE = /^.$/u;
+if (check.object(scriptsJson, 'name-scripts.json', ['$comment', 'arabic', 'cyrillic', 'symbols', 'pinyin', 'hanzi', 'hanSurnames', 'patronymicSuffixes', 'elementStart'])) {
+  check.table(tables.arabic, 'arabic', ONE, 'must be one character');
+  check.table(tables.cyrillic, 'cyrillic', ONE, 'must be one character');
+  check.table(tables.symbols, 'symbols', /^.{1,4}$/u, 'must be one to four characters', new RegExp(`^[${KEY_SYMBOLS}]?$`, 'u'), `must be one of ${KEY_SYMBOLS} or empty`);
+  const parts = ['initials', 'finals', 'afterSibilant', 'afterPalatal', 'whole', 'weak'] as const;
+  if (check.object(tables.pinyin, 'pinyin', ['syllables', ...parts])) {
+    check.string(tables.pinyin.syllables, 'pinyin.syllables');
+    for (const part of parts) check.table(tables.pinyin[part], `pinyin.${part}`, /^[a-zü]+$/u, 'must be Pinyin letters');
+  }
+  check.table(tables.hanzi, 'hanzi', /^\p{Script=Han}$/u, 'must be one Chinese character', /^[a-zü]+$/u, 'must be a Pinyin syllable');
+  check.strings(tables.hanSurnames, 'hanSurnames', /^[a-zü]+$/u, 'must be Pinyin');
+  check.strings(tables.patronymicSuffixes, 'patronymicSuffixes');
+  check.table(tables.elementStart, 'elementStart', /./u, 'must not be empty', ANY);
+}
+check.done();
 
 const longestGrapheme = Math.max(...Object.keys(tables.symbols).map((g) => g.length));
 
@@ -184,10 +190,10 @@ export function soundOfLatin(word: string, fromPinyin: boolean): string {
 
 // Every Latin spelling the tables produce must be made of known graphemes, or a letter would slip through unread.
 {
-  const issues: string[] = [];
+  const issues = new TableCheck('name-scripts.json');
   const check = (where: string, latin: string) => {
     const symbols = symbolsOf(latin);
-    if ([...symbols].some((s) => !KEY_SYMBOLS.includes(s))) issues.push(`${where}: "${latin}" has letters that symbols does not know`);
+    if ([...symbols].some((s) => !KEY_SYMBOLS.includes(s))) issues.fail(where, `"${latin}" has letters that symbols does not know`);
   };
   for (const [table, letters] of [['arabic', tables.arabic], ['cyrillic', tables.cyrillic]] as const) {
     for (const [letter, latin] of Object.entries(letters)) check(`${table}.${letter}`, latin);
@@ -196,9 +202,9 @@ export function soundOfLatin(word: string, fromPinyin: boolean): string {
   for (const part of ['initials', 'finals', 'afterSibilant', 'afterPalatal', 'whole', 'weak'] as const) {
     for (const [k, latin] of Object.entries(pinyin[part])) check(`pinyin.${part}.${k}`, latin);
   }
-  for (const [char, syllable] of Object.entries(tables.hanzi)) if (!syllables.has(syllable)) issues.push(`hanzi.${char}: ${syllable} is no Pinyin syllable`);
+  for (const [char, syllable] of Object.entries(tables.hanzi)) if (!syllables.has(syllable)) issues.fail(`hanzi.${char}`, `${syllable} is no Pinyin syllable`);
   for (const syllable of pinyin.syllables.split(/\s+/)) {
-    if (!(syllable in pinyin.whole) && splitSyllable(syllable) === null) issues.push(`pinyin.syllables: no initial and final make "${syllable}"`);
+    if (!(syllable in pinyin.whole) && splitSyllable(syllable) === null) issues.fail('pinyin.syllables', `no initial and final make "${syllable}"`);
   }
-  if (issues.length) throw new Error(`invalid name-scripts.json:\n${issues.join('\n')}`);
+  issues.done();
 }
