@@ -4,8 +4,8 @@
  * Mongol names are a single given name.
  *
  * The pools hold only the canonical spelling of each transliteration (买买提, never 麦麦提): variant
- * spellings appear only in the planted duplicate identities, so the background has no two persons
- * whose names normalise alike by accident.
+ * spellings and other scripts appear only in the planted duplicate identities, and the registry
+ * lets no two persons share a name key (the rule's nameKey), birth date and gender by accident.
  */
 import type { Gender } from '@saf/identity';
 import type { Rng } from './random.ts';
@@ -80,19 +80,14 @@ export function fullName(style: NameStyle, given: string, family: string): strin
   return style === 'SURNAME' ? family + given : style === 'PATRONYMIC' ? `${given}·${family}` : given;
 }
 
-// keep in sync with packages/rules/name-variants.json: what the duplicate-identity rule treats as one name.
-const SEPARATORS = /[\s·•.．・･‧∙⋅\-‐‑‒–—－]+/gu;
-const VARIANTS: readonly (readonly [string, string])[] = [
-  ['麦合木提', '买合木提'], ['麦麦提', '买买提'], ['艾麦提', '艾买提'], ['阿布都', '阿不都'], ['热依罕', '热依汗'],
-  ['热合满', '热合曼'], ['奴尔', '努尔'], ['古力', '古丽'], ['图尔洪', '吐尔洪'], ['玉素普', '玉素甫'], ['乌斯曼', '吾斯曼'],
-];
+/** Han, Hui and Xibe surnames, and Han-style given names (tests check they keep the comparison they had). */
+export const HAN_STYLE_NAMES = {
+  surnames: [...new Set([...HAN_SURNAMES, ...HUI_SURNAMES, ...XIBE_SURNAMES])],
+  given: [...new Set(Object.values(HAN_GIVEN).flat(2))],
+};
 
-/** A name as the duplicate-identity rule compares it: separators removed, variant spellings unified. */
-export function normaliseName(name: string): string {
-  let folded = name.normalize('NFKC').replace(SEPARATORS, '').toLowerCase();
-  for (const [variant, canonical] of VARIANTS) folded = folded.replaceAll(variant, canonical);
-  return folded;
-}
+/** Uyghur and Kazakh given names (tests check the duplicate-identity rule knows them in every script). */
+export const PATRONYMIC_GIVEN_NAMES: readonly string[] = [...Object.values(UYGHUR_GIVEN).flat(), ...Object.values(KAZAKH_GIVEN).flat()];
 
 /** Every given name of the pools (tests check none is a variant spelling). */
 export const ALL_GIVEN_NAMES: readonly string[] = [

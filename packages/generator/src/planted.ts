@@ -10,7 +10,8 @@ import { awardRecord, type AwardDraft } from './awards.ts';
 import { AS_OF, addDays, addMonths, dayBefore, minDate, randomDate, yearOf } from './dates.ts';
 import { bornAged, makeHousehold, type Household, type Member, type Relation, type Spec } from './households.ts';
 import type { Gender } from '@saf/identity';
-import { normaliseName } from './names.ts';
+// Only the name key, not the whole rules package: the generator's start-up stays free of zod.
+import { nameKey } from '@saf/rules/nameKey';
 import type { Rng } from './random.ts';
 import type { Ethnicity, Place, RegionScope } from './regions.ts';
 import type { Registry } from './registry.ts';
@@ -331,15 +332,31 @@ const PLANTERS: Record<Exclude<PlantedKind, 'DUPLICATE_IDENTITY'>, (rng: Rng, re
   },
 };
 
-/** Canonical spelling, and the same name as another office wrote it (separator, variant spelling, or both). */
-const IDENTITY_NAMES: Record<'UYGHUR' | 'KAZAKH', Record<Gender, readonly (readonly [string, string])[]>> = {
+/**
+ * Canonical spelling, and the same name as another office wrote it: another separator or variant
+ * character, or another script (Uyghur Latin ULY, Uyghur Arabic, Kazakh Cyrillic or Arabic,
+ * Russian-style Latin, the Pinyin of the Chinese), as a department that keeps its own records does.
+ */
+export const IDENTITY_NAMES: Record<'UYGHUR' | 'KAZAKH', Record<Gender, readonly (readonly [string, string])[]>> = {
   UYGHUR: {
-    MALE: [['艾力·玉素甫', '艾力·玉素普'], ['买买提·吐尔逊', '麦麦提.吐尔逊'], ['艾买提·库尔班', '艾麦提·库尔班'], ['阿不都热合曼·依明', '阿布都热合满·依明'], ['吐尔洪·艾则孜', '图尔洪 艾则孜'], ['艾力·吐尔逊', '艾力.吐尔逊']],
-    FEMALE: [['阿依古丽·买买提', '阿依古丽.麦麦提'], ['热依汗·吐尔洪', '热依罕·图尔洪'], ['古丽娜尔·阿不都热合曼', '古力娜尔·阿布都热合满'], ['帕提古丽·艾买提', '帕提古丽•艾麦提'], ['米热古丽·艾力', '米热古丽 艾力']],
+    MALE: [
+      ['艾力·玉素甫', '艾力·玉素普'], ['买买提·吐尔逊', '麦麦提.吐尔逊'], ['艾买提·库尔班', '艾麦提·库尔班'], ['阿不都热合曼·依明', '阿布都热合满·依明'], ['吐尔洪·艾则孜', '图尔洪 艾则孜'], ['艾力·吐尔逊', '艾力.吐尔逊'],
+      ['买买提·艾力', 'Memet Eli'], ['艾力·吐尔逊', 'ئەلى تۇرسۇن'], ['伊力哈木·库尔班', 'Ilham Kurban'], ['吾买尔·买合木提', 'Omar Mahmut'], ['艾合买提·玉素甫', 'Aihemaiti Yusufu'], ['阿迪力·吐尔洪', 'ئادىل تۇرغۇن'],
+    ],
+    FEMALE: [
+      ['阿依古丽·买买提', '阿依古丽.麦麦提'], ['热依汗·吐尔洪', '热依罕·图尔洪'], ['古丽娜尔·阿不都热合曼', '古力娜尔·阿布都热合满'], ['帕提古丽·艾买提', '帕提古丽•艾麦提'], ['米热古丽·艾力', '米热古丽 艾力'],
+      ['阿依古丽·买买提', 'Aygül Memet'], ['努尔古丽·吐尔逊', 'نۇرگۈل تۇرسۇن'], ['迪丽努尔·艾力', 'Dilnur Ali'], ['阿米娜·库尔班', 'Amina Kurban'], ['古丽米热·伊力哈木', 'Gulimire Yilihamu'],
+    ],
   },
   KAZAKH: {
-    MALE: [['努尔兰·别克', '努尔兰.别克'], ['叶尔兰·吾斯曼', '叶尔兰·乌斯曼'], ['努尔江·哈那提', '奴尔江·哈那提']],
-    FEMALE: [['阿依达娜·努尔江', '阿依达娜 努尔江'], ['古丽米拉·别克', '古力米拉.别克'], ['努尔古丽·叶尔兰', '奴尔古丽·叶尔兰']],
+    MALE: [
+      ['努尔兰·别克', '努尔兰.别克'], ['叶尔兰·吾斯曼', '叶尔兰·乌斯曼'], ['努尔江·哈那提', '奴尔江·哈那提'],
+      ['努尔兰·赛力克', 'Нұрлан Серікұлы'], ['叶尔兰·波拉提', 'Yerlan Bolat'], ['哈那提·别克', 'قانات بەك'], ['达吾列提·阿曼', 'Daulet Aman'],
+    ],
+    FEMALE: [
+      ['阿依达娜·努尔江', '阿依达娜 努尔江'], ['古丽米拉·别克', '古力米拉.别克'], ['努尔古丽·叶尔兰', '奴尔古丽·叶尔兰'],
+      ['阿依达娜·努尔兰', 'Айдана Нұрланқызы'], ['古丽米拉·波拉提', 'Gulmira Bolat'], ['阿娜尔·赛力克', 'انار سەرىك'], ['加娜尔·叶尔兰', 'Zhanar Yerlan'],
+    ],
   },
 };
 
@@ -353,7 +370,7 @@ function duplicateIdentity(rng: Rng, registry: Registry, scope: RegionScope): Pl
   const [husband, husbandAlt] = rng.pick(IDENTITY_NAMES[ethnicity].MALE);
   const [wife, wifeAlt] = rng.pick(IDENTITY_NAMES[ethnicity].FEMALE);
   for (const [a, b] of [[husband, husbandAlt], [wife, wifeAlt]] as const) {
-    if (normaliseName(a) !== normaliseName(b)) throw new Error(`planted names ${a} and ${b} do not normalise alike`);
+    if (nameKey(a) !== nameKey(b)) throw new Error(`planted names ${a} and ${b} do not have one name key`);
   }
   const headAge = rng.int(35, 60);
   const specsA: Spec[] = [

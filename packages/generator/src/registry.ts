@@ -1,11 +1,12 @@
 /**
  * What must stay unique across the whole file: ID numbers (region + birth date + sequence) and
- * identities as the duplicate-identity rule sees them (normalised name + birth date + gender).
+ * identities as the duplicate-identity rule sees them (its name key + birth date + gender).
  * Held as key sets, so a run of 100,000 households keeps keys, not records.
  */
 import { makeResidentId, type Gender } from '@saf/identity';
 import type { Rng } from './random.ts';
-import { normaliseName } from './names.ts';
+// Only the name key, not the whole rules package: the generator's start-up stays free of zod.
+import { nameKey } from '@saf/rules/nameKey';
 
 export class Registry {
   private readonly idKeys = new Set<string>();
@@ -37,7 +38,7 @@ export class Registry {
 
   /** Claims an identity; false when someone already has this name, birth date and gender. */
   claimIdentity(name: string, birthDate: string, gender: Gender): boolean {
-    const key = `${normaliseName(name)}|${birthDate}|${gender}`;
+    const key = `${nameKey(name)}|${birthDate}|${gender}`;
     if (this.identityKeys.has(key)) return false;
     this.identityKeys.add(key);
     return true;

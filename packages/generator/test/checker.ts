@@ -1,11 +1,12 @@
 /**
  * An independent, brute-force reading of SPEC section 7 (and the duplicate-identity rule) over a
  * generated file: every pair of awards of one person, and of one household, compared directly.
- * Written from the specification, not from the generator's or the rules package's code.
+ * Written from the specification, not from the generator's or the rules package's code; only
+ * names are compared with the rule's own nameKey (its tables are the definition of one name).
  */
 import type { AwardRecord, InterchangeRecord, PersonRecord } from '@saf/interchange';
 import { programme } from '@saf/programmes';
-import variants from '../../rules/name-variants.json' with { type: 'json' };
+import { nameKey } from '@saf/rules';
 
 export interface Finding {
   rule: string;
@@ -56,16 +57,6 @@ function overlap(a: Paying, b: Paying): { start: string; end: string | null } | 
   const start = a.start > b.start ? a.start : b.start;
   const end = a.end === null ? b.end : b.end === null ? a.end : a.end < b.end ? a.end : b.end;
   return { start, end };
-}
-
-/** Name normalisation as `packages/rules/name-variants.json` describes it. */
-export function normalise(name: string): string {
-  let s = name.normalize('NFKC');
-  for (const sep of variants.separators) s = s.split(sep.normalize('NFKC')).join('');
-  s = s.replace(/\s+/gu, '').toLowerCase();
-  const rewrites = variants.variants.flatMap((v) => v.variants.map((x) => [x, v.canonical] as const)).sort((a, b) => b[0].length - a[0].length);
-  for (const [variant, canonical] of rewrites) s = s.split(variant).join(canonical);
-  return s;
 }
 
 export function bruteForceFindings(records: readonly InterchangeRecord[]): Finding[] {
@@ -131,12 +122,12 @@ export function bruteForceFindings(records: readonly InterchangeRecord[]): Findi
     }
   }
 
-  // POSSIBLE_DUPLICATE_IDENTITY: same normalised name, birth date, gender and prefecture, both drawing aid.
+  // POSSIBLE_DUPLICATE_IDENTITY: same name key, birth date, gender and prefecture, both drawing aid.
   const aided = new Set(awards.map((p) => p.award.personId));
   const byKey = new Map<string, PersonRecord[]>();
   for (const p of persons.values()) {
     if (!aided.has(p.id)) continue;
-    const key = [householdRegion.get(p.householdId)!.slice(0, 4), normalise(p.name), p.birthDate, p.gender].join('|');
+    const key = [householdRegion.get(p.householdId)!.slice(0, 4), nameKey(p.name), p.birthDate, p.gender].join('|');
     byKey.set(key, [...(byKey.get(key) ?? []), p]);
   }
   for (const group of byKey.values()) {

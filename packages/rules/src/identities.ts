@@ -4,7 +4,7 @@ import identityRuleJson from '../identity-rule.json' with { type: 'json' };
 import { awardKey, isPaying, periodOf } from './dates.ts';
 import { joinList, personLabel } from './explain.ts';
 import { buildFinding, byString, compareFindings } from './finding.ts';
-import { normaliseName } from './names.ts';
+import { nameKey } from './nameKey.ts';
 import { basisSchema, formatIssues, templateSchema } from './ruleSet.ts';
 import { DUPLICATE_IDENTITY_RULE, type Finding, type RuleAward, type RulePerson } from './types.ts';
 
@@ -22,7 +22,10 @@ if (!parsedRule.success) throw new Error(`invalid identity-rule.json:\n${formatI
 /** Texts and policy basis of the duplicate-identity rule (`identity-rule.json`). */
 export const duplicateIdentityRule = parsedRule.data;
 
-/** Name, birth date, gender and prefecture, or null when the person lacks any of them. */
+/**
+ * Name key (one for the name in any script: nameKey), birth date, gender and prefecture, or null
+ * when the person lacks any of them. Built once per person; persons pair when their keys are equal.
+ */
 function identityKey(person: RulePerson): string | null {
   let { birthDate, gender } = person;
   if (birthDate == null || gender == null) {
@@ -31,16 +34,16 @@ function identityKey(person: RulePerson): string | null {
     birthDate ??= fromId.ok ? fromId.value.birthDate : undefined;
     gender ??= fromId.ok ? fromId.value.gender : undefined;
   }
-  const name = person.name === undefined ? '' : normaliseName(person.name);
+  const name = person.name === undefined ? '' : nameKey(person.name);
   const prefecture = person.regionCode?.slice(0, 4) ?? '';
   if (!name || !birthDate || !gender || !/^\d{4}$/.test(prefecture)) return null;
   return `${prefecture}|${name}|${birthDate}|${gender.toUpperCase()}`;
 }
 
 /**
- * Leads for one person registered under two ID numbers: different IDs with the same normalised
- * name, birth date and gender in one prefecture (first 4 digits of `regionCode`), each with at
- * least one paying award. One finding per pair of persons; its id comes from the person IDs, so it
+ * Leads for one person registered under two ID numbers: different IDs with the same name (in
+ * whatever script each office wrote it: nameKey), birth date and gender in one prefecture (first
+ * 4 digits of `regionCode`), each with at least one paying award. One finding per pair of persons; its id comes from the person IDs, so it
  * survives changes to their awards. Kept apart from `detectFindings`: it judges identities, not awards.
  */
 export function detectPossibleDuplicateIdentities(persons: readonly RulePerson[], awards: readonly RuleAward[]): Finding[] {

@@ -7,6 +7,7 @@ export { checkProposal } from './proposal.ts';
 export type { ProposalInput } from './proposal.ts';
 export { detectPossibleDuplicateIdentities, duplicateIdentityRule, IdentityLeads } from './identities.ts';
 export { normaliseName } from './names.ts';
+export { nameKey } from './nameKey.ts';
 export { findingId } from './finding.ts';
 export { awardKey, isPaying, periodOf } from './dates.ts';
 export type { Period } from './dates.ts';

@@ -1,38 +1,30 @@
-import { z } from 'zod';
 import variantsJson from '../name-variants.json' with { type: 'json' };
-import { formatIssues } from './ruleSet.ts';
+import { TableCheck } from './tableCheck.ts';
 
-const tableSchema = z
-  .object({
-    separators: z.array(z.string().length(1, 'must be one character')),
-    variants: z.array(
-      z.strictObject({
-        canonical: z.string().min(1),
-        variants: z.array(z.string().min(1)).min(1),
-        latin: z.string().optional(),
-      }),
-    ),
-  })
-  .superRefine((table, ctx) => {
-    const all = table.variants.flatMap((v) => v.variants);
-    table.variants.forEach((entry, index) => {
-      // A canonical form holding a variant would be rewritten again: normalising must be idempotent.
-      for (const variant of all) {
-        if (entry.canonical.includes(variant)) {
-          ctx.addIssue({ code: 'custom', path: ['variants', index], message: `canonical ${entry.canonical} contains the variant ${variant}` });
-        }
-      }
-    });
-    const repeated = all.filter((v, i) => all.indexOf(v) !== i);
-    if (repeated.length) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variants listed twice: ${repeated.join(', ')}` });
+const check = new TableCheck('name-variants.json');
+if (check.object(variantsJson, 'name-variants.json', ['separators', 'variants'], ['$comment'])) {
+  check.strings(variantsJson.separators, 'separators', /^.$/u, 'must be one character');
+  const all: string[] = [];
+  variantsJson.variants.forEach((entry: unknown, index) => {
+    const path = `variants[${index}]`;
+    if (!check.object(entry, path, ['canonical', 'variants'], ['latin'])) return;
+    check.string(entry.canonical, `${path}.canonical`);
+    if (check.strings(entry.variants, `${path}.variants`, /./u, 'must not be empty', 1)) all.push(...entry.variants);
+    if (entry.latin !== undefined) check.string(entry.latin, `${path}.latin`);
   });
-
-const parsedTable = tableSchema.safeParse(variantsJson);
-if (!parsedTable.success) throw new Error(`invalid name-variants.json:\n${formatIssues(parsedTable.error)}`);
-const table = parsedTable.data;
+  variantsJson.variants.forEach((entry, index) => {
+    // A canonical form holding a variant would be rewritten again: normalising must be idempotent.
+    for (const variant of all) if (typeof entry.canonical === 'string' && entry.canonical.includes(variant)) check.fail(`variants[${index}]`, `canonical ${entry.canonical} contains the variant ${variant}`);
+  });
+  const repeated = all.filter((v, i) => all.indexOf(v) !== i);
+  if (repeated.length) check.fail('variants', `variants listed twice: ${repeated.join(', ')}`);
+}
+check.done();
+const table = variantsJson;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-const separators = new RegExp(`[\\s${table.separators.map((s) => escape(s.normalize('NFKC'))).join('')}]+`, 'gu');
+/** Separators between the parts of a name (and whitespace), as name-variants.json lists them. */
+export const separators = new RegExp(`[\\s${table.separators.map((s) => escape(s.normalize('NFKC'))).join('')}]+`, 'gu');
 const canonicalOf = new Map(table.variants.flatMap((e) => e.variants.map((v) => [v.normalize('NFKC'), e.canonical] as const)));
 // Longest first, so a longer variant wins over one it contains.
 const variantPattern = new RegExp([...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gu');
