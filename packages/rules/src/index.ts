@@ -10,3 +10,5 @@ export { normaliseName } from './names.ts';
 export { findingId } from './finding.ts';
 export { awardKey, isPaying, periodOf } from './dates.ts';
 export type { Period } from './dates.ts';
+export { sortDepartments } from './departments.ts';
+export { departmentsText, joinList } from './explain.ts';
