@@ -37,7 +37,8 @@ const IDENTITY_FINDING = findingId('POSSIBLE_DUPLICATE_IDENTITY', [here.personId
 const THEIRS = [there.personId, there.name, there.householdId, 'CA-ID-RURAL', 'HE-ID-OUTPATIENT', 'MINIMUM_LIVING_RURAL', 'MEDICAL_ASSISTANCE_OUTPATIENT', '1973-12-27', IDENTITY_FINDING];
 const HERS = [here.personId, here.name, here.householdId, 'CA-ID-URBAN', 'MINIMUM_LIVING_URBAN', '1973-12-27', IDENTITY_FINDING];
 
-const FINDING = 'id rule householdId regionCode personIds awardIds awardKeys departments programmes explanation explanationEn outsideJurisdiction status history { event note actor }';
+/** Every field of a finding that can name a person, a household or an award (as the graph had them before `outsideJurisdiction`). */
+const FINDING = 'id rule householdId regionCode personIds awardIds awardKeys departments programmes explanation explanationEn status history { event note actor }';
 
 async function sweep(system: System, regionCode: string) {
   const started = await system.query(`mutation ($r: String!) { runDuplicateAidSweep(regionCode: $r) { id } }`, { r: regionCode });
@@ -79,7 +80,7 @@ describe('who may see which person', () => {
     it('the coordination office sees the whole duplicate identity, as filed', async () => {
       const res = await system.query(`query ($id: ID!) { duplicateAidFinding(id: $id) { ${FINDING} } }`, { id: IDENTITY_FINDING });
       expect(res.errors).toBeUndefined();
-      expect(res.data!.duplicateAidFinding).toMatchObject({ rule: 'POSSIBLE_DUPLICATE_IDENTITY', personIds: [here.personId, there.personId], outsideJurisdiction: [] });
+      expect(res.data!.duplicateAidFinding).toMatchObject({ rule: 'POSSIBLE_DUPLICATE_IDENTITY', personIds: [here.personId, there.personId] });
       expect(res.data!.duplicateAidFinding.awardKeys).toEqual(['CIVIL_AFFAIRS:CA-ID-RURAL', 'CIVIL_AFFAIRS:CA-ID-URBAN', 'HEALTH:HE-ID-OUTPATIENT']);
       // A coordinator's note names both registrations: it must not reach the county caseworker either.
       const noted = await system.query(`mutation ($id: ID!, $note: String!) { reviewDuplicateAidFinding(id: $id, decision: CONFIRM, note: $note) { status } }`, {
@@ -90,7 +91,11 @@ describe('who may see which person', () => {
     });
 
     it('a caseworker of the person’s county sees the lead on her and whom to contact, and nothing of the other registration', async () => {
-      // The issue's query, and every field of the finding, on the person and on her household.
+      // The issue's query as it was sent.
+      const attack = await system.query(`{person(id:"${here.personId}"){duplicateAidFindings{personIds programmes explanation}}}`, undefined, { caller: CASEWORKER_HERE });
+      expect(attack.errors).toBeUndefined();
+      absent(attack, THEIRS);
+      // Every field of the finding, on the person and on her household's members.
       const res = await system.query(
         `query ($p: ID!, $h: ID!) { person(id: $p) { duplicateAidFindings { ${FINDING} } } household(id: $h) { duplicateAidFindings { ${FINDING} } members { duplicateAidFindings { ${FINDING} } } } }`,
         { p: here.personId, h: here.householdId },
@@ -100,6 +105,7 @@ describe('who may see which person', () => {
       absent(res, THEIRS);
       const [finding, ...rest] = res.data!.person.duplicateAidFindings;
       expect(rest).toEqual([]);
+      expect(attack.data!.person.duplicateAidFindings).toEqual([{ personIds: finding.personIds, programmes: finding.programmes, explanation: finding.explanation }]);
       expect(finding).toMatchObject({
         rule: 'POSSIBLE_DUPLICATE_IDENTITY',
         personIds: [here.personId],
@@ -108,9 +114,11 @@ describe('who may see which person', () => {
         programmes: ['MINIMUM_LIVING_URBAN'],
         departments: ['CIVIL_AFFAIRS'],
         householdId: null,
-        outsideJurisdiction: ['654025'],
         status: 'CONFIRMED',
       });
+      // Where the other registration is, to contact its civil affairs office.
+      const where = await system.query(`query ($p: ID!) { person(id: $p) { duplicateAidFindings { outsideJurisdiction } } }`, { p: here.personId }, { caller: CASEWORKER_HERE });
+      expect(where.data!.person.duplicateAidFindings).toEqual([{ outsideJurisdiction: ['654025'] }]);
       expect(finding.explanation).toContain('654025');
       expect(finding.explanation).toContain('民政');
       expect(finding.explanation).toContain(here.name);
@@ -146,13 +154,17 @@ describe('who may see which person', () => {
       expect(list.errors).toBeUndefined();
       absent(list, HERS);
       const [node] = list.data!.duplicateAidFindings.edges.map((e: { node: unknown }) => e.node);
-      expect(node).toMatchObject({ personIds: [there.personId], awardKeys: ['CIVIL_AFFAIRS:CA-ID-RURAL', 'HEALTH:HE-ID-OUTPATIENT'], outsideJurisdiction: ['654021'] });
+      expect(node).toMatchObject({ personIds: [there.personId], awardKeys: ['CIVIL_AFFAIRS:CA-ID-RURAL', 'HEALTH:HE-ID-OUTPATIENT'] });
       expect(node.explanation).toContain('654021');
       const person = await system.query(`query ($p: ID!) { person(id: $p) { name duplicateAidFindings { ${FINDING} } } }`, { p: there.personId }, { caller: HEALTH });
       expect(person.errors).toBeUndefined();
       expect(person.data!.person.name).toBe(there.name);
       absent(person, HERS);
-      expect(person.data!.person.duplicateAidFindings[0]).toMatchObject({ personIds: [there.personId], outsideJurisdiction: ['654021'] });
+      // The same masked lead on her person (its explanation there names her: the answer shows her name anyway).
+      expect(person.data!.person.duplicateAidFindings).toMatchObject([{ id: node.id, personIds: node.personIds, awardKeys: node.awardKeys }]);
+      expect(person.data!.person.duplicateAidFindings[0].explanation).toContain(there.name);
+      const where = await system.query(`{ duplicateAidFindings(regionCode: "6540", rule: "POSSIBLE_DUPLICATE_IDENTITY") { edges { node { outsideJurisdiction } } } }`, undefined, { caller: HEALTH });
+      expect(where.data!.duplicateAidFindings.edges).toEqual([{ node: { outsideJurisdiction: ['654021'] } }]);
     });
   });
 
