@@ -131,6 +131,8 @@ export function findingFor(caller: Caller, finding: FindingData, maskKey: Buffer
     awardKeys: kept.map((i) => finding.awardKeys[i]!),
     programmes: kept.map((i) => finding.programmes[i]!),
     departments,
+    // Never served (no such field), but nothing of the others stays on the object either.
+    parties: finding.parties?.filter((p) => visible.has(p.personId)) ?? null,
     explanation: text.zh,
     explanationEn: text.en,
     outsideJurisdiction,
