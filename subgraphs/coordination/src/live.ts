@@ -54,7 +54,7 @@ export async function personFindings(ctx: Context, person: PersonRepresentation)
   const found = detectFindings({ persons, awards, ruleSet, mode: 'paying' }).filter((f) => f.personIds.includes(person.id));
   const live = await withStatus(ctx, found, household?.regionCode ?? '', awards);
   // Duplicate identities span households: only a sweep sees them; show the standing ones, each
-  // as far as this caller may see the other person (hole: another county's person leaked here).
+  // as far as this caller may see the other person, who may well live in another county.
   const identities = await standingFindingsOfPersons(ctx.db, 'POSSIBLE_DUPLICATE_IDENTITY', [person.id]);
   return asSeenBy(ctx, [...live, ...identities], [person, ...(household?.members ?? [])]);
 }
