@@ -51,6 +51,8 @@ export const COPY_COLUMNS = {
   persons: 'id, name, gender, birth_date, death_date, household_id, relation',
   awards: 'id, programme, person_id, household_id, region_code, amount_fen, frequency, start_date, end_date, status, details',
   disability_certificates: 'id, person_id, category, grade, issued_date, valid_until',
+  // Civil affairs' register of who each other department pays, which a load writes too.
+  award_recipients: 'department, award_id, person_id, household_id',
 } as const;
 
 export interface CopyFile {
@@ -174,6 +176,7 @@ export async function generateDataset(dir: string, options: { households: number
       await table(serviceOf(a.department), 'awards').write(
         csv([a.id, a.programme, a.personId, a.householdId ?? null, a.regionCode, a.amountFen, a.frequency, a.startDate, a.endDate ?? null, a.status, a.details ?? {}]),
       );
+      if (a.department !== 'CIVIL_AFFAIRS') await table('civil-affairs', 'award_recipients').write(csv([a.department, a.id, a.personId, a.householdId ?? null]));
       if (part === 0) {
         swept.awards.push({ department: a.department, id: a.id, programme: a.programme, personId: a.personId, householdId: a.householdId ?? null, startDate: a.startDate, endDate: a.endDate ?? null, frequency: a.frequency, status: a.status });
         await monoAwards.write(csv([a.department, a.id, a.programme, a.personId, a.householdId ?? null, a.frequency, a.startDate, a.endDate ?? null, a.status]));

@@ -40,3 +40,29 @@ export function householdWithEverything(n = 1) {
   ];
   return { householdId: hh, persons: { head, spouse, child, elder }, records };
 }
+
+/**
+ * The demo's cross-county duplicate identity (scripts/demo.ts, seed 2026): one woman registered
+ * twice, in 654021 under one spelling of her name and in 654025 under another, with other ID
+ * numbers of the same birth date; both registrations draw aid (低保 in each county, and medical
+ * assistance from health in 654025). A prefecture sweep files a POSSIBLE_DUPLICATE_IDENTITY
+ * finding about the two. Neither household has any labour award.
+ */
+export function duplicateIdentityAcrossCounties() {
+  const here = { householdId: 'H654021000037', personId: '654125197312276241', name: '古力娜尔·阿布都热合满', regionCode: '654021' };
+  const there = { householdId: 'H654025000026', personId: '654125197312277949', name: '古丽娜尔·阿不都热合曼', regionCode: '654025' };
+  const award = (id: string, department: string, programme: string, who: typeof here, extra: object = {}) => ({
+    type: 'award', id, department, programme, personId: who.personId, householdId: who.householdId, regionCode: who.regionCode,
+    amountFen: 45_000, frequency: 'MONTHLY', startDate: '2023-06-01', endDate: null, status: 'ACTIVE', details: {}, ...extra,
+  });
+  const records = [
+    { type: 'household', id: here.householdId, regionCode: here.regionCode, hukou: 'URBAN', address: '察布查尔县 团结路 8 号' },
+    { type: 'person', id: here.personId, name: here.name, gender: 'FEMALE', birthDate: '1973-12-27', householdId: here.householdId, relation: 'HEAD', deathDate: null },
+    { type: 'household', id: there.householdId, regionCode: there.regionCode, hukou: 'RURAL', address: '新源县 那拉提镇 5 号' },
+    { type: 'person', id: there.personId, name: there.name, gender: 'FEMALE', birthDate: '1973-12-27', householdId: there.householdId, relation: 'HEAD', deathDate: null },
+    award('CA-ID-URBAN', 'CIVIL_AFFAIRS', 'MINIMUM_LIVING_URBAN', here),
+    award('CA-ID-RURAL', 'CIVIL_AFFAIRS', 'MINIMUM_LIVING_RURAL', there),
+    award('HE-ID-OUTPATIENT', 'HEALTH', 'MEDICAL_ASSISTANCE_OUTPATIENT', there, { amountFen: 16_600, frequency: 'ONCE', startDate: '2024-01-23', status: 'ENDED', details: { hospital: '那拉提镇卫生院' } }),
+  ];
+  return { here, there, records };
+}

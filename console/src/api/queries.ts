@@ -9,7 +9,7 @@ export const SEARCH_HOUSEHOLDS = /* GraphQL */ `
   }`;
 
 const AWARD = 'id department programme personId householdId regionCode amountFen frequency startDate endDate status';
-const FINDING = 'id rule householdId personIds awardIds awardKeys departments programmes overlapStart overlapEnd explanation explanationEn status firstSeenAt';
+const FINDING = 'id rule householdId personIds awardIds awardKeys departments programmes overlapStart overlapEnd explanation explanationEn outsideJurisdiction status firstSeenAt';
 
 // Department-specific details come from each department's own award field (keep in sync with
 // the *Details types of the supergraph and components/AwardDetails.tsx).

@@ -28,6 +28,8 @@ export interface Finding {
   overlapEnd: string | null;
   explanation: string;
   explanationEn: string;
+  /** County codes where persons of the finding this caller may not see are registered (their civil affairs office reviews it). */
+  outsideJurisdiction: string[];
   status: 'OPEN' | 'CONFIRMED' | 'DISMISSED';
   firstSeenAt: string | null;
 }

@@ -79,8 +79,15 @@ export function FindingCard({ finding: f, awards, names, onReviewed, reviewable 
           <dt>{t('finding.contact')}</dt>
           <dd className="contact">{f.departments.map((d) => label('dept', d)).join('、')}</dd>
         </div>
+        {f.outsideJurisdiction.length > 0 && (
+          <div>
+            <dt>{t('finding.outside')}</dt>
+            <dd className="outside">{t('finding.outsideWhere', { regions: f.outsideJurisdiction.join('、') })}</dd>
+          </div>
+        )}
       </dl>
-      {reviewable && f.status === 'OPEN' && !saved && (f.firstSeenAt === null && sweepAction ? (
+      {/* Persons outside the caller's jurisdiction: their civil affairs office reviews it, not this caller. */}
+      {reviewable && f.status === 'OPEN' && !saved && f.outsideJurisdiction.length === 0 && (f.firstSeenAt === null && sweepAction ? (
         <div className="not-stored">
           <p className="hint">{t('finding.notStored')}</p>
           {sweepAction}

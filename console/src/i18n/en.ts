@@ -119,6 +119,8 @@ export const en: Record<Key, string> = {
   'finding.persons': 'Persons',
   'finding.overlap': 'Overlap',
   'finding.contact': 'Departments to contact',
+  'finding.outside': 'Outside your jurisdiction',
+  'finding.outsideWhere': 'Also involves a person registered in {regions} (not shown to you); contact the civil affairs office there',
   'finding.proposed': 'the proposed award',
   'finding.note': 'Review note (required)',
   'finding.noteHint': 'What you found and on what basis; it is kept in the review history.',

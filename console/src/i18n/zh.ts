@@ -118,6 +118,8 @@ export const zh = {
   'finding.persons': '涉及人员',
   'finding.overlap': '重叠期间',
   'finding.contact': '需联系部门',
+  'finding.outside': '辖区外人员',
+  'finding.outsideWhere': '另涉及登记在 {regions} 的人员（其信息不在您的权限内），请联系当地民政部门核实',
   'finding.proposed': '拟发放的救助',
   'finding.note': '核查意见（必填）',
   'finding.noteHint': '写明核查结果与依据，将记入审核记录。',

@@ -1,4 +1,4 @@
-import { assertMayReadDetails, assertPersonLevel, forbidden, inJurisdiction } from '@saf/service';
+import { assertMayReadDetails, assertPersonLevel, forbidden, inJurisdiction, isBound } from '@saf/service';
 import type { AwardRow } from './schema.ts';
 import type { DepartmentContext } from './server.ts';
 
@@ -16,12 +16,26 @@ export function householdAwards(h: { id: string }, _: unknown, ctx: DepartmentCo
   return ctx.loaders.awards.byHousehold.load(h.id);
 }
 
-/** One award by id: within the caller's jurisdiction (by the award's region) only. */
-export async function awardById(_: unknown, { id }: { id: string }, ctx: DepartmentContext): Promise<AwardRow | null> {
-  const caller = assertPersonLevel(ctx.caller);
-  const award = await ctx.loaders.awards.byId.load(id);
-  if (award && !inJurisdiction(caller, award.regionCode)) throw forbidden(`award ${id} is outside your jurisdiction`);
-  return award;
+/**
+ * One award of `department` by id (the root field `<department>Award`): for an officer of the
+ * department, any of its awards; for caseworkers and the coordination office, those granted in
+ * their jurisdiction (by the award's region). Officers of other departments read another
+ * department's awards only on the persons and households they may see, never by id: an id is no
+ * way around civil affairs' check. A bound caller (`isBound`) gets the same FORBIDDEN for an award
+ * that does not exist as for one they may not see.
+ */
+export function awardById(department: string) {
+  return async (_: unknown, { id }: { id: string }, ctx: DepartmentContext): Promise<AwardRow | null> => {
+    const caller = assertPersonLevel(ctx.caller);
+    const hidden = () => forbidden(`no ${department} award with this id that you may see`);
+    if (caller.role === 'DEPARTMENT_OFFICER') {
+      if (caller.department !== department) throw hidden();
+      return ctx.loaders.awards.byId.load(id);
+    }
+    const award = await ctx.loaders.awards.byId.load(id);
+    if (award ? inJurisdiction(caller, award.regionCode) : !isBound(caller)) return award;
+    throw hidden();
+  };
 }
 
 /**

@@ -2,17 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Db } from '@saf/db';
-import { ownerOf, validateRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
+import { ownerOf, validateRecord, type AWARD_RECIPIENT, type AwardRecipientRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
 import { Counter, Gauge } from 'prom-client';
 import { HttpError, metric, parseJson, sendJson, type Logger, type Route, type VerifiedRequest } from '@saf/service';
 import { awards } from './schema.ts';
 
+/** A record as staged: an interchange record, or one the loader derives (civil affairs' award recipients). */
+export type StagedRecord = InterchangeRecord | AwardRecipientRecord;
+
 /** One kind of record a department stores, and how staged records of it become rows. */
 export interface IngestKind {
-  type: RecordType;
+  type: RecordType | typeof AWARD_RECIPIENT;
   /** Department-specific checks (e.g. the `details` of a programme); [] when the record is fine. */
   check?: (record: InterchangeRecord, line: number) => LineError[];
+  /**
+   * For a kind that is not an interchange record (never in a file: the loader derives it), its own
+   * validation instead of the interchange schemas and the ownership check.
+   */
+  validate?: (value: unknown, line: number) => { ok: true; record: StagedRecord } | { ok: false; errors: LineError[] };
   /** Moves this load's staged records of the kind into its table; returns the rows written. */
   commit: (tx: Db, loadId: string) => Promise<number>;
   /** The table `commit` writes, and the columns the service's queries filter and join on (see `refreshStatistics`). */
@@ -32,10 +40,18 @@ export function rowCount(result: unknown): number {
 }
 
 /** Validates a batch as this department's records; the errors name line and field. */
-export function checkBatch(department: Department, kinds: IngestKind[], batch: StagedLine[]): { records: { line: number; record: InterchangeRecord }[]; errors: LineError[] } {
+export function checkBatch(department: Department, kinds: IngestKind[], batch: StagedLine[]): { records: { line: number; record: StagedRecord }[]; errors: LineError[] } {
   const errors: LineError[] = [];
-  const records: { line: number; record: InterchangeRecord }[] = [];
+  const records: { line: number; record: StagedRecord }[] = [];
   for (const { line, record } of batch) {
+    const type = typeof record === 'object' && record !== null ? (record as { type?: unknown }).type : undefined;
+    const derived = kinds.find((k) => k.validate && k.type === type);
+    if (derived) {
+      const result = derived.validate!(record, line);
+      if (result.ok) records.push({ line, record: result.record });
+      else errors.push(...result.errors);
+      continue;
+    }
     const result = validateRecord(record, line);
     if (!result.ok) {
       errors.push(...result.errors);
@@ -63,7 +79,7 @@ const STAGING_COLUMNS = ['load_id', 'line', 'kind', 'payload'] as const;
 const UNIQUE_VIOLATION = '23505';
 
 /** The batch as COPY rows of `ingest_staging`, one buffer sized once. */
-function stagingRows(loadId: string, records: readonly { line: number; record: InterchangeRecord }[]): Buffer {
+function stagingRows(loadId: string, records: readonly { line: number; record: StagedRecord }[]): Buffer {
   const rows = records.map(({ line, record }) => `${loadId}\t${line}\t${record.type}\t${copyField(JSON.stringify(record))}\n`);
   let size = 0;
   for (const row of rows) size += Buffer.byteLength(row);
@@ -81,7 +97,7 @@ function stagingRows(loadId: string, records: readonly { line: number; record: I
  * parameter: 0.65 s of the database's time for 75,872 awards against 1.6–1.9 s, and no megabyte
  * string a batch in the service.)
  */
-export async function stage(database: Pick<Database, 'db' | 'copyIn'>, loadId: string, records: { line: number; record: InterchangeRecord }[]): Promise<void> {
+export async function stage(database: Pick<Database, 'db' | 'copyIn'>, loadId: string, records: { line: number; record: StagedRecord }[]): Promise<void> {
   if (!records.length) return;
   try {
     await database.copyIn('ingest_staging', STAGING_COLUMNS, stagingRows(loadId, records));

@@ -10,12 +10,12 @@ export const GENDERS = ['MALE', 'FEMALE'] as const;
 export const MAX_AMOUNT_FEN = 2 ** 31 - 1;
 
 const isoDate = z.string().refine(isValidIsoDate, 'must be a date YYYY-MM-DD');
-const residentId = z.string().superRefine((value, ctx) => {
+export const residentId = z.string().superRefine((value, ctx) => {
   const parsed = parseResidentId(value);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid resident ID: ${parsed.error}` });
 });
 const regionCode = z.string().refine(isRegionCode, 'must be a region code of 6, 9 or 12 digits');
-const identifier = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+export const identifier = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
 export const householdRecord = z.strictObject({
   type: z.literal('household'),

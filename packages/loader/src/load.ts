@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { signRequest } from '@saf/auth';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
-import { ownerOf, type LineError } from '@saf/interchange';
+import { awardRecipientOf, ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
 
@@ -104,6 +104,14 @@ export class BatchBody {
     this.length += this.buffer.write(head, this.length, 'latin1');
     this.length += bytes.copy(this.buffer, this.length, start, end);
     this.buffer[this.length++] = 0x7d; // }
+    this.count++;
+  }
+
+  /** A record the loader made (not a line's bytes), under the number of the line it comes from. */
+  addJson(line: number, json: string): void {
+    const text = `${this.count ? ',' : ''}{"line":${line},"record":${json}}`;
+    this.ensure(Buffer.byteLength(text));
+    this.length += this.buffer.write(text, this.length, 'utf8');
     this.count++;
   }
 
@@ -214,6 +222,13 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
         // The line's bytes as read: `bytes` is the reader's, valid until the next chunk.
         batch.add(line, bytes, bounds[2 * i]!, bounds[2 * i + 1]!);
         if (batch.count >= batchSize) await send(dept);
+        // Civil affairs registers who each other department pays (its officers' access rests on
+        // it): the award's identity, person and household only, committed with civil affairs.
+        if (record.type === 'award' && dept !== 'CIVIL_AFFAIRS') {
+          const register = filling.get('CIVIL_AFFAIRS')!;
+          register.addJson(line, JSON.stringify(awardRecipientOf(record)));
+          if (register.count >= batchSize) await send('CIVIL_AFFAIRS');
+        }
       }
     }
     scan = scanner.finish();
@@ -245,7 +260,9 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   progress('stage', scan.records, scan.records);
 
   // Civil affairs first: other departments' records refer to its persons and households, and
-  // must not appear before them. Meanwhile the others apply theirs in transactions they hold open
+  // must not appear before them. Its register of who the others pay comes in with it: should a
+  // department's commit then fail, the register names an award that department has yet to
+  // commit until the load is run again (which completes it). Meanwhile the others apply theirs in transactions they hold open
   // (prepare), so that most of their work overlaps civil affairs' commit; once it is in, they
   // commit at once (each its own database; they do not refer to one another). A prepare that
   // fails or is refused (the embedded database) costs nothing: that department's commit applies

@@ -64,6 +64,8 @@ export class IdentityLeads {
   private readonly awardParts: (readonly RuleAward[])[] = [];
   /** Persons by identity key, in the order first seen. */
   private readonly byIdentity = new Map<string, RulePerson[]>();
+  /** Whose each award of the last `findings()` is, by award key (`department:id`). */
+  private owners = new Map<string, string>();
 
   /** Adds a part. The awards array is kept as it is, not copied: it must not change afterwards. */
   add(persons: readonly RulePerson[], awards: readonly RuleAward[]): void {
@@ -92,6 +94,7 @@ export class IdentityLeads {
     // One award reached twice (through a household and a member, or on two pages) is one award.
     const unique = new Map<string, RuleAward>();
     for (const part of this.awardParts) for (const a of part) if (shared.has(a.personId)) unique.set(awardKey(a), a);
+    this.owners = new Map([...unique].map(([key, a]) => [key, a.personId]));
     const payingByPerson = new Map<string, RuleAward[]>();
     for (const a of unique.values()) {
       if (!isPaying(a, 'paying') || periodOf(a) === null) continue;
@@ -110,6 +113,14 @@ export class IdentityLeads {
       }
     }
     return findings.sort(compareFindings);
+  }
+
+  /**
+   * The person each award of the last `findings()` was paid to, by award key: a finding names
+   * two persons and both their awards, and who sees one person must not see the other's.
+   */
+  awardOwner(key: string): string | undefined {
+    return this.owners.get(key);
   }
 }
 

@@ -11,3 +11,5 @@ export { nameKey } from './nameKey.ts';
 export { findingId } from './finding.ts';
 export { awardKey, isPaying, periodOf } from './dates.ts';
 export type { Period } from './dates.ts';
+export { sortDepartments } from './departments.ts';
+export { departmentsText, joinList } from './explain.ts';

@@ -20,10 +20,25 @@ export function assertPersonLevel(caller: Caller | null): Caller {
   return caller;
 }
 
-/** Whether a record filed under `regionCode` lies in the caller's jurisdiction (no region: everywhere). */
+/**
+ * Whether a record filed under `regionCode` lies in the caller's jurisdiction: under their region
+ * claim. Without one, everywhere for the coordination office and nowhere for anyone else: an
+ * officer without a region sees only the people their department pays, which civil affairs
+ * decides from its register (subgraphs/civil-affairs/src/access.ts).
+ */
 export function inJurisdiction(caller: Caller, regionCode: string | null | undefined): boolean {
-  if (!caller.region) return caller.role !== 'CASEWORKER';
+  if (!caller.region) return caller.role === 'COORDINATOR';
   return !!regionCode && regionCode.startsWith(caller.region);
+}
+
+/**
+ * Whether the caller sees only part of the records (a jurisdiction, or their department's
+ * people): everyone but the coordination office without a region. A bound caller gets the same
+ * FORBIDDEN, with the same message, for a record that does not exist as for one they may not see,
+ * so that no answer tells whether an ID is registered, or receives aid, elsewhere.
+ */
+export function isBound(caller: Caller): boolean {
+  return caller.role !== 'COORDINATOR' || !!caller.region;
 }
 
 /** A region prefix the caller asks about must lie within their own. */

@@ -3,7 +3,34 @@ import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { createAwardLoaders } from '@saf/department';
 import { observedBatch } from '@saf/service';
+import type { Department } from '@saf/programmes';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
+import { paidHouseholds } from './db/recipients.ts';
+
+/** Whether a department pays a household, by `department household-id` keys: one query per department. */
+function paidLoader(db: Db) {
+  return new DataLoader<string, boolean>(
+    observedBatch('civilAffairs.paid', async (keys: readonly string[]) => {
+      const byDepartment = new Map<Department, string[]>();
+      for (const key of keys) {
+        const [department, id] = splitKey(key);
+        byDepartment.set(department, [...(byDepartment.get(department) ?? []), id]);
+      }
+      const answers = new Map<string, boolean>();
+      for (const [department, ids] of byDepartment) {
+        const paid = await paidHouseholds(db, department, ids);
+        ids.forEach((id, i) => answers.set(paidKey(department, id), paid[i]!));
+      }
+      return keys.map((k) => answers.get(k) ?? false);
+    }),
+  );
+}
+
+export const paidKey = (department: Department, householdId: string): string => `${department} ${householdId}`;
+const splitKey = (key: string): [Department, string] => {
+  const at = key.indexOf(' ');
+  return [key.slice(0, at) as Department, key.slice(at + 1)];
+};
 
 /** Made per request: a cache never outlives the request that filled it. */
 export function createLoaders(db: Db) {
@@ -12,6 +39,8 @@ export function createLoaders(db: Db) {
     household: new DataLoader(observedBatch('civilAffairs.household', (ids: readonly string[]) => householdsByIds(db, ids))),
     person: new DataLoader(observedBatch('civilAffairs.person', (ids: readonly string[]) => personsByIds(db, ids))),
     members: new DataLoader(observedBatch('civilAffairs.members', (ids: readonly string[]) => membersByHouseholdIds(db, ids))),
+    /** Whether a department pays a household (`paidKey`): what its officers may see. */
+    paid: paidLoader(db),
   };
 }
 

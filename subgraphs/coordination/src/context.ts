@@ -21,6 +21,8 @@ export interface Services {
   rules: RuleSetStore;
   sweeps: SweepRunner;
   graph: GraphClient;
+  /** Keys the ids of findings as masked for a caller (`findingView.ts`). */
+  maskKey: Buffer;
 }
 
 export interface Context extends Services {

@@ -1,9 +1,10 @@
 import { isValidIsoDate, isRegionCode, parseResidentId } from '@saf/identity';
 import { FREQUENCIES, programme, type Frequency } from '@saf/programmes';
 import { checkProposal, type RuleAward } from '@saf/rules';
-import { assertPersonLevel, badInput, forbidden, notFound, unavailable } from '@saf/service';
+import { assertPersonLevel, badInput, forbidden, isBound, notFound, unavailable } from '@saf/service';
 import type { Context } from './context.ts';
 import { GraphRequestError } from './graph.ts';
+import { asSeenBy } from './live.ts';
 import { PROPOSAL_CONTEXT } from './queries.ts';
 import { gatherAwards, rulePersons, type PersonRepresentation } from './requires.ts';
 
@@ -52,18 +53,23 @@ export async function checkProposedAward(ctx: Context, input: ProposedAwardInput
   if (caller.role === 'DEPARTMENT_OFFICER' && caller.department !== input.department) throw forbidden(`an officer of ${caller.department} checks ${caller.department} awards only`);
   const proposed = validate(input);
   // Read as the caller: civil affairs applies their jurisdiction to the person.
+  // Civil affairs answers FORBIDDEN alike for a person elsewhere and for none (to a bound caller):
+  // so does this check, whatever the proposal says.
+  const hidden = () => forbidden('this person is outside your jurisdiction or not registered');
   const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, caller).catch((err: unknown) => {
-    if (err instanceof GraphRequestError && err.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) throw forbidden('this person is outside your jurisdiction');
+    if (err instanceof GraphRequestError && err.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) throw hidden();
     // A check on part of the awards could miss a finding: refuse it, naming who is missing.
     const services = err instanceof GraphRequestError ? [...new Set(err.errors.map((e) => e.extensions?.serviceName).filter((s): s is string => !!s))] : [];
     if (services.length) throw unavailable(`the check needs every department's awards; ${services.join(', ')} did not answer`, { services });
     throw err;
   });
   const person = data.person;
+  if (!person && isBound(caller)) throw hidden();
   if (!person) throw notFound(`person ${proposed.personId} is not registered with civil affairs`);
   const household = person.household;
   const persons = household ? rulePersons(household) : [{ id: person.id, householdId: null, deathDate: person.deathDate ?? null }];
   const awards = gatherAwards(household ? [person, household, ...(household.members ?? [])] : [person]);
   const { ruleSet } = await ctx.rules.current();
-  return checkProposal({ proposed, persons, awards, ruleSet }).map((f) => ({ ...f, status: 'OPEN', firstSeenAt: null, goneAt: null, history: [] }));
+  const found = checkProposal({ proposed, persons, awards, ruleSet }).map((f) => ({ ...f, status: 'OPEN', firstSeenAt: null, goneAt: null, history: [] }));
+  return asSeenBy(ctx, found, [person, ...(household?.members ?? [])]);
 }

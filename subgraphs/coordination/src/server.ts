@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { signRequest } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
@@ -27,7 +28,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     ...signRequest({ secret: options.signingSecret, method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }),
   }));
   const rules = new RuleSetStore(db);
-  const services: Services = { database, log, rules, graph, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }) };
+  // Derived from the service's secret: stable across restarts, never stored, unknown to callers.
+  const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));
+  const services: Services = { database, log, rules, graph, maskKey, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }) };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,

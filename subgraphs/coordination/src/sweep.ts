@@ -1,9 +1,10 @@
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
-import { IdentityLeads, detectFindings, type Finding } from '@saf/rules';
+import { IdentityLeads, awardKey, detectFindings, type Finding } from '@saf/rules';
 import type { Logger } from '@saf/service';
-import { countStanding, markGone, recordSeen } from './db/findings.ts';
+import { countStanding, markGone, recordSeen, type FoundFinding } from './db/findings.ts';
+import { partiesOf } from './findingView.ts';
 import { completeSweep, failSweeps, updateSweep, type SweepRow } from './db/sweeps.ts';
 import type { GraphClient } from './graph.ts';
 import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
@@ -39,6 +40,11 @@ interface SweepPage {
 function regionOf(f: Finding, householdRegion: Map<string, string>, personRegion: Map<string, string>): string {
   if (f.rule === 'POSSIBLE_DUPLICATE_IDENTITY') return (personRegion.get(f.personIds[0]!) ?? '').slice(0, 4);
   return (f.householdId && householdRegion.get(f.householdId)) || personRegion.get(f.personIds[0]!) || '';
+}
+
+/** A finding as a sweep files it: under its region, with its persons' places and awards (`Party`). */
+function filed(f: Finding, householdRegion: Map<string, string>, personRegion: Map<string, string>, ownerOf: (awardKey: string) => string | undefined): FoundFinding {
+  return { ...f, regionCode: regionOf(f, householdRegion, personRegion), parties: partiesOf(f, ownerOf, (id) => personRegion.get(id)) };
 }
 
 /**
@@ -139,7 +145,8 @@ export class SweepRunner {
         identityLeads.add(pagePersons, pageAwards);
         const found = detectFindings({ persons: pagePersons, awards: pageAwards, ruleSet, mode: 'paying' });
         if (found.length) {
-          const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id));
+          const owner = new Map(pageAwards.map((a) => [awardKey(a), a.personId]));
+          const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => filed(f, householdRegion, personRegion, (k) => owner.get(k))), sweep.id));
           created += result.created.length;
         }
         households += checked;
@@ -155,7 +162,7 @@ export class SweepRunner {
       // and none of it if the sweep was failed meanwhile (abandoned: its process seemed stopped).
       await this.db.transaction(async (tx) => {
         const t = tx as unknown as Db;
-        if (identities.length) created += (await recordSeen(t, identities.map((f) => ({ ...f, regionCode: regionOf(f, householdRegion, personRegion) })), sweep.id)).created.length;
+        if (identities.length) created += (await recordSeen(t, identities.map((f) => filed(f, householdRegion, personRegion, (k) => identityLeads.awardOwner(k))), sweep.id)).created.length;
         if (!(await completeSweep(t, sweep.id))) throw new Error('the sweep was failed while it ran (its heartbeat had stopped)');
         const gone = await markGone(t, sweep.id);
         await updateSweep(t, sweep.id, { findingsCount: await countStanding(t, sweep.regionCode), newCount: created, goneCount: gone });

@@ -1,14 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '@saf/rules';
 import { createTestDatabase, type TestDatabase } from '@saf/testing';
 import type { Db } from '@saf/db';
-import { findingsByIds, markGone, recordSeen } from '../src/db/findings.ts';
+import { findingsByIds, markGone, recordSeen, type FoundFinding } from '../src/db/findings.ts';
 import { claimSweep, completeSweep, failSweeps } from '../src/db/sweeps.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-function finding(id: string, regionCode = '654002'): Finding & { regionCode: string } {
+function finding(id: string, regionCode = '654002'): FoundFinding {
   return {
     id,
     rule: 'SAME_PROGRAMME_OVERLAP',
@@ -23,6 +22,7 @@ function finding(id: string, regionCode = '654002'): Finding & { regionCode: str
     overlapEnd: null,
     explanation: '同一项目重叠',
     explanationEn: 'same programme overlaps',
+    parties: [{ personId: `P-${id}`, regionCode, awardKeys: [`HOUSING:A-${id}`, `HOUSING:B-${id}`] }],
   };
 }
 

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { awardKind, rowCount, type IngestKind } from '@saf/department';
+import { AWARD_RECIPIENT, validateAwardRecipient } from '@saf/interchange';
 import { checkDetails } from '../details.ts';
-import { households, persons } from './schema.ts';
+import { awardRecipients, households, persons } from './schema.ts';
 
 /** Households first: persons reference them. Identical rows are left untouched. */
 const householdKind: IngestKind = {
@@ -39,5 +40,26 @@ const personKind: IngestKind = {
     ),
 };
 
+/**
+ * Other departments' awards, as the register of who pays whom (`award_recipients`): the loader
+ * sends one for each award of another department in the file, and they are committed with the
+ * persons and households in civil affairs' one transaction (a re-load changes nothing).
+ */
+const awardRecipientKind: IngestKind = {
+  type: AWARD_RECIPIENT,
+  validate: validateAwardRecipient,
+  statistics: { table: awardRecipients, columns: [awardRecipients.personId, awardRecipients.householdId, awardRecipients.department] },
+  commit: async (tx, loadId) =>
+    rowCount(
+      await tx.execute(sql`
+        INSERT INTO award_recipients (department, award_id, person_id, household_id)
+        SELECT r.department, r.id, r."personId", r."householdId"
+        FROM ingest_staging s, jsonb_to_record(s.payload) AS r(department text, id text, "personId" text, "householdId" text)
+        WHERE s.load_id = ${loadId} AND s.kind = ${AWARD_RECIPIENT}
+        ON CONFLICT (department, award_id) DO UPDATE SET person_id = excluded.person_id, household_id = excluded.household_id, updated_at = now()
+        WHERE (award_recipients.person_id, award_recipients.household_id) IS DISTINCT FROM (excluded.person_id, excluded.household_id)`),
+    ),
+};
+
 /** In commit order. */
-export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }];
+export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind];

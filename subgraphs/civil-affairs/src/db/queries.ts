@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { anyOf, anyOfPlaceholder, preparedPer, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
@@ -46,34 +46,40 @@ export async function existing(db: Db, personIds: string[], householdIds: string
   return { persons: p.map((r) => r.id), households: h.map((r) => r.id) };
 }
 
-/** A page of households under a region prefix, keyed by household number (keyset pagination). */
-export async function householdsInRegion(db: Db, prefix: string, first: number, after: string | null) {
+/**
+ * A page of households under a region prefix, keyed by household number (keyset pagination);
+ * with `scope`, only the households it admits (what the caller may see, `householdScope`).
+ */
+export async function householdsInRegion(db: Db, prefix: string, first: number, after: string | null, scope?: SQL) {
   const like = `${prefix}%`;
   const rows = await db
     .select()
     .from(households)
-    .where(after === null ? sql`${households.regionCode} LIKE ${like}` : sql`${households.regionCode} LIKE ${like} AND ${households.id} > ${after}`)
+    .where(and(sql`${households.regionCode} LIKE ${like}`, after === null ? undefined : gt(households.id, after), scope))
     .orderBy(asc(households.id))
     .limit(first + 1);
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: await countHouseholds(db, prefix) };
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: await countHouseholds(db, prefix, scope) };
 }
 
-/** How many households there are under a region prefix. */
-export async function countHouseholds(db: Db, prefix: string): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(households).where(sql`${households.regionCode} LIKE ${`${prefix}%`}`);
+/** How many households there are under a region prefix (with `scope`: that it admits). */
+export async function countHouseholds(db: Db, prefix: string, scope?: SQL): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(households).where(and(sql`${households.regionCode} LIKE ${`${prefix}%`}`, scope));
   return row?.count ?? 0;
 }
 
-/** Households under a prefix matching a household number, an ID number or part of a member's name. */
-export async function searchHouseholds(db: Db, prefix: string, text: string, limit = 50): Promise<HouseholdRow[]> {
+/** Households under a prefix (and `scope`) matching a household number, an ID number or part of a member's name. */
+export async function searchHouseholds(db: Db, prefix: string, text: string, limit = 50, scope?: SQL): Promise<HouseholdRow[]> {
   const like = `${prefix}%`;
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db
     .select()
     .from(households)
     .where(
-      sql`${households.regionCode} LIKE ${like} AND (${households.id} = ${text} OR ${households.id} IN (
+      and(
+        sql`${households.regionCode} LIKE ${like} AND (${households.id} = ${text} OR ${households.id} IN (
         SELECT ${persons.householdId} FROM ${persons} WHERE ${persons.id} = ${text} OR ${persons.name} LIKE ${pattern}))`,
+        scope,
+      ),
     )
     .orderBy(asc(households.id))
     .limit(limit);

@@ -1,4 +1,4 @@
-import { check, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 export { auditCheckpoints, awards, ingestStaging } from '@saf/department/schema';
@@ -35,6 +35,30 @@ export const persons = pgTable(
     index('persons_household_id_idx').on(t.householdId),
     index('persons_name_idx').on(t.name),
     check('persons_death_after_birth', sql`${t.deathDate} IS NULL OR ${t.deathDate} >= ${t.birthDate}`),
+  ],
+);
+
+/**
+ * Which department pays whom (救助对象登记): one row per award of another department, as the
+ * loader commits it here with civil affairs' persons and households — the award's id, its
+ * department, its person and household, and nothing else (no programme, amount, period or
+ * details: those stay with the department). Civil affairs' own awards are in `awards`. It lets
+ * civil affairs show a department's officers the persons and households their department pays
+ * (see `src/access.ts`), and says which departments pay a household.
+ */
+export const awardRecipients = pgTable(
+  'award_recipients',
+  {
+    department: text('department').notNull(),
+    awardId: text('award_id').notNull(),
+    personId: text('person_id').notNull(),
+    householdId: text('household_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.department, t.awardId] }),
+    index('award_recipients_person_id_idx').on(t.personId),
+    index('award_recipients_household_id_idx').on(t.householdId),
   ],
 );
 

@@ -2,16 +2,17 @@ import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
 import { awardById } from '@saf/department';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
-import { assertMaySweep, assertPersonLevel, assertRegionWithin, badInput } from '@saf/service';
-import { visibleHousehold, visiblePerson } from '../access.ts';
+import type { SQL } from 'drizzle-orm';
+import { assertMaySweep, assertPersonLevel, badInput } from '@saf/service';
+import { householdScope, visibleHousehold, visiblePerson } from '../access.ts';
 import { householdsInRegion, searchHouseholds, sweepHouseholds, sweepPlan } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { statisticsQuery } from '../statistics.ts';
 
-function regionPrefix(ctx: Context, regionCode: string): string {
+/** A list's region prefix, checked, and the households of it the caller may see (`householdScope`). */
+function regionList(ctx: Context, regionCode: string): { prefix: string; scope: SQL | undefined } {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
-  assertRegionWithin(assertPersonLevel(ctx.caller), regionCode);
-  return regionCode;
+  return { prefix: regionCode, scope: householdScope(ctx, regionCode) };
 }
 
 /** A sweep page is defined by its region, size, start and end: its id says them, as a JSON array (household numbers may hold any character). */
@@ -49,25 +50,19 @@ export async function sweepBatch(ctx: Context, regionCode: string, first: number
 export const Query = {
   household: async (_: unknown, { id }: { id: string }, ctx: Context) => visibleHousehold(ctx, await ctx.loaders.household.load(id)),
   person: async (_: unknown, { id }: { id: string }, ctx: Context) => visiblePerson(ctx, await ctx.loaders.person.load(id)),
-  civilAffairsAward: awardById,
+  civilAffairsAward: awardById('CIVIL_AFFAIRS'),
   households: async (_: unknown, { ids }: { ids: string[] }, ctx: Context) => {
     assertPersonLevel(ctx.caller);
     if (ids.length > 500) throw badInput('at most 500 ids at once', 'ids');
     const rows = await ctx.loaders.household.loadMany(ids);
-    // An error in a list item answers null with FORBIDDEN for that item alone.
-    return rows.map((row) => {
-      if (row instanceof Error) return row;
-      try {
-        return visibleHousehold(ctx, row);
-      } catch (err) {
-        return err as Error;
-      }
-    });
+    // An error in a list item answers null with FORBIDDEN for that item alone (the same for a
+    // household elsewhere as for none: `visibleHousehold`).
+    return Promise.all(rows.map((row) => (row instanceof Error ? row : visibleHousehold(ctx, row).catch((err: Error) => err))));
   },
   householdsInRegion: async (_: unknown, args: { regionCode: string; first: number; after?: string | null }, ctx: Context) => {
-    const prefix = regionPrefix(ctx, args.regionCode);
+    const { prefix, scope } = regionList(ctx, args.regionCode);
     if (args.first < 1 || args.first > 1000) throw badInput('first must be 1 to 1000', 'first');
-    const page = await householdsInRegion(ctx.db, prefix, args.first, args.after ?? null);
+    const page = await householdsInRegion(ctx.db, prefix, args.first, args.after ?? null, scope);
     return {
       edges: page.rows.map((node) => ({ node, cursor: node.id })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.id ?? null },
@@ -75,10 +70,10 @@ export const Query = {
     };
   },
   searchHouseholds: (_: unknown, args: { regionCode: string; text: string }, ctx: Context) => {
-    const prefix = regionPrefix(ctx, args.regionCode);
+    const { prefix, scope } = regionList(ctx, args.regionCode);
     const text = args.text.trim();
     if (text.length < 2) throw badInput('search text must be at least 2 characters', 'text');
-    return searchHouseholds(ctx.db, prefix, text);
+    return searchHouseholds(ctx.db, prefix, text, 50, scope);
   },
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
   _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null; until?: string | null }, ctx: Context) =>

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { anyOf, rowsOf, type Db } from '@saf/db';
 import type { Finding } from '@saf/rules';
 import { encodeCursor, type FindingCursor } from '../cursor.ts';
+import type { Party } from '../findingView.ts';
 import { findingEvents, findings, sweeps } from './schema.ts';
 
 export type FindingRow = typeof findings.$inferSelect;
@@ -34,8 +35,11 @@ export async function standingFindingsOfPersons(db: Db, rule: string, personIds:
     .where(and(eq(findings.rule, rule), isNull(findings.goneAt), sql`${findings.personIds} && ${`{${personIds.join(',')}}`}::text[]`));
 }
 
+/** A finding as found, with where it is filed and its persons (`Party`: where they live, which awards are theirs). */
+export type FoundFinding = Finding & { regionCode: string; parties: Party[] };
+
 /** What is stored of a finding as found (its review status and times are the store's own). */
-function storedFields(f: Finding & { regionCode: string }) {
+function storedFields(f: FoundFinding) {
   return {
     id: f.id,
     rule: f.rule,
@@ -50,6 +54,7 @@ function storedFields(f: Finding & { regionCode: string }) {
     overlapEnd: f.overlapEnd,
     explanation: f.explanation,
     explanationEn: f.explanationEn,
+    parties: f.parties,
   };
 }
 
@@ -57,7 +62,7 @@ function storedFields(f: Finding & { regionCode: string }) {
  * Records what a sweep saw: new findings are inserted OPEN, known ones are marked seen (a review
  * decision is kept), gone ones that are back are marked so. Returns the ids new to the store.
  */
-export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string })[], sweepId: string): Promise<{ created: string[]; reappeared: string[] }> {
+export async function recordSeen(tx: Db, seen: FoundFinding[], sweepId: string): Promise<{ created: string[]; reappeared: string[] }> {
   if (!seen.length) return { created: [], reappeared: [] };
   // JSON parameters for the whole page (a sweep page holds hundreds of findings of 13 fields;
   // a parameter per value cost more to build than the statement took to run).
@@ -67,15 +72,16 @@ export async function recordSeen(tx: Db, seen: (Finding & { regionCode: string }
   const rows = JSON.stringify(seen.map(storedFields));
   await tx.execute(sql`
     INSERT INTO ${findings} (id, rule, household_id, region_code, person_ids, award_ids, award_keys, departments, programmes,
-                             overlap_start, overlap_end, explanation, explanation_en, last_sweep_id)
+                             overlap_start, overlap_end, explanation, explanation_en, parties, last_sweep_id)
     SELECT r.id, r.rule, r."householdId", r."regionCode", r."personIds", r."awardIds", r."awardKeys", r.departments, r.programmes,
-           r."overlapStart"::date, r."overlapEnd"::date, r.explanation, r."explanationEn", ${sweepId}
+           r."overlapStart"::date, r."overlapEnd"::date, r.explanation, r."explanationEn", r.parties, ${sweepId}
     FROM jsonb_to_recordset(${rows}::jsonb) AS r(id text, rule text, "householdId" text, "regionCode" text, "personIds" text[],
          "awardIds" text[], "awardKeys" text[], departments text[], programmes text[], "overlapStart" text, "overlapEnd" text,
-         explanation text, "explanationEn" text)
+         explanation text, "explanationEn" text, parties jsonb)
     ON CONFLICT (id) DO UPDATE SET
       overlap_start = excluded.overlap_start, overlap_end = excluded.overlap_end, explanation = excluded.explanation,
       explanation_en = excluded.explanation_en, region_code = excluded.region_code, household_id = excluded.household_id,
+      parties = excluded.parties,
       last_seen_at = now(), last_sweep_id = excluded.last_sweep_id, gone_at = NULL`);
   const created = seen.filter((f) => !before.has(f.id)).map((f) => f.id);
   const reappeared = seen.filter((f) => before.get(f.id)).map((f) => f.id);
@@ -156,7 +162,7 @@ export async function review(db: Db, id: string, status: 'CONFIRMED' | 'DISMISSE
 }
 
 /** Files findings first seen live (on a household or person page), so they can be reviewed. */
-export async function recordLive(db: Db, live: (Finding & { regionCode: string })[]): Promise<void> {
+export async function recordLive(db: Db, live: FoundFinding[]): Promise<void> {
   if (!live.length) return;
   const inserted = await db
     .insert(findings)

@@ -21,6 +21,12 @@ export const findings = pgTable(
     overlapEnd: date('overlap_end', { mode: 'string' }),
     explanation: text('explanation').notNull(),
     explanationEn: text('explanation_en').notNull(),
+    /**
+     * Each person of the finding when it was found: where they live (their household's region
+     * code) and which of the finding's awards are theirs (`Party`, src/findingView.ts). What a
+     * caller may see of the finding is decided from it; null for rows stored before it was kept.
+     */
+    parties: jsonb('parties').$type<{ personId: string; regionCode: string | null; awardKeys: string[] }[]>(),
     status: text('status').notNull().default('OPEN'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),

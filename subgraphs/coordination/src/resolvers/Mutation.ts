@@ -1,5 +1,6 @@
 import { assertRole, badInput, notFound } from '@saf/service';
-import { assertMayReadFinding, assertMaySweep } from '../access.ts';
+import { assertMayReview, assertMaySweep, assertPersonLevel, readableFinding } from '../access.ts';
+import { findingFor } from '../findingView.ts';
 import type { Context } from '../context.ts';
 import { review } from '../db/findings.ts';
 import { regionPrefix } from './Query.ts';
@@ -10,15 +11,16 @@ export const Mutation = {
     return ctx.sweeps.start(prefix, assertMaySweep(ctx.caller, prefix));
   },
   reviewDuplicateAidFinding: async (_: unknown, args: { id: string; decision: 'CONFIRM' | 'DISMISS'; note: string }, ctx: Context) => {
-    const finding = await ctx.loaders.finding.load(args.id);
+    const caller = assertPersonLevel(ctx.caller);
+    const finding = await readableFinding(ctx, args.id);
     if (!finding) throw notFound(`no finding ${args.id}`);
-    const caller = assertMayReadFinding(ctx.caller, finding);
+    assertMayReview(caller, finding);
     const note = args.note.trim();
     if (!note) throw badInput('a note is required to review a finding', 'note');
     if (note.length > 2000) throw badInput('the note must be at most 2000 characters', 'note');
     const row = await review(ctx.db, args.id, args.decision === 'CONFIRM' ? 'CONFIRMED' : 'DISMISSED', note, { sub: caller.sub, role: caller.role });
     ctx.loaders.events.clear(args.id);
-    return row;
+    return row && findingFor(caller, row, ctx.maskKey);
   },
   updateDuplicateAidRules: (_: unknown, args: { rules: string; note: string }, ctx: Context) => ctx.rules.update(args.rules, args.note, assertRole(ctx.caller, 'COORDINATOR').sub),
 };

@@ -1,6 +1,7 @@
 import { isRegionPrefix } from '@saf/identity';
 import { assertPersonLevel, badInput } from '@saf/service';
-import { assertMayReadFinding, assertMaySweep, assertRegionWithin } from '../access.ts';
+import { assertMaySweep, assertRegionWithin, readableFinding } from '../access.ts';
+import { findingFor } from '../findingView.ts';
 import type { Context } from '../context.ts';
 import { statisticsQuery } from './statisticsQuery.ts';
 import { decodeCursor } from '../cursor.ts';
@@ -25,7 +26,7 @@ interface FindingsArgs {
 
 export const Query = {
   checkProposedAward: (_: unknown, { award }: { award: ProposedAwardInput }, ctx: Context) => checkProposedAward(ctx, award),
-  duplicateAidFindings: (_: unknown, args: FindingsArgs, ctx: Context) => {
+  duplicateAidFindings: async (_: unknown, args: FindingsArgs, ctx: Context) => {
     const caller = assertPersonLevel(ctx.caller);
     const prefix = regionPrefix(args.regionCode);
     // Officers see findings that involve their own department, wherever they are filed.
@@ -34,14 +35,16 @@ export const Query = {
     if (caller.role === 'DEPARTMENT_OFFICER' && args.department && args.department !== caller.department) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const first = args.first ?? 50;
     if (first < 1 || first > 500) throw badInput('first must be 1 to 500', 'first');
-    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after) : null);
+    const page = await listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after) : null);
+    // Each as this caller may see it (an officer's list holds their department's awards, their
+    // own people: none comes out empty, and none would be left out of the count).
+    const edges = page.edges.flatMap((edge) => {
+      const node = findingFor(caller, edge.node, ctx.maskKey);
+      return node ? [{ ...edge, node }] : [];
+    });
+    return { ...page, edges };
   },
-  duplicateAidFinding: async (_: unknown, { id }: { id: string }, ctx: Context) => {
-    const finding = await ctx.loaders.finding.load(id);
-    if (finding) assertMayReadFinding(ctx.caller, finding);
-    else assertPersonLevel(ctx.caller);
-    return finding;
-  },
+  duplicateAidFinding: (_: unknown, { id }: { id: string }, ctx: Context) => readableFinding(ctx, id),
   duplicateAidSweep: async (_: unknown, { id }: { id: string }, ctx: Context) => {
     const sweep = await sweepById(ctx.db, id);
     if (sweep) assertMaySweep(ctx.caller, sweep.regionCode);

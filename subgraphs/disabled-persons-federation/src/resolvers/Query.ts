@@ -5,7 +5,7 @@ import type { Context } from '../loaders.ts';
 const statistics = statisticsFields('DISABLED_PERSONS_FEDERATION');
 
 export const Query = {
-  disabilityAward: awardById,
+  disabilityAward: awardById('DISABLED_PERSONS_FEDERATION'),
   disabilityStatistics: statistics.aggregates,
   _internalDisabilityRecipients: statistics.recipients,
   _internalCertificateHolders: (_: unknown, args: { date?: string | null; maxGrade?: number | null; personIds?: string[] | null }, ctx: Context) => {

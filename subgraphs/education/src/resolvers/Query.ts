@@ -3,7 +3,7 @@ import { awardById, statisticsFields } from '@saf/department';
 const statistics = statisticsFields('EDUCATION');
 
 export const Query = {
-  educationAward: awardById,
+  educationAward: awardById('EDUCATION'),
   educationStatistics: statistics.aggregates,
   _internalEducationRecipients: statistics.recipients,
 };

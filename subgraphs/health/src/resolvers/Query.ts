@@ -3,7 +3,7 @@ import { awardById, statisticsFields } from '@saf/department';
 const statistics = statisticsFields('HEALTH');
 
 export const Query = {
-  healthAward: awardById,
+  healthAward: awardById('HEALTH'),
   healthStatistics: statistics.aggregates,
   _internalHealthRecipients: statistics.recipients,
 };

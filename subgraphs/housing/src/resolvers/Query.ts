@@ -3,7 +3,7 @@ import { awardById, statisticsFields } from '@saf/department';
 const statistics = statisticsFields('HOUSING');
 
 export const Query = {
-  housingAward: awardById,
+  housingAward: awardById('HOUSING'),
   housingStatistics: statistics.aggregates,
   _internalHousingRecipients: statistics.recipients,
 };

@@ -3,7 +3,7 @@ import { awardById, statisticsFields } from '@saf/department';
 const statistics = statisticsFields('JUSTICE');
 
 export const Query = {
-  justiceAward: awardById,
+  justiceAward: awardById('JUSTICE'),
   justiceStatistics: statistics.aggregates,
   _internalJusticeRecipients: statistics.recipients,
 };

@@ -3,7 +3,7 @@ import { awardById, statisticsFields } from '@saf/department';
 const statistics = statisticsFields('LABOUR');
 
 export const Query = {
-  labourAward: awardById,
+  labourAward: awardById('LABOUR'),
   labourStatistics: statistics.aggregates,
   _internalLabourRecipients: statistics.recipients,
 };
