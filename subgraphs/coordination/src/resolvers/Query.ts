@@ -1,11 +1,11 @@
 import { isRegionPrefix } from '@saf/identity';
 import { assertPersonLevel, badInput } from '@saf/service';
-import { assertMayReadFinding, assertMaySweep, assertRegionWithin } from '../access.ts';
+import { assertMayReadFinding, assertMaySweep, assertRegionWithin, assertRole } from '../access.ts';
 import type { Context } from '../context.ts';
 import { statisticsQuery } from './statisticsQuery.ts';
-import { decodeCursor } from '../cursor.ts';
+import { decodeCursor, type FindingOrder } from '../cursor.ts';
 import { listFindings } from '../db/findings.ts';
-import { sweepById } from '../db/sweeps.ts';
+import { listSweeps, sweepById } from '../db/sweeps.ts';
 import { checkProposedAward, type ProposedAwardInput } from '../proposal.ts';
 
 export function regionPrefix(regionCode: string): string {
@@ -19,6 +19,7 @@ interface FindingsArgs {
   rule?: string | null;
   department?: string | null;
   includeGone?: boolean | null;
+  order?: FindingOrder | null;
   first?: number | null;
   after?: string | null;
 }
@@ -34,7 +35,8 @@ export const Query = {
     if (caller.role === 'DEPARTMENT_OFFICER' && args.department && args.department !== caller.department) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const first = args.first ?? 50;
     if (first < 1 || first > 500) throw badInput('first must be 1 to 500', 'first');
-    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after) : null);
+    const order = args.order ?? 'NEWEST_FIRST';
+    return listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after, order) : null, order);
   },
   duplicateAidFinding: async (_: unknown, { id }: { id: string }, ctx: Context) => {
     const finding = await ctx.loaders.finding.load(id);
@@ -46,6 +48,14 @@ export const Query = {
     const sweep = await sweepById(ctx.db, id);
     if (sweep) assertMaySweep(ctx.caller, sweep.regionCode);
     return sweep;
+  },
+  duplicateAidSweeps: (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: Context) => {
+    // Who may run a sweep of a region may see its sweeps: caseworkers within their jurisdiction, coordinators.
+    const caller = assertRole(ctx.caller, 'COORDINATOR', 'CASEWORKER');
+    assertMaySweep(caller, regionPrefix(args.regionCode));
+    const first = args.first ?? 20;
+    if (first < 1 || first > 100) throw badInput('first must be 1 to 100', 'first');
+    return listSweeps(ctx.db, args.regionCode, first, args.after ? decodeCursor(args.after) : null);
   },
   duplicateAidRules: (_: unknown, __: unknown, ctx: Context) => {
     if (!ctx.caller) throw badInput('no caller');
