@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Caller } from '@saf/auth';
 import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadFile } from '@saf/loader';
+import { localiseDates } from '../console/src/lib/format.ts';
+import { countyName, regionLabel, regionName } from '../console/src/lib/regions.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -315,5 +317,25 @@ describe('the console at work, in a browser', () => {
   it('worked offline, with no page error or CSP violation', () => {
     expect(elsewhere).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the console’s names and dates in a sentence', () => {
+  it('writes the ISO dates inside a sentence from the graph as the console writes dates, and nothing else', () => {
+    expect(localiseDates('张三 同时领取…（2024-03-01 至今 重叠），请联系民政核实。')).toBe('张三 同时领取…（2024年3月1日 至今 重叠），请联系民政核实。');
+    expect(localiseDates('(2024-01-01 to 2024-06-30)', 'en')).toBe('(1 Jan 2024 to 30 Jun 2024)');
+    // Not a date, or part of an id: left as it is.
+    for (const text of ['2024-02-30', 'CA-2024-01-01', '2024-01-01-7', '12024-01-01', 'H654002000007']) expect(localiseDates(text), text).toBe(text);
+  });
+
+  it('names Xinjiang, Ili and its counties, a township by its county, and keeps an unknown code', () => {
+    expect(regionName('65', 'zh')).toBe('新疆维吾尔自治区');
+    expect(regionLabel('6540', 'zh')).toBe('伊犁哈萨克自治州 (6540)');
+    expect(regionLabel('654002', 'en')).toBe('Yining City (654002)');
+    expect(regionName('654002001', 'zh')).toBe('伊宁市 654002001');
+    expect(regionLabel('654002001', 'zh')).toBe('伊宁市 654002001');
+    expect(regionName('110101', 'zh')).toBe('110101');
+    expect(countyName('654023001001', 'zh')).toBe('霍城县 (654023)');
+    expect(countyName('6540', 'zh')).toBe('伊犁哈萨克自治州 (6540)');
   });
 });
