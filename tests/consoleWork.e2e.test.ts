@@ -6,6 +6,7 @@ import type { Caller } from '@saf/auth';
 import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadFile } from '@saf/loader';
 import { localiseDates } from '../console/src/lib/format.ts';
+import { splitOperation } from '../console/src/lib/operations.ts';
 import { countyName, regionLabel, regionName } from '../console/src/lib/regions.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
@@ -321,6 +322,12 @@ describe('the console at work, in a browser', () => {
 });
 
 describe('the console’s names and dates in a sentence', () => {
+  it('reads an access log operation split over several entries as its name and its part', () => {
+    expect(splitOperation('SweepBatch (part 2 of 3)')).toEqual({ name: 'SweepBatch', part: { part: '2', parts: '3' } });
+    expect(splitOperation('HouseholdPicture')).toEqual({ name: 'HouseholdPicture' });
+    expect(splitOperation('{household}')).toEqual({ name: '{household}' });
+  });
+
   it('writes the ISO dates inside a sentence from the graph as the console writes dates, and nothing else', () => {
     expect(localiseDates('张三 同时领取…（2024-03-01 至今 重叠），请联系民政核实。')).toBe('张三 同时领取…（2024年3月1日 至今 重叠），请联系民政核实。');
     expect(localiseDates('(2024-01-01 to 2024-06-30)', 'en')).toBe('(1 Jan 2024 to 30 Jun 2024)');

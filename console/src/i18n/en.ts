@@ -257,6 +257,7 @@ export const en: Record<Key, string> = {
   'log.feature': 'the access log (accessLog)',
   'log.caption': 'Reads of {subject} ({shown} shown of {total})',
   'log.subjects': '{count} subjects',
+  'log.part': ' (part {part} of {parts})',
   'log.subjectsHint': 'Expand to list them (ID numbers masked)',
 
   'dept.CIVIL_AFFAIRS': 'Civil affairs',

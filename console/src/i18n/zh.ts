@@ -256,6 +256,7 @@ export const zh = {
   'log.feature': '访问日志（accessLog）',
   'log.caption': '{subject} 的访问记录（已显示 {shown} / 共 {total} 条）',
   'log.subjects': '{count} 个对象',
+  'log.part': '（第 {part}/{parts} 部分）',
   'log.subjectsHint': '展开查看（身份证号已遮蔽）',
 
   'dept.CIVIL_AFFAIRS': '民政',

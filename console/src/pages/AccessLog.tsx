@@ -5,6 +5,7 @@ import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { maskId } from '../lib/format.ts';
+import { splitOperation } from '../lib/operations.ts';
 import { regionLabel } from '../lib/regions.ts';
 
 type Entry = Record<string, unknown>;
@@ -85,7 +86,10 @@ export function AccessLogPage() {
     if (field === 'department') return label('dept', String(value));
     if (field === 'region') return regionLabel(String(value), lang);
     // The console's own operations in words; another client's as it named them.
-    if (field === 'operation') return <span title={String(value)}>{label('operation', String(value))}</span>;
+    if (field === 'operation') {
+      const { name, part } = splitOperation(String(value));
+      return <span title={String(value)}>{`${label('operation', name)}${part ? t('log.part', part) : ''}`}</span>;
+    }
     // The full id stays in the text (copy, find in page); the column shows its start.
     if (field === 'requestId') return <span className="request-id" title={String(value)}>{String(value)}</span>;
     if (field === 'subjectIds' && Array.isArray(value)) {
