@@ -14,6 +14,7 @@ import { HouseholdPage } from './pages/Household.tsx';
 import { SearchPage } from './pages/Search.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
 import { StatisticsPage } from './pages/Statistics.tsx';
+import { WorklistPage } from './pages/Worklist.tsx';
 
 function resolve(path: string): { screen: Screen; params: Record<string, string> } | null {
   for (const [screen, { path: pattern }] of Object.entries(SCREENS)) {
@@ -66,6 +67,7 @@ export function App() {
   else {
     switch (route.screen) {
       case 'search': page = <SearchPage />; break;
+      case 'worklist': page = <WorklistPage />; break;
       case 'household': page = <HouseholdPage id={route.params.id!} />; break;
       case 'check': page = <CheckAwardPage />; break;
       case 'dashboard': page = <DashboardPage />; break;

@@ -11,6 +11,9 @@ export const SEARCH_HOUSEHOLDS = /* GraphQL */ `
 const AWARD = 'id department programme personId householdId regionCode amountFen frequency startDate endDate status';
 const FINDING = 'id rule householdId personIds awardIds awardKeys departments programmes overlapStart overlapEnd explanation explanationEn outsideJurisdiction status firstSeenAt';
 
+/** A finding's history, for the household page (a proposal's findings have none). */
+const FINDING_HISTORY = 'history { event note actor actorRole at }';
+
 // Department-specific details come from each department's own award field (keep in sync with
 // the *Details types of the supergraph and components/AwardDetails.tsx).
 const DETAILS = `
@@ -32,7 +35,7 @@ export const HOUSEHOLD_PICTURE = /* GraphQL */ `
         ${DETAILS}
       }
       awards { ${AWARD} }
-      duplicateAidFindings { ${FINDING} }
+      duplicateAidFindings { ${FINDING} ${FINDING_HISTORY} }
     }
   }`;
 
@@ -99,4 +102,29 @@ export const TARGETS = /* GraphQL */ `
       disasterRelief { from to targetHours region { ${RELIEF} } counties { ${RELIEF} } }
       coverageGaps { kind description region { regionCode persons households } }
     }
+  }`;
+
+/** A caseworker's worklist: open findings in a region, oldest first (what has waited longest). */
+export const WORKLIST = /* GraphQL */ `
+  query DuplicateAidWorklist($regionCode: String!, $rule: String, $department: Department, $after: String) {
+    duplicateAidFindings(regionCode: $regionCode, status: OPEN, rule: $rule, department: $department, order: OLDEST_FIRST, first: 50, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id rule householdId regionCode departments programmes firstSeenAt } }
+    }
+  }`;
+
+/** Past and current sweeps of a region, the latest asked for first. */
+export const SWEEPS = /* GraphQL */ `
+  query DuplicateAidSweeps($regionCode: String!, $after: String) {
+    duplicateAidSweeps(regionCode: $regionCode, first: 10, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id regionCode status error householdsTotal householdsChecked findingsCount newCount goneCount startedAt finishedAt } }
+    }
+  }`;
+
+export const STATISTICS_CSV = /* GraphQL */ `
+  query StatisticsCsv($statistic: StatisticKind!, $regionCode: String!, $date: String) {
+    statisticsCsv(statistic: $statistic, regionCode: $regionCode, date: $date)
   }`;

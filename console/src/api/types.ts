@@ -32,6 +32,17 @@ export interface Finding {
   outsideJurisdiction: string[];
   status: 'OPEN' | 'CONFIRMED' | 'DISMISSED';
   firstSeenAt: string | null;
+  /** Asked for on the household page only (FINDING_HISTORY). */
+  history?: FindingEvent[];
+}
+
+/** One event in a stored finding's history: found, gone, reviewed (with the note, who and when). */
+export interface FindingEvent {
+  event: string;
+  note: string | null;
+  actor: string | null;
+  actorRole: string | null;
+  at: string;
 }
 
 /** A department award with only its id and its department-specific details objects. */

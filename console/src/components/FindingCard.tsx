@@ -3,6 +3,8 @@ import { REVIEW_FINDING } from '../api/queries.ts';
 import type { Award, Finding } from '../api/types.ts';
 import { useGraphQL } from '../api/useGraphQL.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { localiseDates } from '../lib/format.ts';
+import { FindingHistory } from './FindingHistory.tsx';
 import { Notice } from './Notice.tsx';
 
 interface Props {
@@ -57,7 +59,7 @@ export function FindingCard({ finding: f, awards, names, onReviewed, reviewable 
         <h3 id={`${noteId}-h`}>{label('rule', f.rule)}</h3>
         <span className={`badge finding-status-${f.status.toLowerCase()}`}>{label('findingStatus', saved ?? f.status)}</span>
       </header>
-      <p className="explanation">{lang === 'zh' ? f.explanation : f.explanationEn || f.explanation}</p>
+      <p className="explanation">{localiseDates(lang === 'zh' ? f.explanation : f.explanationEn || f.explanation, lang)}</p>
       <dl className="finding-facts">
         <div>
           <dt>{t('finding.awards')}</dt>
@@ -86,6 +88,7 @@ export function FindingCard({ finding: f, awards, names, onReviewed, reviewable 
           </div>
         )}
       </dl>
+      {f.history && f.history.length > 0 && <FindingHistory events={f.history} />}
       {/* Persons outside the caller's jurisdiction: their civil affairs office reviews it, not this caller. */}
       {reviewable && f.status === 'OPEN' && !saved && f.outsideJurisdiction.length === 0 && (f.firstSeenAt === null && sweepAction ? (
         <div className="not-stored">

@@ -1,11 +1,12 @@
 import { useId } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import { NAV, SCREENS, type Screen } from '../lib/roles.ts';
+import { regionLabel } from '../lib/regions.ts';
 import { Link } from '../lib/router.tsx';
 import { PURPOSES } from '../lib/session.ts';
 import { useSession } from '../lib/sessionContext.tsx';
 
-const NAV_KEYS = { search: 'nav.search', household: 'nav.search', check: 'nav.check', dashboard: 'nav.dashboard', statistics: 'nav.statistics', accessLog: 'nav.accessLog' } as const;
+const NAV_KEYS = { search: 'nav.search', worklist: 'nav.worklist', household: 'nav.search', check: 'nav.check', dashboard: 'nav.dashboard', statistics: 'nav.statistics', accessLog: 'nav.accessLog' } as const;
 
 export function Header({ current, dev }: { current: Screen | null; dev: boolean }) {
   const { t, label, lang, setLang } = useI18n();
@@ -37,7 +38,7 @@ export function Header({ current, dev }: { current: Screen | null; dev: boolean 
       <div className="header-tools">
         <span className="who" data-testid="who">
           {claims.sub} · {label('role', claims.role)}
-          {claims.region ? ` · ${claims.region}` : ''}
+          {claims.region ? ` · ${regionLabel(claims.region, lang)}` : ''}
           {claims.department ? ` · ${label('dept', claims.department)}` : ''}
         </span>
         <label htmlFor={purposeId} className="inline-label">{t('purpose.label')}</label>

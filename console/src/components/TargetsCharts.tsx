@@ -1,7 +1,7 @@
 import { TARGETS } from '../api/queries.ts';
 import { useQuery } from '../api/useGraphQL.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { countyName } from '../lib/regions.ts';
+import { countyName, regionName } from '../lib/regions.ts';
 import { BarChart } from './BarChart.tsx';
 import { OutcomeView } from './Outcome.tsx';
 
@@ -40,7 +40,7 @@ export function TargetsCharts({ regionCode, date }: { regionCode: string; date: 
     <OutcomeView state={state} feature={t('targets.feature')}>
       {({ assistanceTargets: tg }) => {
         const rows = (list: { regionCode: string }[], region: { regionCode: string }) => [region, ...list.filter((c) => c.regionCode !== region.regionCode)];
-        const placeName = (code: string) => (code === tg.regionCode ? t('targets.whole', { region: code }) : countyName(code, lang));
+        const placeName = (code: string) => (code === tg.regionCode ? t('targets.whole', { region: regionName(code, lang) }) : countyName(code, lang));
         const cs = tg.centralizedSupport;
         const dr = tg.disasterRelief;
         return (

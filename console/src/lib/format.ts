@@ -53,6 +53,14 @@ export function formatDate(iso: string | null | undefined, lang: Lang = 'zh'): s
   return lang === 'zh' ? `${y}年${mo}月${d}日` : `${d} ${MONTHS_EN[mo - 1]} ${y}`;
 }
 
+/**
+ * Text written by the graph with ISO dates in it (a finding's explanation: "2024-03-01 至今"), its
+ * dates written as the console writes them, so one sentence never mixes 2024-03-01 and 2024年3月1日.
+ */
+export function localiseDates(text: string, lang: Lang = 'zh'): string {
+  return text.replace(/(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])/g, (iso) => (isValidIsoDate(iso) ? formatDate(iso, lang) : iso));
+}
+
 /** An instant (ISO date-time) in the viewer's time zone: date as above, then HH:mm:ss. */
 export function formatDateTime(iso: string | null | undefined, lang: Lang = 'zh'): string {
   if (!iso) return '';

@@ -3,6 +3,7 @@ import type { Role } from './session.ts';
 /** Screens, and the roles the graph would answer on them (the page shows no screen it would refuse). */
 export const SCREENS = {
   search: { path: '/search', roles: ['CASEWORKER', 'COORDINATOR'] },
+  worklist: { path: '/worklist', roles: ['CASEWORKER', 'COORDINATOR'] },
   household: { path: '/households/:id', roles: ['CASEWORKER', 'COORDINATOR'] },
   check: { path: '/check', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
   dashboard: { path: '/dashboard', roles: ['COORDINATOR'] },
@@ -27,8 +28,8 @@ export const HOME: Record<Role, string> = {
 
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
-  CASEWORKER: ['search', 'check'],
-  COORDINATOR: ['dashboard', 'search', 'check', 'statistics'],
+  CASEWORKER: ['search', 'worklist', 'check'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics'],
   DEPARTMENT_OFFICER: ['check'],
   ANALYST: ['statistics'],
   AUDITOR: ['accessLog'],

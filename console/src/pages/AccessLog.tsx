@@ -1,9 +1,12 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ACCESS_LOG_FIELDS, accessLogQuery } from '../api/queries.ts';
 import { useGraphQL, type QueryState } from '../api/useGraphQL.ts';
 import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { maskId } from '../lib/format.ts';
+import { splitOperation } from '../lib/operations.ts';
+import { regionLabel } from '../lib/regions.ts';
 
 type Entry = Record<string, unknown>;
 interface Page {
@@ -13,10 +16,15 @@ interface Page {
 }
 
 const PAGE = 20;
+/** More subjects than this (a sweep's batch names a thousand) collapse to a count that expands. */
+const SUBJECTS_INLINE = 3;
+
+/** Resident ID numbers masked as in every list; household numbers as they are. */
+const maskSubject = (id: string) => (/^\d{17}[\dX]$/.test(id) ? maskId(id) : id);
 
 /** The auditor's view: who read a person's (or household's) data, when, as what, and why. */
 export function AccessLogPage() {
-  const { t, label, dateTime } = useI18n();
+  const { t, label, dateTime, number, lang } = useI18n();
   const run = useGraphQL();
   const inputId = useId();
   const [input, setInput] = useState('');
@@ -71,11 +79,29 @@ export function AccessLogPage() {
     }
   };
 
-  const cell = (field: string, value: unknown): string => {
+  const cell = (field: string, value: unknown): ReactNode => {
     if (value === null || value === undefined) return '';
     if (field === 'at') return dateTime(String(value));
     if (field === 'role') return label('role', String(value));
     if (field === 'department') return label('dept', String(value));
+    if (field === 'region') return regionLabel(String(value), lang);
+    // The console's own operations in words; another client's as it named them.
+    if (field === 'operation') {
+      const { name, part } = splitOperation(String(value));
+      return <span title={String(value)}>{`${label('operation', name)}${part ? t('log.part', part) : ''}`}</span>;
+    }
+    // The full id stays in the text (copy, find in page); the column shows its start.
+    if (field === 'requestId') return <span className="request-id" title={String(value)}>{String(value)}</span>;
+    if (field === 'subjectIds' && Array.isArray(value)) {
+      const ids = value.map((id) => maskSubject(String(id)));
+      if (ids.length <= SUBJECTS_INLINE) return ids.join(', ');
+      return (
+        <details className="subjects">
+          <summary title={t('log.subjectsHint')}>{t('log.subjects', { count: number(ids.length) })}</summary>
+          <ul>{ids.map((id, i) => <li key={`${id}-${i}`}>{id}</li>)}</ul>
+        </details>
+      );
+    }
     if (Array.isArray(value)) return value.join(', ');
     return String(value);
   };
@@ -97,10 +123,11 @@ export function AccessLogPage() {
             <Notice kind="info">{t('log.none')}</Notice>
           ) : (
             <>
+              <div className="table-scroll">
               <table className="results log">
                 <caption>{t('log.caption', { subject: subject ?? '', shown: entries.length, total: page.totalCount ?? entries.length })}</caption>
                 <thead>
-                  <tr>{fields.map((f) => <th scope="col" key={f}>{label('detail', `log.${f}`)}</th>)}</tr>
+                  <tr>{fields.map((f) => <th scope="col" key={f} className={`col-${f}`}>{label('detail', `log.${f}`)}</th>)}</tr>
                 </thead>
                 <tbody>
                   {entries.map((entry, i) => (
@@ -110,6 +137,7 @@ export function AccessLogPage() {
                   ))}
                 </tbody>
               </table>
+              </div>
               {page.pageInfo.hasNextPage && <button type="button" className="secondary" onClick={() => void more()}>{t('log.more')}</button>}
             </>
           )

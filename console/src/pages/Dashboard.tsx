@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { FINDINGS_OVERVIEW } from '../api/queries.ts';
 import { useQuery } from '../api/useGraphQL.ts';
 import { useSweep } from '../api/useSweep.ts';
@@ -6,11 +6,12 @@ import { BarChart, type Bar } from '../components/BarChart.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
 import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
+import { SweepList } from '../components/SweepList.tsx';
 import { SweepProgress } from '../components/SweepProgress.tsx';
 import { TargetsCharts } from '../components/TargetsCharts.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { todayIso } from '../lib/format.ts';
-import { countyName, isRegionPrefix } from '../lib/regions.ts';
+import { countyName, isRegionPrefix, regionLabel } from '../lib/regions.ts';
 import { useSession } from '../lib/sessionContext.tsx';
 
 interface FindingNode {
@@ -34,7 +35,7 @@ function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
 
 /** The leading group office's overview: findings by rule and county, sweeps, coverage, targets. */
 export function DashboardPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { session } = useSession();
   const regionId = useId();
   const initial = session.claims.region ?? '65';
@@ -42,6 +43,11 @@ export function DashboardPage() {
   const [region, setRegion] = useState(initial);
   const overview = useQuery<Overview>(FINDINGS_OVERVIEW, { regionCode: region });
   const sweep = useSweep(() => overview.reload());
+  // The list of sweeps shows a sweep once it is asked for, and again when it has ended.
+  const [sweepsChanged, setSweepsChanged] = useState(0);
+  useEffect(() => {
+    if (sweep.state.kind === 'running' || sweep.state.kind === 'done' || sweep.state.kind === 'failed') setSweepsChanged((n) => n + 1);
+  }, [sweep.state.kind]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -58,13 +64,15 @@ export function DashboardPage() {
         </div>
         <button type="submit" className="secondary">{t('dash.show')}</button>
         <button type="button" onClick={() => void sweep.start(region)} disabled={sweep.state.kind === 'starting' || sweep.state.kind === 'running'}>
-          {t('dash.runSweep', { region })}
+          {t('dash.runSweep', { region: regionLabel(region, lang) })}
         </button>
       </form>
       <SweepProgress state={sweep.state} />
 
       <h2>{t('dash.findings')}</h2>
       <OutcomeView state={overview.state}>{(data) => <FindingCharts data={data} />}</OutcomeView>
+
+      <SweepList regionCode={region} refresh={sweepsChanged} />
 
       <h2>{t('dash.coverage')}</h2>
       <TargetsCharts regionCode={region} date={todayIso()} />

@@ -12,6 +12,7 @@ import { SweepProgress } from '../components/SweepProgress.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { Department } from '../lib/catalogue.ts';
+import { regionName } from '../lib/regions.ts';
 import { Link } from '../lib/router.tsx';
 import { useSession } from '../lib/sessionContext.tsx';
 import type { Unavailable } from '../api/outcome.ts';
@@ -28,7 +29,7 @@ export function HouseholdPage({ id }: { id: string }) {
 }
 
 function Picture({ household: h, unavailable, reload }: { household: HouseholdPicture; unavailable: Unavailable[]; reload: () => void }) {
-  const { t, label } = useI18n();
+  const { t, label, lang } = useI18n();
   const { session } = useSession();
   const sweep = useSweep(() => reload());
   const { names, details, awardsByKey, findingsByKey, down } = useMemo(() => {
@@ -51,7 +52,7 @@ function Picture({ household: h, unavailable, reload }: { household: HouseholdPi
   const sweepAction = maySweep ? (
     <>
       <button type="button" className="secondary" onClick={() => void sweep.start(h.regionCode)} disabled={sweep.state.kind === 'starting' || sweep.state.kind === 'running'}>
-        {t('finding.sweepNow', { region: h.regionCode })}
+        {t('finding.sweepNow', { region: regionName(h.regionCode, lang) })}
       </button>
       <SweepProgress state={sweep.state} />
     </>
@@ -63,7 +64,7 @@ function Picture({ household: h, unavailable, reload }: { household: HouseholdPi
         <div>
           <h1 id="household-h">{t('household.title', { id: h.id })}</h1>
           <p className="muted">
-            {h.address ?? ''} · {label('hukou', h.hukou)} · {t('household.region', { region: h.regionCode })}
+            {h.address ?? ''} · {label('hukou', h.hukou)} · {t('household.region', { region: regionName(h.regionCode, lang) })}
           </p>
         </div>
         <Link className="button" to={`/check?household=${encodeURIComponent(h.id)}`}>{t('household.checkProposal')}</Link>

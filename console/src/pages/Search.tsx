@@ -5,7 +5,7 @@ import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { maskId } from '../lib/format.ts';
-import { isRegionPrefix } from '../lib/regions.ts';
+import { isRegionPrefix, regionLabel } from '../lib/regions.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useSession } from '../lib/sessionContext.tsx';
 
@@ -21,7 +21,7 @@ interface Found {
  * the caller's region (a caseworker's is fixed by the token). ID numbers are masked in the list.
  */
 export function SearchPage() {
-  const { t, label } = useI18n();
+  const { t, label, lang } = useI18n();
   const { session } = useSession();
   const { query } = useLocation();
   const ids = { text: useId(), region: useId() };
@@ -59,7 +59,7 @@ export function SearchPage() {
             <input id={ids.region} value={region} onChange={(e) => setRegion(e.target.value)} inputMode="numeric" />
           </div>
         ) : (
-          <p className="region-fixed">{t('search.within', { region: fixedRegion })}</p>
+          <p className="region-fixed">{t('search.within', { region: regionLabel(fixedRegion, lang) })}</p>
         )}
         <button type="submit">{t('search.submit')}</button>
       </form>

@@ -3,8 +3,15 @@ import { Unauthenticated, Unreachable, request } from '../api/client.ts';
 import { Notice } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { DEPARTMENTS } from '../lib/catalogue.ts';
-import { isRegionPrefix } from '../lib/regions.ts';
+import { isRegionPrefix, regionLabel } from '../lib/regions.ts';
 import { PURPOSES, ROLES, readClaims, type Role, type Session } from '../lib/session.ts';
+
+/**
+ * The region each role's development token starts with: a caseworker works in one county (伊宁市);
+ * the other roles' tokens carry no region, which means everywhere (a coordinator limited to one
+ * city by a pre-filled field would be refused the rest without knowing why).
+ */
+const DEFAULT_REGION: Record<Role, string> = { CASEWORKER: '654002', DEPARTMENT_OFFICER: '', COORDINATOR: '', ANALYST: '', AUDITOR: '' };
 
 type Problem = 'malformed' | 'expired' | 'role' | 'refused' | 'unreachable' | 'purpose' | 'mint' | 'region' | 'department';
 
@@ -26,7 +33,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
   const [token, setToken] = useState('');
   const [purpose, setPurpose] = useState('');
   const [role, setRole] = useState<Role>('CASEWORKER');
-  const [region, setRegion] = useState('654002');
+  const [region, setRegion] = useState(DEFAULT_REGION.CASEWORKER);
   const [department, setDepartment] = useState<string>('CIVIL_AFFAIRS');
   const [sub, setSub] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -109,7 +116,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
             <p className="hint">{t('signIn.devHint')}</p>
             <div className="field">
               <label htmlFor={ids.role}>{t('signIn.role')}</label>
-              <select id={ids.role} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              <select id={ids.role} value={role} onChange={(e) => { const next = e.target.value as Role; setRole(next); setRegion(DEFAULT_REGION[next]); }}>
                 {ROLES.map((r) => (
                   <option key={r} value={r}>{label('role', r)}</option>
                 ))}
@@ -119,6 +126,9 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
               <label htmlFor={ids.region}>{t('signIn.region')}</label>
               <input id={ids.region} value={region} onChange={(e) => setRegion(e.target.value.trim())} inputMode="numeric" required={role === 'CASEWORKER'} aria-describedby={`${ids.region}-hint`} />
               <p className="hint" id={`${ids.region}-hint`}>{t('signIn.regionHint')}</p>
+              <p className="hint region-scope" data-testid="region-scope" aria-live="polite">
+                {region ? t('signIn.scope', { region: isRegionPrefix(region) ? regionLabel(region, lang) : region }) : role === 'CASEWORKER' ? t('signIn.scopeRequired') : t('signIn.scopeAll')}
+              </p>
             </div>
             {role === 'DEPARTMENT_OFFICER' && (
               <div className="field">

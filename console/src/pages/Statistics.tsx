@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { CsvDownload } from '../components/CsvDownload.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
 import { TargetsCharts } from '../components/TargetsCharts.tsx';
@@ -40,6 +41,7 @@ export function StatisticsPage() {
       </form>
       {problem && <Notice kind="error">{problem}</Notice>}
       <p className="hint">{t('stats.privacy')}</p>
+      <CsvDownload regionCode={shown.region} date={shown.date} />
       <TargetsCharts regionCode={shown.region} date={shown.date} />
       <StatisticsCharts regionCode={shown.region} date={shown.date} table />
     </section>

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { anyOf, rowsOf, type Db } from '@saf/db';
 import type { Finding } from '@saf/rules';
-import { encodeCursor, type FindingCursor } from '../cursor.ts';
+import { encodeCursor, type FindingOrder, type KeysetCursor } from '../cursor.ts';
 import type { Party } from '../findingView.ts';
 import { findingEvents, findings, sweeps } from './schema.ts';
 
@@ -137,16 +137,22 @@ function whereOf(f: FindingFilter): SQL {
   return and(...parts)!;
 }
 
-/** A page of findings, newest first; the cursor is the last row's (first seen, id). */
-export async function listFindings(db: Db, filter: FindingFilter, first: number, after: FindingCursor | null) {
+/**
+ * A page of findings, newest first or oldest first by when a sweep first found them (then by id,
+ * in the same direction); the cursor is the last row's (first seen, id) and carries the order.
+ */
+export async function listFindings(db: Db, filter: FindingFilter, first: number, after: KeysetCursor | null, order: FindingOrder = 'NEWEST_FIRST') {
   const where = whereOf(filter);
-  const page = after ? and(where, sql`(${findings.firstSeenAt}, ${findings.id}) < (${after.at}::timestamptz, ${after.id})`)! : where;
-  const rows = await db.select().from(findings).where(page).orderBy(desc(findings.firstSeenAt), desc(findings.id)).limit(first + 1);
+  const oldest = order === 'OLDEST_FIRST';
+  const past = oldest ? sql`>` : sql`<`;
+  const page = after ? and(where, sql`(${findings.firstSeenAt}, ${findings.id}) ${past} (${after.at}::timestamptz, ${after.id})`)! : where;
+  const sort = oldest ? [asc(findings.firstSeenAt), asc(findings.id)] : [desc(findings.firstSeenAt), desc(findings.id)];
+  const rows = await db.select().from(findings).where(page).orderBy(...sort).limit(first + 1);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(findings).where(where);
   const nodes = rows.slice(0, first);
   return {
-    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node.firstSeenAt, node.id) })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes.at(-1)!.firstSeenAt, nodes.at(-1)!.id) : null },
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node.firstSeenAt, node.id, order) })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes.at(-1)!.firstSeenAt, nodes.at(-1)!.id, order) : null },
     totalCount: count?.n ?? 0,
   };
 }

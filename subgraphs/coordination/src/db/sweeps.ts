@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { anyOf, type Db } from '@saf/db';
+import { encodeCursor, type KeysetCursor } from '../cursor.ts';
 import { sweeps } from './schema.ts';
 
 export type SweepRow = typeof sweeps.$inferSelect;
@@ -145,6 +146,24 @@ export async function failSweeps(db: Db, ids: string[], error: string): Promise<
 export async function sweepById(db: Db, id: string): Promise<SweepRow | null> {
   const [row] = await db.select().from(sweeps).where(eq(sweeps.id, id));
   return row ?? null;
+}
+
+/**
+ * A page of the sweeps of regions under a prefix, the most recently asked for first (then by id):
+ * `requestedAt` never changes, unlike `startedAt` (set again when a QUEUED sweep starts), so a
+ * page boundary never moves. The cursor is the last row's (asked for, id).
+ */
+export async function listSweeps(db: Db, regionPrefix: string, first: number, after: KeysetCursor | null) {
+  const where = sql`${sweeps.regionCode} LIKE ${`${regionPrefix}%`}`;
+  const page = after ? and(where, sql`(${sweeps.requestedAt}, ${sweeps.id}) < (${after.at}::timestamptz, ${after.id})`)! : where;
+  const rows = await db.select().from(sweeps).where(page).orderBy(desc(sweeps.requestedAt), desc(sweeps.id)).limit(first + 1);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(sweeps).where(where);
+  const nodes = rows.slice(0, first);
+  return {
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node.requestedAt, node.id) })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes.at(-1)!.requestedAt, nodes.at(-1)!.id) : null },
+    totalCount: count?.n ?? 0,
+  };
 }
 
 export async function updateSweep(db: Db, id: string, values: Partial<Omit<SweepRow, 'id'>>): Promise<void> {

@@ -1,12 +1,12 @@
 import { isRegionPrefix } from '@saf/identity';
 import { assertPersonLevel, badInput } from '@saf/service';
-import { assertMaySweep, assertRegionWithin, readableFinding } from '../access.ts';
+import { assertMaySweep, assertRegionWithin, assertRole, readableFinding } from '../access.ts';
 import { findingFor } from '../findingView.ts';
 import type { Context } from '../context.ts';
 import { statisticsQuery } from './statisticsQuery.ts';
-import { decodeCursor } from '../cursor.ts';
+import { decodeCursor, type FindingOrder } from '../cursor.ts';
 import { listFindings } from '../db/findings.ts';
-import { sweepById } from '../db/sweeps.ts';
+import { listSweeps, sweepById } from '../db/sweeps.ts';
 import { checkProposedAward, type ProposedAwardInput } from '../proposal.ts';
 
 export function regionPrefix(regionCode: string): string {
@@ -20,6 +20,7 @@ interface FindingsArgs {
   rule?: string | null;
   department?: string | null;
   includeGone?: boolean | null;
+  order?: FindingOrder | null;
   first?: number | null;
   after?: string | null;
 }
@@ -35,7 +36,8 @@ export const Query = {
     if (caller.role === 'DEPARTMENT_OFFICER' && args.department && args.department !== caller.department) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const first = args.first ?? 50;
     if (first < 1 || first > 500) throw badInput('first must be 1 to 500', 'first');
-    const page = await listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after) : null);
+    const order = args.order ?? 'NEWEST_FIRST';
+    const page = await listFindings(ctx.db, { regionPrefix: prefix, status: args.status, rule: args.rule, department, includeGone: args.includeGone ?? false }, first, args.after ? decodeCursor(args.after, order) : null, order);
     // Each as this caller may see it (an officer's list holds their department's awards, their
     // own people: none comes out empty, and none would be left out of the count).
     const edges = page.edges.flatMap((edge) => {
@@ -49,6 +51,14 @@ export const Query = {
     const sweep = await sweepById(ctx.db, id);
     if (sweep) assertMaySweep(ctx.caller, sweep.regionCode);
     return sweep;
+  },
+  duplicateAidSweeps: (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: Context) => {
+    // Who may run a sweep of a region may see its sweeps: caseworkers within their jurisdiction, coordinators.
+    const caller = assertRole(ctx.caller, 'COORDINATOR', 'CASEWORKER');
+    assertMaySweep(caller, regionPrefix(args.regionCode));
+    const first = args.first ?? 20;
+    if (first < 1 || first > 100) throw badInput('first must be 1 to 100', 'first');
+    return listSweeps(ctx.db, args.regionCode, first, args.after ? decodeCursor(args.after) : null);
   },
   duplicateAidRules: (_: unknown, __: unknown, ctx: Context) => {
     if (!ctx.caller) throw badInput('no caller');
