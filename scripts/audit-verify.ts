@@ -5,7 +5,7 @@
  * cannot be asked. Reads the same environment as `npm start` (AUDIT_URL, else SUBGRAPH_PORT_BASE + 9;
  * the audit service's signing secret like the gateway's).
  */
-import { signRequest, subgraphSigningSecret } from '@saf/auth';
+import { OPERATOR, signRequest, subgraphSigningSecret } from '@saf/auth';
 import { commonEnv, parseEnv, subgraphUrl } from '@saf/config';
 
 interface Check {
@@ -30,7 +30,8 @@ async function main(): Promise<number> {
   const url = endpoint(subgraphUrl('audit', process.env, env.SUBGRAPH_PORT_BASE), '/audit/verify');
   const secret = subgraphSigningSecret('audit', process.env, env.NODE_ENV);
   const body = '{}';
-  const signed = signRequest({ secret, method: 'POST', path: url.pathname, body, caller: null });
+  // Signed operator→audit: the audit service lets the operator verify the chain and nothing else.
+  const signed = signRequest({ secret, from: OPERATOR, to: 'audit', method: 'POST', path: url.pathname, body, caller: null });
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });

@@ -9,7 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { signRequest, subgraphSigningSecret } from '@saf/auth';
+import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
@@ -68,7 +68,7 @@ export interface GatewayServer {
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
   const authenticate = createAuthenticator(config);
-  const auditSecret = subgraphSigningSecret('audit', config.env, config.NODE_ENV);
+  const signForAudit = createRequestSigner({ secret: subgraphSigningSecret('audit', config.env, config.NODE_ENV), from: GATEWAY, to: 'audit' });
   let loaded = false;
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
@@ -91,7 +91,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
         auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
-        sign: (path, body) => signRequest({ secret: auditSecret, method: 'POST', path, body, caller: null }),
+        sign: (path, body) => signForAudit({ method: 'POST', path, body, caller: null }),
         log,
       }),
       onePerMissingDepartment(),

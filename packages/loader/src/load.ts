@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { signRequest } from '@saf/auth';
+import { LOADER, createRequestSigner, type RequestSigner } from '@saf/auth';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { ownerOf, type LineError } from '@saf/interchange';
-import { DEPARTMENTS, type Department } from '@saf/programmes';
+import { DEPARTMENTS, department, type Department } from '@saf/programmes';
 import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
@@ -50,14 +50,14 @@ const ANSWER_TIMEOUT_MS = 300_000;
  * One signed ingest call. A lost connection or a 502/503/504 is retried with backoff (a service
  * restarting, a proxy between): the call may have been applied already, which is harmless.
  */
-async function call(connections: KeepAliveConnections, url: string, secret: Buffer, method: string, body: Buffer | string = ''): Promise<unknown> {
+async function call(connections: KeepAliveConnections, url: string, sign: RequestSigner, method: string, body: Buffer | string = ''): Promise<unknown> {
   const u = new URL(url);
   // Encoded once: the signature hashes these bytes and the request sends them as they are.
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   let answer: { status: number; text: string } | undefined;
   for (let attempt = 1; ; attempt++) {
     // A fresh signature each time: the service refuses a replayed nonce.
-    const signed = signRequest({ secret, method, path: u.pathname + u.search, body: bytes, caller: null });
+    const signed = sign({ method, path: u.pathname + u.search, body: bytes, caller: null });
     try {
       answer = await connections.request(u, method, { 'content-type': 'application/json', ...signed }, bytes, ANSWER_TIMEOUT_MS);
       if (!RETRY_STATUS.has(answer.status) || attempt >= ATTEMPTS) break;
@@ -122,13 +122,20 @@ export class BatchBody {
   }
 }
 
-async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], options: LoadOptions): Promise<LineError[]> {
+/** What a load signs with: loader→<each department's subgraph>, which no other service accepts. */
+type Signers = Record<Department, RequestSigner>;
+
+function signersOf(secrets: LoadOptions['secrets']): Signers {
+  return Object.fromEntries(DEPARTMENTS.map((d) => [d, createRequestSigner({ secret: secrets[d], from: LOADER, to: department(d).subgraph })])) as Signers;
+}
+
+async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], options: LoadOptions, signers: Signers): Promise<LineError[]> {
   const known = { persons: new Set<string>(), households: new Set<string>() };
   const persons = [...new Set(unresolved.filter((r) => r.kind === 'person').map((r) => r.id))];
   const households = [...new Set(unresolved.filter((r) => r.kind === 'household').map((r) => r.id))];
   for (let i = 0; i < Math.max(persons.length, households.length); i += 5000) {
     const body = JSON.stringify({ persons: persons.slice(i, i + 5000), households: households.slice(i, i + 5000) });
-    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, options.secrets.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[] };
+    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, signers.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[] };
     found.persons.forEach((id) => known.persons.add(id));
     found.households.forEach((id) => known.households.add(id));
   }
@@ -161,6 +168,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const size = (await stat(file)).size;
   const progress = (phase: ProgressEvent['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
 
+  const signers = signersOf(options.secrets);
   const loadId = `load-${Date.now()}-${randomUUID().slice(0, 8)}`;
   const used = new Set<Department>();
   // The batch each department is filling, and bodies of batches answered, to be filled again.
@@ -180,7 +188,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     const pending = inFlight.get(dept)!;
     while (pending.length >= IN_FLIGHT) await pending.shift();
     filling.set(dept, spare.pop() ?? new BatchBody());
-    const request = call(connections, `${options.targets[dept]}/ingest/${loadId}/records`, options.secrets[dept], 'POST', batch.finish()).then(
+    const request = call(connections, `${options.targets[dept]}/ingest/${loadId}/records`, signers[dept], 'POST', batch.finish()).then(
       () => {},
       (err: unknown) => {
         if (err instanceof IngestError && err.errors.length) refused.push(...err.errors);
@@ -197,7 +205,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const allInFlight = () => [...inFlight.values()].flat();
   const abortAll = async () => {
     await Promise.allSettled(allInFlight());
-    await Promise.allSettled([...used].map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, options.secrets[d], 'DELETE')));
+    await Promise.allSettled([...used].map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, signers[d], 'DELETE')));
   };
 
   const scanner = new FileScanner();
@@ -233,7 +241,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   }
   if (scan.unresolved.length) {
     progress('check references', 0, scan.unresolved.length);
-    const refErrors = await checkReferences(connections, scan.unresolved, options).catch(async (err: unknown) => {
+    const refErrors = await checkReferences(connections, scan.unresolved, options, signers).catch(async (err: unknown) => {
       await abortAll();
       throw err;
     });
@@ -253,14 +261,14 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const counts: Partial<Record<Department, Record<string, number>>> = {};
   let committed = 0;
   const commit = async (dept: Department) => {
-    const result = (await call(connections, `${options.targets[dept]}/ingest/${loadId}/commit`, options.secrets[dept], 'POST', '{}')) as { counts: Record<string, number> };
+    const result = (await call(connections, `${options.targets[dept]}/ingest/${loadId}/commit`, signers[dept], 'POST', '{}')) as { counts: Record<string, number> };
     counts[dept] = result.counts;
     progress('commit', ++committed, used.size);
   };
   const rest = DEPARTMENTS.filter((d) => d !== 'CIVIL_AFFAIRS' && used.has(d));
   if (used.has('CIVIL_AFFAIRS')) {
     // A prepare that failed only means that department commits the usual way.
-    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, options.secrets[d], 'POST', '{}').catch(() => {}));
+    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, signers[d], 'POST', '{}').catch(() => {}));
     try {
       await commit('CIVIL_AFFAIRS');
     } catch (err) {

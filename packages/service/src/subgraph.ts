@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
-import { createRequestVerifier, type Caller } from '@saf/auth';
+import { GATEWAY, createRequestVerifier, type Caller } from '@saf/auth';
 import { ErrorCode } from './errors.ts';
 import { createServiceServer, type Route } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -20,6 +20,12 @@ export interface SubgraphOptions<C extends BaseContext> {
   ready: () => Promise<void>;
   /** The secret this subgraph shares with the gateway (requests without its signature are refused). */
   signingSecret: Buffer;
+  /**
+   * Who may sign requests to this subgraph with that secret (each with its own direction key):
+   * the gateway (the default, and the only one GraphQL answers), and e.g. the loader for a
+   * department's `/ingest` routes, which check the sender themselves.
+   */
+  acceptFrom?: readonly string[];
   routes?: Route[];
   log: Logger;
   production: boolean;
@@ -80,7 +86,8 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     // get this far, and the operations share the request's caller and context.
     allowBatchedHttpRequests: true,
   });
-  const verifier = createRequestVerifier({ secret: options.signingSecret });
+  const acceptFrom = options.acceptFrom ?? [GATEWAY];
+  const verifier = createRequestVerifier({ self: options.name, accept: Object.fromEntries(acceptFrom.map((from) => [from, options.signingSecret])) });
   const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier, name: options.name });
   return { apollo, http: server, start: () => apollo.start() };
 }

@@ -1,3 +1,4 @@
+import { GATEWAY, OPERATOR } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import type { Context } from './context.ts';
@@ -23,6 +24,8 @@ export function createServer(options: AuditOptions): BuiltSubgraph & { writer: A
     log,
     production: options.production ?? false,
     signingSecret: options.signingSecret,
+    // The operator (`npm run audit:verify`) only verifies the chain (routes.ts checks the sender).
+    acceptFrom: [GATEWAY, OPERATOR],
     ready: database.ping,
     routes: auditRoutes({ db, writer, log, verifyPageSize: options.verifyPageSize ?? 5000 }),
     // The caller is the one createServiceServer verified from the gateway's signature.

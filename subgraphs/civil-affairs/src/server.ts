@@ -1,3 +1,4 @@
+import { GATEWAY, LOADER } from '@saf/auth';
 import { ingestRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing } from './db/queries.ts';
@@ -30,6 +31,8 @@ export function createServer({ database, log, production = false, signingSecret,
     log,
     production,
     signingSecret,
+    // The loader signs only for /ingest (ingestRoute checks the sender).
+    acceptFrom: [GATEWAY, LOADER],
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     routes: [ingest],
