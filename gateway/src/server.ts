@@ -10,7 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
-import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
+import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
@@ -27,8 +27,20 @@ import { serveConsole } from './console.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE']);
 
-/** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
-export function formatGatewayError(log: Logger) {
+/**
+ * What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs;
+ * in production no schema names suggested ("Did you mean …", from validation or from variables).
+ */
+export function formatGatewayError(log: Logger, options: { production?: boolean } = {}) {
+  const format = formatErrorDetails(log);
+  if (!options.production) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const safe = format(formatted, error);
+    return { ...safe, message: withoutSuggestions(safe.message) };
+  };
+}
+
+function formatErrorDetails(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const extensions = formatted.extensions ?? {};
     const code = extensions.code as string | undefined;
@@ -85,7 +97,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    formatError: formatGatewayError(log),
+    // Validation errors without "Did you mean …" in production; formatGatewayError strips the rest.
+    hideSchemaDetailsFromClientErrors: production,
+    formatError: formatGatewayError(log, { production }),
     plugins: [
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
       // Every read of person-level data is logged before the answer leaves (or it does not leave).

@@ -24,7 +24,13 @@ interface Tuning {
   ingestHoldMs?: number;
 }
 
-type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer } & Tuning) => ReturnType<typeof civilAffairs>;
+/** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
+interface ServiceDeps {
+  signingSecret: Buffer;
+  production: boolean;
+}
+
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string } & ServiceDeps & Tuning) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,
@@ -67,9 +73,9 @@ export interface System {
 type LogFactory = (name: string) => ReturnType<typeof createLogger>;
 const silent: LogFactory = (name) => createLogger(name, 'silent');
 
-async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, signingSecret: Buffer, port = 0, logOf: LogFactory = silent, tuning: Tuning = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, deps: ServiceDeps, port = 0, logOf: LogFactory = silent, tuning: Tuning = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = logOf(name);
-  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret, ...tuning });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl, ...deps, ...tuning });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -108,12 +114,14 @@ export async function startSystem(
   // Every service and the gateway read the signing secrets from the same variables (`env`:
   // e.g. `<SERVICE>_SIGNING_SECRET`), as deployed; unset, the development ones.
   const secretOf = (name: string) => subgraphSigningSecret(name, options.env ?? {}, 'test');
+  // `env: { NODE_ENV: 'production', … }` runs every service in production mode, the gateway too.
+  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production: options.env?.NODE_ENV === 'production' });
   const subgraphs = new Map<string, RunningSubgraph>();
   await Promise.all(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
-      let running = await startSubgraph(s.name, database, gatewayUrlOf, secretOf(s.name), 0, options.log, tuning);
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, depsOf(s.name), 0, options.log, tuning);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -121,7 +129,7 @@ export async function startSystem(
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, secretOf(s.name), port, options.log, tuning);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, depsOf(s.name), port, options.log, tuning);
         },
       });
     }),
