@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authEnv } from '@saf/auth';
-import { ConfigError, MAX_BATCH, SERVICES, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import { ConfigError, MAX_BATCH, SERVICES, commonEnv, defaultGatewayHost, envPrefix, parseEnv } from '@saf/config';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -49,10 +49,11 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend({
     .transform((w) => (w === 'auto' ? availableParallelism() : w)),
 });
 
-export type GatewayConfig = z.infer<typeof gatewayEnv> & { env: NodeJS.ProcessEnv };
+export type GatewayConfig = z.infer<typeof gatewayEnv> & { GATEWAY_HOST: string; env: NodeJS.ProcessEnv };
 
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = { ...parseEnv(gatewayEnv, env), env };
+  const parsed = parseEnv(gatewayEnv, env);
+  const config = { ...parsed, GATEWAY_HOST: parsed.GATEWAY_HOST ?? defaultGatewayHost(parsed.NODE_ENV), env };
   // Our own subgraphs' overrides are checked at start; another supergraph's when it is loaded.
   for (const s of SERVICES) subgraphPolicy(config, s.name);
   return config;
