@@ -4,7 +4,7 @@ import { LOADER, createRequestSigner, type RequestSigner } from '@saf/auth';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, department, type Department } from '@saf/programmes';
-import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
+import { FileScanner, householdMismatch, readLineBatches, type FileScan, type HouseholdCheck, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
@@ -129,19 +129,30 @@ function signersOf(secrets: LoadOptions['secrets']): Signers {
   return Object.fromEntries(DEPARTMENTS.map((d) => [d, createRequestSigner({ secret: secrets[d], from: LOADER, to: department(d).subgraph })])) as Signers;
 }
 
-async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], options: LoadOptions, signers: Signers): Promise<LineError[]> {
-  const known = { persons: new Set<string>(), households: new Set<string>() };
+/**
+ * What the file refers to and does not define, against what civil affairs has registered: the
+ * persons and households must exist, and an award's household must be its person's.
+ */
+async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], householdChecks: HouseholdCheck[], options: LoadOptions, signers: Signers): Promise<LineError[]> {
+  const known = { persons: new Set<string>(), households: new Set<string>(), householdOf: new Map<string, string>() };
   const persons = [...new Set(unresolved.filter((r) => r.kind === 'person').map((r) => r.id))];
   const households = [...new Set(unresolved.filter((r) => r.kind === 'household').map((r) => r.id))];
   for (let i = 0; i < Math.max(persons.length, households.length); i += 5000) {
     const body = JSON.stringify({ persons: persons.slice(i, i + 5000), households: households.slice(i, i + 5000) });
-    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, signers.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[] };
+    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, signers.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[]; householdOf: Record<string, string> };
     found.persons.forEach((id) => known.persons.add(id));
     found.households.forEach((id) => known.households.add(id));
+    for (const [person, household] of Object.entries(found.householdOf)) known.householdOf.set(person, household);
   }
-  return unresolved
+  const errors: LineError[] = unresolved
     .filter((r) => !(r.kind === 'person' ? known.persons : known.households).has(r.id))
     .map((r) => ({ line: r.line, field: r.field, message: `${r.kind} ${r.id} is neither in the file nor registered with civil affairs` }));
+  // An unknown person is reported above; a registered one must be a member of the award's household.
+  for (const check of householdChecks) {
+    const household = known.householdOf.get(check.personId);
+    if (household !== undefined && household !== check.householdId) errors.push(householdMismatch(check, `registered with civil affairs in ${household}`));
+  }
+  return errors.sort((a, b) => a.line - b.line);
 }
 
 /**
@@ -239,9 +250,9 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     await abortAll();
     return { ok: false, errors: [...scan.errors, ...refused].sort((a, b) => a.line - b.line) };
   }
-  if (scan.unresolved.length) {
+  if (scan.unresolved.length || scan.householdChecks.length) {
     progress('check references', 0, scan.unresolved.length);
-    const refErrors = await checkReferences(connections, scan.unresolved, options, signers).catch(async (err: unknown) => {
+    const refErrors = await checkReferences(connections, scan.unresolved, scan.householdChecks, options, signers).catch(async (err: unknown) => {
       await abortAll();
       throw err;
     });
