@@ -12,7 +12,7 @@
  * Exit code 0: intact; 1: broken (every problem named); 2: cannot check (the audit service cannot
  * be asked, or no witness answered). A witness that cannot be reached is a warning.
  */
-import { checkCheckpoints, signRequest, subgraphSigningSecret, witnessKey, type CheckpointProblem, type WitnessedCheckpoint } from '@saf/auth';
+import { OPERATOR, checkCheckpoints, signRequest, subgraphSigningSecret, witnessKey, type CheckpointProblem, type WitnessedCheckpoint } from '@saf/auth';
 import { auditWitnessesEnv, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
 
 export interface AuditVerifyResult {
@@ -62,7 +62,7 @@ export async function auditVerify(env: NodeJS.ProcessEnv = process.env): Promise
         const body = JSON.stringify(payload);
         let res: Response;
         try {
-          res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest({ secret, method: 'POST', path: url.pathname, body, caller: null }) }, body, signal: AbortSignal.timeout(600_000) });
+          res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest({ secret, from: OPERATOR, to: name, method: 'POST', path: url.pathname, body, caller: null }) }, body, signal: AbortSignal.timeout(600_000) });
         } catch (err) {
           throw new Unanswered(`cannot reach ${name} at ${url.origin}: ${(err as Error).message}`);
         }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signRequest } from '@saf/auth';
+import { LOADER, signRequest } from '@saf/auth';
 import { ingestSecrets, ingestTargets, loadFile } from '@saf/loader';
 
 const DEMO_HOUSEHOLDS = 300;
@@ -34,7 +34,7 @@ export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nod
     if (first) {
       const body = JSON.stringify({ households: [first.id] });
       const url = `${targets.CIVIL_AFFAIRS}/ingest/known`;
-      const signed = signRequest({ secret: secrets.CIVIL_AFFAIRS, method: 'POST', path: '/ingest/known', body, caller: null });
+      const signed = signRequest({ secret: secrets.CIVIL_AFFAIRS, from: LOADER, to: 'civil-affairs', method: 'POST', path: '/ingest/known', body, caller: null });
       const known = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body })).json()) as { households: string[] };
       if (known.households.length) {
         process.stdout.write('demo data already loaded\n');

@@ -70,8 +70,9 @@ describe('access control through the gateway', () => {
 
   it('refuses a forged internal-service request', async () => {
     const body = JSON.stringify({ query: HOUSEHOLD, variables: { id: fixture.householdId } });
-    const signed = signRequest({ secret: subgraphSigningSecret('labour', {}, 'test'), method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } });
-    const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-saf-service': 'coordination', ...signed }, body });
+    // Signed as coordination signs for the gateway, but with another subgraph's secret.
+    const signed = signRequest({ secret: subgraphSigningSecret('labour', {}, 'test'), from: 'coordination', to: 'gateway', method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } });
+    const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     expect(res.status).toBe(401);
   });
 

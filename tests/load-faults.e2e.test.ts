@@ -293,9 +293,9 @@ describe('a load interrupted at any point leaves each department before or after
     const secret = testSecret('justice');
     const awards = version(base, 500).filter((r) => r.type === 'award' && r.department === 'JUSTICE');
     const loadId = `twice-${Date.now()}`;
-    const staged = await signedFetch(`${ingest}/${loadId}/records`, secret, { caller: null, body: JSON.stringify({ records: awards.map((record, i) => ({ line: i + 1, record })) }) });
+    const staged = await signedFetch(`${ingest}/${loadId}/records`, secret, { from: 'loader', caller: null, body: JSON.stringify({ records: awards.map((record, i) => ({ line: i + 1, record })) }) });
     expect(staged.status).toBe(200);
-    const commit = () => signedFetch(`${ingest}/${loadId}/commit`, secret, { caller: null, body: '{}' }).then(async (r) => ({ status: r.status, ...((await r.json()) as { counts: { award: number } }) }));
+    const commit = () => signedFetch(`${ingest}/${loadId}/commit`, secret, { from: 'loader', caller: null, body: '{}' }).then(async (r) => ({ status: r.status, ...((await r.json()) as { counts: { award: number } }) }));
     const [a, b] = await Promise.all([commit(), commit()]);
     expect([a.status, b.status]).toEqual([200, 200]);
     // One of them wrote every changed row; the other found the load already applied.

@@ -126,7 +126,7 @@ describe('timeouts, retries, breakers and connections between the gateway and a 
     const op = { query: '{ _service { sdl } }' };
     const post = (ops: unknown[], sign = true) => {
       const body = JSON.stringify(ops);
-      const signed = sign ? signRequest({ secret: testSecret('labour'), method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } }) : {};
+      const signed = sign ? signRequest({ secret: testSecret('labour'), from: 'gateway', to: 'labour', method: 'POST', path: '/graphql', body, caller: { sub: 'x', role: 'COORDINATOR' } }) : {};
       return fetch(labour.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     };
     const two = await post([op, op]);

@@ -12,16 +12,18 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { parseCaller, signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { GATEWAY, createRequestSigner, parseCaller, subgraphSigningSecret, type Caller } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import { benchGatewayEnv } from './env.ts';
 
 class SigningDataSource extends RemoteGraphQLDataSource {
-  constructor(url: string, secret: Buffer, caller: Caller) {
+  constructor(name: string, url: string, secret: Buffer, caller: Caller) {
     super({ url });
     const fetcher = this.fetcher;
+    // It stands in for our gateway, so it signs as the gateway does.
+    const sign = createRequestSigner({ secret, from: GATEWAY, to: name });
     this.fetcher = ((input: string, init: { method?: string; body?: string; headers?: Record<string, string> }) => {
-      const signed = signRequest({ secret, method: init.method ?? 'POST', path: new URL(input).pathname, body: init.body ?? '', caller });
+      const signed = sign({ method: init.method ?? 'POST', path: new URL(input).pathname, body: init.body ?? '', caller });
       return fetcher(input, { ...init, headers: { ...init.headers, ...signed } });
     }) as unknown as typeof fetcher;
   }
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   if (!caller.ok) throw new Error(`BENCH_CALLER: ${caller.reason}`);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name }) => new SigningDataSource(subgraphUrl(name, process.env, env.SUBGRAPH_PORT_BASE), subgraphSigningSecret(name, process.env, env.NODE_ENV), caller.caller),
+    buildService: ({ name }) => new SigningDataSource(name, subgraphUrl(name, process.env, env.SUBGRAPH_PORT_BASE), subgraphSigningSecret(name, process.env, env.NODE_ENV), caller.caller),
   });
   const server = new ApolloServer({ gateway });
   await startStandaloneServer(server, { listen: { port: env.BENCH_PORT, host: '127.0.0.1' } });

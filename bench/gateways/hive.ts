@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { parseCaller, signRequest, subgraphSigningSecret } from '@saf/auth';
+import { GATEWAY, createRequestSigner, parseCaller, subgraphSigningSecret, type RequestSigner } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import { benchGatewayEnv } from './env.ts';
 
@@ -15,7 +15,8 @@ const env = benchGatewayEnv();
 const parsed = parseCaller(JSON.parse(env.BENCH_CALLER));
 if (!parsed.ok) throw new Error(`BENCH_CALLER: ${parsed.reason}`);
 const caller = parsed.caller;
-const secrets = new Map<string, Buffer>();
+// It stands in for our gateway, so it signs as the gateway does: gateway→<subgraph>.
+const signers = new Map<string, RequestSigner>();
 
 const gateway = createGatewayRuntime({
   supergraph: env.SUPERGRAPH_PATH,
@@ -26,10 +27,10 @@ const gateway = createGatewayRuntime({
         if (!host.endsWith('.subgraph.invalid')) return;
         const name = host.slice(0, -'.subgraph.invalid'.length);
         const target = new URL(subgraphUrl(name, process.env, env.SUBGRAPH_PORT_BASE));
-        let secret = secrets.get(name);
-        if (!secret) secrets.set(name, (secret = subgraphSigningSecret(name, process.env, env.NODE_ENV)));
+        let sign = signers.get(name);
+        if (!sign) signers.set(name, (sign = createRequestSigner({ secret: subgraphSigningSecret(name, process.env, env.NODE_ENV), from: GATEWAY, to: name })));
         if (options.body !== undefined && typeof options.body !== 'string') throw new Error('expected a string body to sign');
-        const signed = signRequest({ secret, method: options.method ?? 'POST', path: target.pathname, body: options.body ?? '', caller });
+        const signed = sign({ method: options.method ?? 'POST', path: target.pathname, body: options.body ?? '', caller });
         setURL(target.href);
         setOptions({ ...options, headers: { ...(options.headers as Record<string, string> | undefined), ...signed } });
       },

@@ -7,7 +7,7 @@
  * department separately for the household and for its members); this project's gateway sends the
  * two to one department as one batched request, so eight requests too, plus the access log entry.
  */
-import { signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { GATEWAY, createRequestSigner, subgraphSigningSecret, type Caller, type RequestSigner } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import type { Picture } from './picture.ts';
 import { statsOf, type RunStats } from './stats.ts';
@@ -42,16 +42,17 @@ export interface FloorClient {
 }
 
 export function createFloorClient(env: NodeJS.ProcessEnv, portBase: number, caller: Caller): FloorClient {
-  const endpoints = new Map<string, { url: string; path: string; secret: Buffer }>();
+  const endpoints = new Map<string, { url: string; path: string; sign: RequestSigner }>();
   for (const name of ['civil-affairs', 'coordination', ...DEPARTMENTS.map((d) => d.service)]) {
     const url = subgraphUrl(name, env, portBase);
-    endpoints.set(name, { url, path: new URL(url).pathname, secret: subgraphSigningSecret(name, env, env.NODE_ENV) });
+    // The floor asks each subgraph directly, signed as the gateway would.
+    endpoints.set(name, { url, path: new URL(url).pathname, sign: createRequestSigner({ secret: subgraphSigningSecret(name, env, env.NODE_ENV), from: GATEWAY, to: name }) });
   }
 
   async function post<T>(service: string, query: string, variables: Record<string, unknown>): Promise<T> {
     const e = endpoints.get(service)!;
     const body = JSON.stringify({ query, variables });
-    const res = await fetch(e.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest({ secret: e.secret, method: 'POST', path: e.path, body, caller }) }, body });
+    const res = await fetch(e.url, { method: 'POST', headers: { 'content-type': 'application/json', ...e.sign({ method: 'POST', path: e.path, body, caller }) }, body });
     const json = (await res.json()) as { data?: T; errors?: unknown[] };
     if (!res.ok || json.errors?.length || !json.data) throw new Error(`${service} answered ${res.status}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
     return json.data;

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { AuthError, SignatureError, createRequestVerifier, createVerifier, subgraphSigningSecret, verifierConfigFromEnv, type Caller } from '@saf/auth';
+import { AuthError, GATEWAY, SIGNATURE_HEADERS, SignatureError, createRequestVerifier, createVerifier, subgraphSigningSecret, verifierConfigFromEnv, type Caller } from '@saf/auth';
 import { HttpError } from '@saf/service';
 import type { GatewayConfig } from './config.ts';
 
 /** Names the internal service (e.g. coordination) that signed a request to the gateway. */
-export const SERVICE_HEADER = 'x-saf-service';
+export const SERVICE_HEADER = SIGNATURE_HEADERS.from;
 
 /** Services that may call the gateway on a caller's behalf, signing with their own secret. */
 const INTERNAL_SERVICES = ['coordination'] as const;
@@ -21,16 +21,16 @@ function unauthenticated(message: string, reason: string, status = 401): HttpErr
  */
 export function createAuthenticator(config: GatewayConfig) {
   const tokens = createVerifier(verifierConfigFromEnv(config, config.NODE_ENV));
-  const services = new Map(
-    INTERNAL_SERVICES.map((name) => [name, createRequestVerifier({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV) })]),
-  );
+  // Only requests signed coordination→gateway: one the gateway signed for a subgraph (its own
+  // name as sender, or relabelled as coordination's) fails here, whatever its secret.
+  const services = createRequestVerifier({
+    self: GATEWAY,
+    accept: Object.fromEntries(INTERNAL_SERVICES.map((name) => [name, subgraphSigningSecret(name, config.env, config.NODE_ENV)])),
+  });
   return async function authenticate(req: IncomingMessage, body: string): Promise<{ caller: Caller; internal: boolean }> {
-    const service = req.headers[SERVICE_HEADER];
-    if (typeof service === 'string') {
-      const verifier = services.get(service as (typeof INTERNAL_SERVICES)[number]);
-      if (!verifier) throw unauthenticated('unknown internal service', 'unknown_service');
+    if (req.headers[SERVICE_HEADER] !== undefined) {
       try {
-        const caller = verifier.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
+        const { caller } = services.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
         if (!caller) throw unauthenticated('an internal request must name the caller it acts for', 'no_caller');
         return { caller, internal: true };
       } catch (err) {

@@ -117,7 +117,7 @@ export function runPrimary(options: PrimaryOptions): void {
     listening.add(worker.id);
     if (ready || listening.size < workers) return;
     ready = true;
-    log.info({ port: address.port, workers }, `gateway ready at http://localhost:${address.port}/graphql (${workers} workers)`);
+    log.info({ host: address.address, port: address.port, workers }, `gateway ready at http://localhost:${address.port}/graphql (${workers} workers)`);
   });
 
   // Metrics: each serving worker's registry, combined as prom-client's cluster mode combines them

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ROLES, authEnv, type Role } from '@saf/auth';
-import { ConfigError, MAX_BATCH, SERVICES, auditWitnessesEnv, commonEnv, envPrefix, parseEnv } from '@saf/config';
+import { ConfigError, MAX_BATCH, SERVICES, auditWitnessesEnv, commonEnv, defaultGatewayHost, envPrefix, parseEnv } from '@saf/config';
 import type { RoleLimit } from './callerLimits.ts';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
@@ -134,10 +134,11 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
     .transform((w) => (w === 'auto' ? availableParallelism() : w)),
 });
 
-export type GatewayConfig = z.infer<typeof gatewayEnv> & { env: NodeJS.ProcessEnv };
+export type GatewayConfig = z.infer<typeof gatewayEnv> & { GATEWAY_HOST: string; env: NodeJS.ProcessEnv };
 
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = { ...parseEnv(gatewayEnv, env), env };
+  const parsed = parseEnv(gatewayEnv, env);
+  const config = { ...parsed, GATEWAY_HOST: parsed.GATEWAY_HOST ?? defaultGatewayHost(parsed.NODE_ENV), env };
   // Our own subgraphs' overrides are checked at start; another supergraph's when it is loaded.
   for (const s of SERVICES) subgraphPolicy(config, s.name);
   return config;

@@ -18,8 +18,9 @@ export async function serveGateway(config: GatewayConfig, root: Logger): Promise
   const gateway = createGateway(config, log);
   await gateway.start();
   const port = await listen(gateway.http, config.GATEWAY_PORT, config.GATEWAY_HOST);
-  if (worker) log.info({ port, pid: process.pid }, 'gateway worker listening');
-  else log.info({ port, supergraph: config.SUPERGRAPH_PATH }, `gateway ready at http://localhost:${port}/graphql`);
+  const host = config.GATEWAY_HOST;
+  if (worker) log.info({ host, port, pid: process.pid }, 'gateway worker listening');
+  else log.info({ host, port, supergraph: config.SUPERGRAPH_PATH }, `gateway ready at http://localhost:${port}/graphql`);
   const shutdown = stopOnSignal({
     server: gateway.http,
     service: 'gateway',

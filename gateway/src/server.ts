@@ -9,8 +9,8 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { signRequest, subgraphSigningSecret } from '@saf/auth';
-import { HttpError, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
+import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
+import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { CallerLimits } from './callerLimits.ts';
@@ -32,8 +32,20 @@ import { serveConsole } from './console.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS']);
 
-/** What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs. */
-export function formatGatewayError(log: Logger) {
+/**
+ * What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs;
+ * in production no schema names suggested ("Did you mean …", from validation or from variables).
+ */
+export function formatGatewayError(log: Logger, options: { production?: boolean } = {}) {
+  const format = formatErrorDetails(log);
+  if (!options.production) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const safe = format(formatted, error);
+    return { ...safe, message: withoutSuggestions(safe.message) };
+  };
+}
+
+function formatErrorDetails(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const extensions = formatted.extensions ?? {};
     const code = extensions.code as string | undefined;
@@ -64,15 +76,15 @@ export interface GatewayServer {
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
   const authenticate = createAuthenticator(config);
-  const auditSecret = subgraphSigningSecret('audit', config.env, config.NODE_ENV);
+  const signForAudit = createRequestSigner({ secret: subgraphSigningSecret('audit', config.env, config.NODE_ENV), from: GATEWAY, to: 'audit' });
   // The access log's head goes to the departments' services, which keep it outside the audit database.
   const witnesses = createCheckpointForwarder({
     witnesses: config.AUDIT_WITNESSES.map((name) => {
-      const secret = subgraphSigningSecret(name, config.env, config.NODE_ENV);
+      const sign = createRequestSigner({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV), from: GATEWAY, to: name });
       return {
         name,
         url: () => resolveSubgraphUrl(name, undefined, config.env, config.SUBGRAPH_PORT_BASE),
-        sign: (path: string, body: string) => signRequest({ secret, method: 'POST', path, body, caller: null }),
+        sign: (path: string, body: string) => sign({ method: 'POST', path, body, caller: null }),
       };
     }),
     intervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
@@ -100,7 +112,9 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    formatError: formatGatewayError(log),
+    // Validation errors without "Did you mean …" in production; formatGatewayError strips the rest.
+    hideSchemaDetailsFromClientErrors: production,
+    formatError: formatGatewayError(log, { production }),
     plugins: [
       // First: a caller's `_internal…` field is FORBIDDEN whatever else it breaks.
       internalFieldsPlugin(),
@@ -108,7 +122,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
         auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
-        sign: (path, body) => signRequest({ secret: auditSecret, method: 'POST', path, body, caller: null }),
+        sign: (path, body) => signForAudit({ method: 'POST', path, body, caller: null }),
         log,
         onHead: (head) => witnesses.offer(head),
       }),

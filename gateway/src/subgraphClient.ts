@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { decodeCaller, signRequest } from '@saf/auth';
+import { GATEWAY, createRequestSigner, decodeCaller, type RequestSigner } from '@saf/auth';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { injectTraceContext, withClientSpan, type Logger } from '@saf/service';
 import { CircuitBreaker, RetryBudget } from './breaker.ts';
@@ -78,9 +78,12 @@ export class SubgraphClient {
   readonly breaker: CircuitBreaker;
   private readonly budget: RetryBudget;
   private readonly agent: http.Agent;
+  private readonly sign: RequestSigner;
 
   constructor(private readonly options: SubgraphClientOptions & { url: string }) {
     const { name } = options;
+    // Signed gateway→<this subgraph>: no other service accepts it, and the gateway refuses it back.
+    this.sign = createRequestSigner({ secret: options.secret, from: GATEWAY, to: name });
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breakerFailures,
       failureRate: options.breakerFailureRate,
@@ -183,7 +186,7 @@ export class SubgraphClient {
       let canRetry = false;
       if (!this.breaker.allow()) throw new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'circuit open: failing fast');
       try {
-        const signed = signRequest({ secret: this.options.secret, method, path: url.pathname + url.search, body, caller });
+        const signed = this.sign({ method, path: url.pathname + url.search, body, caller });
         const answer = await this.send(url, method, { ...headers, ...signed }, body, deadline - Date.now());
         if (answer.status >= 500) {
           failure = new SubgraphFailure('SUBGRAPH_ERROR', `HTTP ${answer.status}`);

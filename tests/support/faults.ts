@@ -132,6 +132,15 @@ export interface Proxy extends FaultServer {
   resetNext(n: number): void;
   /** Bodies of the requests seen (to tell queries from mutations). */
   bodies: string[];
+  /** The requests seen, as they came: what someone on the wire between the services could capture. */
+  captured: CapturedRequest[];
+}
+
+export interface CapturedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
 }
 
 /**
@@ -161,6 +170,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
     requests: 0,
     mode: 'forward' as ProxyMode,
     bodies: [] as string[],
+    captured: [] as CapturedRequest[],
     resetNext: (n: number) => void (pendingResets = n),
   };
   const server = http.createServer((req, res) => {
@@ -170,6 +180,8 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
       state.bodies.push(body.toString('utf8'));
+      const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      state.captured.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body });
       if (pendingResets > 0) {
         pendingResets--;
         req.socket.destroy();

@@ -13,8 +13,8 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import type { Department } from '@saf/programmes';
 import { closeServer, createLogger, listen } from '@saf/service';
-import { signDevToken, type Caller } from '@saf/auth';
-import { createTestDatabase, gql, testSecret, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
+import { signDevToken, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
 /** Settings a test may change from their defaults. */
 interface Tuning {
@@ -24,7 +24,13 @@ interface Tuning {
   ingestHoldMs?: number;
 }
 
-type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string; signingSecret: Buffer } & Tuning) => ReturnType<typeof civilAffairs>;
+/** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
+interface ServiceDeps {
+  signingSecret: Buffer;
+  production: boolean;
+}
+
+type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string } & ServiceDeps & Tuning) => ReturnType<typeof civilAffairs>;
 const FACTORIES: Record<string, Factory> = {
   'civil-affairs': civilAffairs,
   labour,
@@ -67,9 +73,9 @@ export interface System {
 type LogFactory = (name: string) => ReturnType<typeof createLogger>;
 const silent: LogFactory = (name) => createLogger(name, 'silent');
 
-async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, port = 0, logOf: LogFactory = silent, tuning: Tuning = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSubgraph(name: string, database: TestDatabase, gatewayUrl: () => string, deps: ServiceDeps, port = 0, logOf: LogFactory = silent, tuning: Tuning = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = logOf(name);
-  const built = FACTORIES[name]!({ database, log, gatewayUrl, signingSecret: testSecret(name), ...tuning });
+  const built = FACTORIES[name]!({ database, log, gatewayUrl, ...deps, ...tuning });
   await built.start();
   const bound = await listen(built.http, port, '127.0.0.1');
   return {
@@ -93,18 +99,29 @@ export async function startSystem(
     log?: LogFactory;
     /** A service's database made by the test (e.g. on a throwaway server); the others get their own. */
     databases?: Record<string, TestDatabase>;
+    /**
+     * Where the services (coordination) reach the gateway, given its URL: e.g. a test's proxy in
+     * front of it. Default: the gateway itself.
+     */
+    gatewayForServices?: (gatewayUrl: string) => Promise<string>;
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
   const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs };
   let gatewayUrl = '';
-  const gatewayUrlOf = () => gatewayUrl;
+  let servicesGatewayUrl = '';
+  const gatewayUrlOf = () => servicesGatewayUrl;
+  // Every service and the gateway read the signing secrets from the same variables (`env`:
+  // e.g. `<SERVICE>_SIGNING_SECRET`), as deployed; unset, the development ones.
+  const secretOf = (name: string) => subgraphSigningSecret(name, options.env ?? {}, 'test');
+  // `env: { NODE_ENV: 'production', … }` runs every service in production mode, the gateway too.
+  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production: options.env?.NODE_ENV === 'production' });
   const subgraphs = new Map<string, RunningSubgraph>();
   await Promise.all(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));
       const database = options.databases?.[s.name] ?? (await createTestDatabase(s.name, migrations, { mode: options.mode, base }));
-      let running = await startSubgraph(s.name, database, gatewayUrlOf, 0, options.log, tuning);
+      let running = await startSubgraph(s.name, database, gatewayUrlOf, depsOf(s.name), 0, options.log, tuning);
       const port = Number(new URL(running.url).port);
       subgraphs.set(s.name, {
         name: s.name,
@@ -112,7 +129,7 @@ export async function startSystem(
         database,
         stop: () => running.stop(),
         restart: async () => {
-          running = await startSubgraph(s.name, database, gatewayUrlOf, port, options.log, tuning);
+          running = await startSubgraph(s.name, database, gatewayUrlOf, depsOf(s.name), port, options.log, tuning);
         },
       });
     }),
@@ -123,12 +140,13 @@ export async function startSystem(
   await gateway.start();
   const port = await listen(gateway.http, 0, '127.0.0.1');
   gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  servicesGatewayUrl = options.gatewayForServices ? await options.gatewayForServices(gatewayUrl) : gatewayUrl;
   const targets = {} as Record<Department, string>;
   const secrets = {} as Record<Department, Buffer>;
   for (const s of SERVICES) {
     if (!s.department) continue;
     targets[s.department] = subgraphs.get(s.name)!.url.replace(/\/graphql$/, '');
-    secrets[s.department] = testSecret(s.name);
+    secrets[s.department] = secretOf(s.name);
   }
   const token = (caller: Caller) => signDevToken(caller, { expiresIn: '1h' });
   const tokens = new Map<string, Promise<string>>();

@@ -32,20 +32,21 @@ export class AuthError extends Error {
   }
 }
 
-/** Why a gateway-to-subgraph request was refused. */
+/** Why a signed request between our services was refused. */
 export const SIGNATURE_FAILURES = [
   'missing', // 401: no signature headers at all, or some missing
   'malformed', // 403: headers present but not in the expected form
+  'unknown_sender', // 403: signed by a service this one does not accept requests from
   'stale', // 403: timestamp older than the window
   'future', // 403: timestamp further ahead than the window
-  'bad_signature', // 403: wrong secret, or method/path/body/caller changed
+  'bad_signature', // 403: wrong secret, signed for another service or direction, or method/path/body/caller changed
   'replayed', // 403: nonce seen within the window
   'caller_invalid', // 403: signed, but the caller header is not a valid caller
   'busy', // 503: the replay cache is full; refusing is safer than forgetting nonces
 ] as const;
 export type SignatureFailure = (typeof SIGNATURE_FAILURES)[number];
 
-/** A refused subgraph request; answer HTTP `status`. */
+/** A refused service-to-service request; answer HTTP `status`. */
 export class SignatureError extends Error {
   override name = 'SignatureError';
   readonly reason: SignatureFailure;

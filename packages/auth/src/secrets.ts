@@ -32,6 +32,21 @@ export function deriveSubgraphSecret(master: Secret, subgraph: string): Buffer {
   return Buffer.from(hkdfSync('sha256', key, HKDF_SALT, `${HKDF_INFO_PREFIX}${subgraph}`, 32));
 }
 
+// keep in sync: signer and verifier derive the same key for one direction.
+const DIRECTION_SALT = 'saf/request-signing/v2';
+
+/**
+ * The key of one direction between two services (`from` signs, `to` verifies): HKDF-SHA256 of
+ * the secret they share with `<from>><to>` as info. The gateway and coordination share one
+ * secret but sign gateway→coordination and coordination→gateway with different keys, so a
+ * request signed one way cannot verify the other way even where a verifier has a bug; the MAC
+ * names both parties too (signing.ts).
+ */
+export function directionKey(secret: Secret, from: string, to: string): Buffer {
+  const key = secretBytes(secret);
+  return Buffer.from(hkdfSync('sha256', key, DIRECTION_SALT, `${from}>${to}`, 32));
+}
+
 /** Refuses, when `nodeEnv` is `production`, the development master secret (as public as the repository). */
 export function assertProductionSigningSecret(secret: Secret, nodeEnv: string | undefined): void {
   if (nodeEnv !== 'production') return;

@@ -82,7 +82,8 @@ export const commonEnv = z.object({
   SUBGRAPH_PORT_BASE: port.default(4000),
   /** Interface the subgraphs listen on: loopback unless a deployment says otherwise. */
   SUBGRAPH_HOST: z.string().default('127.0.0.1'),
-  GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** Interface the gateway listens on; unset: `defaultGatewayHost(NODE_ENV)`. */
+  GATEWAY_HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>` when set; unset, it answers loopback callers only. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** On SIGTERM, how long in-flight requests may take to finish before the process gives up on them. */
@@ -112,3 +113,12 @@ export const auditWitnessesEnv = z.object({
       return names;
     }),
 });
+
+/**
+ * Where the gateway listens unless GATEWAY_HOST says: every interface in production (behind a load
+ * balancer, or in a container whose port is published), loopback otherwise, since outside
+ * production it mints tokens for anyone who asks (`POST /dev/token`) and accepts the development key.
+ */
+export function defaultGatewayHost(nodeEnv: CommonEnv['NODE_ENV']): string {
+  return nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1';
+}

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Db } from '@saf/db';
+import { LOADER } from '@saf/auth';
 import { ownerOf, validateRecord, type AWARD_RECIPIENT, type AwardRecipientRecord, type InterchangeRecord, type LineError, type RecordType } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
 import { Counter, Gauge } from 'prom-client';
@@ -360,10 +361,11 @@ export const DEFAULT_HOLD_MS = 120_000;
 export function ingestRoute(options: IngestRouteOptions): Route & { close: () => Promise<void> } {
   const { db } = options.database;
   const prepared = new PreparedLoads(options.database, options.kinds, { holdMs: options.holdMs ?? DEFAULT_HOLD_MS, log: options.log, department: options.department });
-  // Only signed requests reach a route: the loader signs with the subgraph's secret.
+  // Only signed requests reach a route; this one answers only the loader (signed loader→<this department>).
   const route: Route = async (req, res, url, request) => {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== 'ingest') return false;
+    if (request.from !== LOADER) throw new HttpError(403, 'only the loader stages and commits loads', { error: 'only the loader stages and commits loads', reason: 'wrong_sender' });
     if (options.extra && (await options.extra(req, res, parts.slice(1), request))) return true;
     const [, loadId, action] = parts;
     if (!loadId || !LOAD_ID.test(loadId)) throw new HttpError(400, 'load id must be 1-64 letters, digits, - or _');

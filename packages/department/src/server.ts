@@ -1,4 +1,4 @@
-import type { Caller } from '@saf/auth';
+import { GATEWAY, LOADER, OPERATOR, type Caller } from '@saf/auth';
 import type { Database } from '@saf/db';
 import type { Department } from '@saf/programmes';
 import { buildSubgraph, type Resolvers } from '@saf/service';
@@ -36,6 +36,9 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     log: options.log,
     production: options.production ?? false,
     signingSecret: options.signingSecret,
+    // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
+    // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
+    acceptFrom: [GATEWAY, LOADER, OPERATOR],
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { countersign, witnessKey, type WitnessKey, type WitnessedCheckpoint } from '@saf/auth';
+import { GATEWAY, OPERATOR, countersign, witnessKey, type WitnessKey, type WitnessedCheckpoint } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { HttpError, parseJson, sendJson, type Route } from '@saf/service';
 import { auditCheckpoints } from './schema.ts';
@@ -36,17 +36,19 @@ const columns = { seq: auditCheckpoints.seq, hash: auditCheckpoints.hash, at: au
  */
 export function witnessRoute(options: { db: Db; name: string; signingSecret: Buffer }): Route {
   const key = witnessKey(options.signingSecret, options.name);
-  return async (req, res, url, { body, caller }) => {
+  return async (req, res, url, { body, from, caller }) => {
     if (url.pathname !== '/witness/checkpoint' && url.pathname !== '/witness/checkpoints') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     if (url.pathname === '/witness/checkpoint') {
       // Heads come from the gateway itself; a request it relays for a caller may not record one.
-      if (caller !== null) throw new HttpError(403, 'only the gateway hands this witness checkpoints');
+      if (from !== GATEWAY || caller !== null) throw new HttpError(403, 'only the gateway hands this witness checkpoints');
       const head = parse(recordSchema, body);
       sendJson(res, 200, { witness: options.name, ...(await record(options.db, key, options.name, head.seq, head.hash)) });
       return true;
     }
-    if (caller !== null && caller.role !== 'AUDITOR') throw new HttpError(403, 'only an auditor or the operator reads the witnessed checkpoints');
+    // The operator's `npm run audit:verify`, or an auditor's request relayed by the gateway.
+    const allowed = from === OPERATOR ? caller === null : from === GATEWAY && caller?.role === 'AUDITOR';
+    if (!allowed) throw new HttpError(403, 'only an auditor or the operator reads the witnessed checkpoints');
     const { after, limit } = parse(listSchema, body);
     const page = await options.db
       .select(columns)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { signRequest } from '@saf/auth';
+import { LOADER, createRequestSigner, type RequestSigner } from '@saf/auth';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { awardRecipientOf, ownerOf, type LineError } from '@saf/interchange';
-import { DEPARTMENTS, type Department } from '@saf/programmes';
-import { FileScanner, readLineBatches, type FileScan, type Reference } from './validateFile.ts';
+import { DEPARTMENTS, department, type Department } from '@saf/programmes';
+import { FileScanner, householdMismatch, readLineBatches, type FileScan, type HouseholdCheck, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
@@ -50,14 +50,14 @@ const ANSWER_TIMEOUT_MS = 300_000;
  * One signed ingest call. A lost connection or a 502/503/504 is retried with backoff (a service
  * restarting, a proxy between): the call may have been applied already, which is harmless.
  */
-async function call(connections: KeepAliveConnections, url: string, secret: Buffer, method: string, body: Buffer | string = ''): Promise<unknown> {
+async function call(connections: KeepAliveConnections, url: string, sign: RequestSigner, method: string, body: Buffer | string = ''): Promise<unknown> {
   const u = new URL(url);
   // Encoded once: the signature hashes these bytes and the request sends them as they are.
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   let answer: { status: number; text: string } | undefined;
   for (let attempt = 1; ; attempt++) {
     // A fresh signature each time: the service refuses a replayed nonce.
-    const signed = signRequest({ secret, method, path: u.pathname + u.search, body: bytes, caller: null });
+    const signed = sign({ method, path: u.pathname + u.search, body: bytes, caller: null });
     try {
       answer = await connections.request(u, method, { 'content-type': 'application/json', ...signed }, bytes, ANSWER_TIMEOUT_MS);
       if (!RETRY_STATUS.has(answer.status) || attempt >= ATTEMPTS) break;
@@ -130,19 +130,37 @@ export class BatchBody {
   }
 }
 
-async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], options: LoadOptions): Promise<LineError[]> {
-  const known = { persons: new Set<string>(), households: new Set<string>() };
+/** What a load signs with: loader→<each department's subgraph>, which no other service accepts. */
+type Signers = Record<Department, RequestSigner>;
+
+function signersOf(secrets: LoadOptions['secrets']): Signers {
+  return Object.fromEntries(DEPARTMENTS.map((d) => [d, createRequestSigner({ secret: secrets[d], from: LOADER, to: department(d).subgraph })])) as Signers;
+}
+
+/**
+ * What the file refers to and does not define, against what civil affairs has registered: the
+ * persons and households must exist, and an award's household must be its person's.
+ */
+async function checkReferences(connections: KeepAliveConnections, unresolved: Reference[], householdChecks: HouseholdCheck[], options: LoadOptions, signers: Signers): Promise<LineError[]> {
+  const known = { persons: new Set<string>(), households: new Set<string>(), householdOf: new Map<string, string>() };
   const persons = [...new Set(unresolved.filter((r) => r.kind === 'person').map((r) => r.id))];
   const households = [...new Set(unresolved.filter((r) => r.kind === 'household').map((r) => r.id))];
   for (let i = 0; i < Math.max(persons.length, households.length); i += 5000) {
     const body = JSON.stringify({ persons: persons.slice(i, i + 5000), households: households.slice(i, i + 5000) });
-    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, options.secrets.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[] };
+    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, signers.CIVIL_AFFAIRS, 'POST', body)) as { persons: string[]; households: string[]; householdOf: Record<string, string> };
     found.persons.forEach((id) => known.persons.add(id));
     found.households.forEach((id) => known.households.add(id));
+    for (const [person, household] of Object.entries(found.householdOf)) known.householdOf.set(person, household);
   }
-  return unresolved
+  const errors: LineError[] = unresolved
     .filter((r) => !(r.kind === 'person' ? known.persons : known.households).has(r.id))
     .map((r) => ({ line: r.line, field: r.field, message: `${r.kind} ${r.id} is neither in the file nor registered with civil affairs` }));
+  // An unknown person is reported above; a registered one must be a member of the award's household.
+  for (const check of householdChecks) {
+    const household = known.householdOf.get(check.personId);
+    if (household !== undefined && household !== check.householdId) errors.push(householdMismatch(check, `registered with civil affairs in ${household}`));
+  }
+  return errors.sort((a, b) => a.line - b.line);
 }
 
 /**
@@ -169,6 +187,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const size = (await stat(file)).size;
   const progress = (phase: ProgressEvent['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
 
+  const signers = signersOf(options.secrets);
   const loadId = `load-${Date.now()}-${randomUUID().slice(0, 8)}`;
   const used = new Set<Department>();
   // The batch each department is filling, and bodies of batches answered, to be filled again.
@@ -188,7 +207,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     const pending = inFlight.get(dept)!;
     while (pending.length >= IN_FLIGHT) await pending.shift();
     filling.set(dept, spare.pop() ?? new BatchBody());
-    const request = call(connections, `${options.targets[dept]}/ingest/${loadId}/records`, options.secrets[dept], 'POST', batch.finish()).then(
+    const request = call(connections, `${options.targets[dept]}/ingest/${loadId}/records`, signers[dept], 'POST', batch.finish()).then(
       () => {},
       (err: unknown) => {
         if (err instanceof IngestError && err.errors.length) refused.push(...err.errors);
@@ -205,7 +224,7 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const allInFlight = () => [...inFlight.values()].flat();
   const abortAll = async () => {
     await Promise.allSettled(allInFlight());
-    await Promise.allSettled([...used].map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, options.secrets[d], 'DELETE')));
+    await Promise.allSettled([...used].map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}`, signers[d], 'DELETE')));
   };
 
   const scanner = new FileScanner();
@@ -246,9 +265,9 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     await abortAll();
     return { ok: false, errors: [...scan.errors, ...refused].sort((a, b) => a.line - b.line) };
   }
-  if (scan.unresolved.length) {
+  if (scan.unresolved.length || scan.householdChecks.length) {
     progress('check references', 0, scan.unresolved.length);
-    const refErrors = await checkReferences(connections, scan.unresolved, options).catch(async (err: unknown) => {
+    const refErrors = await checkReferences(connections, scan.unresolved, scan.householdChecks, options, signers).catch(async (err: unknown) => {
       await abortAll();
       throw err;
     });
@@ -270,14 +289,14 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
   const counts: Partial<Record<Department, Record<string, number>>> = {};
   let committed = 0;
   const commit = async (dept: Department) => {
-    const result = (await call(connections, `${options.targets[dept]}/ingest/${loadId}/commit`, options.secrets[dept], 'POST', '{}')) as { counts: Record<string, number> };
+    const result = (await call(connections, `${options.targets[dept]}/ingest/${loadId}/commit`, signers[dept], 'POST', '{}')) as { counts: Record<string, number> };
     counts[dept] = result.counts;
     progress('commit', ++committed, used.size);
   };
   const rest = DEPARTMENTS.filter((d) => d !== 'CIVIL_AFFAIRS' && used.has(d));
   if (used.has('CIVIL_AFFAIRS')) {
     // A prepare that failed only means that department commits the usual way.
-    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, options.secrets[d], 'POST', '{}').catch(() => {}));
+    const prepared = rest.map((d) => call(connections, `${options.targets[d]}/ingest/${loadId}/prepare`, signers[d], 'POST', '{}').catch(() => {}));
     try {
       await commit('CIVIL_AFFAIRS');
     } catch (err) {

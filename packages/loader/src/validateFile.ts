@@ -9,12 +9,26 @@ export interface Reference {
   field: string;
 }
 
+/** An award's household, to be checked against its person's household as civil affairs registers it. */
+export interface HouseholdCheck {
+  line: number;
+  personId: string;
+  householdId: string;
+}
+
 export interface FileScan {
   lines: number;
   records: number;
   errors: LineError[];
   /** References to persons or households that the file itself does not define. */
   unresolved: Reference[];
+  /** Awards naming a household, whose person the file does not define (checked against civil affairs). */
+  householdChecks: HouseholdCheck[];
+}
+
+/** The error of an award whose household is not its person's (`where`: e.g. "in H1 on line 3"). */
+export function householdMismatch(check: HouseholdCheck, where: string): LineError {
+  return { line: check.line, field: 'householdId', message: `household ${check.householdId} is not the household of person ${check.personId}, who is ${where}` };
 }
 
 export interface LineBatch {
@@ -120,9 +134,12 @@ export class FileScanner {
   lines = 0;
   records = 0;
   private readonly firstLine = new Map<string, Map<string, number>>();
-  private readonly persons = new Set<string>();
+  /** The persons the file defines, with their household. */
+  private readonly persons = new Map<string, string>();
   private readonly households = new Set<string>();
   private readonly pending: Reference[] = [];
+  /** Awards whose household is to be checked once their person is known (read later, or registered). */
+  private readonly pendingHouseholds: HouseholdCheck[] = [];
 
   /**
    * The line's record when it is valid and new, else null (its errors are in `errors`). `utf8`
@@ -157,18 +174,31 @@ export class FileScanner {
         this.households.add(record.id);
         break;
       case 'person':
-        this.persons.add(record.id);
+        this.persons.set(record.id, record.householdId);
         this.ref('household', record.householdId, line, 'householdId');
         break;
       case 'award':
         this.ref('person', record.personId, line, 'personId');
         this.ref('household', record.householdId, line, 'householdId');
+        // An award paid for a household is paid to one of its members (none named: nothing to check).
+        if (record.householdId) this.checkHousehold({ line, personId: record.personId, householdId: record.householdId });
         break;
       case 'disabilityCertificate':
         this.ref('person', record.personId, line, 'personId');
         break;
     }
     return record;
+  }
+
+  /** Checks an award's household against its person's in the file, now or once the file is read. */
+  private checkHousehold(check: HouseholdCheck): void {
+    const household = this.persons.get(check.personId);
+    if (household === undefined) this.pendingHouseholds.push(check);
+    else if (household !== check.householdId) this.errors.push(this.mismatchInFile(check, household));
+  }
+
+  private mismatchInFile(check: HouseholdCheck, household: string): LineError {
+    return householdMismatch(check, `in ${household} on line ${this.firstLine.get('person')?.get(check.personId)}`);
   }
 
   /** Notes a reference the file has not (yet) resolved itself. */
@@ -181,7 +211,15 @@ export class FileScanner {
   /** What the whole file left: every error, and the references it does not resolve itself. */
   finish(): FileScan {
     const unresolved = this.pending.filter((r) => !(r.kind === 'person' ? this.persons.has(r.id) : this.households.has(r.id)));
-    return { lines: this.lines, records: this.records, errors: this.errors, unresolved };
+    // The file's own person record wins over what is registered: it replaces it.
+    const householdChecks: HouseholdCheck[] = [];
+    for (const check of this.pendingHouseholds) {
+      const household = this.persons.get(check.personId);
+      if (household === undefined) householdChecks.push(check);
+      else if (household !== check.householdId) this.errors.push(this.mismatchInFile(check, household));
+    }
+    this.errors.sort((a, b) => a.line - b.line);
+    return { lines: this.lines, records: this.records, errors: this.errors, unresolved, householdChecks };
   }
 }
 

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
-import { SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
+import { GATEWAY, SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
 import { MAX_BATCH } from '@saf/config';
 import type { Logger } from './logger.ts';
 import { httpDuration, httpRequests, isProbeRoute, requestPath, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
@@ -75,10 +75,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** A request whose signature was checked: its exact body and the caller the gateway vouches for. */
+/** A request whose signature was checked: its exact body, who signed it and the caller it vouches for. */
 export interface VerifiedRequest {
   body: string;
-  /** Null for the gateway's own calls (health checks, `_service`). */
+  /** The service that signed it for this one (`gateway`, `loader`, …): a route answers only its own. */
+  from: string;
+  /** Null for the sender's own calls (health checks, `_service`, ingest). */
   caller: Caller | null;
 }
 
@@ -90,8 +92,8 @@ export interface ServiceHttpOptions<C extends BaseContext> {
   /** Builds the per-request context (loaders, caller); throwing an HttpError answers with it. */
   context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<C>;
   /**
-   * Checks the gateway's signature on every request but the health probes (`_service` and
-   * `_entities` included): a subgraph answers only the gateway.
+   * Checks the signature on every request but the health probes (`_service` and `_entities`
+   * included): GraphQL answers only the gateway, a route only the senders it names.
    */
   verifier: RequestVerifier;
   /** Readiness: resolves when the service can serve (its database answers). */
@@ -154,9 +156,9 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
       }
       // Verify before parsing anything: the signature covers the exact body bytes.
       const bytes = await readBodyBytes(req);
-      let caller: Caller | null;
+      let signed: { from: string; caller: Caller | null };
       try {
-        caller = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: bytes, headers: req.headers });
+        signed = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: bytes, headers: req.headers });
       } catch (err) {
         if (err instanceof SignatureError) {
           options.log.warn({ requestId, reason: err.reason, path: url.pathname }, 'refused an unsigned or forged request');
@@ -164,11 +166,16 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         }
         throw err;
       }
+      const { from, caller } = signed;
       const text = utf8Text(bytes);
       for (const route of options.routes ?? []) {
-        if (await route(req, res, url, { body: text, caller })) return;
+        if (await route(req, res, url, { body: text, from, caller })) return;
       }
       if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: 'not found' });
+      if (from !== GATEWAY) {
+        options.log.warn({ requestId, reason: 'wrong_sender', from, path: url.pathname }, 'refused a GraphQL request not from the gateway');
+        return sendJson(res, 403, { error: 'this service answers only the gateway', reason: 'wrong_sender' });
+      }
       const headers = headerMapOf(req);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       if (Array.isArray(body) && body.length > MAX_BATCH) throw new HttpError(400, `a batch holds at most ${MAX_BATCH} operations, this one ${body.length}`);

@@ -7,3 +7,4 @@ export * from './authz.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './idle.ts';
+export * from './suggestions.ts';

@@ -5,10 +5,11 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
-import { createRequestVerifier, type Caller } from '@saf/auth';
+import { GATEWAY, createRequestVerifier, type Caller } from '@saf/auth';
 import { ErrorCode } from './errors.ts';
 import { createServiceServer, type Route } from './http.ts';
 import type { Logger } from './logger.ts';
+import { withoutSuggestions } from './suggestions.ts';
 
 export type Resolvers<C> = GraphQLResolverMap<C>;
 
@@ -20,6 +21,12 @@ export interface SubgraphOptions<C extends BaseContext> {
   ready: () => Promise<void>;
   /** The secret this subgraph shares with the gateway (requests without its signature are refused). */
   signingSecret: Buffer;
+  /**
+   * Who may sign requests to this subgraph with that secret (each with its own direction key):
+   * the gateway (the default, and the only one GraphQL answers), and e.g. the loader for a
+   * department's `/ingest` routes, which check the sender themselves.
+   */
+  acceptFrom?: readonly string[];
   routes?: Route[];
   log: Logger;
   production: boolean;
@@ -28,11 +35,20 @@ export interface SubgraphOptions<C extends BaseContext> {
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
 /**
- * Masks what a client must not see: stack traces, SQL, internal messages. Errors raised on
- * purpose (a known `extensions.code`) pass as they are; anything else becomes a generic
- * internal error, logged in full.
+ * Masks what a client must not see: stack traces, SQL, internal messages, and in production the
+ * schema names graphql-js suggests. Errors raised on purpose (a known `extensions.code`) pass as
+ * they are; anything else becomes a generic internal error, logged in full.
  */
-export function maskError(log: Logger) {
+export function maskError(log: Logger, options: { production?: boolean } = {}) {
+  const mask = maskErrorDetails(log);
+  if (!options.production) return mask;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const masked = mask(formatted, error);
+    return { ...masked, message: withoutSuggestions(masked.message) };
+  };
+}
+
+function maskErrorDetails(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     if (code && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL) {
@@ -71,8 +87,10 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     // No cache hints: every answer is no-store (sendGraphQLResponse), so working them out per field is waste.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
     introspection: !options.production,
+    // No "Did you mean …" in validation errors (maskError strips the rest, e.g. variables').
+    hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError(options.log),
+    formatError: maskError(options.log, { production: options.production }),
     // The gateway talks JSON POST; no browser reaches a subgraph directly.
     csrfPrevention: true,
     // The gateway sends a client request's fetches that are ready at once as one request (a JSON
@@ -80,7 +98,8 @@ export function buildSubgraph<C extends BaseContext>(options: SubgraphOptions<C>
     // get this far, and the operations share the request's caller and context.
     allowBatchedHttpRequests: true,
   });
-  const verifier = createRequestVerifier({ secret: options.signingSecret });
+  const acceptFrom = options.acceptFrom ?? [GATEWAY];
+  const verifier = createRequestVerifier({ self: options.name, accept: Object.fromEntries(acceptFrom.map((from) => [from, options.signingSecret])) });
   const server = createServiceServer({ apollo, context: options.context, ready: options.ready, routes: options.routes, log: options.log, verifier, name: options.name });
   return { apollo, http: server, start: () => apollo.start() };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
 import type { Department } from '@saf/programmes';
 import { ingest, signedFetch, startSubgraph, testSecret, type StartedSubgraph } from './subgraph.ts';
-import { signRequest, type Caller } from '@saf/auth';
+import { GATEWAY, LOADER, signRequest, type Caller } from '@saf/auth';
 import { MAX_SWEEP_BATCH, SWEEP_AWARD_COLUMNS } from '@saf/interchange';
 
 export interface DepartmentSuiteOptions {
@@ -195,7 +195,7 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
       expect(otherSecret.status).toBe(403);
       // A client cannot make up `_entities` representations (or a caller) either.
       const forged = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${o.awardsField} { id } } } }`, variables: { r: [{ __typename: 'Person', id: persons[0] }] } });
-      const headers = signRequest({ secret: sg.secret, method: 'POST', path: '/graphql', body: forged, caller: { sub: 'x', role: 'COORDINATOR' } });
+      const headers = signRequest({ secret: sg.secret, from: GATEWAY, to: sg.name, method: 'POST', path: '/graphql', body: forged, caller: { sub: 'x', role: 'COORDINATOR' } });
       const tampered = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: forged.replace(persons[0]!, persons[1]!) });
       expect(tampered.status).toBe(403);
       const first = await fetch(sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: forged });
@@ -209,7 +209,7 @@ export function departmentSuite(o: DepartmentSuiteOptions): void {
     it('refuses a signed body that is not UTF-8 (a GBK export) as such: not as forged, and no replacement characters stored', async () => {
       // 张三 in GBK: the signature covers these bytes, so only the encoding is wrong.
       const gbk = Buffer.concat([Buffer.from(`{"records":[{"line":1,"record":${JSON.stringify(award(110)).slice(0, -1)},"details":{"note":"`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('"}}}]}')]);
-      const res = await signedFetch(`${sg.base}/ingest/gbk${Date.now()}/records`, sg.secret, { caller: null, body: gbk });
+      const res = await signedFetch(`${sg.base}/ingest/gbk${Date.now()}/records`, sg.secret, { from: LOADER, caller: null, body: gbk });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: 'body is not valid UTF-8' });
     });

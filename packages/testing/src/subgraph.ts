@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { GATEWAY, LOADER, signRequest, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { SERVICES } from '@saf/config';
 import type { Database } from '@saf/db';
 import { closeServer, createLogger, listen, type Logger } from '@saf/service';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -12,16 +13,35 @@ export function testSecret(name: string): Buffer {
   return subgraphSigningSecret(name, {}, 'test');
 }
 
-/** Fetch with the gateway's signature, as only the gateway can. */
-export async function signedFetch(url: string, secret: Buffer, init: { method?: string; body?: string | Buffer; caller?: Caller | null; headers?: Record<string, string> } = {}): Promise<Response> {
+/** The service whose development secret this is (`testSecret(name)`), if any. */
+function serviceOfTestSecret(secret: Buffer): string | undefined {
+  return SERVICES.find((s) => testSecret(s.name).equals(secret))?.name;
+}
+
+export interface SignedFetchInit {
+  method?: string;
+  body?: string | Buffer;
+  caller?: Caller | null;
+  headers?: Record<string, string>;
+  /** Who signs (default the gateway; `loader` for `/ingest`). */
+  from?: string;
+  /** The service the request is signed for (default: the one whose `testSecret` `secret` is). */
+  to?: string;
+}
+
+/** Fetch with the gateway's signature (or `from`'s), as only the gateway can. */
+export async function signedFetch(url: string, secret: Buffer, init: SignedFetchInit = {}): Promise<Response> {
   const u = new URL(url);
   const method = init.method ?? 'POST';
   const body = init.body ?? '';
-  const signed = signRequest({ secret, method, path: u.pathname + u.search, body, caller: init.caller === undefined ? TEST_CALLER : init.caller });
+  const to = init.to ?? serviceOfTestSecret(secret);
+  if (to === undefined) throw new TypeError('signedFetch: not a test secret; say which service the request is for (`to`)');
+  const signed = signRequest({ secret, from: init.from ?? GATEWAY, to, method, path: u.pathname + u.search, body, caller: init.caller === undefined ? TEST_CALLER : init.caller });
   return fetch(url, { method, headers: { 'content-type': 'application/json', ...signed, ...init.headers }, body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 export interface StartedSubgraph {
+  name: string;
   url: string;
   base: string;
   secret: Buffer;
@@ -48,6 +68,7 @@ export async function startSubgraph(name: string, create: Factory, subgraphDir: 
   queries.length = 0;
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
+    name,
     url,
     base: `http://127.0.0.1:${port}`,
     secret,
@@ -74,13 +95,15 @@ export interface IngestResponse {
   errors?: { line: number; field: string; message: string }[];
 }
 
+/** Signed as the loader signs: loader→<the subgraph>. */
 export async function ingest(sg: { base: string; secret: Buffer }, records: object[], loadId = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`): Promise<IngestResponse> {
   const staged = await signedFetch(`${sg.base}/ingest/${loadId}/records`, sg.secret, {
+    from: LOADER,
     caller: null,
     body: JSON.stringify({ records: records.map((record, i) => ({ line: i + 1, record })) }),
   });
   const stagedBody = (await staged.json()) as { staged?: number; errors?: { line: number; field: string; message: string }[] };
   if (staged.status !== 200) return { status: staged.status, ...stagedBody };
-  const committed = await signedFetch(`${sg.base}/ingest/${loadId}/commit`, sg.secret, { caller: null, body: '{}' });
+  const committed = await signedFetch(`${sg.base}/ingest/${loadId}/commit`, sg.secret, { from: LOADER, caller: null, body: '{}' });
   return { status: committed.status, ...((await committed.json()) as { counts?: Record<string, number> }) };
 }

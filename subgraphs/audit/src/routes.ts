@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type AuditFields, type ChainKeyring } from '@saf/auth';
+import { GATEWAY, OPERATOR, ROLES, type AuditFields, type ChainKeyring } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { DEPARTMENTS } from '@saf/programmes';
 import { HttpError, parseJson, sendJson, type Logger, type Route } from '@saf/service';
@@ -41,30 +41,33 @@ function parse<T>(schema: z.ZodType<T>, body: string, what: string): T {
  * `POST /audit/hashes` tells audit:verify the stored hashes at the seqs the witnesses hold.
  */
 export function auditRoutes(deps: { db: Db; writer: AuditWriter; log: Logger; verifyPageSize: number; keys: ChainKeyring }): Route[] {
-  const entries: Route = async (req, res, url, { body, caller }) => {
+  const entries: Route = async (req, res, url, { body, from, caller }) => {
     if (url.pathname !== '/audit/entries') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     // Entries come from the gateway itself; a request it relays for a caller may not write them.
-    if (caller !== null) throw new HttpError(403, 'only the gateway writes the access log');
+    if (from !== GATEWAY || caller !== null) throw new HttpError(403, 'only the gateway writes the access log');
     const written = await deps.writer.append(parse(appendSchema, body, 'invalid access log entries').entries);
     const head = written.at(-1)!;
     sendJson(res, 200, { appended: written.length, head: { seq: head.seq, hash: head.hash } });
     return true;
   };
-  const verify: Route = async (req, res, url, { caller }) => {
+  const verify: Route = async (req, res, url, { from, caller }) => {
     if (url.pathname !== '/audit/verify') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
-    if (caller !== null && caller.role !== 'AUDITOR') throw new HttpError(403, 'only an auditor or the operator verifies the access log');
+    // The operator's `npm run audit:verify`, or an auditor's request relayed by the gateway.
+    const allowed = from === OPERATOR ? caller === null : from === GATEWAY && caller?.role === 'AUDITOR';
+    if (!allowed) throw new HttpError(403, 'only an auditor or the operator verifies the access log');
     const started = Date.now();
     const result = await verifyLog(deps.db, deps.verifyPageSize, deps.keys.byId);
     deps.log.info({ ...result, ms: Date.now() - started }, result.ok ? 'access log verified' : 'access log is broken');
     sendJson(res, 200, result);
     return true;
   };
-  const hashes: Route = async (req, res, url, { body, caller }) => {
+  const hashes: Route = async (req, res, url, { body, from, caller }) => {
     if (url.pathname !== '/audit/hashes') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
-    if (caller !== null && caller.role !== 'AUDITOR') throw new HttpError(403, 'only an auditor or the operator verifies the access log');
+    const allowed = from === OPERATOR ? caller === null : from === GATEWAY && caller?.role === 'AUDITOR';
+    if (!allowed) throw new HttpError(403, 'only an auditor or the operator verifies the access log');
     const { last, hashes: found } = await hashesAt(deps.db, parse(hashesSchema, body, 'invalid seqs').seqs);
     sendJson(res, 200, { last, entries: found });
     return true;

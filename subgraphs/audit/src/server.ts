@@ -1,4 +1,4 @@
-import { chainKeyring, type ChainKeyring } from '@saf/auth';
+import { GATEWAY, OPERATOR, chainKeyring, type ChainKeyring } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import type { Context } from './context.ts';
@@ -28,6 +28,8 @@ export function createServer(options: AuditOptions): BuiltSubgraph & { writer: A
     log,
     production,
     signingSecret: options.signingSecret,
+    // The operator (`npm run audit:verify`) only verifies the chain (routes.ts checks the sender).
+    acceptFrom: [GATEWAY, OPERATOR],
     ready: database.ping,
     routes: auditRoutes({ db, writer, log, verifyPageSize: options.verifyPageSize ?? 5000, keys }),
     // The caller is the one createServiceServer verified from the gateway's signature.

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainKeyring, unkeyedHash, type AuditFields, type Caller } from '@saf/auth';
+import { OPERATOR, chainKeyring, unkeyedHash, type AuditFields, type Caller } from '@saf/auth';
 import { makeResidentId } from '@saf/identity';
 import { createServer as createLabour } from '@saf/labour/server';
 import { signedFetch, startSubgraph, type StartedSubgraph } from '@saf/testing';
@@ -45,7 +45,8 @@ describe('audit subgraph', () => {
     const res = await post('/audit/entries', { entries });
     return { status: res.status, body: (await res.json()) as { appended: number; head: { seq: number; hash: string } } };
   };
-  const verify = async () => (await post('/audit/verify', {})).json() as Promise<Record<string, unknown>>;
+  // As `npm run audit:verify` asks: signed operator→audit.
+  const verify = async () => (await signedFetch(`${sg.base}/audit/verify`, sg.secret, { from: OPERATOR, caller: null, body: '{}' })).json() as Promise<Record<string, unknown>>;
   const exec = (query: string) => sg.database.db.execute(sql.raw(query));
   const row = async (seq: number) => ((await exec(`SELECT * FROM access_log WHERE seq = ${seq}`)) as unknown as { rows: Record<string, unknown>[] }).rows[0]!;
   /** As the table's owner or a superuser could: with the append-only triggers off. */

@@ -1,3 +1,4 @@
+import { GATEWAY, LOADER, OPERATOR } from '@saf/auth';
 import { ingestRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing } from './db/queries.ts';
@@ -30,6 +31,9 @@ export function createServer({ database, log, production = false, signingSecret,
     log,
     production,
     signingSecret,
+    // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
+    // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
+    acceptFrom: [GATEWAY, LOADER, OPERATOR],
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     // Civil affairs witnesses the access log in its own database, like every department.

@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { signRequest } from '@saf/auth';
+import { GATEWAY, createRequestSigner } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import { createLoaders, type Context, type Services } from './context.ts';
@@ -22,11 +22,10 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const { database, log } = options;
   const db = database.db;
   const gatewayUrl = options.gatewayUrl ?? (() => 'http://127.0.0.1:4000/graphql');
-  // The gateway knows this subgraph's secret and accepts what it signs on a caller's behalf.
-  const graph = createGraphClient(gatewayUrl, (body, caller) => ({
-    'x-saf-service': 'coordination',
-    ...signRequest({ secret: options.signingSecret, method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }),
-  }));
+  // The gateway knows this subgraph's secret and accepts what it signs coordination→gateway on a
+  // caller's behalf (a direction of its own: nothing the gateway sends here verifies there).
+  const signForGateway = createRequestSigner({ secret: options.signingSecret, from: 'coordination', to: GATEWAY });
+  const graph = createGraphClient(gatewayUrl, (body, caller) => signForGateway({ method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }));
   const rules = new RuleSetStore(db);
   // Derived from the service's secret: stable across restarts, never stored, unknown to callers.
   const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));

@@ -40,10 +40,11 @@ export async function membersByHouseholdIds(db: Db, ids: readonly string[]): Pro
 /** Which of these ids exist (the loader checks references against them). */
 export async function existing(db: Db, personIds: string[], householdIds: string[]) {
   const [p, h] = await Promise.all([
-    personIds.length ? db.select({ id: persons.id }).from(persons).where(inArray(persons.id, personIds)) : [],
+    personIds.length ? db.select({ id: persons.id, householdId: persons.householdId }).from(persons).where(inArray(persons.id, personIds)) : [],
     householdIds.length ? db.select({ id: households.id }).from(households).where(inArray(households.id, householdIds)) : [],
   ]);
-  return { persons: p.map((r) => r.id), households: h.map((r) => r.id) };
+  // Each registered person's household: the loader checks an award's household against it.
+  return { persons: p.map((r) => r.id), households: h.map((r) => r.id), householdOf: Object.fromEntries(p.map((r) => [r.id, r.householdId])) as Record<string, string> };
 }
 
 /**
