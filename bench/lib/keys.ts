@@ -6,7 +6,7 @@ const BENCH_ISSUER = 'saf-bench';
 
 export interface BenchKeys {
   /** What every process of the system is started with: the key tokens are checked with, and the subgraph signing secret. */
-  env: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SUBGRAPH_SIGNING_SECRET: string };
+  env: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SUBGRAPH_SIGNING_SECRET: string; AUDIT_CHAIN_KEY: string };
   /** A token for `caller` valid for `expiresIn` (e.g. `4h`). */
   sign(caller: Caller, expiresIn: string): Promise<string>;
 }
@@ -14,7 +14,8 @@ export interface BenchKeys {
 /**
  * Keys made for one run, so the system runs as deployed (NODE_ENV=production refuses the
  * development key and secret): an Ed25519 key pair for the callers' tokens, as an identity
- * provider would sign them, and a random master secret for the signed subgraph calls. Nothing is
+ * provider would sign them, a random master secret for the signed subgraph calls, and the access
+ * log's chain key. Nothing is
  * written to disk; the keys end with the run.
  */
 export function benchKeys(): BenchKeys {
@@ -24,6 +25,9 @@ export function benchKeys(): BenchKeys {
       JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       JWT_ISSUER: BENCH_ISSUER,
       SUBGRAPH_SIGNING_SECRET: randomBytes(32).toString('base64'),
+      // The access log's chain key (production refuses the development one); only the audit
+      // service uses it, though every process of the run is given the same environment.
+      AUDIT_CHAIN_KEY: randomBytes(32).toString('base64'),
     },
     sign: (caller, expiresIn) => signToken(caller, { key: privateKey, algorithm: 'EdDSA', issuer: BENCH_ISSUER }, { expiresIn }),
   };

@@ -21,6 +21,7 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   'Query.searchHouseholds': { max: 50 },
   // subgraphs/coordination/src/resolvers/Query.ts
   'Query.duplicateAidFindings': { argument: { name: 'first', counts: 'value' }, max: 500 },
+  'Query.duplicateAidSweeps': { argument: { name: 'first', counts: 'value' }, max: 100 },
   // subgraphs/audit/src/resolvers/Query.ts
   'Query.accessLog': { argument: { name: 'first', counts: 'value' }, max: 500 },
 };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SERVICES, envPrefix } from '@saf/config';
 import { createServer as civilAffairs } from '@saf/civil-affairs/server';
@@ -13,7 +14,7 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import type { Department } from '@saf/programmes';
 import { closeServer, createLogger, listen } from '@saf/service';
-import { signDevToken, subgraphSigningSecret, type Caller } from '@saf/auth';
+import { chainKeyring, signDevToken, subgraphSigningSecret, type Caller, type ChainKeyring } from '@saf/auth';
 import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
 /** Settings a test may change from their defaults. */
@@ -28,6 +29,8 @@ interface Tuning {
 interface ServiceDeps {
   signingSecret: Buffer;
   production: boolean;
+  /** The access log's chain keys (the audit service's; the others ignore them). */
+  chainKeys: ChainKeyring;
 }
 
 type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string } & ServiceDeps & Tuning) => ReturnType<typeof civilAffairs>;
@@ -115,7 +118,10 @@ export async function startSystem(
   // e.g. `<SERVICE>_SIGNING_SECRET`), as deployed; unset, the development ones.
   const secretOf = (name: string) => subgraphSigningSecret(name, options.env ?? {}, 'test');
   // `env: { NODE_ENV: 'production', … }` runs every service in production mode, the gateway too.
-  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production: options.env?.NODE_ENV === 'production' });
+  const production = options.env?.NODE_ENV === 'production';
+  // Production refuses the development chain key: a key of this system's own, as deployed.
+  const chainKeys = chainKeyring({ current: options.env?.AUDIT_CHAIN_KEY ?? (production ? randomBytes(32).toString('base64') : undefined) }, production ? 'production' : undefined);
+  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production, chainKeys });
   const subgraphs = new Map<string, RunningSubgraph>();
   await Promise.all(
     SERVICES.map(async (s) => {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countersignatureValid, witnessKey, type Caller, type WitnessedCheckpoint } from '@saf/auth';
+import { GATEWAY, OPERATOR, countersignatureValid, witnessKey, type Caller, type WitnessedCheckpoint } from '@saf/auth';
 import { createServer } from '@saf/labour/server';
 import { closeServer, createLogger, listen } from '@saf/service';
 import { createTestDatabase, signedFetch, testSecret, type TestDatabase, type TestDbMode } from '@saf/testing';
@@ -16,9 +16,10 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('a department witnessing the a
   let http: import('node:http').Server;
   let base = '';
   const secret = testSecret('labour');
-  const post = (path: string, body: unknown, caller: Caller | null = null) => signedFetch(`${base}${path}`, secret, { caller, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, caller: Caller | null = null, from = GATEWAY) => signedFetch(`${base}${path}`, secret, { caller, from, body: JSON.stringify(body) });
+  // The operator's audit:verify reads as itself; an auditor's read comes relayed by the gateway.
   const list = async (body: unknown = {}, caller: Caller | null = null) => {
-    const res = await post('/witness/checkpoints', body, caller);
+    const res = await post('/witness/checkpoints', body, caller, caller === null ? OPERATOR : GATEWAY);
     return { status: res.status, body: (await res.json()) as { witness: string; checkpoints: WitnessedCheckpoint[] } };
   };
 
@@ -61,6 +62,8 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('a department witnessing the a
     expect(unsigned.status).toBe(401);
     expect((await post('/witness/checkpoint', { seq: 8, hash: h('c') }, CASEWORKER)).status).toBe(403);
     expect((await post('/witness/checkpoint', { seq: 8, hash: h('c') }, AUDITOR)).status).toBe(403);
+    // The operator reads checkpoints; only the gateway hands them over.
+    expect((await post('/witness/checkpoint', { seq: 8, hash: h('c') }, null, OPERATOR)).status).toBe(403);
     const bad = await post('/witness/checkpoint', { seq: 0, hash: 'not a hash' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'seq' }), expect.objectContaining({ field: 'hash' })] });
@@ -71,6 +74,8 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('a department witnessing the a
     for (const seq of [3, 12, 9]) await post('/witness/checkpoint', { seq, hash: h('d') });
     expect((await list({}, CASEWORKER)).status).toBe(403);
     expect((await list({}, AUDITOR)).status).toBe(200);
+    // The gateway on its own account (no caller) is not the operator: it hands checkpoints over, it does not read them.
+    expect((await post('/witness/checkpoints', {}, null, GATEWAY)).status).toBe(403);
     const seen: [number, string][] = [];
     let after: { seq: number; hash: string } | undefined;
     for (;;) {

@@ -248,7 +248,7 @@ describe('a log written before the chain was keyed', () => {
   let labour: StartedSubgraph;
   const exec = (query: string) => sg.database.db.execute(sql.raw(query));
   const rows = async (query: string) => ((await exec(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
-  const verify = async () => (await signedFetch(`${sg.base}/audit/verify`, sg.secret, { caller: null, body: '{}' })).json() as Promise<Record<string, unknown>>;
+  const verify = async () => (await signedFetch(`${sg.base}/audit/verify`, sg.secret, { from: OPERATOR, caller: null, body: '{}' })).json() as Promise<Record<string, unknown>>;
   const env = () => ({ NODE_ENV: 'test', AUDIT_URL: sg.url, AUDIT_WITNESSES: 'labour', LABOUR_URL: labour.url });
 
   beforeAll(async () => {
