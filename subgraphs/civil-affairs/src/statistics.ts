@@ -22,6 +22,7 @@ function age(value: number | null | undefined, field: string): number | null {
 export const statisticsQuery = {
   civilAffairsStatistics: shared.aggregates,
   _internalCivilAffairsRecipients: shared.recipients,
+  _internalCivilAffairsDataVersion: shared.version,
 
   _internalLocatePersons: (_: unknown, args: { personIds: string[]; regionCode?: string | null; date?: string | null }, ctx: Context) => {
     const caller = assertCoordinationOffice(ctx.caller);

@@ -1,7 +1,7 @@
 import { check, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-export { awards, ingestStaging } from '@saf/department/schema';
+export { awards, dataVersions, ingestStaging } from '@saf/department/schema';
 
 /** Registered households (户), keyed by the registry's household number. */
 export const households = pgTable(

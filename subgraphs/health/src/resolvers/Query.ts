@@ -6,4 +6,5 @@ export const Query = {
   healthAward: awardById,
   healthStatistics: statistics.aggregates,
   _internalHealthRecipients: statistics.recipients,
+  _internalHealthDataVersion: statistics.version,
 };

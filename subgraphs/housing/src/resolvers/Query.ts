@@ -6,4 +6,5 @@ export const Query = {
   housingAward: awardById,
   housingStatistics: statistics.aggregates,
   _internalHousingRecipients: statistics.recipients,
+  _internalHousingDataVersion: statistics.version,
 };

@@ -1,1 +1,1 @@
-export { awards, ingestStaging } from '@saf/department/schema';
+export { awards, dataVersions, ingestStaging } from '@saf/department/schema';
