@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, parseEnv } from '@saf/config';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
+import { DEFAULT_CACHE_ENTRIES } from './statistics/cache.ts';
 
 /** The coordination office reads the departments through the gateway. */
 export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -15,8 +16,17 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
        * page also ends before its ids pass `SWEEP_PAGE_MAX_IDS` (sweep.ts), whatever this says.
        */
       SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(MAX_SWEEP_BATCH).default(1000),
+      /** Statistics figures kept computed at most (each a few hundred kB at most), least recently read dropped first. */
+      STATISTICS_CACHE_ENTRIES: z.coerce.number().int().min(16).max(100_000).default(DEFAULT_CACHE_ENTRIES),
+      /** How often (ms) the departments' data versions are checked and the figures read in the last 15 minutes recomputed after a load; 0: only when next asked. */
+      STATISTICS_REFRESH_MS: z.coerce.number().int().min(0).default(10_000),
     }),
     env,
   );
-  return { gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`, sweepPageSize: own.SWEEP_PAGE_SIZE };
+  return {
+    gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`,
+    sweepPageSize: own.SWEEP_PAGE_SIZE,
+    statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,
+    statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
+  };
 }

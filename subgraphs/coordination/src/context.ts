@@ -5,6 +5,7 @@ import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
+import type { FigureCache } from './statistics/cache.ts';
 import type { SweepRunner } from './sweep.ts';
 
 export function createLoaders(db: Db) {
@@ -21,6 +22,8 @@ export interface Services {
   rules: RuleSetStore;
   sweeps: SweepRunner;
   graph: GraphClient;
+  /** The statistics' figures, kept per data version (statistics/cache.ts). */
+  statistics: FigureCache;
 }
 
 export interface Context extends Services {

@@ -6,6 +6,8 @@ import { failInterrupted } from './db/sweeps.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
+import { DEFAULT_CACHE_ENTRIES, FigureCache } from './statistics/cache.ts';
+import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -14,6 +16,10 @@ export interface CoordinationOptions extends SubgraphDeps {
   /** Where the gateway is; a function because tests start the gateway after this subgraph. */
   gatewayUrl?: () => string;
   sweepPageSize?: number;
+  /** Statistics figures kept at most (STATISTICS_CACHE_ENTRIES). */
+  statisticsCacheEntries?: number;
+  /** How often the figures in use are brought up to date after loads (STATISTICS_REFRESH_MS); 0 or unset: only when asked. */
+  statisticsRefreshMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -26,7 +32,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     ...signRequest({ secret: options.signingSecret, method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }),
   }));
   const rules = new RuleSetStore(db);
-  const services: Services = { database, log, rules, graph, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
+  const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
+  const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
+  const services: Services = { database, log, rules, graph, statistics, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -43,7 +51,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     start: async () => {
       await failInterrupted(db);
       await built.start();
+      refresher.start();
     },
-    stop: () => services.sweeps.idle(),
+    stop: async () => {
+      await refresher.stop();
+      await services.sweeps.idle();
+    },
   };
 }
