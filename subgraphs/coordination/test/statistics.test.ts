@@ -234,3 +234,14 @@ describe('recipient lists asked in parts', () => {
     expect(recipientBatches(new Map([['654002', 0]]), '65', 20_000)).toEqual([]);
   });
 });
+
+describe('coverage gap totals', () => {
+  it('withhold a region total over five counties of one person each (a listed county has at least one)', () => {
+    const place = (personId: string, regionCode: string) => ({ personId, householdId: `h-${personId}`, regionCode });
+    const f = gapFigures(['654002', '654003', '654004', '654005', '654006'].map((county, i) => place(`p${i}`, county)), new Set());
+    expect(gapCounts(f, published('6540')).region.persons).toBeNull();
+    const two = gapFigures([place('a', '654002'), place('b', '654002'), place('c', '654003'), place('d', '654003'), place('e', '654003'), place('f', '654004')], new Set());
+    // 2 + 3 + 1 = 6 over three counties, each 1 to 4: none pinned.
+    expect(gapCounts(two, published('6540')).region.persons).toBe(6);
+  });
+});

@@ -142,7 +142,8 @@ export interface GapCount {
 export function gapCounts(f: GapFigures, q: TargetQuery): { region: GapCount; counties: GapCount[] } {
   const persons = new Map([...f.counties].map(([county, c]) => [county, c.persons.size]));
   const households = new Map([...f.counties].map(([county, c]) => [county, c.households.size]));
-  const p = counter(persons, q);
+  // A county is listed only with someone in the gap: each listed count is at least 1, the others 0.
+  const p = counter(persons, q, { zerosKnown: true });
   const h = counter(households, q, { allOrNothing: true });
   const ids = (codes: string[]) => codes.flatMap((county) => [...(f.counties.get(county)?.households ?? [])]).sort();
   const codes = rowCodes(f.counties.keys(), q);
