@@ -9,6 +9,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
   /** A department the answer depends on did not answer (the gateway's code for the same). */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** Statistics still being computed after a load (or never asked before): ask again shortly. */
+  STATISTICS_COMPUTING: 'STATISTICS_COMPUTING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,4 +29,8 @@ export function unauthenticated(message = 'a valid bearer token is required'): G
 /** Part of an answer is missing because another service did not answer; `extensions` name it. */
 export function unavailable(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, ...extensions } });
+}
+/** Figures not ready within the wait: their computation goes on, and a later request gets them. */
+export function computing(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.STATISTICS_COMPUTING, retryAfterSeconds } });
 }

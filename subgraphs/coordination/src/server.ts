@@ -6,7 +6,7 @@ import { failInterrupted } from './db/sweeps.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
-import { DEFAULT_CACHE_ENTRIES, FigureCache } from './statistics/cache.ts';
+import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 
@@ -20,6 +20,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   statisticsCacheEntries?: number;
   /** How often the figures in use are brought up to date after loads (STATISTICS_REFRESH_MS); 0 or unset: only when asked. */
   statisticsRefreshMs?: number;
+  /** How long a request waits for figures being computed (STATISTICS_WAIT_MS). */
+  statisticsWaitMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -34,7 +36,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const rules = new RuleSetStore(db);
   const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
-  const services: Services = { database, log, rules, graph, statistics, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
+  const services: Services = { database, log, rules, graph, statistics, statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,

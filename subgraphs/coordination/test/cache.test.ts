@@ -98,3 +98,14 @@ describe('kept statistics figures', () => {
     expect(old.started()).toBe(1);
   });
 });
+
+describe('a request waiting for figures being computed', () => {
+  it('is told to ask again once its wait is over, while the computation goes on', async () => {
+    const { untilReady } = await import('../src/statistics/figures.ts');
+    let finish!: (v: string) => void;
+    const figures = new Promise<string>((resolve) => (finish = resolve));
+    await expect(untilReady(figures, Date.now() + 20)).rejects.toMatchObject({ extensions: { code: 'STATISTICS_COMPUTING', retryAfterSeconds: 5 } });
+    finish('done');
+    expect(await untilReady(figures, Date.now() + 20)).toBe('done');
+  });
+});

@@ -6,6 +6,14 @@ import type { Versions } from './versions.ts';
 /** Figures kept at most by default (STATISTICS_CACHE_ENTRIES): about a dozen per province and date asked about. */
 export const DEFAULT_CACHE_ENTRIES = 256;
 
+/**
+ * How long a request waits for figures being computed by default (STATISTICS_WAIT_MS): under the
+ * gateway's deadline for this subgraph (SUBGRAPH_TIMEOUT_MS, 10 s), so that a long computation
+ * gives its callers a prompt `STATISTICS_COMPUTING` rather than time-outs that would open the
+ * gateway's breaker for coordination (and fail caseworkers' household pictures with it).
+ */
+export const DEFAULT_WAIT_MS = 8000;
+
 /** A figure as served: the exact value and when it was computed (the data as of then). */
 export interface Computed<T> {
   value: T;

@@ -1,4 +1,5 @@
 import { DEPARTMENTS, type Department } from '@saf/programmes';
+import { computing } from '@saf/service';
 import type { Context } from '../context.ts';
 import type { Computed, FigureCache, Outcome } from './cache.ts';
 import { computeGap, GAP_DEPARTMENTS, type GapFigures, type GapKind } from './gaps.ts';
@@ -15,6 +16,8 @@ import { dataVersions, type Versions } from './versions.ts';
 export interface FigureContext extends Reader {
   cache: FigureCache;
   versions: Versions;
+  /** A request's: when it stops waiting for figures being computed (their computation goes on). */
+  waitUntil?: number;
 }
 
 const perRequest = new WeakMap<Context, Promise<FigureContext>>();
@@ -23,17 +26,34 @@ const perRequest = new WeakMap<Context, Promise<FigureContext>>();
 export function figureContext(ctx: Context): Promise<FigureContext> {
   let fc = perRequest.get(ctx);
   if (!fc) {
-    fc = dataVersions(ctx.graph).then((versions) => ({ graph: ctx.graph, log: ctx.log, requestId: ctx.requestId, cache: ctx.statistics, versions }));
+    const waitUntil = Date.now() + ctx.statisticsWaitMs;
+    fc = dataVersions(ctx.graph).then((versions) => ({ graph: ctx.graph, log: ctx.log, requestId: ctx.requestId, cache: ctx.statistics, versions, waitUntil }));
     perRequest.set(ctx, fc);
   }
   return fc;
 }
 
-/** A kept figure; its computation sees the services and the versions only (it may run again later, for no request). */
+/**
+ * A kept figure; its computation sees the services and the versions only (it may run again later,
+ * for no request). A request waits for it until its `waitUntil`, then is told to ask again.
+ */
 function kept<T>(fc: FigureContext, figure: string, key: string, deps: readonly Department[], compute: (fc: FigureContext) => Promise<Outcome<T>>): Promise<Computed<T>> {
   const { graph, log, cache } = fc;
-  return cache.get(figure, `${figure}|${key}`, deps, fc.versions, (versions) => compute({ graph, log, cache, versions }));
+  const figures = cache.get(figure, `${figure}|${key}`, deps, fc.versions, (versions) => compute({ graph, log, cache, versions }));
+  return fc.waitUntil === undefined ? figures : untilReady(figures, fc.waitUntil);
 }
+
+/** The figures, or `STATISTICS_COMPUTING` once `waitUntil` has passed. */
+export function untilReady<T>(figures: Promise<T>, waitUntil: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(computing('these figures are being computed (the data changed, or they were not asked for before); ask again in a few seconds', RETRY_AFTER_SECONDS)), Math.max(0, waitUntil - Date.now()));
+  });
+  return Promise.race([figures, late]).finally(() => clearTimeout(timer));
+}
+
+/** When a caller told to wait should ask again. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** A department's figures per programme and county of the universe (`assistanceStatistics`, 集中供养率). */
 export function departmentFigures(fc: FigureContext, department: Department, universe: string, date: string): Promise<Computed<ProgrammeAggregate[]>> {

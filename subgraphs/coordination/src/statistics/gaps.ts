@@ -65,7 +65,8 @@ async function candidates(reader: Reader, kind: GapKind, prefix: string, date: s
     }
     case 'MINIMUM_LIVING_DISABLED_WITHOUT_LIVING_SUBSIDY': {
       const members = await fromDepartment('CIVIL_AFFAIRS', () => assistedMembers(reader, { prefix, date, householdProgrammes: MINIMUM_LIVING }));
-      const disabled = new Set(members.length ? await fromDepartment('DISABLED_PERSONS_FEDERATION', () => certificateHolders(reader, date, null, members.map((m) => m.personId))) : []);
+      // Every holder at once (one request, a tenth of persons or so) rather than asking about the members a few thousand at a time.
+      const disabled = new Set(members.length ? await fromDepartment('DISABLED_PERSONS_FEDERATION', () => certificateHolders(reader, date, null, null)) : []);
       const people = members.filter((m) => disabled.has(m.personId));
       return { people, covered: await covered(reader, 'DISABLED_PERSONS_FEDERATION', 'DISABILITY_LIVING_SUBSIDY', people.map((p) => p.personId), date) };
     }

@@ -167,12 +167,19 @@ export interface AssistedMembersQuery {
   maxAge?: number;
 }
 
-export function assistedMembers(reader: Reader, q: AssistedMembersQuery): Promise<PersonPlace[]> {
-  return ask<{ rows: PersonPlace[] }>(
-    reader,
-    `query Assisted($r: String!, $d: String, $hp: [Programme!]!, $pp: [Programme!], $min: Int, $max: Int) { rows: _internalAssistedMembers(regionCode: $r, date: $d, householdProgrammes: $hp, personProgrammes: $pp, minAge: $min, maxAge: $max) { personId householdId regionCode } }`,
-    { r: q.prefix, d: q.date, hp: q.householdProgrammes, pp: q.personProgrammes ?? null, min: q.minAge ?? null, max: q.maxAge ?? null },
-  ).then((d) => d.rows);
+/** Members civil affairs lists per request (its most): a province's in one answer would pass the gateway's deadline. */
+export const MEMBERS_PAGE = 10_000;
+
+/** Living members of assisted households under a prefix (civil affairs), page after page. */
+export async function assistedMembers(reader: Reader, q: AssistedMembersQuery): Promise<PersonPlace[]> {
+  const query = `query Assisted($r: String!, $d: String, $hp: [Programme!]!, $pp: [Programme!], $min: Int, $max: Int, $first: Int, $after: ID) { rows: _internalAssistedMembers(regionCode: $r, date: $d, householdProgrammes: $hp, personProgrammes: $pp, minAge: $min, maxAge: $max, first: $first, after: $after) { personId householdId regionCode } }`;
+  const out: PersonPlace[] = [];
+  for (let after: string | null = null; ; ) {
+    const { rows }: { rows: PersonPlace[] } = await ask(reader, query, { r: q.prefix, d: q.date, hp: q.householdProgrammes, pp: q.personProgrammes ?? null, min: q.minAge ?? null, max: q.maxAge ?? null, first: MEMBERS_PAGE, after });
+    out.push(...rows);
+    if (rows.length < MEMBERS_PAGE) return out;
+    after = rows.at(-1)!.personId;
+  }
 }
 
 /** Persons with a certificate valid on the date, of grade 1 to `maxGrade` (all when null); the federation. */
