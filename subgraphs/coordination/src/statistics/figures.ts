@@ -8,9 +8,9 @@ import { aggregates, disasterReliefCases, fromDepartment, fromEachDepartment, lo
 import { dataVersions, type Versions } from './versions.ts';
 
 /**
- * The exact figures the statistics are made of, each computed once for a universe (a province, or
- * a township for exact township figures; publication.ts), a date, and the data versions of the
- * departments it is computed from, and kept (cache.ts). A request pays one small request for the
+ * The exact figures the statistics are made of, each computed once for a universe (the province
+ * for published figures, the prefix asked about for exact ones; publication.ts), a date, and the
+ * data versions of the departments it is computed from, and kept (cache.ts). A request pays one small request for the
  * versions; a scan of the departments only when their data has changed since.
  */
 export interface FigureContext extends Reader {
