@@ -24,6 +24,8 @@ export interface Services {
   graph: GraphClient;
   /** The statistics' figures, kept per data version (statistics/cache.ts). */
   statistics: FigureCache;
+  /** The graph as the statistics' computations use it: a few requests at a time (statistics/limit.ts). */
+  statisticsGraph: GraphClient;
   /** How long a request waits for figures being computed before it is told to ask again (STATISTICS_WAIT_MS). */
   statisticsWaitMs: number;
 }

@@ -7,6 +7,7 @@ import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
+import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 
@@ -36,7 +37,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const rules = new RuleSetStore(db);
   const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
-  const services: Services = { database, log, rules, graph, statistics, statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
+  const services: Services = { database, log, rules, graph, statistics, statisticsGraph: limitConcurrency(graph), statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize) };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,

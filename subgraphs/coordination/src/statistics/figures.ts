@@ -16,6 +16,8 @@ import { dataVersions, type Versions } from './versions.ts';
 export interface FigureContext extends Reader {
   cache: FigureCache;
   versions: Versions;
+  /** What the computations read the departments with (a few requests at a time); `graph` serves the request's own small reads. */
+  computeGraph: Reader['graph'];
   /** A request's: when it stops waiting for figures being computed (their computation goes on). */
   waitUntil?: number;
 }
@@ -27,7 +29,7 @@ export function figureContext(ctx: Context): Promise<FigureContext> {
   let fc = perRequest.get(ctx);
   if (!fc) {
     const waitUntil = Date.now() + ctx.statisticsWaitMs;
-    fc = dataVersions(ctx.graph).then((versions) => ({ graph: ctx.graph, log: ctx.log, requestId: ctx.requestId, cache: ctx.statistics, versions, waitUntil }));
+    fc = dataVersions(ctx.graph).then((versions) => ({ graph: ctx.graph, computeGraph: ctx.statisticsGraph, log: ctx.log, requestId: ctx.requestId, cache: ctx.statistics, versions, waitUntil }));
     perRequest.set(ctx, fc);
   }
   return fc;
@@ -38,8 +40,8 @@ export function figureContext(ctx: Context): Promise<FigureContext> {
  * for no request). A request waits for it until its `waitUntil`, then is told to ask again.
  */
 function kept<T>(fc: FigureContext, figure: string, key: string, deps: readonly Department[], compute: (fc: FigureContext) => Promise<Outcome<T>>): Promise<Computed<T>> {
-  const { graph, log, cache } = fc;
-  const figures = cache.get(figure, `${figure}|${key}`, deps, fc.versions, (versions) => compute({ graph, log, cache, versions }));
+  const { computeGraph, log, cache } = fc;
+  const figures = cache.get(figure, `${figure}|${key}`, deps, fc.versions, (versions) => compute({ graph: computeGraph, computeGraph, log, cache, versions }));
   return fc.waitUntil === undefined ? figures : untilReady(figures, fc.waitUntil);
 }
 
@@ -66,8 +68,8 @@ export interface CountyOverlap {
   missing: Department[];
 }
 
-/** Recipients one request asks for at most (about 2 MB through the gateway, well within its deadline). */
-export const RECIPIENTS_PER_REQUEST = 20_000;
+/** Recipients one request asks for at most (about 1 MB through the gateway, well within its deadline). */
+export const RECIPIENTS_PER_REQUEST = 10_000;
 
 /** Region prefixes that cover the counties in `sizes` under `prefix`, each with at most `limit` (a county however many). */
 export function recipientBatches(sizes: ReadonlyMap<string, number>, prefix: string, limit = RECIPIENTS_PER_REQUEST): string[] {
