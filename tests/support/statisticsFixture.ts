@@ -5,7 +5,7 @@ import { programmes } from '@saf/programmes';
  * A deterministic data set for the statistics tests: a random part (households of several
  * counties with a realistic mix of awards, statuses, periods and certificates) and crafted
  * cases in counties of their own (a date boundary, 49% and 51% centralized support, relief in 23
- * and 25 hours, coverage gaps). The tests compute the true figures from these records
+ * and 25 hours, a small overlap, an overlap split across two counties, coverage gaps). The tests compute the true figures from these records
  * themselves, independently of the code under test.
  */
 export const DATE = '2024-06-30';
@@ -173,6 +173,16 @@ export function statisticsFixture(seed = 20240630, householdCount = 160): Statis
   for (let i = 0; i < 3; i++) overlapCase(['MINIMUM_LIVING_URBAN', 'MEDICAL_ASSISTANCE_OUTPATIENT']);
   for (let i = 0; i < 7; i++) overlapCase(['RENTAL_SUBSIDY', 'MEDICAL_ASSISTANCE_OUTPATIENT']);
 
+  // Across levels: scholarship with tuition waiver in 3 households of 654031 and 6 of 654032. The
+  // prefecture's 9 minus 654032's 6 would give 654031's 3 away.
+  for (const [county, n] of [['654031', 3], ['654032', 6]] as const) {
+    for (let i = 0; i < n; i++) {
+      const p = person(household(county), birth(18, 22), 'HEAD');
+      award(p, 'SCHOLARSHIP', { frequency: 'YEARLY', startDate: '2023-09-01' });
+      award(p, 'TUITION_WAIVER', { frequency: 'YEARLY', startDate: '2023-09-01' });
+    }
+  }
+
   // Coverage gaps in 654023.
   for (let i = 0; i < 9; i++) {
     const p = person(household('654023'), birth(30, 60), 'HEAD');
@@ -201,5 +211,28 @@ export function statisticsFixture(seed = 20240630, householdCount = 160): Statis
     certificate(member, 4);
     if (i === 5) award(member, 'DISABILITY_LIVING_SUBSIDY');
   }
+  return records;
+}
+
+/**
+ * A second load for the tests that the kept figures follow the data: three more households with
+ * a rural housing renovation paying on DATE in 654024 (five before), and two more persons in
+ * centralized support in 654025 (49 before). Identities unused by `statisticsFixture`.
+ */
+export function statisticsTopUp(): StatisticsRecord[] {
+  const records: StatisticsRecord[] = [];
+  const add = (n: number, county: string, programme: string) => {
+    const i = records.filter((r) => r.type === 'household').length + 1;
+    const h: Household = { type: 'household', id: `HT${String(i).padStart(5, '0')}`, regionCode: county, hukou: 'RURAL' };
+    const birthDate = `1941-0${n}-1${i % 10}`;
+    const p: Person = { type: 'person', id: makeResidentId(county, birthDate, 900 + i), name: `补充${i}`, gender: (900 + i) % 2 ? 'MALE' : 'FEMALE', birthDate, householdId: h.id, relation: 'HEAD', deathDate: null };
+    const a: Award = {
+      type: 'award', id: `ST-TOPUP-${i}`, department: DEPARTMENT.get(programme)!, programme, personId: p.id, householdId: h.id, regionCode: county,
+      amountFen: 70_000, frequency: 'MONTHLY', startDate: '2024-01-01', endDate: null, status: 'ACTIVE', details: {},
+    };
+    records.push(h, p, a);
+  };
+  for (let n = 1; n <= 3; n++) add(n, '654024', 'RURAL_HOUSING_RENOVATION');
+  for (let n = 4; n <= 5; n++) add(n, '654025', 'EXTREME_POVERTY_CENTRALIZED');
   return records;
 }

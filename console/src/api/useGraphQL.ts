@@ -5,13 +5,32 @@ import { classify, type Outcome } from './outcome.ts';
 
 export type QueryState<T> = { kind: 'idle' } | { kind: 'loading' } | Outcome<T>;
 
+/** How often a statistics request answered STATISTICS_COMPUTING is asked again before the page shows the error. */
+const COMPUTING_ATTEMPTS = 12;
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('aborted', 'AbortError'));
+    });
+  });
+}
+
 /** A function that runs one operation as the signed-in caller and classifies the answer. */
 export function useGraphQL() {
   const { session, signOut } = useSession();
   return useCallback(
     async <T,>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<Outcome<T>> => {
       try {
-        return classify(await request<T>(session, query, variables, signal));
+        for (let attempt = 1; ; attempt++) {
+          const res = await request<T>(session, query, variables, signal);
+          // Statistics being computed after a load: the graph says when to ask again; the page keeps loading meanwhile.
+          const computing = res.errors.find((e) => e.extensions?.code === 'STATISTICS_COMPUTING');
+          if (!computing || attempt >= COMPUTING_ATTEMPTS) return classify(res);
+          await delay(1000 * (Number(computing.extensions?.retryAfterSeconds) || 5), signal);
+        }
       } catch (err) {
         if (err instanceof Unauthenticated) {
           signOut('expired');

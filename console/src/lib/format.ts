@@ -77,6 +77,15 @@ export function todayIso(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/**
+ * The last day of the month before the one `now` is in: the latest date published statistics
+ * (for analysts, auditors and department officers) are given for. keep in sync with
+ * `lastCompleteMonthEnd` in subgraphs/coordination/src/statistics/publication.ts.
+ */
+export function lastMonthEndIso(now = new Date()): string {
+  return todayIso(new Date(now.getFullYear(), now.getMonth(), 0));
+}
+
 /** Full years between a birth date and `on` (both YYYY-MM-DD). */
 export function ageOn(birthDate: string, on: string): number | null {
   const b = ISO_DATE.exec(birthDate);

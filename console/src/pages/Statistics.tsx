@@ -4,7 +4,7 @@ import { Notice } from '../components/Notice.tsx';
 import { StatisticsCharts } from '../components/StatisticsCharts.tsx';
 import { TargetsCharts } from '../components/TargetsCharts.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { isValidIsoDate, todayIso } from '../lib/format.ts';
+import { isValidIsoDate, lastMonthEndIso, todayIso } from '../lib/format.ts';
 import { isRegionPrefix } from '../lib/regions.ts';
 import { useSession } from '../lib/sessionContext.tsx';
 
@@ -14,9 +14,13 @@ export function StatisticsPage() {
   const { session } = useSession();
   const ids = { region: useId(), date: useId() };
   const initial = session.claims.region ?? '65';
+  // The coordination office and caseworkers get exact figures for any day; everyone else gets
+  // published ones, given for month ends that have passed (the graph refuses other days).
+  const exact = session.claims.role === 'COORDINATOR' || session.claims.role === 'CASEWORKER';
+  const initialDate = exact ? todayIso() : lastMonthEndIso();
   const [region, setRegion] = useState(initial);
-  const [date, setDate] = useState(todayIso());
-  const [shown, setShown] = useState({ region: initial, date: todayIso() });
+  const [date, setDate] = useState(initialDate);
+  const [shown, setShown] = useState({ region: initial, date: initialDate });
   const [problem, setProblem] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -40,7 +44,7 @@ export function StatisticsPage() {
         <button type="submit">{t('dash.show')}</button>
       </form>
       {problem && <Notice kind="error">{problem}</Notice>}
-      <p className="hint">{t('stats.privacy')}</p>
+      <p className="hint">{t(exact ? 'stats.exact' : 'stats.privacy')}</p>
       <CsvDownload regionCode={shown.region} date={shown.date} />
       <TargetsCharts regionCode={shown.region} date={shown.date} />
       <StatisticsCharts regionCode={shown.region} date={shown.date} table />

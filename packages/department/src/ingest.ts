@@ -121,6 +121,10 @@ async function apply(tx: Db, kinds: IngestKind[], loadId: string): Promise<Recor
   const counts: Record<string, number> = {};
   for (const kind of kinds) counts[kind.type] = await kind.commit(tx, loadId);
   await tx.execute(sql`DELETE FROM ingest_staging WHERE load_id = ${loadId}`);
+  // A new data version with the rows, in their transaction: the coordination office's figures
+  // computed from the old data are recomputed (statistics.ts, `dataVersion`). A load that changed
+  // nothing (loaded twice) leaves the version, and those figures, as they are.
+  if (Object.values(counts).some((n) => n > 0)) await tx.execute(sql`INSERT INTO data_versions DEFAULT VALUES`);
   return counts;
 }
 

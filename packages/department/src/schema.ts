@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * A department's awards (救助记录), one row per award as loaded. Every department subgraph has
@@ -68,5 +68,18 @@ export const auditCheckpoints = pgTable(
   },
   (t) => [primaryKey({ columns: [t.seq, t.hash] })],
 );
+
+/**
+ * One row per load commit that changed something (written in the commit's own transaction): the
+ * department's data version. The coordination office keeps its statistics computed from a
+ * department's data and recomputes them when the version changes. Rows are only ever inserted, so
+ * concurrent commits (one held prepared) never wait for each other here; the version is the
+ * number of rows and the token of the latest, which every commit changes.
+ */
+export const dataVersions = pgTable('data_versions', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  token: uuid('token').notNull().defaultRandom(),
+  committedAt: timestamp('committed_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+});
 
 export type AwardRow = typeof awards.$inferSelect;

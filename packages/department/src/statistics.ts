@@ -1,5 +1,5 @@
 import { and, asc, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@saf/db';
+import { rowsOf, type Db } from '@saf/db';
 import { isRegionPrefix, isValidIsoDate } from '@saf/identity';
 import { badInput } from '@saf/service';
 import { awards } from './schema.ts';
@@ -74,11 +74,13 @@ export async function programmeAggregates(db: Db, prefix: string, date: string):
     .orderBy(asc(awards.programme), asc(county));
 }
 
-/** A person receiving a programme on the date, and the household the award is recorded against. */
+/** A person receiving a programme on the date, the household the award is recorded against, and its county. */
 export interface ProgrammeRecipient {
   programme: string;
   personId: string;
   householdId: string | null;
+  /** The county: the first 6 digits of the award's region code. */
+  regionCode: string;
 }
 
 export interface RecipientFilter {
@@ -90,17 +92,28 @@ export interface RecipientFilter {
   date: string;
 }
 
-/** Who receives which programme on the date: distinct (programme, person, household). */
+/** Who receives which programme on the date: distinct (programme, person, household, county). */
 export async function programmeRecipients(db: Db, filter: RecipientFilter): Promise<ProgrammeRecipient[]> {
   const conditions: SQL[] = [payingOn(filter.date)];
   if (filter.prefix) conditions.push(underRegion(filter.prefix));
   if (filter.personIds) conditions.push(sql`${awards.personId} IN ${jsonTextSet(filter.personIds)}`);
   if (filter.programmes) conditions.push(sql`${awards.programme} IN ${jsonTextSet(filter.programmes)}`);
+  const county = sql<string>`left(${awards.regionCode}, 6)`;
   return db
-    .selectDistinct({ programme: awards.programme, personId: awards.personId, householdId: awards.householdId })
+    .selectDistinct({ programme: awards.programme, personId: awards.personId, householdId: awards.householdId, regionCode: county })
     .from(awards)
     .where(and(...conditions))
-    .orderBy(asc(awards.programme), asc(awards.personId), asc(awards.householdId));
+    .orderBy(asc(awards.programme), asc(awards.personId), asc(awards.householdId), asc(county));
+}
+
+/**
+ * The department's data version: changes with every load commit that changed a row (ingest.ts),
+ * in the same transaction, so figures computed from one version are those of that data exactly.
+ * Read from the same database as the figures (a read replica gives the version it has replayed).
+ */
+export async function dataVersion(db: Db): Promise<string> {
+  const [row] = await rowsOf<{ n: number; token: string | null }>(db, sql`SELECT (SELECT count(*)::int FROM data_versions) AS n, (SELECT token::text FROM data_versions ORDER BY seq DESC LIMIT 1) AS token`);
+  return `${row?.n ?? 0}:${row?.token ?? 'none'}`;
 }
 
 /** Per-request readers of the aggregates (the department context has no database handle of its own). */
@@ -108,6 +121,7 @@ export function createAwardAggregates(db: Db) {
   return {
     statistics: (prefix: string, date: string) => programmeAggregates(db, prefix, date),
     recipients: (filter: RecipientFilter) => programmeRecipients(db, filter),
+    version: () => dataVersion(db),
   };
 }
 export type AwardAggregates = ReturnType<typeof createAwardAggregates>;

@@ -47,6 +47,11 @@ export function statisticsFields(department: Department) {
       assertMayReadRawStatistics(ctx.caller, department, prefix);
       return ctx.loaders.awards.aggregates.statistics(prefix, statisticsDate(args.date));
     },
+    /** The department's data version (see `dataVersion`): the coordination office's statistics are kept per version. */
+    version: (_: unknown, __: unknown, ctx: DepartmentContext): Promise<string> => {
+      assertCoordinationOffice(ctx.caller);
+      return ctx.loaders.awards.aggregates.version();
+    },
     /** Who receives which programme on a date, by the award's region prefix, by persons, or both. */
     recipients: (_: unknown, args: RecipientArgs, ctx: DepartmentContext): Promise<ProgrammeRecipient[]> => {
       const caller = assertCoordinationOffice(ctx.caller);

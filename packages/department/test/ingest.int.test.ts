@@ -7,6 +7,7 @@ import type { InterchangeRecord } from '@saf/interchange';
 import { createLogger, metricsRegistry } from '@saf/service';
 import { ANALYZE_MIN_ROWS, MAX_HELD, PreparedLoads, awardKind, commit, refreshStatistics, stage } from '../src/ingest.ts';
 import { awards } from '../src/schema.ts';
+import { dataVersion } from '../src/statistics.ts';
 
 // Any department's migrations create the shared award table.
 const MIGRATIONS = fileURLToPath(new URL('../../../subgraphs/labour/drizzle', import.meta.url));
@@ -84,6 +85,37 @@ describe.each<TestDbMode>(['postgres', 'pglite'])('staging a batch with COPY (%s
     expect(await staged('copy-3')).toEqual([]);
     for (let i = 0; i < 12; i++) await database.copyIn('ingest_staging', ['load_id', 'line', 'kind', 'payload'], Buffer.from(`copy-4\t${i}\taward\t{}\n`));
     expect(await staged('copy-4')).toHaveLength(12);
+  });
+});
+
+describe.each<TestDbMode>(['postgres', 'pglite'])('the data version a commit changes (%s)', (mode) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('ingest_version', MIGRATIONS, { mode });
+  });
+  afterAll(() => database?.dispose());
+  const award = (id: string, amountFen: number) =>
+    ({ type: 'award', id, department: 'LABOUR', programme: 'TRAINING_SUBSIDY', personId: `P-${id}`, householdId: null, regionCode: '654002', amountFen, frequency: 'ONCE', startDate: '2024-01-01', endDate: null, status: 'ACTIVE', details: {} }) as InterchangeRecord;
+  const load = async (loadId: string, records: InterchangeRecord[]) => {
+    await stage(database, loadId, records.map((record, i) => ({ line: i + 1, record })));
+    return commit(database.db, [awardKind], loadId);
+  };
+
+  it('changes with a commit that changes rows, and not with one that changes nothing or fails', async () => {
+    const empty = await dataVersion(database.db);
+    expect(await load('v-1', [award('V-1', 100)])).toEqual({ award: 1 });
+    const first = await dataVersion(database.db);
+    expect(first).not.toBe(empty);
+    // The same records again: nothing changes, nor does the version.
+    expect(await load('v-2', [award('V-1', 100)])).toEqual({ award: 0 });
+    expect(await dataVersion(database.db)).toBe(first);
+    // A commit that fails leaves it, with the rows, as they were.
+    const broken = { ...awardKind, commit: async (tx: Parameters<typeof awardKind.commit>[0], loadId: string) => ((await awardKind.commit(tx, loadId)), Promise.reject(new Error('disk full'))) };
+    await stage(database, 'v-3', [{ line: 1, record: award('V-1', 999) }]);
+    await expect(commit(database.db, [broken], 'v-3')).rejects.toThrow('disk full');
+    expect(await dataVersion(database.db)).toBe(first);
+    expect(await load('v-4', [award('V-1', 200)])).toEqual({ award: 1 });
+    expect(await dataVersion(database.db)).not.toBe(first);
   });
 });
 

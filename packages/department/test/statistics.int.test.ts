@@ -80,8 +80,8 @@ describe('award aggregates in SQL', () => {
     ]);
     const some = await programmeRecipients(database.db, { personIds: ['A', 'E', 'F'], programmes: ['UNEMPLOYMENT_INSURANCE'], date: '2024-06-30' });
     expect(some).toEqual([
-      { programme: 'UNEMPLOYMENT_INSURANCE', personId: 'A', householdId: 'H1' },
-      { programme: 'UNEMPLOYMENT_INSURANCE', personId: 'F', householdId: 'H4' },
+      { programme: 'UNEMPLOYMENT_INSURANCE', personId: 'A', householdId: 'H1', regionCode: '654002' },
+      { programme: 'UNEMPLOYMENT_INSURANCE', personId: 'F', householdId: 'H4', regionCode: '652301' },
     ]);
   });
 

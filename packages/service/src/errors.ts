@@ -11,6 +11,8 @@ export const ErrorCode = {
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** The caller already has as many sweeps under way as one caller may (SWEEP_MAX_PER_CALLER). */
   TOO_MANY_SWEEPS: 'TOO_MANY_SWEEPS',
+  /** Statistics still being computed after a load (or never asked before): ask again shortly. */
+  STATISTICS_COMPUTING: 'STATISTICS_COMPUTING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -33,4 +35,8 @@ export function unavailable(message: string, extensions: Record<string, unknown>
 /** The caller has as many sweeps under way as allowed; `limit` says how many. */
 export function tooManySweeps(message: string, limit: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.TOO_MANY_SWEEPS, limit } });
+}
+/** Figures not ready within the wait: their computation goes on, and a later request gets them. */
+export function computing(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.STATISTICS_COMPUTING, retryAfterSeconds } });
 }

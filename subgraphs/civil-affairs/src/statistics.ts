@@ -12,6 +12,8 @@ import type { Context } from './loaders.ts';
 const shared = statisticsFields('CIVIL_AFFAIRS');
 
 const MAX_PERSON_IDS = 5000;
+/** Members one page of `_internalAssistedMembers` holds at most (a province's in one answer would pass the gateway's deadline). */
+const MAX_MEMBERS_PAGE = 10_000;
 
 function age(value: number | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
@@ -22,6 +24,7 @@ function age(value: number | null | undefined, field: string): number | null {
 export const statisticsQuery = {
   civilAffairsStatistics: shared.aggregates,
   _internalCivilAffairsRecipients: shared.recipients,
+  _internalCivilAffairsDataVersion: shared.version,
 
   _internalLocatePersons: (_: unknown, args: { personIds: string[]; regionCode?: string | null; date?: string | null }, ctx: Context) => {
     const caller = assertCoordinationOffice(ctx.caller);
@@ -34,12 +37,13 @@ export const statisticsQuery = {
 
   _internalAssistedMembers: (
     _: unknown,
-    args: { regionCode: string; date?: string | null; householdProgrammes: string[]; personProgrammes?: string[] | null; minAge?: number | null; maxAge?: number | null },
+    args: { regionCode: string; date?: string | null; householdProgrammes: string[]; personProgrammes?: string[] | null; minAge?: number | null; maxAge?: number | null; first?: number | null; after?: string | null },
     ctx: Context,
   ) => {
     const caller = assertCoordinationOffice(ctx.caller);
     const prefix = statisticsRegion(args.regionCode);
     assertRegionWithin(caller, prefix);
+    if (args.first !== null && args.first !== undefined && (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_MEMBERS_PAGE)) throw badInput(`first must be 1 to ${MAX_MEMBERS_PAGE}`, 'first');
     return assistedMembers(ctx.db, {
       prefix,
       date: statisticsDate(args.date),
@@ -47,6 +51,8 @@ export const statisticsQuery = {
       personProgrammes: args.personProgrammes ?? null,
       minAge: age(args.minAge, 'minAge'),
       maxAge: age(args.maxAge, 'maxAge'),
+      first: args.first ?? null,
+      after: args.after ?? null,
     });
   },
 

@@ -74,6 +74,22 @@ describe('civil affairs statistics fields', () => {
     expect(ids.sort()).toEqual([head1, five, six, fifteen, sixteen, head3, kid3].sort());
   });
 
+  it('lists them a page at a time, in order of resident ID', async () => {
+    const PAGE = `query ($first: Int, $after: ID) { _internalAssistedMembers(regionCode: "65", date: "${DATE}", householdProgrammes: [MINIMUM_LIVING_URBAN, MINIMUM_LIVING_RURAL], first: $first, after: $after) { personId } }`;
+    const all = [head1, five, six, fifteen, sixteen, head3, kid3].sort();
+    const pages: string[][] = [];
+    for (let after: string | null = null; ; ) {
+      const res = await sg.query(PAGE, { first: 3, after });
+      const ids: string[] = res.data!._internalAssistedMembers.map((m: { personId: string }) => m.personId);
+      pages.push(ids);
+      if (ids.length < 3) break;
+      after = ids.at(-1)!;
+    }
+    expect(pages).toEqual([all.slice(0, 3), all.slice(3, 6), all.slice(6)]);
+    const tooMany = await sg.query(PAGE, { first: 10_001 });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
   it('locates persons, under a prefix when given', async () => {
     const res = await sg.query(`query ($ids: [ID!]!) { all: _internalLocatePersons(personIds: $ids, date: "${DATE}") { personId householdId } some: _internalLocatePersons(personIds: $ids, regionCode: "654002", date: "${DATE}") { personId } }`, { ids: [six, far, '000000000000000000'] });
     expect(res.data!.all).toEqual([{ personId: six, householdId: 'H1' }, { personId: far, householdId: 'H4' }].sort((a, b) => a.personId.localeCompare(b.personId)));

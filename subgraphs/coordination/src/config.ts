@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, parseEnv } from '@saf/config';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
+import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS } from './statistics/cache.ts';
 
 /** The coordination office reads the departments through the gateway. */
 export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -21,8 +22,21 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
        * being swept joins that sweep and does not count.
        */
       SWEEP_MAX_PER_CALLER: z.coerce.number().int().min(1).max(100).default(2),
+      /** Statistics figures kept computed at most (each a few hundred kB at most), least recently read dropped first. */
+      STATISTICS_CACHE_ENTRIES: z.coerce.number().int().min(16).max(100_000).default(DEFAULT_CACHE_ENTRIES),
+      /** How often (ms) the departments' data versions are checked and the figures read in the last 15 minutes recomputed after a load; 0: only when next asked. */
+      STATISTICS_REFRESH_MS: z.coerce.number().int().min(0).default(10_000),
+      /** How long (ms) a request waits for figures being computed before it gets STATISTICS_COMPUTING; keep it under the gateway's deadline for coordination. */
+      STATISTICS_WAIT_MS: z.coerce.number().int().min(100).default(DEFAULT_WAIT_MS),
     }),
     env,
   );
-  return { gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`, sweepPageSize: own.SWEEP_PAGE_SIZE, sweepMaxPerCaller: own.SWEEP_MAX_PER_CALLER };
+  return {
+    gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`,
+    sweepPageSize: own.SWEEP_PAGE_SIZE,
+    sweepMaxPerCaller: own.SWEEP_MAX_PER_CALLER,
+    statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,
+    statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
+    statisticsWaitMs: own.STATISTICS_WAIT_MS,
+  };
 }

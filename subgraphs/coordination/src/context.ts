@@ -5,6 +5,7 @@ import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
+import type { FigureCache } from './statistics/cache.ts';
 import type { SweepRunner } from './sweep.ts';
 
 export function createLoaders(db: Db) {
@@ -23,6 +24,12 @@ export interface Services {
   graph: GraphClient;
   /** Keys the ids of findings as masked for a caller (`findingView.ts`). */
   maskKey: Buffer;
+  /** The statistics' figures, kept per data version (statistics/cache.ts). */
+  statistics: FigureCache;
+  /** The graph as the statistics' computations use it: a few requests at a time (statistics/limit.ts). */
+  statisticsGraph: GraphClient;
+  /** How long a request waits for figures being computed before it is told to ask again (STATISTICS_WAIT_MS). */
+  statisticsWaitMs: number;
 }
 
 export interface Context extends Services {

@@ -15,6 +15,8 @@ export class GraphRequestError extends Error {
   constructor(
     message: string,
     readonly errors: GraphError[] = [],
+    /** What the gateway did answer (the departments that did), when anything. */
+    readonly data: unknown = undefined,
   ) {
     super(message);
   }
@@ -49,6 +51,7 @@ export function createGraphClient(url: () => string, sign: ServiceSigner): Graph
         throw new GraphRequestError(
           forbidden ? forbidden.message : services.length ? `no complete answer: ${services.join(', ')} did not answer` : `the gateway answered ${res.status}: ${parsed.errors?.[0]?.message ?? 'no data'}`,
           parsed.errors ?? [],
+          parsed.data ?? undefined,
         );
       }
       return parsed.data;

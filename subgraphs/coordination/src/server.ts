@@ -6,6 +6,9 @@ import { createLoaders, type Context, type Services } from './context.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
+import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
+import { limitConcurrency } from './statistics/limit.ts';
+import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -16,6 +19,12 @@ export interface CoordinationOptions extends SubgraphDeps {
   sweepPageSize?: number;
   /** Sweeps one caller may have under way (SWEEP_MAX_PER_CALLER; default 2). */
   sweepMaxPerCaller?: number;
+  /** Statistics figures kept at most (STATISTICS_CACHE_ENTRIES). */
+  statisticsCacheEntries?: number;
+  /** How often the figures in use are brought up to date after loads (STATISTICS_REFRESH_MS); 0 or unset: only when asked. */
+  statisticsRefreshMs?: number;
+  /** How long a request waits for figures being computed (STATISTICS_WAIT_MS). */
+  statisticsWaitMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -29,7 +38,19 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const rules = new RuleSetStore(db);
   // Derived from the service's secret: stable across restarts, never stored, unknown to callers.
   const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));
-  const services: Services = { database, log, rules, graph, maskKey, sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }) };
+  const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
+  const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
+  const services: Services = {
+    database,
+    log,
+    rules,
+    graph,
+    maskKey,
+    statistics,
+    statisticsGraph: limitConcurrency(graph),
+    statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
+    sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
+  };
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -46,7 +67,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     start: async () => {
       await services.sweeps.open(database.kind);
       await built.start();
+      refresher.start();
     },
-    stop: () => services.sweeps.stop(),
+    stop: async () => {
+      await refresher.stop();
+      await services.sweeps.stop();
+    },
   };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../src/statistics/csv.ts';
 import { gapFigures } from '../src/statistics/gaps.ts';
-import { overlapFigures, publishOverlap } from '../src/statistics/overlap.ts';
+import { exactOverlap, overlapFigures, publishedOverlap, sumOverlap } from '../src/statistics/overlap.ts';
 import { publishRows, suppressRow } from '../src/statistics/programmes.ts';
-import { centralizedSupport, gapCounts, reliefHours, reliefTimeliness } from '../src/statistics/targets.ts';
+import { centralizedSupport, gapCounts, reliefHours, reliefTimeliness, type TargetQuery } from '../src/statistics/targets.ts';
 import { reliefPeriod } from '../src/statistics/views.ts';
+
+const published = (prefix: string): TargetQuery => ({ prefix, universe: prefix.slice(0, 2), disclosure: 'PUBLISHED' });
+const exact = (prefix: string): TargetQuery => ({ prefix, universe: prefix, disclosure: 'EXACT' });
 
 const aggregate = (programme: string, regionCode: string, beneficiaries: number, households = beneficiaries, amountFen = '100') => ({ programme, regionCode, beneficiaries, households, amountFen });
 
@@ -16,11 +19,14 @@ describe('assistanceStatistics rows', () => {
   });
 
   it('orders rows by the catalogue and names the programme in Chinese', () => {
+    const asOf = '2025-01-01T00:00:00.000Z';
     const rows = publishRows(
       new Map([
-        ['LABOUR', [aggregate('PUBLIC_WELFARE_JOB', '654002', 7)]],
-        ['CIVIL_AFFAIRS', [aggregate('MINIMUM_LIVING_URBAN', '654003', 6), aggregate('MINIMUM_LIVING_URBAN', '654002', 8)]],
+        ['LABOUR', { rows: [aggregate('PUBLIC_WELFARE_JOB', '654002', 7)], asOf }],
+        ['CIVIL_AFFAIRS', { rows: [aggregate('MINIMUM_LIVING_URBAN', '654003', 6), aggregate('MINIMUM_LIVING_URBAN', '654002', 8, 3)], asOf }],
       ] as const),
+      'PUBLISHED',
+      '2024-12-31',
     );
     expect(rows.map((r) => [r.programme, r.regionCode, r.department])).toEqual([
       ['MINIMUM_LIVING_URBAN', '654002', 'CIVIL_AFFAIRS'],
@@ -28,6 +34,12 @@ describe('assistanceStatistics rows', () => {
       ['PUBLIC_WELFARE_JOB', '654002', 'LABOUR'],
     ]);
     expect(rows[0]!.programmeNameZh).toBe('城市居民最低生活保障');
+    expect(rows[0]).toMatchObject({ beneficiaries: 8, households: null, date: '2024-12-31', asOf });
+  });
+
+  it('gives exact figures to those who see them', () => {
+    const rows = publishRows(new Map([['LABOUR', { rows: [aggregate('PUBLIC_WELFARE_JOB', '654002', 2, 1, '300')], asOf: 'now' }]] as const), 'EXACT', '2024-12-07');
+    expect(rows[0]).toMatchObject({ beneficiaries: 2, households: 1, amountFen: '300' });
   });
 });
 
@@ -57,45 +69,38 @@ describe('programme overlap', () => {
     expect(f.distribution).toEqual([0, 0, 0, 0, 1]);
   });
 
-  it('withholds small pairs with their complements, and protects the distribution against its total', () => {
-    // 60 households with 低保 only, 20 with 低保 and rental subsidy, 3 with rental subsidy only.
-    const urban = new Set<string>();
-    const rental = new Set<string>();
-    for (let i = 0; i < 80; i++) urban.add(`h${i}`);
-    for (let i = 60; i < 83; i++) rental.add(`h${i}`);
-    const published = publishOverlap(overlapFigures(new Map([['MINIMUM_LIVING_URBAN', urban], ['RENTAL_SUBSIDY', rental]])));
-    expect(published.pairs).toEqual([
-      { programme: 'MINIMUM_LIVING_URBAN', otherProgramme: 'MINIMUM_LIVING_URBAN', households: 80 },
-      { programme: 'MINIMUM_LIVING_URBAN', otherProgramme: 'RENTAL_SUBSIDY', households: 20 },
-      { programme: 'RENTAL_SUBSIDY', otherProgramme: 'RENTAL_SUBSIDY', households: 23 },
+  it('adds counties up into a region, exactly', () => {
+    const a = overlapFigures(new Map([['MINIMUM_LIVING_URBAN', new Set(['h1', 'h2'])], ['RENTAL_SUBSIDY', new Set(['h1'])]]));
+    const b = overlapFigures(new Map([['RENTAL_SUBSIDY', new Set(['k1'])], ['LEGAL_AID', new Set(['k1', 'k2'])]]));
+    const sum = sumOverlap([a, b]);
+    expect(sum.programmes).toEqual(['MINIMUM_LIVING_URBAN', 'RENTAL_SUBSIDY', 'LEGAL_AID']);
+    expect(sum.pairs).toEqual([
+      [2, 1, 0],
+      [1, 2, 1],
+      [0, 1, 2],
     ]);
-    // Distribution 63 / 20 / 0 / 0 / 0, total 83: the zeros are withheld, but with the total they
-    // add up to 0 and give themselves away, so the 20 is withheld too.
-    expect(published.distribution.map((b) => b.households)).toEqual([63, null, null, null, null]);
-    expect(published.households).toBe(83);
-    // Only the 4-programme bucket is small: with the total it would be exposed, so the next
-    // smallest bucket (6) is withheld with it.
-    const protectedLine = publishOverlap({ programmes: [], households: 86, pairs: [], distribution: [50, 20, 6, 3, 7] });
-    expect(protectedLine.distribution.map((b) => b.households)).toEqual([50, 20, null, null, 7]);
-    expect(protectedLine.households).toBe(86);
-    // A small total withholds everything.
-    const tiny = publishOverlap({ programmes: [], households: 4, pairs: [], distribution: [4, 0, 0, 0, 0] });
-    expect([...tiny.distribution.map((b) => b.households), tiny.households]).toEqual([null, null, null, null, null, null]);
+    expect([sum.households, sum.distribution]).toEqual([4, [2, 2, 0, 0, 0]]);
+    expect(exactOverlap(sum).pairs.find((p) => p.programme === 'MINIMUM_LIVING_URBAN' && p.otherProgramme === 'LEGAL_AID')!.households).toBe(0);
   });
 
-  it('withholds a pair and the next smallest cell of its rows', () => {
-    const published = publishOverlap({
-      programmes: ['A', 'B', 'C'],
-      households: 100,
-      pairs: [
-        [50, 3, 20],
-        [3, 30, 10],
-        [20, 10, 40],
-      ],
-      distribution: [60, 30, 10, 0, 0],
-    });
-    const cells = Object.fromEntries(published.pairs.map((p) => [`${p.programme}${p.otherProgramme}`, p.households]));
-    expect(cells).toEqual({ AA: 50, AB: null, AC: null, BB: 30, BC: null, CC: 40 });
+  it('publishes the pairs of two programmes with their region totals, and nothing that adds up with them', () => {
+    const county = (lowRent: number, both: number) => {
+      const urban = new Set<string>();
+      const rental = new Set<string>();
+      for (let i = 0; i < 20; i++) urban.add(`h${i}`);
+      for (let i = 20 - both; i < 20 - both + lowRent; i++) rental.add(`h${i}`);
+      return overlapFigures(new Map([['MINIMUM_LIVING_URBAN', urban], ['RENTAL_SUBSIDY', rental]]));
+    };
+    // 654002: 8 households with both; 654003: 3; 654101: 9.
+    const universe = new Map([['654002', county(10, 8)], ['654003', county(5, 3)], ['654101', county(12, 9)]]);
+    const pair = (prefix: string) => publishedOverlap(universe, prefix).pairs.find((p) => p.programme !== p.otherProgramme)!.households;
+    expect([pair('654002'), pair('654003'), pair('654101')]).toEqual([8, null, 9]);
+    // 6540's 11 minus 654002's 8 would be 654003's 3; 65's 20 minus 6541's 9 would be 6540's 11.
+    expect([pair('6540'), pair('6541'), pair('65')]).toEqual([null, 9, null]);
+    const o = publishedOverlap(universe, '6540');
+    expect(o.households).toBeNull();
+    expect(o.distribution.map((b) => b.households)).toEqual([null, null, null, null, null]);
+    expect(o.pairs.filter((p) => p.programme === p.otherProgramme).map((p) => p.households)).toEqual([null, null]);
   });
 });
 
@@ -109,7 +114,7 @@ describe('centralized support rate (集中供养率)', () => {
   ];
 
   it('misses the goal at 49% and meets it at 51%', () => {
-    const c = centralizedSupport(rows, '6540');
+    const c = centralizedSupport(rows, published('6540'));
     expect(c.goal).toBe(0.5);
     expect(c.counties).toEqual([
       { regionCode: '654002', centralized: 49, dispersed: 51, total: 100, rate: 0.49, met: false },
@@ -119,12 +124,12 @@ describe('centralized support rate (集中供养率)', () => {
   });
 
   it('meets the goal at exactly 50%', () => {
-    const c = centralizedSupport([aggregate('EXTREME_POVERTY_CENTRALIZED', '654002', 10), aggregate('EXTREME_POVERTY_DISPERSED', '654002', 10)], '654002');
+    const c = centralizedSupport([aggregate('EXTREME_POVERTY_CENTRALIZED', '654002', 10), aggregate('EXTREME_POVERTY_DISPERSED', '654002', 10)], published('654002'));
     expect(c.counties[0]).toMatchObject({ rate: 0.5, met: true });
   });
 
   it('publishes no rate when a count is withheld, nor a total that would give it away', () => {
-    const c = centralizedSupport([...rows, aggregate('EXTREME_POVERTY_CENTRALIZED', '654021', 3), aggregate('EXTREME_POVERTY_DISPERSED', '654021', 40)], '6540');
+    const c = centralizedSupport([...rows, aggregate('EXTREME_POVERTY_CENTRALIZED', '654021', 3), aggregate('EXTREME_POVERTY_DISPERSED', '654021', 40)], published('6540'));
     const yining = c.counties.find((r) => r.regionCode === '654021')!;
     // 3 is withheld; the county's total (43) and the region's centralized count and total go with
     // it. The dispersed 40 stays: assistanceStatistics publishes it anyway, so withholding it
@@ -134,6 +139,15 @@ describe('centralized support rate (集中供养率)', () => {
     for (const col of ['centralized', 'dispersed', 'total'] as const) {
       expect([...c.counties, c.region].filter((r) => r[col] === null).length).not.toBe(1);
     }
+  });
+
+  it('gives exact counts, small ones included, to those who see exact figures', () => {
+    const c = centralizedSupport([...rows, aggregate('EXTREME_POVERTY_CENTRALIZED', '654021', 3), aggregate('EXTREME_POVERTY_DISPERSED', '654021', 40)], exact('6540'));
+    expect(c.counties.find((r) => r.regionCode === '654021')).toEqual({ regionCode: '654021', centralized: 3, dispersed: 40, total: 43, rate: 3 / 43, met: false });
+    expect(c.region).toEqual({ regionCode: '6540', centralized: 103, dispersed: 140, total: 243, rate: 103 / 243, met: false });
+    // A county's part asked through a township prefix (its own universe).
+    const township = centralizedSupport([aggregate('EXTREME_POVERTY_CENTRALIZED', '654021', 2)], exact('654021001'));
+    expect(township.region).toMatchObject({ regionCode: '654021001', centralized: 2, dispersed: 0, total: 2 });
   });
 });
 
@@ -160,7 +174,7 @@ describe('disaster relief timeliness', () => {
       ...Array.from({ length: 6 }, (_, i) => relief(`l${i}`, '654002', 25 + i)),
       ...Array.from({ length: 5 }, (_, i) => relief(`u${i}`, '654002', null)),
     ];
-    const t = reliefTimeliness(cases, '6540');
+    const t = reliefTimeliness(cases, published('6540'));
     expect(t.counties).toEqual([{ regionCode: '654002', cases: 20, within24Hours: 9, late: 6, unrecorded: 5, shareWithin24Hours: 0.6 }]);
     expect(t.region).toEqual({ regionCode: '6540', cases: 20, within24Hours: 9, late: 6, unrecorded: 5, shareWithin24Hours: 0.6 });
     expect(t.lateCases.map((c) => [c.awardId, c.hours])).toEqual([['l5', 30], ['l4', 29], ['l3', 28], ['l2', 27], ['l1', 26], ['l0', 25]]);
@@ -168,7 +182,7 @@ describe('disaster relief timeliness', () => {
 
   it('withholds a small late count with its row’s total and publishes no share', () => {
     const cases = [...Array.from({ length: 30 }, (_, i) => relief(`w${i}`, '654002', 23)), relief('late', '654002', 25), ...Array.from({ length: 6 }, (_, i) => relief(`u${i}`, '654002', null))];
-    const t = reliefTimeliness(cases, '654002');
+    const t = reliefTimeliness(cases, published('654002'));
     // The late 1 is withheld, and with it the total of its row (cases) rather than a part.
     expect(t.counties[0]).toEqual({ regionCode: '654002', cases: null, within24Hours: 30, late: null, unrecorded: 6, shareWithin24Hours: null });
     expect(t.region).toEqual({ regionCode: '654002', cases: null, within24Hours: 30, late: null, unrecorded: 6, shareWithin24Hours: null });
@@ -190,7 +204,7 @@ describe('coverage gaps', () => {
       place('covered', 'hc', '654003'),
     ];
     const f = gapFigures(candidates, new Set(['covered']));
-    const g = gapCounts(f, '6540');
+    const g = gapCounts(f, published('6540'));
     // 654003's 3 and 3 are withheld; the region's 15 and 9 would then give them away through
     // 654002's 12 and 6, so the region's totals are withheld too (654002's counts are what a
     // query for 654002 alone publishes).
@@ -211,36 +225,23 @@ describe('CSV export', () => {
   });
 });
 
-describe('department figures asked at once', () => {
-  it('share one department query while it is in flight, and ask again afterwards', async () => {
-    const { aggregates } = await import('../src/statistics/sources.ts');
-    const asked: Record<string, unknown>[] = [];
-    const answers: ((rows: unknown) => void)[] = [];
-    const graph = {
-      request: (_query: string, variables: Record<string, unknown>) => {
-        asked.push(variables);
-        return new Promise((resolve) => answers.push(resolve));
-      },
-    };
-    const ctx = { graph } as never;
-    const caller = { sub: 'a', role: 'COORDINATOR' as const };
-    const first = aggregates(ctx, caller, 'LABOUR', '6540', '2025-01-01');
-    const second = aggregates(ctx, { sub: 'b', role: 'ANALYST' as const }, 'LABOUR', '6540', '2025-01-01');
-    const otherDate = aggregates(ctx, caller, 'LABOUR', '6540', '2025-02-01');
-    expect(asked).toEqual([
-      { r: '6540', d: '2025-01-01' },
-      { r: '6540', d: '2025-02-01' },
-    ]);
-    const rows = [aggregate('PUBLIC_WELFARE_JOB', '654002', 7)];
-    answers.splice(0).forEach((answer) => answer({ rows }));
-    // Both callers of the same figures get the one answer.
-    expect(await first).toEqual(rows);
-    expect(await second).toBe(await first);
-    await otherDate;
-    // Once answered, the next request asks the department again (no stale figures kept).
-    const later = aggregates(ctx, caller, 'LABOUR', '6540', '2025-01-01');
-    expect(asked).toHaveLength(3);
-    answers.splice(0).forEach((answer) => answer({ rows }));
-    await later;
+describe('recipient lists asked in parts', () => {
+  it('asks a whole province at once when it is small, and prefectures or counties when it is not', async () => {
+    const { recipientBatches } = await import('../src/statistics/figures.ts');
+    const sizes = new Map([['654002', 9000], ['654003', 9000], ['654101', 30000], ['654102', 100]]);
+    expect(recipientBatches(sizes, '65', 100_000)).toEqual(['65']);
+    expect(recipientBatches(sizes, '65', 20_000)).toEqual(['6540', '654101', '654102']);
+    expect(recipientBatches(new Map([['654002', 0]]), '65', 20_000)).toEqual([]);
+  });
+});
+
+describe('coverage gap totals', () => {
+  it('withhold a region total over five counties of one person each (a listed county has at least one)', () => {
+    const place = (personId: string, regionCode: string) => ({ personId, householdId: `h-${personId}`, regionCode });
+    const f = gapFigures(['654002', '654003', '654004', '654005', '654006'].map((county, i) => place(`p${i}`, county)), new Set());
+    expect(gapCounts(f, published('6540')).region.persons).toBeNull();
+    const two = gapFigures([place('a', '654002'), place('b', '654002'), place('c', '654003'), place('d', '654003'), place('e', '654003'), place('f', '654004')], new Set());
+    // 2 + 3 + 1 = 6 over three counties, each 1 to 4: none pinned.
+    expect(gapCounts(two, published('6540')).region.persons).toBe(6);
   });
 });

@@ -48,6 +48,9 @@ export interface AssistedMembersFilter {
   /** Age in whole years on the date, both ends inclusive. */
   minAge?: number | null;
   maxAge?: number | null;
+  /** A page in order of resident ID: at most `first`, after the ID `after`. */
+  first?: number | null;
+  after?: string | null;
 }
 
 /**
@@ -64,7 +67,7 @@ export async function assistedMembers(db: Db, f: AssistedMembersFilter): Promise
   const personal = f.personProgrammes?.length
     ? sql` OR ${persons.id} IN (SELECT ${awards.personId} FROM ${awards} WHERE ${awards.programme} IN ${jsonTextSet(f.personProgrammes)} AND ${paying})`
     : sql``;
-  return db
+  const query = db
     .select(PLACE)
     .from(persons)
     .innerJoin(households, sql`${households.id} = ${persons.householdId}`)
@@ -76,9 +79,12 @@ export async function assistedMembers(db: Db, f: AssistedMembersFilter): Promise
         f.minAge === null || f.minAge === undefined ? undefined : sql`${persons.birthDate} <= (${f.date}::date - make_interval(years => ${f.minAge}::int))::date`,
         f.maxAge === null || f.maxAge === undefined ? undefined : sql`${persons.birthDate} > (${f.date}::date - make_interval(years => ${f.maxAge + 1}::int))::date`,
         sql`(${households.id} IN ${assistedHouseholds}${personal})`,
+        f.after ? sql`${persons.id} > ${f.after}` : undefined,
       ),
     )
-    .orderBy(asc(persons.id));
+    .orderBy(asc(persons.id))
+    .$dynamic();
+  return f.first ? query.limit(f.first) : query;
 }
 
 /** One disaster relief award (灾民救助) with the times civil affairs recorded. */

@@ -3,9 +3,10 @@ import { assertRegionWithin, forbidden, inJurisdiction } from '@saf/service';
 import type { Context } from '../context.ts';
 
 /**
- * Who sees what of the leading group's figures. Every figure is aggregate and suppressed, so any
- * signed-in role may read them, within their own jurisdiction when they have one. Household lists
- * (coverage gaps, late relief) are person-level: see `canSeeHouseholds`.
+ * Who may read the leading group's figures: any signed-in role, within their own jurisdiction
+ * when they have one. Which figures they get (exact, or published with small cells withheld) is
+ * publication.ts's; household lists (coverage gaps, late relief) are person-level: see
+ * `canSeeHouseholds`.
  */
 export function assertMayReadStatistics(ctx: Context, prefix: string): Caller {
   if (!ctx.caller) throw forbidden('statistics are for signed-in callers');
@@ -24,13 +25,4 @@ export function canSeeHouseholds(ctx: Context, regionCode: string): boolean {
   if (!caller) return false;
   if (caller.role !== 'CASEWORKER' && caller.role !== 'COORDINATOR') return false;
   return inJurisdiction(caller, regionCode);
-}
-
-/**
- * The coordination office reads the departments' raw figures and internal recipient lists as
- * itself, on the caller's behalf (the sub says for whom, for the access log): only suppressed
- * figures, and household numbers `canSeeHouseholds` allows, leave this subgraph.
- */
-export function officeCaller(caller: Caller): Caller {
-  return { sub: `coordination office for ${caller.sub}`.slice(0, 200), role: 'COORDINATOR' };
 }

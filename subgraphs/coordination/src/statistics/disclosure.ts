@@ -1,22 +1,60 @@
 /**
- * Disclosure control for every figure the coordination office publishes (SPEC section 1: an
- * analyst never gets a count under 5).
+ * Disclosure control for published figures (SPEC sections 1 and 6: an analyst, or anything
+ * published, never gets a count under 5, nor a figure that would reveal one). Coordinators and
+ * caseworkers within their jurisdiction get exact figures; what follows is what everyone else
+ * gets (publication.ts decides who is who).
  *
- * Primary suppression: a count under `MIN_CELL` (zero included) is withheld (null).
+ * Why no count under 5 can be recovered from published figures, however they are combined:
  *
- * Complementary suppression, for figures published together with something they add up to (a
- * distribution and its total, a table's rows and columns with their totals, a matrix row): the
- * cells are grouped in *lines*. A line is exposed when a reader could work a withheld cell back
- * out: it has exactly one withheld cell, or its total is shown and the withheld parts add up to
- * less than 5 (two withheld zeros and the total give both away). An exposed line has one more
- * cell withheld:
- * - its total, for lines marked `totalFirst`: their parts are published elsewhere as they are
- *   (a county's 特困 count here is the figure `assistanceStatistics` shows), so withholding a part
- *   instead would protect nothing;
- * - otherwise the smallest part still shown (ties: the first), or the total when none is left.
- * Rows and columns are both lines; withholding a cell in a row can expose its column, so the pass
- * repeats until no line is exposed. Each pass withholds at least one more cell, so it ends. It is
- * deliberately simple (not the optimal, least-loss pattern) and may withhold more than needed.
+ * 1. What is published. Counties and larger areas only (region prefixes of 2, 4 or 6 digits),
+ *    on month ends only, no later than the last month that has ended (publication.ts). So every
+ *    county figure is a whole county's, never the part of a township, and there is one date per
+ *    month: combining dates gives month-to-month changes, which are the monthly figures
+ *    themselves (the same holds for disaster relief periods, whole months only).
+ *
+ * 2. One computation per province. Every published answer about a county, a prefecture or a
+ *    province is a part of one set of figures computed over the whole province for the date, and
+ *    suppressed once (`RegionTree`): a cell has the same published value, or is withheld, in every
+ *    answer that contains it, in GraphQL and in CSV (export.ts builds the CSV from the same
+ *    figures), whichever prefix was asked. Combining answers is therefore combining parts of one
+ *    table per province, statistic and count; provinces never add up to anything published.
+ *
+ * 3. Counties (leaves). A county's count under 5 is withheld (primary suppression, zero
+ *    included). These are the counts `assistanceStatistics` publishes, unchanged (SPEC).
+ *
+ * 4. Region totals (the tree). A prefecture's total is the sum of its counties, a province's the
+ *    sum of its prefectures; nothing else is added up. For a tree of sums the reader can work out
+ *    exactly this and no more: for each published total, the sum of the withheld counties whose
+ *    nearest published ancestor it is (withheld totals in between are unknowns that appear in two
+ *    equations and cancel). Those groups are disjoint, so no other combination of withheld counts
+ *    is determined. A total is published only when its group is empty, or adds up to at least 5
+ *    and leaves every member more than one possible value. A withheld count is known to lie in
+ *    0..4, or 1..4 where a zero is known otherwise (a county without any of a programme has no
+ *    `assistanceStatistics` row; a county not listed has none of what is counted), so a group of
+ *    k counties adding up to S pins its members exactly when S = k·lowest or S = 4k; we require
+ *    k·lowest < S < 4k and S ≥ 5. Otherwise the total is withheld and its group joins its
+ *    parent's. So no withheld county and no sum of withheld counties under 5 can be worked out.
+ *
+ * 5. Within a row. Figures that add up within a county or region row (集中 + 分散 = total,
+ *    in time + late + unrecorded = cases) publish the sum only when every part is published, and a
+ *    share only from published parts: they then tell nothing the parts do not. The parts are
+ *    separate trees.
+ *
+ * 6. Across statistics and programmes. Published figures are counts of different things that
+ *    add up to nothing published: a programme's beneficiaries and households per county
+ *    (`assistanceStatistics`, no totals across programmes or counties); 集中/分散 counts, which are
+ *    those same beneficiaries; disaster relief cases by timeliness; coverage gap persons; and the
+ *    households receiving each pair of programmes. The overlap's diagonal (households receiving a
+ *    programme), its distribution by number of programmes and its household total are not
+ *    published: with the pairs they would add up (the households with two programmes are the sum
+ *    of the pairs when none has three), and the diagonal counts awards without a household
+ *    differently from `assistanceStatistics`. Counts that only bound one another (households ≤
+ *    persons of a coverage gap) would let a bound pin a value when both are in trees: a gap's
+ *    household total is therefore published only when none of its counties' is withheld.
+ *
+ * What this does not cover: figures of a past month change when a department loads records for
+ * that month later, and two answers on either side of such a load differ by what it changed (a
+ * revision, as statistical offices publish them).
  */
 export const MIN_CELL = 5;
 
@@ -29,84 +67,79 @@ export function primary(count: number): number | null {
   return isSmall(count) ? null : count;
 }
 
-/** Cells (indexes) read together; `total` is the cell the others add up to. */
-export interface Line {
-  cells: readonly number[];
-  total?: number;
-  /** Withhold the total first when the line is exposed (its parts are published elsewhere). */
-  totalFirst?: boolean;
+/**
+ * Whether a group of withheld counts whose sum is published pins nothing: each lies in
+ * `lowest`..4 (lowest 1 when a zero would be known otherwise), and the sum is 5 or more.
+ */
+export function groupProtects(members: number, sum: number, lowest: 0 | 1 = 1): boolean {
+  return members === 0 || (sum >= MIN_CELL && sum > lowest * members && sum < (MIN_CELL - 1) * members);
+}
+
+export interface RegionTreeOptions {
+  /** A total is published only when none of the counts under it is withheld (a tree whose counts bound another's). */
+  allOrNothing?: boolean;
+  /**
+   * A reader knows which counties' counts are zero (a programme's: its `assistanceStatistics` row
+   * is absent). Otherwise a county listed with zero is a withheld count like any small one.
+   */
+  zerosKnown?: boolean;
 }
 
 /**
- * Primary and complementary suppression of `values` over `lines` (a line given as an array has
- * no total). `force` withholds cells whatever their value (they are withheld elsewhere).
- * Returns the values with withheld cells null.
+ * One count per county of one province, published with its prefecture and province totals as
+ * point 4 above says. `counties` holds every county a reader sees listed, zeros included;
+ * counties absent are known zeros. `published(code)` gives any county's or total's published
+ * value, `exact(code)` the exact one; both for any 2-, 4- or 6-digit code.
  */
-export function suppressLines(values: readonly number[], lines: readonly (Line | readonly number[])[], force: readonly number[] = []): (number | null)[] {
-  const withheld = values.map(isSmall);
-  for (const i of force) withheld[i] = true;
-  const normal = lines.map((l): Line => ('cells' in l ? { ...l, cells: [...new Set(l.cells.filter((i) => i !== l.total))] } : { cells: [...new Set(l)] }));
-  const exposed = (line: Line): boolean => {
-    const parts = line.cells.filter((i) => withheld[i]);
-    const totalShown = line.total !== undefined && !withheld[line.total];
-    if (parts.length + (line.total !== undefined && !totalShown ? 1 : 0) === 1) return true;
-    return totalShown && parts.length > 0 && parts.reduce((sum, i) => sum + values[i]!, 0) < MIN_CELL;
-  };
-  const next = (line: Line): number | undefined => {
-    const total = line.total !== undefined && !withheld[line.total] ? line.total : undefined;
-    if (line.totalFirst && total !== undefined) return total;
-    let smallest: number | undefined;
-    for (const i of line.cells) if (!withheld[i] && (smallest === undefined || values[i]! < values[smallest]!)) smallest = i;
-    return smallest ?? total;
-  };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const line of normal) {
-      if (!exposed(line)) continue;
-      const cell = next(line);
-      if (cell === undefined) continue;
-      withheld[cell] = true;
-      changed = true;
+export class RegionTree {
+  private readonly totals = new Map<string, number | null>();
+
+  constructor(
+    private readonly counties: ReadonlyMap<string, number>,
+    options: RegionTreeOptions = {},
+  ) {
+    const allOrNothing = options.allOrNothing ?? false;
+    const lowest = options.zerosKnown ? 1 : 0;
+    const shownWith = (withheld: number[]) => {
+      const sum = withheld.reduce((a, b) => a + b, 0);
+      return allOrNothing ? withheld.length === 0 : groupProtects(withheld.length, sum, lowest);
+    };
+    // The withheld counts (known zeros aside) whose nearest published ancestor is not yet decided.
+    const byPrefecture = new Map<string, number[]>();
+    for (const [county, value] of counties) {
+      const withheld = byPrefecture.get(county.slice(0, 4)) ?? [];
+      if (isSmall(value) && (value > 0 || !options.zerosKnown)) withheld.push(value);
+      byPrefecture.set(county.slice(0, 4), withheld);
     }
-  }
-  return values.map((v, i) => (withheld[i] ? null : v));
-}
-
-/**
- * A table with its rows and columns as lines (e.g. counties × categories). With `totals`, the
- * last column is each row's total and the last row each column's total, withheld first.
- */
-export function suppressTable(rows: readonly (readonly number[])[], options: { totals?: boolean } = {}): (number | null)[][] {
-  const width = rows[0]?.length ?? 0;
-  if (rows.some((r) => r.length !== width)) throw new Error('a table needs rows of equal length');
-  const at = (r: number, c: number) => r * width + c;
-  const lines: Line[] = [];
-  const totalFirst = options.totals ?? false;
-  for (let r = 0; r < rows.length; r++) lines.push({ cells: Array.from({ length: width }, (_, c) => at(r, c)), total: options.totals ? at(r, width - 1) : undefined, totalFirst });
-  for (let c = 0; c < width; c++) lines.push({ cells: Array.from({ length: rows.length }, (_, r) => at(r, c)), total: options.totals ? at(rows.length - 1, c) : undefined, totalFirst });
-  const out = suppressLines(rows.flat(), lines);
-  return rows.map((_, r) => out.slice(r * width, (r + 1) * width));
-}
-
-/**
- * A symmetric matrix: line k is row k, which is also column k, so a cell and its mirror are one
- * cell. `force(i, j)` withholds a cell whatever its value.
- */
-export function suppressSymmetric(size: number, cell: (i: number, j: number) => number, force: (i: number, j: number) => boolean = () => false): (i: number, j: number) => number | null {
-  const index = (i: number, j: number) => {
-    const [a, b] = i <= j ? [i, j] : [j, i];
-    // Row a of the upper triangle starts after the rows above it.
-    return a * size - (a * (a - 1)) / 2 + (b - a);
-  };
-  const values: number[] = [];
-  const forced: number[] = [];
-  for (let i = 0; i < size; i++) {
-    for (let j = i; j < size; j++) {
-      values[index(i, j)] = cell(i, j);
-      if (force(i, j)) forced.push(index(i, j));
+    const byProvince = new Map<string, number[]>();
+    for (const [prefecture, withheld] of byPrefecture) {
+      const carried = byProvince.get(prefecture.slice(0, 2)) ?? [];
+      const shown = shownWith(withheld);
+      this.totals.set(prefecture, shown ? this.exact(prefecture) : null);
+      if (!shown) carried.push(...withheld);
+      byProvince.set(prefecture.slice(0, 2), carried);
     }
+    for (const [province, carried] of byProvince) this.totals.set(province, shownWith(carried) ? this.exact(province) : null);
   }
-  const lines = Array.from({ length: size }, (_, k) => Array.from({ length: size }, (_, j) => index(k, j)));
-  const out = suppressLines(values, lines, forced);
-  return (i, j) => out[index(i, j)] ?? null;
+
+  /** The exact count of a county, or the sum of the counties under a prefix. */
+  exact(code: string): number {
+    if (code.length >= 6) return this.counties.get(code.slice(0, 6)) ?? 0;
+    let sum = 0;
+    for (const [county, value] of this.counties) if (county.startsWith(code)) sum += value;
+    return sum;
+  }
+
+  /** The published count of a county (primary suppression) or of a prefecture or province (the tree). */
+  published(code: string): number | null {
+    if (code.length >= 6) return primary(this.exact(code));
+    const total = this.totals.get(code);
+    // A prefix without any county has no total to give (and zero is withheld anyway).
+    return total === undefined ? null : total === null ? null : primary(total);
+  }
+}
+
+/** A sum published only when all its parts are (point 5): it then tells nothing they do not. */
+export function sumOfPublished(parts: readonly (number | null)[]): number | null {
+  return parts.some((p) => p === null) ? null : parts.reduce<number>((a, b) => a + b!, 0);
 }

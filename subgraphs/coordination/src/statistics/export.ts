@@ -1,9 +1,9 @@
 import { programme as programmeInfo } from '@saf/programmes';
 import type { Context } from '../context.ts';
-import { assertMayReadStatistics } from './access.ts';
 import { toCsv } from './csv.ts';
 import { programmeOverlap } from './overlap.ts';
 import { programmeStatistics } from './programmes.ts';
+import type { StatisticsScope } from './publication.ts';
 import { requireAll } from './sources.ts';
 import { centralizedSupportView, coverageGapsView, disasterReliefView } from './views.ts';
 
@@ -13,17 +13,16 @@ export type StatisticKind = 'ASSISTANCE_STATISTICS' | 'PROGRAMME_OVERLAP' | 'PRO
 const nameZh = (code: string) => programmeInfo(code)?.nameZh ?? code;
 
 /**
- * A statistic as CSV: the same computation and suppression as its GraphQL field, the columns
+ * A statistic as CSV: the same computation, the same kept figures and the same suppression as its
+ * GraphQL field for the same caller (so a CSV and an answer never differ in a cell), the columns
  * named as its fields, a withheld figure an empty cell. Household numbers are never exported.
  * An export is all or nothing: when a department did not answer it fails, naming it, rather
  * than give a spreadsheet that silently lacks its programmes.
  */
-export async function statisticsCsv(ctx: Context, kind: StatisticKind, prefix: string, date: string): Promise<string> {
-  const caller = assertMayReadStatistics(ctx, prefix);
-  const scope = { prefix, date, caller };
+export async function statisticsCsv(ctx: Context, kind: StatisticKind, s: StatisticsScope): Promise<string> {
   switch (kind) {
     case 'ASSISTANCE_STATISTICS': {
-      const { rows, missing } = await programmeStatistics(ctx, prefix, date);
+      const { rows, missing } = await programmeStatistics(ctx, s);
       requireAll(missing);
       return toCsv(
         ['programme', 'programmeNameZh', 'department', 'regionCode', 'beneficiaries', 'households', 'amountFen'],
@@ -31,7 +30,7 @@ export async function statisticsCsv(ctx: Context, kind: StatisticKind, prefix: s
       );
     }
     case 'PROGRAMME_OVERLAP': {
-      const o = await programmeOverlap(ctx, prefix, date);
+      const o = await programmeOverlap(ctx, s);
       requireAll(o.missingDepartments);
       return toCsv(
         ['programme', 'programmeNameZh', 'otherProgramme', 'otherProgrammeNameZh', 'households'],
@@ -39,24 +38,24 @@ export async function statisticsCsv(ctx: Context, kind: StatisticKind, prefix: s
       );
     }
     case 'PROGRAMME_COUNT_DISTRIBUTION': {
-      const o = await programmeOverlap(ctx, prefix, date);
+      const o = await programmeOverlap(ctx, s);
       requireAll(o.missingDepartments);
       const distribution = o.distribution as Exclude<typeof o.distribution, Error>;
       return toCsv(['programmes', 'orMore', 'households'], [...distribution.map((b) => [b.programmes, b.orMore, b.households]), ['total', null, o.households as number | null]]);
     }
     case 'CENTRALIZED_SUPPORT': {
-      const c = await centralizedSupportView(ctx, scope);
+      const c = await centralizedSupportView(ctx, s);
       return toCsv(['regionCode', 'centralized', 'dispersed', 'total', 'rate', 'met', 'goal'], [...c.counties, c.region].map((r) => [r.regionCode, r.centralized, r.dispersed, r.total, r.rate, r.met, c.goal]));
     }
     case 'DISASTER_RELIEF': {
-      const d = await disasterReliefView(ctx, scope);
+      const d = await disasterReliefView(ctx, s);
       return toCsv(
         ['regionCode', 'from', 'to', 'cases', 'within24Hours', 'late', 'unrecorded', 'shareWithin24Hours'],
         [...d.counties, d.region].map((r) => [r.regionCode, d.from, d.to, r.cases, r.within24Hours, r.late, r.unrecorded, r.shareWithin24Hours]),
       );
     }
     case 'COVERAGE_GAPS': {
-      const gaps = await coverageGapsView(ctx, scope);
+      const gaps = await coverageGapsView(ctx, s);
       const failed = gaps.find((g): g is Error => g instanceof Error);
       if (failed) throw failed;
       return toCsv(

@@ -1,15 +1,14 @@
 import { programmes as catalogue, type Department } from '@saf/programmes';
 import type { Context } from '../context.ts';
-import { GraphRequestError } from '../graph.ts';
-import { assertMayReadStatistics } from './access.ts';
-import { suppressLines, suppressSymmetric } from './disclosure.ts';
-import { suppressRow } from './programmes.ts';
-import { aggregates, fromEachDepartment, locatePersons, missingError, recipients, type ProgrammeAggregate, type ProgrammeRecipient } from './sources.ts';
+import { RegionTree } from './disclosure.ts';
+import { figureContext, overlapFigure } from './figures.ts';
+import { inScope, type StatisticsScope } from './publication.ts';
+import { missingError } from './sources.ts';
 
 /** The distribution counts households with 1, 2, 3, 4, and 5 or more programmes. */
 export const DISTRIBUTION_BUCKETS = 5;
 
-/** Exact figures of the programme overlap, before suppression. */
+/** Exact figures of the programme overlap in one county (or summed over several), before suppression. */
 export interface OverlapFigures {
   /** Programmes with at least one household, in catalogue order: the matrix's rows and columns. */
   programmes: string[];
@@ -22,12 +21,11 @@ export interface OverlapFigures {
 }
 
 const ORDER = new Map(catalogue.map((p, i) => [p.code, i]));
+const byCatalogue = (a: string, b: string) => (ORDER.get(a) ?? ORDER.size) - (ORDER.get(b) ?? ORDER.size) || a.localeCompare(b);
 
 /** The overlap from the set of households receiving each programme. */
 export function overlapFigures(householdsByProgramme: ReadonlyMap<string, ReadonlySet<string>>): OverlapFigures {
-  const programmes = [...householdsByProgramme.keys()]
-    .filter((p) => householdsByProgramme.get(p)!.size > 0)
-    .sort((a, b) => (ORDER.get(a) ?? ORDER.size) - (ORDER.get(b) ?? ORDER.size) || a.localeCompare(b));
+  const programmes = [...householdsByProgramme.keys()].filter((p) => householdsByProgramme.get(p)!.size > 0).sort(byCatalogue);
   const byHousehold = new Map<string, number[]>();
   programmes.forEach((p, i) => {
     for (const h of householdsByProgramme.get(p)!) {
@@ -45,6 +43,27 @@ export function overlapFigures(householdsByProgramme: ReadonlyMap<string, Readon
   return { programmes, households: byHousehold.size, pairs, distribution };
 }
 
+/** Households receiving programmes p and q in one county's figures (0 when either is absent). */
+function pairIn(f: OverlapFigures, p: string, q: string): number {
+  const i = f.programmes.indexOf(p);
+  const j = f.programmes.indexOf(q);
+  return i < 0 || j < 0 ? 0 : f.pairs[i]![j]!;
+}
+
+/**
+ * Several counties' figures as one region's. A household counts in the county its awards were
+ * granted in (figures.ts), so the region's figures are the sums of its counties'.
+ */
+export function sumOverlap(counties: readonly OverlapFigures[]): OverlapFigures {
+  const programmes = [...new Set(counties.flatMap((c) => c.programmes))].sort(byCatalogue);
+  return {
+    programmes,
+    households: counties.reduce((s, c) => s + c.households, 0),
+    pairs: programmes.map((p) => programmes.map((q) => counties.reduce((s, c) => s + pairIn(c, p, q), 0))),
+    distribution: Array.from({ length: DISTRIBUTION_BUCKETS }, (_, k) => counties.reduce((s, c) => s + c.distribution[k]!, 0)),
+  };
+}
+
 export interface PublishedOverlap {
   programmes: string[];
   households: number | null;
@@ -52,67 +71,48 @@ export interface PublishedOverlap {
   distribution: { programmes: number; orMore: boolean; households: number | null }[];
 }
 
-/**
- * Suppression of the overlap. The matrix is symmetric: row k (= column k) is a line, the
- * diagonal cell included. The diagonal (households receiving a programme) adds up the counties'
- * household counts of `assistanceStatistics`: it is withheld when one of those is
- * (`withheldProgrammes`), so it cannot give a withheld county away. The distribution and its
- * total (households with any programme) are one line. Each pair is listed once (programme before
- * otherProgramme in catalogue order).
- */
-export function publishOverlap(f: OverlapFigures, withheldProgrammes: ReadonlySet<string> = new Set()): PublishedOverlap {
-  const cell = suppressSymmetric(
-    f.programmes.length,
-    (i, j) => f.pairs[i]![j]!,
-    (i, j) => i === j && withheldProgrammes.has(f.programmes[i]!),
-  );
-  const pairs: PublishedOverlap['pairs'] = [];
-  f.programmes.forEach((p, i) => {
-    for (let j = i; j < f.programmes.length; j++) pairs.push({ programme: p, otherProgramme: f.programmes[j]!, households: cell(i, j) });
-  });
-  const line = [...f.distribution, f.households];
-  const protectedLine = suppressLines(line, [{ cells: f.distribution.map((_, i) => i), total: DISTRIBUTION_BUCKETS }]);
+/** Every pair of `programmes` once (programme before otherProgramme in catalogue order), the diagonal included. */
+function pairList(programmes: readonly string[], households: (p: string, q: string) => number | null): PublishedOverlap['pairs'] {
+  return programmes.flatMap((p, i) => programmes.slice(i).map((q) => ({ programme: p, otherProgramme: q, households: households(p, q) })));
+}
+
+/** The exact overlap of a region (coordinators and caseworkers). */
+export function exactOverlap(f: OverlapFigures): PublishedOverlap {
   return {
     programmes: f.programmes,
-    households: protectedLine[DISTRIBUTION_BUCKETS] ?? null,
-    pairs,
-    distribution: f.distribution.map((_, k) => ({ programmes: k + 1, orMore: k + 1 === DISTRIBUTION_BUCKETS, households: protectedLine[k] ?? null })),
+    households: f.households,
+    pairs: pairList(f.programmes, (p, q) => pairIn(f, p, q)),
+    distribution: f.distribution.map((households, k) => ({ programmes: k + 1, orMore: k + 1 === DISTRIBUTION_BUCKETS, households })),
   };
 }
 
 /**
- * Which household each recipient counts for: the one the award is recorded against, else the
- * one civil affairs registers the person in, else (not registered) a household of their own.
+ * The published overlap of `prefix` (a county or larger area) from every county of its province
+ * (disclosure.ts, points 4 and 6): each pair of two programmes is a count per county with its
+ * region totals (`RegionTree`), the same in every answer. The diagonal, the distribution and the
+ * household total are withheld: with the pairs they would add up to small cells.
  */
-async function householdsOf(ctx: Context, caller: Parameters<typeof locatePersons>[1], rows: readonly ProgrammeRecipient[], date: string): Promise<Map<string, Set<string>>> {
-  const unhoused = [...new Set(rows.filter((r) => r.householdId === null).map((r) => r.personId))];
-  const registered = new Map<string, string>();
-  if (unhoused.length) {
-    try {
-      for (const place of await locatePersons(ctx, caller, unhoused, null, date)) registered.set(place.personId, place.householdId);
-    } catch (err) {
-      if (!(err instanceof GraphRequestError)) throw err;
-      ctx.log.warn({ err: err.message, requestId: ctx.requestId }, 'civil affairs did not locate persons for the overlap');
-    }
-  }
-  const byProgramme = new Map<string, Set<string>>();
-  for (const r of rows) {
-    const household = r.householdId ?? registered.get(r.personId) ?? `person:${r.personId}`;
-    const set = byProgramme.get(r.programme);
-    if (set) set.add(household);
-    else byProgramme.set(r.programme, new Set([household]));
-  }
-  return byProgramme;
-}
-
-/** Programmes with a county whose household count `assistanceStatistics` withholds. */
-export function withheldInStatistics(rows: readonly ProgrammeAggregate[]): Set<string> {
-  return new Set(rows.filter((r) => suppressRow(r).households === null).map((r) => r.programme));
+export function publishedOverlap(universe: ReadonlyMap<string, OverlapFigures>, prefix: string): PublishedOverlap {
+  const under = sumOverlap([...universe].filter(([county]) => county.startsWith(prefix)).map(([, f]) => f));
+  const pair = (p: string, q: string) => {
+    if (p === q) return null;
+    // Counties where both programmes are received list the pair, zero or not; elsewhere it is a known zero.
+    const counts = new Map<string, number>();
+    for (const [county, f] of universe) if (f.programmes.includes(p) && f.programmes.includes(q)) counts.set(county, pairIn(f, p, q));
+    return new RegionTree(counts).published(prefix);
+  };
+  return {
+    programmes: under.programmes,
+    households: null,
+    pairs: pairList(under.programmes, pair),
+    distribution: under.distribution.map((_, k) => ({ programmes: k + 1, orMore: k + 1 === DISTRIBUTION_BUCKETS, households: null })),
+  };
 }
 
 export interface ProgrammeOverlapResult extends Omit<PublishedOverlap, 'households' | 'distribution'> {
   regionCode: string;
   date: string;
+  asOf: string;
   /** Null with an error when a department is missing (the count would be short). */
   households: number | null | Error;
   distribution: PublishedOverlap['distribution'] | Error;
@@ -121,26 +121,23 @@ export interface ProgrammeOverlapResult extends Omit<PublishedOverlap, 'househol
 
 /**
  * Households receiving each pair of programmes at once under the prefix on the date, and how many
- * programmes households receive. The departments' recipient lists pass through this request and
- * are not kept. Pairs between the programmes of departments that answered stay exact when one is
- * missing; the household total and the distribution do not, and give an error instead.
+ * programmes households receive: exact for the coordination office and caseworkers, published
+ * (above) for everyone else. Pairs between the programmes of departments that answered stay
+ * exact when one is missing; the household total and the distribution do not, and give an error
+ * instead.
  */
-export async function programmeOverlap(ctx: Context, prefix: string, date: string): Promise<ProgrammeOverlapResult> {
-  const caller = assertMayReadStatistics(ctx, prefix);
-  const gathered = await fromEachDepartment(ctx, async (department) => {
-    const [rows, figures] = await Promise.all([recipients(ctx, caller, department, { prefix, date }), aggregates(ctx, caller, department, prefix, date)]);
-    return { rows, figures };
-  });
-  const answers = [...gathered.values.values()];
-  const figures = overlapFigures(await householdsOf(ctx, caller, answers.flatMap((a) => a.rows), date));
-  const published = publishOverlap(figures, withheldInStatistics(answers.flatMap((a) => a.figures)));
-  const incomplete = gathered.missing.length ? missingError(gathered.missing) : null;
+export async function programmeOverlap(ctx: Context, s: StatisticsScope): Promise<ProgrammeOverlapResult> {
+  const fc = await figureContext(ctx);
+  const { value, asOf } = await overlapFigure(fc, s.universe, s.date);
+  const answer = s.disclosure === 'EXACT' ? exactOverlap(sumOverlap([...value.counties].filter(([county]) => inScope(s, county)).map(([, f]) => f))) : publishedOverlap(value.counties, s.prefix);
+  const incomplete = value.missing.length ? missingError(value.missing) : null;
   return {
-    regionCode: prefix,
-    date,
-    ...published,
-    households: incomplete ?? published.households,
-    distribution: incomplete ?? published.distribution,
-    missingDepartments: gathered.missing,
+    regionCode: s.prefix,
+    date: s.date,
+    asOf,
+    ...answer,
+    households: incomplete ?? answer.households,
+    distribution: incomplete ?? answer.distribution,
+    missingDepartments: value.missing,
   };
 }

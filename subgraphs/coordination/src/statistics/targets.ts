@@ -1,18 +1,38 @@
 import { countyOf } from '@saf/identity';
-import { suppressLines, suppressTable } from './disclosure.ts';
+import { RegionTree, sumOfPublished, type RegionTreeOptions } from './disclosure.ts';
+import type { GapFigures } from './gaps.ts';
+import { inScope, type Disclosure } from './publication.ts';
 import type { DisasterReliefCase, ProgrammeAggregate } from './sources.ts';
 
 /**
  * The policy's targets (reference: 城乡社会救助体系 opinion): 特困/五保 集中供养率 of at least 50%,
- * and disaster relief in place within 24 hours. Pure computations over the departments' figures;
- * every count is suppressed like any other published figure.
+ * and disaster relief in place within 24 hours. Pure computations over a universe's exact figures
+ * (publication.ts): exact for the coordination office and caseworkers, published as
+ * disclosure.ts says for everyone else.
  */
 export const CENTRALIZED_SUPPORT_GOAL = 0.5;
 export const RELIEF_TARGET_HOURS = 24;
 
-/** Keys of the rows: the counties in order, then the whole region under the prefix. */
-function rowsFor<T>(counties: ReadonlyMap<string, T>, prefix: string): { regionCode: string; value: T | undefined }[] {
-  return [...[...counties.keys()].sort().map((regionCode) => ({ regionCode, value: counties.get(regionCode) })), { regionCode: prefix, value: undefined }];
+/** What a target is asked about: the region prefix, what the caller gets, and the universe its figures cover. */
+export interface TargetQuery {
+  prefix: string;
+  universe: string;
+  disclosure: Disclosure;
+}
+
+/** One count per county of the universe: exact, or published through its region tree. */
+function counter(counts: ReadonlyMap<string, number>, q: TargetQuery, options: RegionTreeOptions = {}): (code: string) => number | null {
+  const tree = new RegionTree(counts, options);
+  return (code) => (q.disclosure === 'EXACT' ? tree.exact(code) : tree.published(code));
+}
+
+/** The counties of the answer (in order), then the whole region under the prefix. */
+function rowCodes(counties: Iterable<string>, q: TargetQuery): { counties: string[]; region: string } {
+  return { counties: [...new Set(counties)].filter((c) => inScope(q, c)).sort(), region: q.prefix };
+}
+
+function add(map: Map<string, number>, key: string, n = 1): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }
 
 export interface CentralizedSupportRate {
@@ -26,32 +46,28 @@ export interface CentralizedSupportRate {
 
 /**
  * 集中供养率 per county and for the whole region: persons in centralized support over persons in
- * centralized or dispersed support, paying on the date. The table (counties and the region's
- * total row × centralized, dispersed, total) is suppressed by rows and columns, a line's total
- * withheld first (the counts are the same figures `assistanceStatistics` publishes); the rate and
- * whether the goal is met are published only when both counts are.
+ * centralized or dispersed support, paying on the date. The counts are `assistanceStatistics`'s
+ * beneficiaries of the two programmes, each its own region tree; the total and the rate are
+ * published only when both counts are.
  */
-export function centralizedSupport(rows: readonly ProgrammeAggregate[], prefix: string): { goal: number; region: CentralizedSupportRate; counties: CentralizedSupportRate[] } {
-  const counties = new Map<string, [number, number]>();
+export function centralizedSupport(rows: readonly ProgrammeAggregate[], q: TargetQuery): { goal: number; region: CentralizedSupportRate; counties: CentralizedSupportRate[] } {
+  const centralized = new Map<string, number>();
+  const dispersed = new Map<string, number>();
   for (const row of rows) {
-    const i = row.programme === 'EXTREME_POVERTY_CENTRALIZED' ? 0 : row.programme === 'EXTREME_POVERTY_DISPERSED' ? 1 : null;
-    if (i === null) continue;
-    const counts: [number, number] = counties.get(row.regionCode) ?? [0, 0];
-    counts[i] += row.beneficiaries;
-    counties.set(row.regionCode, counts);
+    if (row.programme === 'EXTREME_POVERTY_CENTRALIZED') add(centralized, row.regionCode, row.beneficiaries);
+    if (row.programme === 'EXTREME_POVERTY_DISPERSED') add(dispersed, row.regionCode, row.beneficiaries);
   }
-  const keys = rowsFor(counties, prefix);
-  const sum = (i: 0 | 1) => [...counties.values()].reduce((s, c) => s + c[i], 0);
-  const table = keys.map(({ value }) => {
-    const [c, d] = value ?? [sum(0), sum(1)];
-    return [c, d, c + d];
-  });
-  const published = suppressTable(table, { totals: true }).map((row, r): CentralizedSupportRate => {
-    const [centralized, dispersed, total] = row as [number | null, number | null, number | null];
-    const rate = centralized !== null && dispersed !== null && total ? centralized / total : null;
-    return { regionCode: keys[r]!.regionCode, centralized, dispersed, total, rate, met: rate === null ? null : rate >= CENTRALIZED_SUPPORT_GOAL };
-  });
-  return { goal: CENTRALIZED_SUPPORT_GOAL, region: published.at(-1)!, counties: published.slice(0, -1) };
+  // Programme counts: a county without any has no `assistanceStatistics` row, so its zero is known.
+  const c = counter(centralized, q, { zerosKnown: true });
+  const d = counter(dispersed, q, { zerosKnown: true });
+  const row = (regionCode: string): CentralizedSupportRate => {
+    const [cs, ds] = [c(regionCode), d(regionCode)];
+    const total = sumOfPublished([cs, ds]);
+    const rate = cs !== null && total ? cs / total : null;
+    return { regionCode, centralized: cs, dispersed: ds, total, rate, met: rate === null ? null : rate >= CENTRALIZED_SUPPORT_GOAL };
+  };
+  const codes = rowCodes([...centralized.keys(), ...dispersed.keys()], q);
+  return { goal: CENTRALIZED_SUPPORT_GOAL, region: row(codes.region), counties: codes.counties.map(row) };
 }
 
 /** Hours from the disaster to relief in place, or null when a time is missing or they are out of order. */
@@ -84,51 +100,30 @@ export interface LateCase {
 }
 
 /**
- * Timeliness per county (of the award's region) and for the region: the table (rows × within,
- * late, unrecorded, cases) is suppressed by rows and columns, totals first. Late cases are returned in full for
- * the caller to filter (household numbers are person-level).
+ * Timeliness per county (of the award's region) and for the region: in time, late and
+ * unrecorded are each a region tree; the cases (their sum) are published only when all three
+ * are, the share only when both of its counts are. Late cases under the prefix are returned in
+ * full for the caller to filter (household numbers are person-level).
  */
-export function reliefTimeliness(cases: readonly DisasterReliefCase[], prefix: string): { region: ReliefCounts; counties: ReliefCounts[]; lateCases: LateCase[] } {
-  const counties = new Map<string, [number, number, number]>();
+export function reliefTimeliness(cases: readonly DisasterReliefCase[], q: TargetQuery): { region: ReliefCounts; counties: ReliefCounts[]; lateCases: LateCase[] } {
+  const counts = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()] as const;
   const lateCases: LateCase[] = [];
   for (const c of cases) {
     const county = countyOf(c.regionCode);
-    const counts = counties.get(county) ?? [0, 0, 0];
     const hours = reliefHours(c);
-    if (hours === null) counts[2] += 1;
-    else if (hours <= RELIEF_TARGET_HOURS) counts[0] += 1;
-    else {
-      counts[1] += 1;
-      lateCases.push({ awardId: c.awardId, householdId: c.householdId, regionCode: c.regionCode, hours: Math.round(hours * 10) / 10 });
-    }
-    counties.set(county, counts);
+    // A county listed has all three counts, zeros included: a listed zero is withheld like any small count.
+    for (const m of counts) add(m, county, 0);
+    add(counts[hours === null ? 2 : hours <= RELIEF_TARGET_HOURS ? 0 : 1], county);
+    if (hours !== null && hours > RELIEF_TARGET_HOURS && inScope(q, county)) lateCases.push({ awardId: c.awardId, householdId: c.householdId, regionCode: c.regionCode, hours: Math.round(hours * 10) / 10 });
   }
-  const keys = rowsFor(counties, prefix);
-  const total = (i: number) => [...counties.values()].reduce((s, c) => s + c[i]!, 0);
-  const table = keys.map(({ value }) => {
-    const [w, l, u] = value ?? [total(0), total(1), total(2)];
-    return [w, l, u, w + l + u];
-  });
-  const published = suppressTable(table, { totals: true }).map((row, r): ReliefCounts => {
-    const [within24Hours, late, unrecorded, cases] = row as [number | null, number | null, number | null, number | null];
-    const timed = within24Hours !== null && late !== null ? within24Hours + late : 0;
-    return {
-      regionCode: keys[r]!.regionCode,
-      cases,
-      within24Hours,
-      late,
-      unrecorded,
-      shareWithin24Hours: within24Hours !== null && timed > 0 ? within24Hours / timed : null,
-    };
-  });
+  const [within, late, unrecorded] = counts.map((m) => counter(m, q));
+  const row = (regionCode: string): ReliefCounts => {
+    const [w, l, u] = [within!(regionCode), late!(regionCode), unrecorded!(regionCode)];
+    return { regionCode, cases: sumOfPublished([w, l, u]), within24Hours: w, late: l, unrecorded: u, shareWithin24Hours: w !== null && l !== null && w + l > 0 ? w / (w + l) : null };
+  };
+  const codes = rowCodes(counts.flatMap((m) => [...m.keys()]), q);
   lateCases.sort((a, b) => b.hours - a.hours || a.awardId.localeCompare(b.awardId));
-  return { region: published.at(-1)!, counties: published.slice(0, -1), lateCases };
-}
-
-/** One coverage gap's exact figures per county: persons and their households. */
-export interface GapFigures {
-  /** County of the household → persons (resident IDs) and households in the gap. */
-  counties: Map<string, { persons: Set<string>; households: Set<string> }>;
+  return { region: row(codes.region), counties: codes.counties.map(row), lateCases };
 }
 
 export interface GapCount {
@@ -140,22 +135,18 @@ export interface GapCount {
 }
 
 /**
- * Gap counts per county and for the region. Persons and households are each a column that adds
- * up to the region's total row, so each column is a line whose total is withheld first (the same
- * county counts are published by a query for that county alone); a row's two counts do not add
- * up to anything and are suppressed separately.
+ * Gap counts per county and for the region. Persons are a region tree; households too, but a
+ * total is published only when no county's is withheld (households ≤ persons would otherwise let
+ * one tree's bounds narrow the other's withheld counts; disclosure.ts, point 6).
  */
-export function gapCounts(f: GapFigures, prefix: string): { region: GapCount; counties: GapCount[] } {
-  const keys = rowsFor(f.counties, prefix);
-  const rows = keys.map(({ value }) => {
-    if (value) return { persons: value.persons.size, households: [...value.households] };
-    const all = [...f.counties.values()];
-    return { persons: all.reduce((s, c) => s + c.persons.size, 0), households: all.flatMap((c) => [...c.households]) };
-  });
-  // The region's row is each column's total.
-  const column = (values: number[]) => suppressLines(values, [{ cells: values.map((_, i) => i), total: values.length - 1, totalFirst: true }]);
-  const persons = column(rows.map((r) => r.persons));
-  const households = column(rows.map((r) => r.households.length));
-  const published = rows.map((r, i): GapCount => ({ regionCode: keys[i]!.regionCode, persons: persons[i] ?? null, households: households[i] ?? null, householdIds: [...r.households].sort() }));
-  return { region: published.at(-1)!, counties: published.slice(0, -1) };
+export function gapCounts(f: GapFigures, q: TargetQuery): { region: GapCount; counties: GapCount[] } {
+  const persons = new Map([...f.counties].map(([county, c]) => [county, c.persons.size]));
+  const households = new Map([...f.counties].map(([county, c]) => [county, c.households.size]));
+  // A county is listed only with someone in the gap: each listed count is at least 1, the others 0.
+  const p = counter(persons, q, { zerosKnown: true });
+  const h = counter(households, q, { allOrNothing: true });
+  const ids = (codes: string[]) => codes.flatMap((county) => [...(f.counties.get(county)?.households ?? [])]).sort();
+  const codes = rowCodes(f.counties.keys(), q);
+  const row = (regionCode: string, counties: string[]): GapCount => ({ regionCode, persons: p(regionCode), households: h(regionCode), householdIds: ids(counties) });
+  return { region: row(codes.region, codes.counties), counties: codes.counties.map((c) => row(c, [c])) };
 }

@@ -8,6 +8,7 @@ export const Query = {
   disabilityAward: awardById('DISABLED_PERSONS_FEDERATION'),
   disabilityStatistics: statistics.aggregates,
   _internalDisabilityRecipients: statistics.recipients,
+  _internalDisabilityDataVersion: statistics.version,
   _internalCertificateHolders: (_: unknown, args: { date?: string | null; maxGrade?: number | null; personIds?: string[] | null }, ctx: Context) => {
     assertCoordinationOffice(ctx.caller);
     if (args.personIds && args.personIds.length > 5000) throw badInput('at most 5000 personIds at once', 'personIds');

@@ -6,4 +6,5 @@ export const Query = {
   educationAward: awardById('EDUCATION'),
   educationStatistics: statistics.aggregates,
   _internalEducationRecipients: statistics.recipients,
+  _internalEducationDataVersion: statistics.version,
 };

@@ -6,4 +6,5 @@ export const Query = {
   healthAward: awardById('HEALTH'),
   healthStatistics: statistics.aggregates,
   _internalHealthRecipients: statistics.recipients,
+  _internalHealthDataVersion: statistics.version,
 };

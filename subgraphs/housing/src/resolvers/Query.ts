@@ -6,4 +6,5 @@ export const Query = {
   housingAward: awardById('HOUSING'),
   housingStatistics: statistics.aggregates,
   _internalHousingRecipients: statistics.recipients,
+  _internalHousingDataVersion: statistics.version,
 };

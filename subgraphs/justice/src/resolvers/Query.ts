@@ -6,4 +6,5 @@ export const Query = {
   justiceAward: awardById('JUSTICE'),
   justiceStatistics: statistics.aggregates,
   _internalJusticeRecipients: statistics.recipients,
+  _internalJusticeDataVersion: statistics.version,
 };

@@ -6,4 +6,5 @@ export const Query = {
   labourAward: awardById('LABOUR'),
   labourStatistics: statistics.aggregates,
   _internalLabourRecipients: statistics.recipients,
+  _internalLabourDataVersion: statistics.version,
 };
