@@ -165,7 +165,11 @@ export class FileScanner {
         this.ref('household', record.householdId, line, 'householdId');
         break;
       case 'disabilityCertificate':
+      case 'income':
+      case 'property':
         this.ref('person', record.personId, line, 'personId');
+        break;
+      case 'standard':
         break;
     }
     return record;

@@ -4,6 +4,7 @@ import type { Db } from '@saf/db';
 import { createAwardLoaders } from '@saf/department';
 import { observedBatch } from '@saf/service';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
+import { createStandardLoader } from './db/standards.ts';
 
 /** Made per request: a cache never outlives the request that filled it. */
 export function createLoaders(db: Db) {
@@ -12,6 +13,7 @@ export function createLoaders(db: Db) {
     household: new DataLoader(observedBatch('civilAffairs.household', (ids: readonly string[]) => householdsByIds(db, ids))),
     person: new DataLoader(observedBatch('civilAffairs.person', (ids: readonly string[]) => personsByIds(db, ids))),
     members: new DataLoader(observedBatch('civilAffairs.members', (ids: readonly string[]) => membersByHouseholdIds(db, ids))),
+    standards: createStandardLoader(db),
   };
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { awardKind, rowCount, type IngestKind } from '@saf/department';
 import { checkDetails } from '../details.ts';
 import { households, persons } from './schema.ts';
+import { standardKind } from './standards.ts';
 
 /** Households first: persons reference them. Identical rows are left untouched. */
 const householdKind: IngestKind = {
@@ -40,4 +41,4 @@ const personKind: IngestKind = {
 };
 
 /** In commit order. */
-export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }];
+export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, standardKind];

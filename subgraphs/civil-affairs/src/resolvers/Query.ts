@@ -7,6 +7,7 @@ import { visibleHousehold, visiblePerson } from '../access.ts';
 import { householdsInRegion, searchHouseholds, sweepHouseholds, sweepPlan } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { statisticsQuery } from '../statistics.ts';
+import { standardsQuery } from '../standards.ts';
 
 function regionPrefix(ctx: Context, regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -90,4 +91,5 @@ export const Query = {
     return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize, maxIds)) };
   },
   ...statisticsQuery,
+  ...standardsQuery,
 };
