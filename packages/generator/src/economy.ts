@@ -28,9 +28,19 @@ export const INELIGIBLE_KINDS = [
 ] as const;
 export type IneligibleKind = (typeof INELIGIBLE_KINDS)[number];
 
-/** A planted ineligible 低保 household: what makes it so, and the records that do. */
+/**
+ * Not planted but found: a member's unemployment insurance benefit (drawn with the awards, before
+ * the means) alone lifts the income per head to the standard or above while it is paid. About
+ * one household on 低保 in a thousand.
+ */
+export const FOUND_OVER_STANDARD = 'UNEMPLOYMENT_OVER_STANDARD';
+
+/** A 低保 household that fails a condition: what makes it so, the records that do, and when. */
 export interface IneligibleCase {
-  kind: IneligibleKind;
+  kind: IneligibleKind | typeof FOUND_OVER_STANDARD;
+  /** The days it fails the condition, both inclusive (`until` null: open): the records' period. */
+  from: string;
+  until: string | null;
   householdId: string;
   /** The 低保 programme it is paid (urban or rural). */
   programme: string;
@@ -156,7 +166,7 @@ export class MeansBuilder {
     return this.property(holder, 'RESIDENTIAL', urban ? this.area(45, 125) : this.area(70, 220), acquired);
   }
 
-  /** Wages, business income and pensions of a household not on 低保, at Ili's levels. */
+  /** Wages, business income and pensions of a household not on 低保, at Ili's levels (a member who died: until the day). */
   ordinaryIncomes(urban: boolean): void {
     const { rng } = this;
     for (const m of this.household.members) {
@@ -171,9 +181,6 @@ export class MeansBuilder {
         if (urban ? r < 0.72 : r < 0.3) this.wages(m, urban ? [200_000, 750_000] : [170_000, 420_000]);
         else if (!urban && r < 0.72) this.income(m, 'BUSINESS', rng.step(60_000, 320_000, 100), randomDate(rng, from, AS_OF), null);
         else if (urban && r < 0.8) this.income(m, 'BUSINESS', rng.step(150_000, 600_000, 100), randomDate(rng, from, AS_OF), null);
-      } else if (m.deathDate !== null && ageOn(m.birthDate, m.deathDate) >= 60) {
-        const pensionFrom = maxDate('2014-07-01', addYears(m.birthDate, 60));
-        if (pensionFrom <= m.deathDate) this.income(m, 'PENSION', urban ? rng.step(240_000, 420_000, 100) : rng.step(15_000, 30_000, 100), pensionFrom, m.deathDate);
       }
     }
   }
@@ -238,7 +245,7 @@ export function standardOnAsOf(household: Household, programme: string): number 
  * ineligible cases; for others, wages, business income and pensions at Ili's levels, a residence
  * for most, land for many rural ones, and a few with a second home, a shop or a parking space.
  */
-export function householdMeans(rng: Rng, registry: Registry, household: Household, awards: readonly AwardRecord[], ineligible: IneligibleKind | null): { means: HouseholdMeans; ineligible: IneligibleCase | null } {
+export function householdMeans(rng: Rng, registry: Registry, household: Household, awards: readonly AwardRecord[], ineligible: IneligibleKind | null): { means: HouseholdMeans; ineligible: IneligibleCase[] } {
   const b = new MeansBuilder(rng, registry, household);
   const urban = household.hukou === 'URBAN';
   const head = household.members[0]!;
@@ -250,17 +257,20 @@ export function householdMeans(rng: Rng, registry: Registry, household: Househol
   const onExtremePoverty = activeOn(awards, EXTREME_POVERTY);
   b.unemploymentInsurance(awards);
 
-  // Residence: registered to the head, or the spouse; none for those renting or in an institution.
-  const holder = spouse && alive(spouse) && rng.chance(0.2) ? spouse : head;
+  // Residence: registered to the head, or the spouse (a living adult when the head has died); none
+  // for those renting or in an institution.
+  const holder = spouse && alive(spouse) && (rng.chance(0.2) || !alive(head)) ? spouse : alive(head) ? head : (adults[0] ?? head);
   const hasHome = !renting && !centralized && rng.chance(onMinimumLiving || onExtremePoverty ? 0.8 : 0.9);
   if (hasHome) b.residence(holder, urban);
   // Contracted farmland (承包地), 20 to 300 mu (1 mu = 666.7 m²).
-  if (!urban && rng.chance(0.45)) b.property(head, 'LAND', (rng.int(20, 300) * 66_670) / 100, randomDate(rng, '1998-01-01', '2020-12-31'));
+  if (!urban && rng.chance(0.45)) b.property(holder, 'LAND', (rng.int(20, 300) * 66_670) / 100, randomDate(rng, '1998-01-01', '2020-12-31'));
 
-  let planted: IneligibleCase | null = null;
+  const cases: IneligibleCase[] = [];
   if (onMinimumLiving) {
     b.minimumLivingIncomes(onMinimumLiving);
-    if (ineligible) planted = plantIneligible(rng, b, household, onMinimumLiving, ineligible, adults);
+    const found = overStandardByInsurance(b, household, onMinimumLiving);
+    if (found) cases.push(found);
+    if (ineligible) cases.push(plantIneligible(rng, b, household, onMinimumLiving, ineligible, adults));
   } else if (onExtremePoverty) {
     b.extremePovertyIncomes();
   } else {
@@ -269,11 +279,32 @@ export function householdMeans(rng: Rng, registry: Registry, household: Househol
     if (rng.chance(urban ? 0.04 : 0.015)) b.property(adults[0] ?? head, 'COMMERCIAL', b.area(15, 180), randomDate(rng, '2003-01-01', '2025-12-31'));
     if (urban && hasHome && rng.chance(0.12)) b.property(holder, 'VEHICLE_PARKING', b.area(12, 18), randomDate(rng, '2010-01-01', '2025-12-31'));
   }
-  return { means: { incomes: b.incomes, properties: b.properties }, ineligible: planted };
+  return { means: { incomes: b.incomes, properties: b.properties }, ineligible: cases };
+}
+
+const payingOn = (day: string) => (i: IncomeRecord) => i.startDate <= day && (i.endDate == null || i.endDate >= day);
+
+/** The household's unemployment insurance on the registry's day, when it alone lifts it to the standard (a found case). */
+function overStandardByInsurance(b: MeansBuilder, household: Household, award: AwardRecord): IneligibleCase | null {
+  const living = household.members.filter(alive);
+  const now = b.incomes.filter(payingOn(AS_OF));
+  const total = now.reduce((s, i) => s + i.monthlyFen, 0);
+  if (total < standardOnAsOf(household, award.programme) * living.length) return null;
+  const insurance = now.filter((i) => i.source === 'UNEMPLOYMENT_INSURANCE');
+  const ends = insurance.map((i) => i.endDate ?? null);
+  return {
+    kind: FOUND_OVER_STANDARD,
+    from: maxDate(award.startDate, insurance.map((i) => i.startDate).sort()[0]!),
+    until: ends.includes(null) ? null : (ends as string[]).sort().at(-1)!,
+    householdId: household.id,
+    programme: award.programme,
+    personIds: [...new Set(insurance.map((i) => i.personId))].sort(),
+    recordIds: insurance.map((i) => i.id),
+  };
 }
 
 function plantIneligible(rng: Rng, b: MeansBuilder, household: Household, award: AwardRecord, kind: IneligibleKind, adults: Member[]): IneligibleCase {
-  const head = household.members[0]!;
+  const head = household.members.find(alive) ?? household.members[0]!;
   const owner = adults[adults.length - 1] ?? head;
   // Acquired or begun while the household was already paid: what a review should catch.
   const during = () => randomDate(rng, maxDate(award.startDate, FIRST_DAY), AS_OF);
@@ -290,13 +321,16 @@ function plantIneligible(rng: Rng, b: MeansBuilder, household: Household, award:
     }
     case 'INCOME_OVER_STANDARD': {
       const living = household.members.filter(alive);
-      const paid = b.incomes.filter((i) => i.startDate <= AS_OF && (i.endDate == null || i.endDate >= AS_OF)).reduce((s, i) => s + i.monthlyFen, 0);
+      const paid = b.incomes.filter(payingOn(AS_OF)).reduce((s, i) => s + i.monthlyFen, 0);
       // Enough that the income per head reaches the standard in force now, and a little more.
-      const needed = standardOnAsOf(household, award.programme) * living.length - paid;
+      const needed = Math.max(0, standardOnAsOf(household, award.programme) * living.length - paid);
       const worker = living.find((m) => age(m) >= 18 && age(m) < 60) ?? living[0] ?? head;
-      records.push(b.income(worker, 'WAGE', Math.ceil(needed / 100) * 100 + rng.step(0, 60_000, 100), monthStart(during()), null));
+      records.push(b.income(worker, 'WAGE', Math.ceil(needed / 100) * 100 + rng.step(10_000, 60_000, 100), monthStart(during()), null));
       break;
     }
   }
-  return { kind, householdId: household.id, programme: award.programme, personIds: [...new Set(records.map((r) => r.personId))].sort(), recordIds: records.map((r) => r.id) };
+  // From the day the condition fails: the record's start; two residences once both are held.
+  const held = kind === 'TWO_RESIDENCES' ? b.properties.filter((p) => p.kind === 'RESIDENTIAL' && p.disposedDate === null) : records;
+  const from = held.map((r) => (r.type === 'income' ? r.startDate : r.acquiredDate)).sort().at(-1)!;
+  return { kind, from, until: null, householdId: household.id, programme: award.programme, personIds: [...new Set(records.map((r) => r.personId))].sort(), recordIds: records.map((r) => r.id) };
 }

@@ -35,7 +35,10 @@ export interface Generation {
   planted: PlantedFinding[];
   /** Planted cases that must produce no finding; complete once `records` is exhausted. */
   nearMisses: NearMiss[];
-  /** Households on 低保 planted to fail its conditions (property, income); complete once `records` is exhausted. */
+  /**
+   * Households on 低保 that fail its conditions: planted (property, income) and the few found
+   * (unemployment insurance over the standard); complete once `records` is exhausted.
+   */
   ineligible: IneligibleCase[];
 }
 
@@ -130,7 +133,7 @@ export function createGeneration(options: GenerateOptions): Generation {
         onMinimumLiving++;
       }
       const means = householdMeans(Rng.of(`${seed}:means:${i}`), registry, household, awards, unmet);
-      if (means.ineligible) ineligible.push(means.ineligible);
+      ineligible.push(...means.ineligible);
       yield* householdRecords(household, certificates, awards, means.means);
       ordinary++;
       i++;

@@ -2,7 +2,7 @@ export { createGeneration, generate, plantedFindings, plantSchedule, validateOpt
 export type { PlantedFinding, RuleCode } from './rules.ts';
 export { NEAR_MISS_KINDS, PLANTED_KINDS, type NearMiss, type NearMissKind, type PlantedKind } from './planted.ts';
 export { DEPARTMENT_PREFIX } from './awards.ts';
-export { INELIGIBLE_KINDS, STANDARD_YEARS, extremePovertyStandard, type IneligibleCase, type IneligibleKind } from './economy.ts';
+export { FOUND_OVER_STANDARD, INELIGIBLE_KINDS, STANDARD_YEARS, extremePovertyStandard, type IneligibleCase, type IneligibleKind } from './economy.ts';
 export { minimumLivingStandard } from './aid.ts';
 export { COUNTIES } from './regions.ts';
 export { normaliseName, ALL_GIVEN_NAMES } from './names.ts';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AwardRecord, IncomeRecord, InterchangeRecord, PersonRecord, PropertyRecord, StandardRecord } from '@saf/interchange';
 import { STANDARD_PROGRAMMES } from '@saf/programmes';
-import { COUNTIES, INELIGIBLE_KINDS, STANDARD_YEARS, generate } from '../src/index.ts';
+import { makeResidentId } from '@saf/identity';
+import { COUNTIES, FOUND_OVER_STANDARD, INELIGIBLE_KINDS, Rng, STANDARD_YEARS, generate } from '../src/index.ts';
+import { householdMeans } from '../src/economy.ts';
+import type { Household } from '../src/households.ts';
+import { Registry } from '../src/registry.ts';
 import { generated } from './helpers.ts';
 
 const g = generated({ households: 600, seed: 'records' });
@@ -116,36 +120,52 @@ describe('generated means and standards (SPEC section 10)', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
-  it('keeps every household on 低保 within its conditions on the registry’s day and today, but the planted ineligible ones, which fail exactly theirs', () => {
-    const kinds = new Map(g.ineligible.map((c) => [c.householdId, c.kind]));
-    expect(new Set(g.ineligible.map((c) => c.kind))).toEqual(new Set(INELIGIBLE_KINDS));
+  it('keeps every household on 低保 within its conditions on the registry’s day and today, but those listed ineligible, which fail exactly theirs while listed', () => {
+    expect(new Set(g.ineligible.map((c) => c.kind))).toEqual(new Set([...INELIGIBLE_KINDS]));
+    const condition = (kind: string) => (kind === FOUND_OVER_STANDARD ? 'INCOME_OVER_STANDARD' : kind);
     let background = 0;
     for (const [householdId, programme] of paying) {
       if (planted.has(householdId)) continue;
+      const cases = g.ineligible.filter((c) => c.householdId === householdId);
       for (const day of [AS_OF, '2026-12-07']) {
-        const kind = kinds.get(householdId);
-        expect(unmet(householdId, programme, day), `${householdId} on ${day}`).toEqual(kind ? [kind] : []);
+        const expected = [...new Set(cases.filter((c) => covers(c.from, c.until, day)).map((c) => condition(c.kind)))].sort();
+        expect(unmet(householdId, programme, day).sort(), `${householdId} on ${day}`).toEqual(expected);
       }
-      if (!kinds.has(householdId)) background++;
+      if (!cases.length) background++;
     }
     expect(background).toBeGreaterThan(100);
-    // The planted records are named, and are the household's members'.
+    // The listed records are named, and are the household's members'; planted ones from a day the household was paid.
     for (const c of g.ineligible) {
       expect(paying.get(c.householdId)).toBe(c.programme);
       const ids = new Set(membersOf.get(c.householdId)!.map((m) => m.id));
       for (const id of c.personIds) expect(ids.has(id)).toBe(true);
       const records = [...incomes, ...properties].filter((r) => c.recordIds.includes(r.id));
       expect(records).toHaveLength(c.recordIds.length);
+      expect(c.from <= AS_OF, c.householdId).toBe(true);
     }
   });
 
+  it('lists a household whose unemployment insurance alone reaches the standard, found not planted, for the benefit’s period', () => {
+    const member = { id: makeResidentId('654002', '1980-04-01', 11), name: '测试', gender: 'MALE' as const, birthDate: '1980-04-01', relation: 'HEAD' as const, deathDate: null };
+    const household: Household = { id: 'H-UI', place: { regionCode: '654002', county: COUNTIES[0]!, township: null, urban: true }, hukou: 'URBAN', address: '', ethnicity: 'HAN', type: 'SINGLE_ADULT', members: [member] };
+    const award = (id: string, programme: string, amountFen: number, startDate: string, endDate: string | null, details: Record<string, unknown> = {}): AwardRecord => ({
+      type: 'award', id, department: programme === 'UNEMPLOYMENT_INSURANCE' ? 'LABOUR' : 'CIVIL_AFFAIRS', programme, personId: member.id, householdId: household.id, regionCode: '654002',
+      amountFen, frequency: 'MONTHLY', startDate, endDate, status: 'ACTIVE', details,
+    });
+    const minimumLiving = award('CA-1', 'MINIMUM_LIVING_URBAN', 60_000, '2024-01-01', null, { householdSize: 1, localStandardFen: 70_000, incomePerCapitaFen: 10_000 });
+    const over = householdMeans(Rng.of('ui'), new Registry(), household, [minimumLiving, award('LB-1', 'UNEMPLOYMENT_INSURANCE', 171_000, '2026-03-01', '2026-10-31')], null);
+    expect(over.ineligible).toEqual([
+      { kind: FOUND_OVER_STANDARD, from: '2026-03-01', until: '2026-10-31', householdId: 'H-UI', programme: 'MINIMUM_LIVING_URBAN', personIds: [member.id], recordIds: [over.means.incomes[0]!.id] },
+    ]);
+    // Below the standard it is no case; nor when the benefit was paid before the registry's day.
+    expect(householdMeans(Rng.of('ui'), new Registry(), household, [minimumLiving, award('LB-2', 'UNEMPLOYMENT_INSURANCE', 30_000, '2026-03-01', '2026-10-31')], null).ineligible).toEqual([]);
+    expect(householdMeans(Rng.of('ui'), new Registry(), household, [minimumLiving, award('LB-3', 'UNEMPLOYMENT_INSURANCE', 171_000, '2025-01-01', '2025-10-31')], null).ineligible).toEqual([]);
+  });
+
   it('plants no ineligible household without planting', () => {
-    const records = [...generate({ households: 120, seed: 'clean', plant: false })];
     const unplanted = generated({ households: 120, seed: 'clean', plant: false });
-    expect(unplanted.ineligible).toEqual([]);
-    expect(records.filter((r) => r.type === 'income').length).toBeGreaterThan(0);
+    expect(unplanted.ineligible.filter((c) => c.kind !== FOUND_OVER_STANDARD)).toEqual([]);
+    expect(unplanted.records.filter((r) => r.type === 'income').length).toBeGreaterThan(0);
+    expect([...generate({ households: 120, seed: 'clean', plant: false })]).toEqual(unplanted.records);
   });
 });
-
-// Keep the incomes' type in use (the checks above read them through `of`).
-export type { IncomeRecord };
