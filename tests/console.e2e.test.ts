@@ -9,6 +9,7 @@ import { loadFile } from '@saf/loader';
 import { HttpError, closeServer, listen, sendJson } from '@saf/service';
 import { serveConsole } from '../gateway/src/console.ts';
 import { ageOn, formatDate, formatFen, maskId, parseYuan } from '../console/src/lib/format.ts';
+import { incomePerHead } from '../console/src/lib/means.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -451,6 +452,24 @@ describe('serving the console from the gateway', () => {
     expect(prodIndex.status).toBe(200);
     const mainScript = /src="(\/assets\/[^"]+\.js)"/.exec(await prodIndex.text())![1]!;
     expect((await fetch(`${prodBase}${mainScript}`)).status).toBe(200);
+  });
+});
+
+describe('the household page’s income per head (display only)', () => {
+  const income = (monthlyFen: number, startDate: string, endDate: string | null = null) => ({ id: `${monthlyFen}`, source: 'WAGE', monthlyFen, startDate, endDate });
+  const member = (id: string, incomes: ReturnType<typeof income>[] | null, deathDate: string | null = null) => ({ id, name: id, relation: 'HEAD', deathDate, incomes, properties: [] });
+
+  it('sums the incomes covering the day, of the members alive on it, over those members, to the fen below', () => {
+    const members = [member('a', [income(100_000, '2025-01-01'), income(50_000, '2024-01-01', '2025-05-31')]), member('b', [income(1, '2025-06-01')]), member('c', [income(70_000, '2020-01-01')], '2025-06-01')];
+    // On 2025-06-01: a's wage and b's 1 fen; c died that day (no longer counted), a's second income ended the day before.
+    expect(incomePerHead(members, '2025-06-01')).toEqual({ members: 2, totalFen: 100_001, perHeadFen: 50_000 });
+    // The last day of a period is in it; c still alive.
+    expect(incomePerHead(members, '2025-05-31')).toEqual({ members: 3, totalFen: 220_000, perHeadFen: 73_333 });
+  });
+
+  it('says nothing when labour did not answer for a living member', () => {
+    expect(incomePerHead([member('a', [income(100_000, '2025-01-01')]), member('b', null)], '2025-06-01').perHeadFen).toBeNull();
+    expect(incomePerHead([member('a', [income(100_000, '2025-01-01')]), member('b', null, '2020-01-01')], '2025-06-01').perHeadFen).toBe(100_000);
   });
 });
 
