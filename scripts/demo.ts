@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOADER, signRequest } from '@saf/auth';
+import { GATEWAY, LOADER, signRequest } from '@saf/auth';
 import { ingestSecrets, ingestTargets, loadFile } from '@saf/loader';
 
 const DEMO_HOUSEHOLDS = 300;
@@ -19,9 +19,18 @@ async function generateDemo(file: string): Promise<void> {
   if (code !== 0) throw new Error(`demo data generation failed (exit ${code})`);
 }
 
+/** One signed request to civil affairs, as the loader (and the gateway) make them. */
+async function civilAffairs<T>(base: string, secret: Buffer, path: string, body: string, caller: Parameters<typeof signRequest>[0]['caller'] = null): Promise<T> {
+  // /ingest answers the loader; GraphQL answers only the gateway, whose secret the demo holds too.
+  const from = path.startsWith('/ingest') ? LOADER : GATEWAY;
+  const signed = signRequest({ secret, from, to: 'civil-affairs', method: 'POST', path, body, caller });
+  return (await (await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body })).json()) as T;
+}
+
 /**
  * Loads the demo data unless it is there already (the first household of the demo file is
- * registered). Loading is idempotent anyway; the check only saves time on later starts.
+ * registered, and civil affairs has the standards the file sets, which demo data loaded before
+ * they were added lacks). Loading is idempotent anyway; the check only saves time on later starts.
  */
 export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'saf-demo-'));
@@ -32,11 +41,15 @@ export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nod
     const targets = ingestTargets(env, portBase);
     const secrets = ingestSecrets(env, nodeEnv);
     if (first) {
-      const body = JSON.stringify({ households: [first.id] });
-      const url = `${targets.CIVIL_AFFAIRS}/ingest/known`;
-      const signed = signRequest({ secret: secrets.CIVIL_AFFAIRS, from: LOADER, to: 'civil-affairs', method: 'POST', path: '/ingest/known', body, caller: null });
-      const known = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body })).json()) as { households: string[] };
-      if (known.households.length) {
+      const known = await civilAffairs<{ households: string[] }>(targets.CIVIL_AFFAIRS, secrets.CIVIL_AFFAIRS, '/ingest/known', JSON.stringify({ households: [first.id] }));
+      const standards = await civilAffairs<{ data?: { assistanceStandards: unknown[] } }>(
+        targets.CIVIL_AFFAIRS,
+        secrets.CIVIL_AFFAIRS,
+        '/graphql',
+        JSON.stringify({ query: '{ assistanceStandards(regionCode: "654002") { id } }' }),
+        { sub: 'demo-loader', role: 'COORDINATOR' },
+      );
+      if (known.households.length && standards.data?.assistanceStandards.length) {
         process.stdout.write('demo data already loaded\n');
         return;
       }

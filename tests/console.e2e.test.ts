@@ -9,6 +9,7 @@ import { loadFile } from '@saf/loader';
 import { HttpError, closeServer, listen, sendJson } from '@saf/service';
 import { serveConsole } from '../gateway/src/console.ts';
 import { ageOn, formatDate, formatFen, maskId, parseYuan } from '../console/src/lib/format.ts';
+import { incomePerHead } from '../console/src/lib/means.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -23,6 +24,15 @@ const fixture = householdWithEverything(7);
 const { head, spouse } = fixture.persons;
 // Planted duplicate: the spouse also holds low-rent housing while the head has the rental subsidy.
 const lowRent = { ...(fixture.records[9] as object), id: 'HO-7-LOW_RENT', programme: 'LOW_RENT_HOUSING', personId: spouse, startDate: '2024-06-01', endDate: '2024-12-31', details: { unit: '解放路小区 3-201' } };
+// The household's means (经济状况): labour's incomes, housing's property, civil affairs' 低保 standard.
+const { elder } = fixture.persons;
+const MEANS = [
+  { type: 'income', id: 'RS-INC-C1', department: 'LABOUR', personId: head, source: 'WAGE', monthlyFen: 120_000, startDate: '2025-03-01', endDate: null },
+  { type: 'income', id: 'RS-INC-C2', department: 'LABOUR', personId: elder, source: 'PENSION', monthlyFen: 23_500, startDate: '2010-02-01', endDate: null },
+  { type: 'income', id: 'RS-INC-C3', department: 'LABOUR', personId: spouse, source: 'UNEMPLOYMENT_INSURANCE', monthlyFen: 153_000, startDate: '2024-01-01', endDate: '2024-09-30' },
+  { type: 'property', id: 'ZJ-PR-C1', department: 'HOUSING', personId: head, kind: 'RESIDENTIAL', areaSqm: 85.5, acquiredDate: '2015-06-01', disposedDate: null },
+  { type: 'standard', id: 'MZ-STD-C1', department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', regionCode: '654002', monthlyFen: 72_000, startDate: '2025-01-01', endDate: null },
+];
 const DEPARTMENTS = ['CIVIL_AFFAIRS', 'LABOUR', 'HEALTH', 'EDUCATION', 'HOUSING', 'JUSTICE', 'DISABLED_PERSONS_FEDERATION'];
 
 describe('the caseworker console in a browser', () => {
@@ -39,7 +49,7 @@ describe('the caseworker console in a browser', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     system = await startSystem();
     origin = new URL(system.gatewayUrl).origin;
-    expect(await loadFile(await writeNdjson([...fixture.records, lowRent]), system.loadOptions)).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson([...fixture.records, lowRent, ...MEANS]), system.loadOptions)).toMatchObject({ ok: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -155,6 +165,29 @@ describe('the caseworker console in a browser', () => {
     await shot(page, 'household-en');
     await page.getByRole('button', { name: '中文' }).click();
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.context().close();
+  });
+
+  it('shows the household’s economic situation: incomes per member, property, income per head against the local 低保 standard', async () => {
+    const page = await signIn({ role: 'CASEWORKER', region: '654002' }, '低保审核');
+    await page.goto(`${origin}/households/${fixture.householdId}`);
+    const section = page.locator('section.means');
+    await section.getByRole('heading', { name: '经济状况' }).waitFor();
+    await section.getByTestId('means-summary').waitFor();
+    const incomes = section.locator('table.incomes');
+    for (const text of ['阿依古丽·买买提（户主）', '工资', '¥1,200.00', '2025年3月1日 至 今', '养老金', '¥235.00', '失业保险金', '已结束']) await expect(incomes.textContent()).resolves.toContain(text);
+    await expect(section.locator('table.properties').textContent()).resolves.toMatch(/住宅.*85\.5 平方米.*2015年6月1日.*仍持有/);
+    // (1,200 + 235) yuan over four living members; the unemployment benefit ended in 2024.
+    const summary = section.getByTestId('means-summary');
+    for (const text of ['¥358.75', '¥1,435.00', '4 人', '城市居民最低生活保障', '¥720.00', '654002', '低于当地低保标准']) await expect(summary.textContent()).resolves.toContain(text);
+    await expect(section.textContent()).resolves.toContain('以家庭经济状况核对的结论为准');
+    expect(pageErrors).toEqual([]);
+    expect(await lowContrast(page)).toEqual([]);
+    await section.screenshot({ path: `${ARTIFACTS}household-means.png` });
+    await page.getByRole('button', { name: 'English' }).click();
+    await section.getByRole('heading', { name: 'Economic situation' }).waitFor();
+    for (const text of ['Wage', 'Pension', 'Residence', '85.5 m²', 'Below the local minimum living standard']) await expect(section.textContent()).resolves.toContain(text);
+    await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
   });
 
@@ -419,6 +452,24 @@ describe('serving the console from the gateway', () => {
     expect(prodIndex.status).toBe(200);
     const mainScript = /src="(\/assets\/[^"]+\.js)"/.exec(await prodIndex.text())![1]!;
     expect((await fetch(`${prodBase}${mainScript}`)).status).toBe(200);
+  });
+});
+
+describe('the household page’s income per head (display only)', () => {
+  const income = (monthlyFen: number, startDate: string, endDate: string | null = null) => ({ id: `${monthlyFen}`, source: 'WAGE', monthlyFen, startDate, endDate });
+  const member = (id: string, incomes: ReturnType<typeof income>[] | null, deathDate: string | null = null) => ({ id, name: id, relation: 'HEAD', deathDate, incomes, properties: [] });
+
+  it('sums the incomes covering the day, of the members alive on it, over those members, to the fen below', () => {
+    const members = [member('a', [income(100_000, '2025-01-01'), income(50_000, '2024-01-01', '2025-05-31')]), member('b', [income(1, '2025-06-01')]), member('c', [income(70_000, '2020-01-01')], '2025-06-01')];
+    // On 2025-06-01: a's wage and b's 1 fen; c died that day (no longer counted), a's second income ended the day before.
+    expect(incomePerHead(members, '2025-06-01')).toEqual({ members: 2, totalFen: 100_001, perHeadFen: 50_000 });
+    // The last day of a period is in it; c still alive.
+    expect(incomePerHead(members, '2025-05-31')).toEqual({ members: 3, totalFen: 220_000, perHeadFen: 73_333 });
+  });
+
+  it('says nothing when labour did not answer for a living member', () => {
+    expect(incomePerHead([member('a', [income(100_000, '2025-01-01')]), member('b', null)], '2025-06-01').perHeadFen).toBeNull();
+    expect(incomePerHead([member('a', [income(100_000, '2025-01-01')]), member('b', null, '2020-01-01')], '2025-06-01').perHeadFen).toBe(100_000);
   });
 });
 

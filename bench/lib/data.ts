@@ -53,6 +53,9 @@ export const COPY_COLUMNS = {
   disability_certificates: 'id, person_id, category, grade, issued_date, valid_until',
   // Civil affairs' register of who each other department pays, which a load writes too.
   award_recipients: 'department, award_id, person_id, household_id',
+  incomes: 'id, person_id, source, monthly_fen, start_date, end_date',
+  properties: 'id, person_id, kind, area_sqm, acquired_date, disposed_date',
+  standards: 'id, programme, region_code, monthly_fen, start_date, end_date',
 } as const;
 
 export interface CopyFile {
@@ -181,8 +184,14 @@ export async function generateDataset(dir: string, options: { households: number
         swept.awards.push({ department: a.department, id: a.id, programme: a.programme, personId: a.personId, householdId: a.householdId ?? null, startDate: a.startDate, endDate: a.endDate ?? null, frequency: a.frequency, status: a.status });
         await monoAwards.write(csv([a.department, a.id, a.programme, a.personId, a.householdId ?? null, a.frequency, a.startDate, a.endDate ?? null, a.status]));
       }
-    } else {
+    } else if (record.type === 'disabilityCertificate') {
       await table('disabled-persons-federation', 'disability_certificates').write(csv([record.id, record.personId, record.category, record.grade, record.issuedDate, record.validUntil ?? null]));
+    } else if (record.type === 'income') {
+      await table('labour', 'incomes').write(csv([record.id, record.personId, record.source, record.monthlyFen, record.startDate, record.endDate ?? null]));
+    } else if (record.type === 'property') {
+      await table('housing', 'properties').write(csv([record.id, record.personId, record.kind, record.areaSqm, record.acquiredDate, record.disposedDate ?? null]));
+    } else {
+      await table('civil-affairs', 'standards').write(csv([record.id, record.programme, record.regionCode, record.monthlyFen, record.startDate, record.endDate ?? null]));
     }
     parts[part]!.records++;
     await ndjson!.write(`${JSON.stringify(record)}\n`);

@@ -9,6 +9,7 @@ import { createLogger } from '@saf/service';
 import type { Caller } from '@saf/auth';
 import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
 import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
+import { isPersonLevelType } from '../src/personLevel.ts';
 import { selectSubjectIds, stripAlias } from '../src/auditSelection.ts';
 import type { GatewayContext } from '../src/context.ts';
 import { accessLogWait, accessLogWithheld, accessLogWrites } from '../src/metrics.ts';
@@ -446,5 +447,15 @@ describe('statistics and person-level fields', () => {
     expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { persons households } } } }')).toBe(false);
     expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { householdIds } } } }')).toBe(true);
     expect(real('{ _internalCertificateHolders(maxGrade: 2) }')).toBe(true);
+  });
+
+  it('counts incomes and properties as person-level wherever they are read; published standards not', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const real = (q: string) => isPersonLevel(api, parse(q));
+    expect(isPersonLevelType('IncomeRecord')).toBe(true);
+    expect(isPersonLevelType('PropertyRecord')).toBe(true);
+    expect(isPersonLevelType('AssistanceStandard')).toBe(false);
+    expect(real('{ person(id: "1") { incomes { monthlyFen } properties { kind } } }')).toBe(true);
+    expect(real('{ assistanceStandards(regionCode: "654002") { programme monthlyFen } }')).toBe(false);
   });
 });

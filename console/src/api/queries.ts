@@ -39,6 +39,21 @@ export const HOUSEHOLD_PICTURE = /* GraphQL */ `
     }
   }`;
 
+// A query of its own, beside the picture: a graph without these fields yet, or a department that
+// refuses them, leaves the rest of the household page as it is.
+export const HOUSEHOLD_MEANS = /* GraphQL */ `
+  query HouseholdMeans($id: ID!, $date: String) {
+    household(id: $id) {
+      id hukou
+      assistanceStandards(date: $date) { id programme regionCode monthlyFen startDate endDate }
+      members {
+        id name relation deathDate
+        incomes { id source monthlyFen startDate endDate }
+        properties { id kind areaSqm acquiredDate disposedDate }
+      }
+    }
+  }`;
+
 export const HOUSEHOLD_MEMBERS = /* GraphQL */ `
   query HouseholdForProposal($id: ID!) {
     household(id: $id) { id regionCode members { id name relation deathDate } }

@@ -89,3 +89,39 @@ export interface HouseholdPicture {
 }
 
 export const awardKey = (a: { department: string; id: string }) => `${a.department}:${a.id}`;
+
+/** An income as labour records it (收入): a monthly amount over a period. */
+export interface IncomeRecord {
+  id: string;
+  source: string;
+  monthlyFen: number;
+  startDate: string;
+  endDate: string | null;
+}
+
+/** A property as housing registers it (房产). */
+export interface PropertyRecord {
+  id: string;
+  kind: string;
+  areaSqm: number;
+  acquiredDate: string;
+  disposedDate: string | null;
+}
+
+/** A monthly assistance standard (保障标准) in force for the household's place. */
+export interface AssistanceStandard {
+  id: string;
+  programme: string;
+  regionCode: string;
+  monthlyFen: number;
+  startDate: string;
+  endDate: string | null;
+}
+
+/** The household's means (经济状况): each member's incomes and properties, and the standards. */
+export interface HouseholdMeans {
+  id: string;
+  hukou: string;
+  assistanceStandards: AssistanceStandard[] | null;
+  members: { id: string; name: string | null; relation: string | null; deathDate: string | null; incomes: IncomeRecord[] | null; properties: PropertyRecord[] | null }[];
+}

@@ -4,6 +4,7 @@ import { DEPARTMENT_OF_FIELD, DETAIL_FIELDS, awardKey, type Award, type DetailsA
 import { useQuery } from '../api/useGraphQL.ts';
 import { useSweep } from '../api/useSweep.ts';
 import { AwardCards } from '../components/AwardCards.tsx';
+import { EconomicSituation } from '../components/EconomicSituation.tsx';
 import { FindingCard } from '../components/FindingCard.tsx';
 import { Members } from '../components/Members.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -85,6 +86,8 @@ function Picture({ household: h, unavailable, reload }: { household: HouseholdPi
         <h2 id="members-h">{t('member.title')}</h2>
         <Members members={h.members} />
       </section>
+
+      <EconomicSituation householdId={h.id} />
 
       <section aria-labelledby="awards-h">
         <h2 id="awards-h">{t('awards.title', { count: h.awards?.length ?? 0 })}</h2>

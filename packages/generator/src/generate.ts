@@ -6,6 +6,7 @@
 import type { AwardRecord, DisabilityCertificateRecord, HouseholdRecord, InterchangeRecord, PersonRecord } from '@saf/interchange';
 import { awardRecord, HouseholdLedger, notBeforeBirth, stopAtDeath } from './awards.ts';
 import { backgroundAid } from './background.ts';
+import { currentMinimumLiving, householdMeans, INELIGIBLE_KINDS, standardRecords, type HouseholdMeans, type IneligibleCase, type IneligibleKind } from './economy.ts';
 import { BACKGROUND_TYPES, makeHousehold, type Household } from './households.ts';
 import { householdsOf, plant, PLANTED_KINDS, type NearMiss, type PlantedKind } from './planted.ts';
 import { Rng } from './random.ts';
@@ -20,7 +21,10 @@ export interface GenerateOptions {
   seed: string | number;
   /** Places households under this region code prefix (default `6540`, the whole Ili prefecture). */
   regionPrefix?: string;
-  /** Plant duplicate-aid cases (default true); without them the file has no finding at all. */
+  /**
+   * Plant duplicate-aid cases and ineligible 低保 households (default true); without them the file
+   * has no finding at all and every household on 低保 meets the conditions of SPEC section 10.
+   */
   plant?: boolean;
 }
 
@@ -31,12 +35,19 @@ export interface Generation {
   planted: PlantedFinding[];
   /** Planted cases that must produce no finding; complete once `records` is exhausted. */
   nearMisses: NearMiss[];
+  /**
+   * Households on 低保 that fail its conditions: planted (property, income) and the few found
+   * (unemployment insurance over the standard); complete once `records` is exhausted.
+   */
+  ineligible: IneligibleCase[];
 }
 
 /** Every eighth ordinary household has four members and aid from all seven departments. */
 const ALL_DEPARTMENTS_EVERY = 8;
 /** Roughly one planted household per this many. */
 const PLANTED_EVERY = 50;
+/** One ordinary household on 低保 in this many is planted ineligible (the second one first, so small files have one). */
+const INELIGIBLE_EVERY = 20;
 
 export const MAX_HOUSEHOLDS = 10_000_000;
 
@@ -80,16 +91,22 @@ export function createGeneration(options: GenerateOptions): Generation {
   const schedule = plantSchedule(options.households, options.plant ?? true);
   const planted: PlantedFinding[] = [];
   const nearMisses: NearMiss[] = [];
+  const ineligible: IneligibleCase[] = [];
+  const plantIneligible = options.plant ?? true;
 
   function* records(): Generator<InterchangeRecord, void> {
     let ordinary = 0;
+    let onMinimumLiving = 0;
     for (let i = 0; i < options.households; ) {
       const kind = schedule.get(i);
       if (kind) {
         const result = plant(kind, Rng.of(`${seed}:planted:${i}`), registry, scope);
         planted.push(...result.findings);
         nearMisses.push(...result.nearMisses);
-        for (const p of result.households) yield* householdRecords(p.household, p.certificates, p.awards);
+        for (const [n, p] of result.households.entries()) {
+          const { means } = householdMeans(Rng.of(`${seed}:means:planted:${i}:${n}`), registry, p.household, p.awards, null);
+          yield* householdRecords(p.household, p.certificates, p.awards, means);
+        }
         i += result.households.length;
         continue;
       }
@@ -109,16 +126,26 @@ export function createGeneration(options: GenerateOptions): Generation {
       const certificates = aid.certificates.map(({ id, person, category, grade, issuedDate, validUntil }): DisabilityCertificateRecord => ({
         type: 'disabilityCertificate', id, personId: person.id, category, grade, issuedDate, validUntil,
       }));
-      yield* householdRecords(household, certificates, awards);
+      // Drawn from a stream of its own: the awards above are the same with or without it.
+      let unmet: IneligibleKind | null = null;
+      if (currentMinimumLiving(awards)) {
+        if (plantIneligible && onMinimumLiving % INELIGIBLE_EVERY === 1) unmet = INELIGIBLE_KINDS[Math.floor(onMinimumLiving / INELIGIBLE_EVERY) % INELIGIBLE_KINDS.length]!;
+        onMinimumLiving++;
+      }
+      const means = householdMeans(Rng.of(`${seed}:means:${i}`), registry, household, awards, unmet);
+      ineligible.push(...means.ineligible);
+      yield* householdRecords(household, certificates, awards, means.means);
       ordinary++;
       i++;
     }
+    // Civil affairs' standards of the counties the households are in, after them.
+    yield* standardRecords(scope.counties);
   }
 
-  return { records: records(), planted, nearMisses };
+  return { records: records(), planted, nearMisses, ineligible };
 }
 
-function* householdRecords(h: Household, certificates: DisabilityCertificateRecord[], awards: AwardRecord[]): Generator<InterchangeRecord, void> {
+function* householdRecords(h: Household, certificates: DisabilityCertificateRecord[], awards: AwardRecord[], means: HouseholdMeans): Generator<InterchangeRecord, void> {
   const household: HouseholdRecord = { type: 'household', id: h.id, regionCode: h.place.regionCode, hukou: h.hukou, address: h.address };
   yield household;
   for (const m of h.members) {
@@ -127,6 +154,8 @@ function* householdRecords(h: Household, certificates: DisabilityCertificateReco
   }
   yield* certificates;
   yield* awards;
+  yield* means.incomes;
+  yield* means.properties;
 }
 
 /** The records of a generation (the library's main entry). */

@@ -2,6 +2,8 @@ export { createGeneration, generate, plantedFindings, plantSchedule, validateOpt
 export type { PlantedFinding, RuleCode } from './rules.ts';
 export { NEAR_MISS_KINDS, PLANTED_KINDS, type NearMiss, type NearMissKind, type PlantedKind } from './planted.ts';
 export { DEPARTMENT_PREFIX } from './awards.ts';
+export { FOUND_OVER_STANDARD, INELIGIBLE_KINDS, STANDARD_YEARS, extremePovertyStandard, type IneligibleCase, type IneligibleKind } from './economy.ts';
+export { minimumLivingStandard } from './aid.ts';
 export { COUNTIES } from './regions.ts';
 export { ALL_GIVEN_NAMES } from './names.ts';
 export { Rng, hash32 } from './random.ts';

@@ -147,7 +147,8 @@ export interface Place {
 /** Where households may be placed: every county, township and community under a prefix. */
 export class RegionScope {
   readonly prefix: string;
-  private readonly counties: County[];
+  /** The counties the scope reaches into. */
+  readonly counties: readonly County[];
 
   constructor(prefix: string) {
     if (!isRegionPrefix(prefix)) throw new Error(`regionPrefix must be a region code prefix of 2, 4, 6, 9 or 12 digits, got "${prefix}"`);

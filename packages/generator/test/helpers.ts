@@ -1,11 +1,12 @@
 import type { InterchangeRecord } from '@saf/interchange';
-import { createGeneration, type GenerateOptions, type NearMiss, type PlantedFinding } from '../src/index.ts';
+import { createGeneration, type GenerateOptions, type IneligibleCase, type NearMiss, type PlantedFinding } from '../src/index.ts';
 
 export interface Generated {
   records: InterchangeRecord[];
   lines: string[];
   planted: PlantedFinding[];
   nearMisses: NearMiss[];
+  ineligible: IneligibleCase[];
 }
 
 const cache = new Map<string, Generated>();
@@ -17,7 +18,7 @@ export function generated(options: GenerateOptions): Generated {
   if (hit) return hit;
   const g = createGeneration(options);
   const records = [...g.records];
-  const result = { records, lines: records.map((r) => JSON.stringify(r)), planted: g.planted, nearMisses: g.nearMisses };
+  const result = { records, lines: records.map((r) => JSON.stringify(r)), planted: g.planted, nearMisses: g.nearMisses, ineligible: g.ineligible };
   cache.set(key, result);
   return result;
 }

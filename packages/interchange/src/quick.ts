@@ -7,11 +7,11 @@
  * Why: every record of a load is validated by the loader and again by its department's service,
  * and the schemas' general machinery was the largest part of both after JSON parsing.
  */
-import { isRegionCode, isValidIsoDate, parseResidentId } from '@saf/identity';
-import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, programme } from '@saf/programmes';
+import { isRegionCode, isRegionPrefix, isValidIsoDate, parseResidentId } from '@saf/identity';
+import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, STANDARD_PROGRAMMES, programme } from '@saf/programmes';
 import {
-  DISABILITY_CATEGORIES, GENDERS, HUKOU, MAX_AMOUNT_FEN, RELATIONS, awardRecord, disabilityCertificateRecord, householdRecord, personRecord,
-  type InterchangeRecord,
+  DISABILITY_CATEGORIES, GENDERS, HUKOU, INCOME_SOURCES, MAX_AMOUNT_FEN, PROPERTY_KINDS, RELATIONS, awardRecord, disabilityCertificateRecord, householdRecord,
+  incomeRecord, isAreaSqm, personRecord, propertyRecord, standardRecord, type InterchangeRecord,
 } from './records.ts';
 
 type Fields = Record<string, unknown>;
@@ -23,12 +23,18 @@ const DEPARTMENT_SET = new Set<unknown>(DEPARTMENTS);
 const FREQUENCY_SET = new Set<unknown>(FREQUENCIES);
 const STATUS_SET = new Set<unknown>(AWARD_STATUSES);
 const CATEGORY_SET = new Set<unknown>(DISABILITY_CATEGORIES);
+const SOURCE_SET = new Set<unknown>(INCOME_SOURCES);
+const KIND_SET = new Set<unknown>(PROPERTY_KINDS);
+const STANDARD_SET = new Set<unknown>(STANDARD_PROGRAMMES);
 
 // The fields each schema knows (its strict object's shape).
 const HOUSEHOLD_KEYS = new Set(Object.keys(householdRecord.shape));
 const PERSON_KEYS = new Set(Object.keys(personRecord.shape));
 const AWARD_KEYS = new Set(Object.keys(awardRecord.shape));
 const CERTIFICATE_KEYS = new Set(Object.keys(disabilityCertificateRecord.shape));
+const INCOME_KEYS = new Set(Object.keys(incomeRecord.shape));
+const PROPERTY_KEYS = new Set(Object.keys(propertyRecord.shape));
+const STANDARD_KEYS = new Set(Object.keys(standardRecord.shape));
 
 /** Only known keys, none of them `undefined` (which the schemas treat as absent). `value` is a plain object. */
 function onlyKeys(value: Fields, keys: Set<string>): boolean {
@@ -81,6 +87,27 @@ function certificate(r: Fields): boolean {
   return !r.validUntil || (r.validUntil as string) >= r.issuedDate;
 }
 
+const fen = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_AMOUNT_FEN;
+const residentId = (v: unknown): boolean => typeof v === 'string' && parseResidentId(v).ok;
+
+function income(r: Fields): boolean {
+  if (!identifier(r.id) || r.department !== 'LABOUR' || !residentId(r.personId) || !SOURCE_SET.has(r.source) || !fen(r.monthlyFen)) return false;
+  if (!date(r.startDate) || !maybeDate(r.endDate)) return false;
+  return !r.endDate || (r.endDate as string) >= r.startDate;
+}
+
+function property(r: Fields): boolean {
+  if (!identifier(r.id) || r.department !== 'HOUSING' || !residentId(r.personId) || !KIND_SET.has(r.kind)) return false;
+  if (typeof r.areaSqm !== 'number' || !isAreaSqm(r.areaSqm) || !date(r.acquiredDate) || !maybeDate(r.disposedDate)) return false;
+  return !r.disposedDate || (r.disposedDate as string) >= r.acquiredDate;
+}
+
+function standard(r: Fields): boolean {
+  if (!identifier(r.id) || r.department !== 'CIVIL_AFFAIRS' || !STANDARD_SET.has(r.programme)) return false;
+  if (typeof r.regionCode !== 'string' || !isRegionPrefix(r.regionCode) || !fen(r.monthlyFen) || !date(r.startDate) || !maybeDate(r.endDate)) return false;
+  return !r.endDate || (r.endDate as string) >= r.startDate;
+}
+
 /**
  * `value` as the record the schemas would make of it when it is plainly valid (the same object,
  * or a copy with `details: {}` added to an award without details), else null.
@@ -97,6 +124,12 @@ export function quickRecord(value: unknown): InterchangeRecord | null {
       return (value.details === undefined ? { ...value, details: {} } : value) as InterchangeRecord;
     case 'disabilityCertificate':
       return onlyKeys(value, CERTIFICATE_KEYS) && certificate(value) ? (value as InterchangeRecord) : null;
+    case 'income':
+      return onlyKeys(value, INCOME_KEYS) && income(value) ? (value as InterchangeRecord) : null;
+    case 'property':
+      return onlyKeys(value, PROPERTY_KEYS) && property(value) ? (value as InterchangeRecord) : null;
+    case 'standard':
+      return onlyKeys(value, STANDARD_KEYS) && standard(value) ? (value as InterchangeRecord) : null;
     default:
       return null;
   }

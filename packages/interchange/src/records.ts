@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { isRegionCode, isValidIsoDate, parseResidentId } from '@saf/identity';
-import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, programme, type Department } from '@saf/programmes';
+import { isRegionCode, isRegionPrefix, isValidIsoDate, parseResidentId } from '@saf/identity';
+import { AWARD_STATUSES, DEPARTMENTS, FREQUENCIES, STANDARD_PROGRAMMES, programme, type Department } from '@saf/programmes';
 
 export const RELATIONS = ['HEAD', 'SPOUSE', 'CHILD', 'PARENT', 'GRANDCHILD', 'GRANDPARENT', 'SIBLING', 'OTHER'] as const;
 export const DISABILITY_CATEGORIES = ['VISUAL', 'HEARING', 'SPEECH', 'PHYSICAL', 'INTELLECTUAL', 'MENTAL', 'MULTIPLE'] as const;
 export const HUKOU = ['URBAN', 'RURAL'] as const;
 export const GENDERS = ['MALE', 'FEMALE'] as const;
+/** Where an income comes from (SPEC section 10): 工资, 养老金, 失业保险金, 经营, 其他. */
+export const INCOME_SOURCES = ['WAGE', 'PENSION', 'UNEMPLOYMENT_INSURANCE', 'BUSINESS', 'OTHER'] as const;
+/** What a property is (SPEC section 10): 住宅, 商业用房, 土地, 车位. */
+export const PROPERTY_KINDS = ['RESIDENTIAL', 'COMMERCIAL', 'LAND', 'VEHICLE_PARKING'] as const;
+/** Largest area a property record may give, in square metres (the column holds 10 digits before the point). */
+export const MAX_AREA_SQM = 9_999_999_999.99;
 /** Largest amount a GraphQL `Int` carries; aggregates are summed as bigint. */
 export const MAX_AMOUNT_FEN = 2 ** 31 - 1;
 
@@ -15,6 +21,7 @@ export const residentId = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid resident ID: ${parsed.error}` });
 });
 const regionCode = z.string().refine(isRegionCode, 'must be a region code of 6, 9 or 12 digits');
+const amountFen = z.number().int('must be an integer number of fen').min(0, 'must not be negative').max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN}`);
 export const identifier = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
 export const householdRecord = z.strictObject({
@@ -59,7 +66,7 @@ export const awardRecord = z
     personId: residentId,
     householdId: identifier.nullish(),
     regionCode,
-    amountFen: z.number().int('must be an integer number of fen').min(0, 'must not be negative').max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN}`),
+    amountFen,
     frequency: z.enum(FREQUENCIES),
     startDate: isoDate,
     endDate: isoDate.nullish(),
@@ -94,17 +101,95 @@ export const disabilityCertificateRecord = z
     }
   });
 
+/** A department field that must name the record type's owner (SPEC section 10: each goes to its department). */
+function ownerDepartment(type: string, owner: Department) {
+  return z.enum(DEPARTMENTS).refine((d) => d === owner, { message: `${type} records belong to ${owner}` });
+}
+
+/** A positive area with at most two decimals (square metres to the hundredth, as registered). */
+export function isAreaSqm(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value <= MAX_AREA_SQM && Math.round(value * 100) / 100 === value;
+}
+
+/** A person's income as labour knows it (工资、养老金、失业保险金…): a monthly amount over a period. */
+export const incomeRecord = z
+  .strictObject({
+    type: z.literal('income'),
+    id: identifier,
+    department: ownerDepartment('income', 'LABOUR'),
+    personId: residentId,
+    source: z.enum(INCOME_SOURCES),
+    monthlyFen: amountFen,
+    startDate: isoDate,
+    endDate: isoDate.nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.endDate && r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: `${r.endDate} is before startDate ${r.startDate}` });
+  });
+
+/** A property held by a person as housing registers it (不动产登记): held from acquisition until disposal. */
+export const propertyRecord = z
+  .strictObject({
+    type: z.literal('property'),
+    id: identifier,
+    department: ownerDepartment('property', 'HOUSING'),
+    personId: residentId,
+    kind: z.enum(PROPERTY_KINDS),
+    areaSqm: z.number().refine(isAreaSqm, `must be a positive area in square metres with at most 2 decimals, at most ${MAX_AREA_SQM}`),
+    acquiredDate: isoDate,
+    disposedDate: isoDate.nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.disposedDate && r.disposedDate < r.acquiredDate) ctx.addIssue({ code: 'custom', path: ['disposedDate'], message: `${r.disposedDate} is before acquiredDate ${r.acquiredDate}` });
+  });
+
+/**
+ * A monthly assistance standard (保障标准) civil affairs sets for a programme in a region over a
+ * period: the 低保 standards (urban, rural) and the 特困 basic living standard (centralized,
+ * dispersed), the programmes marked `hasStandard` in the catalogue. `regionCode` may be any region
+ * prefix (2, 4, 6, 9 or 12 digits): a household gets the standard of the longest prefix of its
+ * region whose period covers the day asked about.
+ */
+export const standardRecord = z
+  .strictObject({
+    type: z.literal('standard'),
+    id: identifier,
+    department: ownerDepartment('standard', 'CIVIL_AFFAIRS'),
+    programme: z.string(),
+    regionCode: z.string().refine(isRegionPrefix, 'must be a region code prefix of 2, 4, 6, 9 or 12 digits'),
+    monthlyFen: amountFen,
+    startDate: isoDate,
+    endDate: isoDate.nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (!STANDARD_PROGRAMMES.includes(r.programme)) {
+      const known = programme(r.programme);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['programme'],
+        message: `${known ? `${r.programme} has no standard` : `unknown programme ${r.programme}`}: standards are set for ${STANDARD_PROGRAMMES.join(', ')}`,
+      });
+    }
+    if (r.endDate && r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: `${r.endDate} is before startDate ${r.startDate}` });
+  });
+
 export type HouseholdRecord = z.infer<typeof householdRecord>;
 export type PersonRecord = z.infer<typeof personRecord>;
 export type AwardRecord = z.infer<typeof awardRecord>;
 export type DisabilityCertificateRecord = z.infer<typeof disabilityCertificateRecord>;
-export type InterchangeRecord = HouseholdRecord | PersonRecord | AwardRecord | DisabilityCertificateRecord;
+export type IncomeRecord = z.infer<typeof incomeRecord>;
+export type PropertyRecord = z.infer<typeof propertyRecord>;
+export type StandardRecord = z.infer<typeof standardRecord>;
+export type InterchangeRecord = HouseholdRecord | PersonRecord | AwardRecord | DisabilityCertificateRecord | IncomeRecord | PropertyRecord | StandardRecord;
 
 const schemas = {
   household: householdRecord,
   person: personRecord,
   award: awardRecord,
   disabilityCertificate: disabilityCertificateRecord,
+  income: incomeRecord,
+  property: propertyRecord,
+  standard: standardRecord,
 } as const;
 export type RecordType = keyof typeof schemas;
 export const RECORD_TYPES = Object.keys(schemas) as RecordType[];
@@ -119,6 +204,12 @@ export function ownerOf(record: InterchangeRecord): Department {
       return record.department;
     case 'disabilityCertificate':
       return 'DISABLED_PERSONS_FEDERATION';
+    case 'income':
+      return 'LABOUR';
+    case 'property':
+      return 'HOUSING';
+    case 'standard':
+      return 'CIVIL_AFFAIRS';
   }
 }
 

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { quickRecord } from './quick.ts';
-import { RECORD_TYPES, awardRecord, disabilityCertificateRecord, householdRecord, personRecord, type InterchangeRecord } from './records.ts';
+import {
+  RECORD_TYPES, awardRecord, disabilityCertificateRecord, householdRecord, incomeRecord, personRecord, propertyRecord, standardRecord, type InterchangeRecord,
+} from './records.ts';
 
 export interface LineError {
   line: number;
@@ -16,6 +18,9 @@ const schemas: Record<string, z.ZodType<InterchangeRecord>> = {
   person: personRecord as z.ZodType<InterchangeRecord>,
   award: awardRecord as z.ZodType<InterchangeRecord>,
   disabilityCertificate: disabilityCertificateRecord as z.ZodType<InterchangeRecord>,
+  income: incomeRecord as z.ZodType<InterchangeRecord>,
+  property: propertyRecord as z.ZodType<InterchangeRecord>,
+  standard: standardRecord as z.ZodType<InterchangeRecord>,
 };
 
 /**

@@ -184,7 +184,11 @@ export class FileScanner {
         if (record.householdId) this.checkHousehold({ line, personId: record.personId, householdId: record.householdId });
         break;
       case 'disabilityCertificate':
+      case 'income':
+      case 'property':
         this.ref('person', record.personId, line, 'personId');
+        break;
+      case 'standard':
         break;
     }
     return record;

@@ -24,12 +24,21 @@ export interface ProgrammeInfo {
   code: string;
   department: Department;
   repeatable: boolean;
+  /**
+   * Civil affairs sets a monthly standard (保障标准) for it per region and period (`standard`
+   * records): the 低保 standards, urban and rural, against which a household's income per head is
+   * compared, and the 特困 basic living standard (基本生活标准), centralized and dispersed.
+   */
+  hasStandard?: boolean;
   nameZh: string;
   nameEn: string;
 }
 
 export const departments: readonly DepartmentInfo[] = catalogue.departments as DepartmentInfo[];
 export const programmes: readonly ProgrammeInfo[] = catalogue.programmes as ProgrammeInfo[];
+
+/** The programmes that have a standard (`hasStandard`), in catalogue order. */
+export const STANDARD_PROGRAMMES: readonly string[] = programmes.filter((p) => p.hasStandard).map((p) => p.code);
 
 const byCode = new Map(programmes.map((p) => [p.code, p]));
 const departmentByCode = new Map(departments.map((d) => [d.code, d]));

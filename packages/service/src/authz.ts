@@ -62,6 +62,19 @@ export function assertMayReadDetails(caller: Caller | null, department: string):
 }
 
 /**
+ * A department's own person-level records beyond awards that describe a household's means
+ * (labour's incomes 收入, housing's properties 房产): read as an award's details are. Caseworkers
+ * (within their jurisdiction, which civil affairs checks on the person before any department is
+ * asked), the coordination office and the owning department's officers; officers of other
+ * departments, analysts and auditors never.
+ */
+export function assertMayReadMeans(caller: Caller | null, department: string, what: string): Caller {
+  const c = assertPersonLevel(caller);
+  if (c.role === 'DEPARTMENT_OFFICER' && c.department !== department) throw forbidden(`${what} held by ${department} are for ${department}'s officers, caseworkers and the coordination office`);
+  return c;
+}
+
+/**
  * Duplicate-aid sweeps (比对) are the coordination office's work; a township or street platform
  * may sweep its own area. The same check guards the sweep and every department's part of a batch.
  */

@@ -5,6 +5,7 @@ import { createAwardLoaders } from '@saf/department';
 import { observedBatch } from '@saf/service';
 import type { Department } from '@saf/programmes';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
+import { createStandardLoader } from './db/standards.ts';
 import { paidHouseholds } from './db/recipients.ts';
 
 /** Whether a department pays a household, by `department household-id` keys: one query per department. */
@@ -41,6 +42,7 @@ export function createLoaders(db: Db) {
     members: new DataLoader(observedBatch('civilAffairs.members', (ids: readonly string[]) => membersByHouseholdIds(db, ids))),
     /** Whether a department pays a household (`paidKey`): what its officers may see. */
     paid: paidLoader(db),
+    standards: createStandardLoader(db),
   };
 }
 

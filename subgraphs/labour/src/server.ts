@@ -1,6 +1,7 @@
 import { awardKind, createDepartmentServer, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { loadTypeDefs } from '@saf/service';
 import { checkDetails } from './details.ts';
+import { createIncomeLoader, incomeKind } from './db/incomes.ts';
 import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -11,7 +12,8 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     department: 'LABOUR',
     typeDefs,
     resolvers,
-    kinds: [{ ...awardKind, check: checkDetails }],
+    kinds: [{ ...awardKind, check: checkDetails }, incomeKind],
+    extraLoaders: (db) => ({ incomes: createIncomeLoader(db) }),
     ...deps,
   });
 }

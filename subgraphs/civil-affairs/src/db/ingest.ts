@@ -3,6 +3,7 @@ import { awardKind, rowCount, type IngestKind } from '@saf/department';
 import { AWARD_RECIPIENT, validateAwardRecipient } from '@saf/interchange';
 import { checkDetails } from '../details.ts';
 import { awardRecipients, households, persons } from './schema.ts';
+import { standardKind } from './standards.ts';
 
 /** Households first: persons reference them. Identical rows are left untouched. */
 const householdKind: IngestKind = {
@@ -62,4 +63,4 @@ const awardRecipientKind: IngestKind = {
 };
 
 /** In commit order. */
-export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind];
+export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind, standardKind];

@@ -1,4 +1,4 @@
-import { check, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 export { auditCheckpoints, awards, dataVersions, ingestStaging } from '@saf/department/schema';
@@ -64,3 +64,29 @@ export const awardRecipients = pgTable(
 
 export type HouseholdRow = typeof households.$inferSelect;
 export type PersonRow = typeof persons.$inferSelect;
+
+/**
+ * Assistance standards (保障标准): the monthly amount per person civil affairs sets for a programme
+ * in a region over a period (`standard` records, SPEC section 10): 低保 urban and rural, 特困
+ * centralized and dispersed. `region_code` is a prefix (2 to 12 digits); a place gets the standard
+ * of the longest prefix of its code whose period covers the day (standards.ts).
+ */
+export const standards = pgTable(
+  'standards',
+  {
+    id: text('id').primaryKey(),
+    programme: text('programme').notNull(),
+    regionCode: text('region_code').notNull(),
+    monthlyFen: integer('monthly_fen').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('standards_region_code_idx').on(t.regionCode),
+    check('standards_monthly_fen_check', sql`${t.monthlyFen} >= 0`),
+    check('standards_period_check', sql`${t.endDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
+  ],
+);
+
+export type StandardRow = typeof standards.$inferSelect;

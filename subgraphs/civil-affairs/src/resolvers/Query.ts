@@ -8,6 +8,7 @@ import { householdScope, visibleHousehold, visiblePerson } from '../access.ts';
 import { householdsInRegion, searchHouseholds, sweepHouseholds, sweepPlan } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { statisticsQuery } from '../statistics.ts';
+import { standardsQuery } from '../standards.ts';
 
 /** A list's region prefix, checked, and the households of it the caller may see (`householdScope`). */
 function regionList(ctx: Context, regionCode: string): { prefix: string; scope: SQL | undefined } {
@@ -85,4 +86,5 @@ export const Query = {
     return { regionCode: args.regionCode, ...(await sweepPlan(ctx.db, args.regionCode, args.pageSize, maxIds)) };
   },
   ...statisticsQuery,
+  ...standardsQuery,
 };

@@ -1,7 +1,13 @@
 import { personAwards } from '@saf/department';
+import { assertMayReadMeans } from '@saf/service';
+import type { Context } from '../loaders.ts';
 
 /** Any resident ID is a valid reference here: a person without records has an empty list. */
 export const Person = {
   __resolveReference: (ref: { id: string }) => ref,
   labourAwards: personAwards,
+  incomes: (p: { id: string }, _: unknown, ctx: Context) => {
+    assertMayReadMeans(ctx.caller, 'LABOUR', 'incomes');
+    return ctx.loaders.incomes.load(p.id);
+  },
 };
