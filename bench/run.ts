@@ -25,6 +25,7 @@ import { benchKeys, type BenchKeys } from './lib/keys.ts';
 import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
+import { pictureBesideHeavyWork } from './lib/heavy.ts';
 import { Processes, ROOT, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
@@ -309,10 +310,10 @@ async function main(): Promise<void> {
     GATEWAY_HOST: '127.0.0.1',
     DEMO_DATA: '0',
     // One token stands for every caseworker of a load (c=32 is 32 caseworkers, not one caseworker
-    // asking 32 things at once), and the other gateways have no limits per caller: ours are off
-    // for the comparisons (--env CALLER_LIMITS= turns them on).
-    CALLER_LIMITS: 'off',
-    ROLE_MAX_CONCURRENT: 'off',
+    // asking 32 things at once), and one coordinator for the office: their limits per caller are
+    // off. The analysts' limits (each, and all of them together) stay as deployed: the heavy-work
+    // scenario runs four of them beside the caseworkers' pictures.
+    CALLER_LIMITS: 'CASEWORKER=off COORDINATOR=off',
     ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);
@@ -392,6 +393,18 @@ async function main(): Promise<void> {
       // …and again after the heavier capacity scenarios (statistics over the whole prefecture).
       results.memory.end = processes.rss();
       await logHeap(targets.ours.url);
+    }
+    if (!args.skip.has('heavy')) {
+      const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': encodeURIComponent('比对') };
+      results.heavy = await pictureBesideHeavyWork({
+        ours: targets.ours,
+        sign: (caller) => ctx.keys.sign(caller, '4h'),
+        coordinator,
+        bodies: data.pictures.map((p) => bodyFor(p.id)),
+        seconds: Math.max(args.duration, 15),
+        rounds: args.rounds,
+        log,
+      });
     }
   } catch (err) {
     failed = true;

@@ -1,6 +1,7 @@
 /** The one markdown table the benchmark prints, and the file it writes with the machine and versions. */
 import type { Machine } from './machine.ts';
 import type { RunStats } from './stats.ts';
+import type { HeavyRound } from './heavy.ts';
 import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
 export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor';
@@ -47,6 +48,8 @@ export interface Results {
   /** At rest (started, empty), after load, sweep and household pictures, and after the capacity scenarios too. */
   memory: { atRest: Record<string, number>; after: Record<string, number>; settled: Record<string, number>; end: Record<string, number> };
   capacity: { name: string; stats: RunStats & { gatewayCpuMs?: number } }[];
+  /** The c=10 picture alone and beside a sweep and four analysts' dashboards, round by round (heavy.ts). */
+  heavy?: HeavyRound[];
   notes: string[];
   /** The Node options of the `variant` path, when it ran. */
   variant?: string;
@@ -87,8 +90,28 @@ export function renderTable(r: Results): string {
     const cpu = c.stats.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(c.stats.gatewayCpuMs)} ms/req` : '';
     lines.push(row([`${c.name}, c=10`, 'ours', `${n0(c.stats.rps)} req/s${cpu}${c.stats.errors ? `, ${c.stats.errors} errors` : ''}`, n1(c.stats.p50), n1(c.stats.p95), n1(c.stats.p99), '', '']));
   }
+  if (r.heavy?.length) heavyRows(r.heavy, lines);
   if (Object.keys(r.memory.after).length) memoryRows(r, lines);
   return lines.join('\n');
+}
+
+/** The picture beside heavy work: medians over the rounds, each round's ratio, and what the heavy work got. */
+export function heavyRows(rounds: readonly HeavyRound[], lines: string[]): void {
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const pick = (side: 'alone' | 'beside', f: (s: RunStats) => number) => median(rounds.map((r) => f(r[side])));
+  for (const side of ['alone', 'beside'] as const) {
+    const label = side === 'alone' ? 'household picture alone, c=10' : 'household picture beside a prefecture sweep and 4 analysts\' dashboards, c=10';
+    lines.push(row([label, 'ours', `${n0(pick(side, (s) => s.rps))} req/s${pick(side, (s) => s.errors) ? `, ${n0(pick(side, (s) => s.errors))} errors` : ''}`, n1(pick(side, (s) => s.p50)), n1(pick(side, (s) => s.p95)), n1(pick(side, (s) => s.p99)), '', '']));
+  }
+  const ratios = rounds.map((r) => r.beside.p99 / r.alone.p99);
+  const total = rounds.reduce((a, r) => ({ answered: a.answered + r.dashboards.answered, computing: a.computing + r.dashboards.computing, limited: a.limited + r.dashboards.limited, failed: a.failed + r.dashboards.failed, sweeps: a.sweeps + r.sweeps }), { answered: 0, computing: 0, limited: 0, failed: 0, sweeps: 0 });
+  const got = `dashboards answered ${total.answered}, still computing ${total.computing}, refused by the limits ${total.limited}, failed ${total.failed}; sweeps finished ${total.sweeps}`;
+  const worst = median(ratios);
+  lines.push(row(['picture p99 beside heavy work ÷ alone, c=10', '', `${roundByRound(ratios, ratio)}; ${got}`, '', '', '', ratio(worst), `≤ 2×: ${met(worst <= 2)}`]));
 }
 
 /**

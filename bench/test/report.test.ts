@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { p99RoundsLower, perRound, renderTable, resultFileName, type Results } from '../lib/report.ts';
+import { heavyRows, p99RoundsLower, perRound, renderTable, resultFileName, type Results } from '../lib/report.ts';
 import type { RunStats } from '../lib/stats.ts';
 
 describe('the file a benchmark run writes', () => {
@@ -65,5 +65,26 @@ describe('the targets round by round', () => {
     r.load = { records: 500, seconds: 20, households: 50, parts: [20] };
     r.copy = { rows: 500, seconds: 5, parts: [5] };
     expect(renderTable(r)).toContain('| load ÷ COPY time |  |  |  |  |  | 4.00× |');
+  });
+});
+
+describe('the picture beside heavy work', () => {
+  const stats = (p99: number): RunStats => ({ rps: 50, p50: p99 / 2, p95: p99 * 0.9, p99, errors: 0, requests: 500 }) as RunStats;
+  const round = (alone: number, beside: number, limited = 0) => ({ alone: stats(alone), beside: stats(beside), dashboards: { answered: 3, computing: 1, limited, failed: 0 }, sweeps: 1 });
+
+  it('sets each round beside its own round alone, and judges the median ratio against 2×', () => {
+    const lines: string[] = [];
+    heavyRows([round(100, 150), round(100, 250), round(100, 180)], lines);
+    const verdict = lines.at(-1)!;
+    expect(verdict).toContain('round by round 1.50×, 2.50×, 1.80×');
+    expect(verdict).toContain('| 1.80× | ≤ 2×: met |');
+    expect(verdict).toContain('dashboards answered 9, still computing 3, refused by the limits 0, failed 0; sweeps finished 3');
+  });
+
+  it('says so when the picture slows more than twice, and counts the dashboards the limits refused', () => {
+    const lines: string[] = [];
+    heavyRows([round(100, 300, 2), round(100, 210, 1)], lines);
+    expect(lines.at(-1)).toContain('**missed**');
+    expect(lines.at(-1)).toContain('refused by the limits 3');
   });
 });
