@@ -6,7 +6,7 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import { closeServer, createLogger, listen } from '@saf/service';
 import { gql } from '@saf/testing';
-import { COORDINATOR, type System } from './system.ts';
+import { COORDINATOR, purposeOf, type System } from './system.ts';
 
 /** Waits until `check` passes (readiness probes, not sleeps); rethrows its last failure at the deadline. */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
@@ -47,7 +47,7 @@ export async function startGateway(system: System, options: { urls?: Record<stri
   const token = await system.token(COORDINATOR);
   return {
     url,
-    query: (q, variables) => gql(url, q, variables, { authorization: `Bearer ${token}`, 'x-purpose': 'test' }),
+    query: (q, variables) => gql(url, q, variables, { authorization: `Bearer ${token}`, 'x-purpose': purposeOf(COORDINATOR) }),
     metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     stop: async () => {
       await closeServer(gateway.http);

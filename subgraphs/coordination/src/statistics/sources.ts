@@ -1,4 +1,4 @@
-import type { Caller } from '@saf/auth';
+import { STATISTICS_PURPOSE, type Caller } from '@saf/auth';
 import { DEPARTMENTS, department as departmentInfo, type Department } from '@saf/programmes';
 import { badInput, forbidden, unavailable } from '@saf/service';
 import type { Context } from '../context.ts';
@@ -57,7 +57,8 @@ export interface Gathered<T> {
 /** A department that did not answer is missing; a refusal or bad input is the caller's error. */
 async function ask<T>(ctx: Context, caller: Caller, query: string, variables: Record<string, unknown>): Promise<T> {
   try {
-    return await ctx.graph.request<T>(query, variables, officeCaller(caller));
+    // The office's own read, to work out a figure: declared as statistics whoever asked.
+    return await ctx.graph.request<T>(query, variables, officeCaller(caller), STATISTICS_PURPOSE);
   } catch (err) {
     if (err instanceof GraphRequestError) {
       const refused = err.errors.find((e) => e.extensions?.code === 'FORBIDDEN');
