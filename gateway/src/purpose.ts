@@ -7,7 +7,8 @@ export function allowedPurposes(caller: Caller): { code: string; zh: string; en:
 }
 
 function who(caller: Caller): string {
-  return caller.role === 'DEPARTMENT_OFFICER' && caller.department ? `a DEPARTMENT_OFFICER of ${caller.department}` : `a ${caller.role}`;
+  const role = `${/^[AEIOU]/.test(caller.role) ? 'an' : 'a'} ${caller.role}`;
+  return caller.role === 'DEPARTMENT_OFFICER' && caller.department ? `${role} of ${caller.department}` : role;
 }
 
 /** 400 `PURPOSE_NOT_ALLOWED`: the purpose is not on the list, or not one this caller's role may declare; lists those it may. */

@@ -158,6 +158,8 @@ export interface ProxyHooks {
   gate?: (method: string, path: string) => Promise<void> | undefined;
   /** After the service answered a forwarded request (before the client has it). */
   answered?: (method: string, path: string, status: number) => void;
+  /** The headers a forwarded request is passed on with (a relay that changes them); default as they came. */
+  headers?: (headers: http.IncomingHttpHeaders) => http.IncomingHttpHeaders;
 }
 
 export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
@@ -192,7 +194,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
       await hooks.gate?.(req.method ?? 'GET', req.url ?? '/');
       const decision = hooks.decide?.(req.method ?? 'GET', req.url ?? '/') ?? 'forward';
       if (decision === 'drop') return void req.socket.destroy();
-      const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+      const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: hooks.headers?.({ ...req.headers }) ?? req.headers, agent }, (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
         answer.on('end', () => {
