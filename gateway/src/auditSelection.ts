@@ -26,7 +26,7 @@ function aliasOf(alias: string, field: string): string {
   return field === 'id' ? alias : `${alias}_${field}`;
 }
 
-/** Whether the selection set asks for `name` itself, unconditionally (the walk then finds it by name, under any alias). */
+/** Whether the selection set asks for `name` itself, unconditionally (collectSubjects then finds it by name, under any alias). */
 function selects(node: SelectionSetNode, name: string): boolean {
   return node.selections.some((s) => s.kind === Kind.FIELD && s.name.value === name && !s.directives?.length);
 }
@@ -62,7 +62,9 @@ export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode):
       SelectionSet(node): SelectionSetNode | undefined {
         const type = typeInfo.getParentType();
         if (!type) return undefined;
-        const missing = subjectFieldsOf(type).filter((name) => !selects(node, name));
+        // A Person's or Household's id always (a client's own `id` may be aliased anything, and
+        // the entry written early reads only what is added); the others when not asked for.
+        const missing = subjectFieldsOf(type).filter((name) => name === 'id' || !selects(node, name));
         if (!missing.length) return undefined;
         added = true;
         return { ...node, selections: [...node.selections, ...missing.map(field)] };
@@ -88,13 +90,17 @@ export function stripAlias(data: unknown, alias: string): void {
   }
 }
 
-/** Every string under the added keys in a subgraph's answer: the ids the plugin asked for, before stripAlias takes them out. */
+/**
+ * Every string under the added keys in a subgraph's answer (the ids the plugin asked for, before
+ * stripAlias takes them out), and under the subject fields the client asked for itself
+ * (`personIds`…), which it did not add again.
+ */
 export function collectAliased(data: unknown, alias: string, into: Set<string>): void {
   if (Array.isArray(data)) {
     for (const item of data) collectAliased(item, alias, into);
   } else if (data && typeof data === 'object') {
     for (const [key, value] of Object.entries(data)) {
-      if (isAdded(key, alias)) {
+      if (isAdded(key, alias) || SUBJECT_FIELDS.has(key)) {
         if (typeof value === 'string') into.add(value);
         else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') into.add(v);
       } else if (value && typeof value === 'object') collectAliased(value, alias, into);
