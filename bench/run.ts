@@ -71,7 +71,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
   await processes.waitReady('gateway');
   if (ctx.args.variant) await processes.waitReady('variant');
   const token = await ctx.keys.sign(CASEWORKER, '4h');
-  const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('基准测试 benchmark') } };
+  const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('低保审核') } };
   const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
   const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
@@ -244,7 +244,7 @@ async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
  */
 async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string, swept: { households: number; persons: number }, results: Results): Promise<void> {
   const { args } = ctx;
-  const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': 'benchmark sweep' };
+  const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': 'SWEEP' };
   const monolith = args.skip.has('monolith') ? null : await openMonolith(ctx, data);
   const sweeps: Omit<Results['sweep'], 'rounds'>[] = [];
   const queries: { seconds: number; matches: number }[] = [];
@@ -395,7 +395,7 @@ async function main(): Promise<void> {
       await logHeap(targets.ours.url);
     }
     if (!args.skip.has('heavy')) {
-      const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': encodeURIComponent('比对') };
+      const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': 'SWEEP' };
       results.heavy = await pictureBesideHeavyWork({
         ours: targets.ours,
         sign: (caller) => ctx.keys.sign(caller, '4h'),

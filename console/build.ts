@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const CONSOLE_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Where the gateway serves the console from (keep in sync with gateway/src/console.ts). */
 export const CONSOLE_DIST = join(CONSOLE_DIR, 'dist');
-const SOURCES = ['src', 'explorer', 'index.html', 'vite.config.ts', 'package.json', '../packages/programmes/catalogue.json'];
+const SOURCES = ['src', 'explorer', 'index.html', 'vite.config.ts', 'package.json', '../packages/programmes/catalogue.json', '../packages/auth/purposes.json', '../packages/auth/src/purposes.ts'];
 
 async function newestMtime(path: string): Promise<number> {
   const info = await stat(path).catch(() => null);

@@ -115,7 +115,7 @@ async function main(): Promise<number> {
       connections: opts.connections,
       duration: opts.duration,
       timeout: 30,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('低保审核 soak') },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('低保审核') },
       requests: [
         {
           method: 'POST',

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   for (let i = 0; i < ids.length; i += 40) {
     const res = await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'verify-load' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' },
       body: JSON.stringify({ query: 'query ($ids: [ID!]!) { households(ids: $ids) { id awards { id department } } }', variables: { ids: ids.slice(i, i + 40) } }),
     });
     const body = (await res.json()) as { data?: { households: ({ id: string; awards: { id: string; department: string }[] } | null)[] }; errors?: { message: string }[] };

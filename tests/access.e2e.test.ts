@@ -27,7 +27,7 @@ describe('access control through the gateway', () => {
   });
   afterAll(() => system?.stop());
 
-  const raw = (headers: Record<string, string>) => gql(system.gatewayUrl, HOUSEHOLD, { id: fixture.householdId }, { 'x-purpose': 'test', ...headers });
+  const raw = (headers: Record<string, string>) => gql(system.gatewayUrl, HOUSEHOLD, { id: fixture.householdId }, { 'x-purpose': 'MINIMUM_LIVING_REVIEW', ...headers });
 
   it('answers 401 UNAUTHENTICATED without a valid token, whatever is wrong with it', async () => {
     const expired = await signDevToken(CASEWORKER, { expiresIn: '1s', now: new Date(Date.now() - 3_600_000) });
@@ -45,14 +45,14 @@ describe('access control through the gateway', () => {
     // A household id from a client that sends GBK (伊宁 as D2C1 C4FE): refused, not looked up as "H\uFFFD\uFFFD".
     const body = Buffer.concat([Buffer.from(`{"query":"query { household(id: \\"H`), Buffer.from([0xd2, 0xc1, 0xc4, 0xfe]), Buffer.from('\\") { id } }"}')]);
     const token = await signDevToken(CASEWORKER);
-    const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' }, body: new Uint8Array(body) });
+    const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'MINIMUM_LIVING_REVIEW' }, body: new Uint8Array(body) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: [{ message: 'body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }] });
   });
 
   it('marks every answer no-store, so no browser, proxy or balancer keeps a copy of personal data', async () => {
     const body = JSON.stringify({ query: HOUSEHOLD, variables: { id: fixture.householdId } });
-    const post = (headers: Record<string, string>) => fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': 'test', ...headers }, body });
+    const post = (headers: Record<string, string>) => fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': 'MINIMUM_LIVING_REVIEW', ...headers }, body });
     const picture = await post({ authorization: `Bearer ${await system.token(CASEWORKER)}` });
     expect(picture.status).toBe(200);
     expect(((await picture.json()) as { data: { household: { members: unknown[] } } }).data.household.members).toHaveLength(4);

@@ -25,7 +25,7 @@ describe('admission control at the gateway', () => {
     const body = JSON.stringify({ query: 'query ($id: ID!) { household(id: $id) { id members { id } awards { id department } } }', variables: { id: fixture.householdId } });
     const answers = await Promise.all(
       Array.from({ length: 30 }, async () => {
-        const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' }, body });
+        const res = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' }, body });
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: { household: { awards: unknown[] } }; errors?: { extensions?: { code?: string } }[] } };
       }),
     );

@@ -3,7 +3,7 @@ import type { Caller } from '@saf/auth';
 import { loadFile } from '@saf/loader';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
-import { startSystem, type System } from './support/system.ts';
+import { purposeOf, startSystem, type System } from './support/system.ts';
 
 // Limits per caller (hole 8 of issue 25): one caller asking too much, too fast, is slowed and
 // then refused with 429 RATE_LIMITED and Retry-After, without costing another caller anything; the
@@ -28,7 +28,7 @@ describe('limits per caller at the gateway', () => {
   async function post(caller: Caller, query: string, variables: Record<string, unknown>) {
     const res = await fetch(system.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await system.token(caller)}`, 'x-purpose': 'test' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await system.token(caller)}`, 'x-purpose': purposeOf(caller) },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: { household?: { awards: unknown[] } }; errors?: { extensions?: Record<string, unknown> }[] } };

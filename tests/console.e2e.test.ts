@@ -10,6 +10,7 @@ import { HttpError, closeServer, listen, sendJson } from '@saf/service';
 import { serveConsole } from '../gateway/src/console.ts';
 import { ageOn, formatDate, formatFen, maskId, parseYuan } from '../console/src/lib/format.ts';
 import { incomePerHead } from '../console/src/lib/means.ts';
+import { purposesFor } from '@saf/auth';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { startSystem, type System } from './support/system.ts';
@@ -74,7 +75,7 @@ describe('the caseworker console in a browser', () => {
   }
 
   /** Signs in with the development form (the gateway mints the token), declaring a purpose. */
-  async function signIn(caller: { role: string; region?: string; department?: string }, purpose = '入户核查'): Promise<Page> {
+  async function signIn(caller: { role: string; region?: string; department?: string }, purpose = '入户调查'): Promise<Page> {
     const page = await openPage();
     await page.goto(`${origin}/`);
     const form = page.locator('form.dev');
@@ -285,8 +286,44 @@ describe('the caseworker console in a browser', () => {
     await page.context().close();
   });
 
+  it('offers a caseworker only caseworker purposes, at sign-in and in the header, and sends the one chosen as its code', async () => {
+    const page = await openPage();
+    await page.goto(`${origin}/`);
+    const codes = (select: ReturnType<Page['locator']>) => select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const caseworker = purposesFor({ role: 'CASEWORKER' }).map((p) => p.code);
+    // The development form: the role (and an officer's department) decides the list.
+    const dev = page.locator('form.dev');
+    await dev.getByLabel('角色').selectOption('CASEWORKER');
+    expect(await codes(dev.getByLabel('查询用途'))).toEqual(caseworker);
+    for (const theirs of ['AUDIT', 'STATISTICS', 'SWEEP', 'SUPERVISION', 'EMPLOYMENT_AID_REVIEW']) expect(caseworker).not.toContain(theirs);
+    await dev.getByLabel('角色').selectOption('AUDITOR');
+    expect(await codes(dev.getByLabel('查询用途'))).toEqual(['AUDIT']);
+    await dev.getByLabel('角色').selectOption('DEPARTMENT_OFFICER');
+    await dev.getByLabel('部门').selectOption('LABOUR');
+    expect(await codes(dev.getByLabel('查询用途'))).toEqual(purposesFor({ role: 'DEPARTMENT_OFFICER', department: 'LABOUR' }).map((p) => p.code));
+    // The token form: nothing to choose until a token says whose it is, then that role's.
+    const withToken = page.locator('form:not(.dev)');
+    expect(await withToken.getByLabel('查询用途').isDisabled()).toBe(true);
+    await withToken.getByLabel('访问令牌（JWT）').fill(await system.token({ sub: 'cw-purposes', role: 'CASEWORKER', region: '654002' }));
+    expect(await codes(withToken.getByLabel('查询用途'))).toEqual(caseworker);
+    await withToken.getByLabel('查询用途').selectOption('低保复核');
+    await withToken.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByTestId('who').waitFor();
+    // The header's switch: the same list, and the code is what goes out.
+    const header = page.locator('header').getByLabel('查询用途');
+    expect(await codes(header)).toEqual(caseworker);
+    expect(await header.inputValue()).toBe('MINIMUM_LIVING_RECHECK');
+    const sent = page.waitForRequest((r) => r.url() === `${origin}/graphql` && (r.postData() ?? '').includes('searchHouseholds'));
+    await header.selectOption('入户调查');
+    await page.getByLabel('户号、身份证号或姓名').fill('王芳');
+    await page.keyboard.press('Enter');
+    expect((await sent).headers()['x-purpose']).toBe('HOME_VISIT');
+    await page.locator('table.results tbody tr').first().waitFor();
+    await page.context().close();
+  });
+
   it('gives auditors the access log and analysts statistics only', async () => {
-    const auditor = await signIn({ role: 'AUDITOR' }, '监督检查');
+    const auditor = await signIn({ role: 'AUDITOR' }, '审计监督');
     await auditor.getByRole('heading', { name: '访问日志' }).waitFor();
     expect(await auditor.getByRole('link', { name: '查找家庭' }).count()).toBe(0);
     await auditor.getByLabel('公民身份号码或户号').fill(head);

@@ -205,7 +205,7 @@ describe('the console at work, in a browser', () => {
   });
 
   it('writes years without separators, regions by name, and one date style in a sentence', async () => {
-    const page = await signIn({ role: 'CASEWORKER' }, '入户核查');
+    const page = await signIn({ role: 'CASEWORKER' }, '入户调查');
     await expect(page.getByTestId('who').textContent()).resolves.toBe('dev-caseworker · 社会救助经办人员 · 伊宁市 (654002)');
     await expect(page.locator('.region-fixed').textContent()).resolves.toBe('查找范围：伊宁市 (654002)');
     await page.goto(`${origin}/households/${B.householdId}`);
@@ -244,11 +244,19 @@ describe('the console at work, in a browser', () => {
   });
 
   it('gives the auditor operations in words, a batch’s subjects collapsed and masked, and headers on one line', async () => {
-    const auditor = await signIn({ role: 'AUDITOR' }, '监督检查');
+    const auditor = await signIn({ role: 'AUDITOR' }, '审计监督');
     await auditor.getByLabel('公民身份号码或户号').fill(A.persons.head);
     await auditor.getByRole('button', { name: '查询' }).click();
     const log = auditor.locator('table.log');
     await log.waitFor();
+    // Newest first, 20 a page: the findings read since the sweep are logged under the head too
+    // (everyone a finding names), so the sweep's entry may be on a later page.
+    const more = auditor.getByRole('button', { name: '加载更多' });
+    for (let i = 0; i < 10 && (await auditor.locator('table.log td.col-operation', { hasText: '比对（批量读取）' }).count()) === 0 && (await more.isVisible()); i++) {
+      const rows = await auditor.locator('table.log tbody tr').count();
+      await more.click();
+      await auditor.waitForFunction((n) => document.querySelectorAll('table.log tbody tr').length > n, rows);
+    }
     const operations = await auditor.locator('table.log td.col-operation').allTextContents();
     expect(operations).toContain('查看家庭救助情况');
     expect(operations).toContain('比对（批量读取）');

@@ -40,7 +40,7 @@ describe('SIGTERM drains: in-flight requests finish, then the process exits 0', 
     const token = await system.token(COORDINATOR);
     const answer = fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' },
       body: JSON.stringify({ query: QUERY, variables: { id: fixture.householdId } }),
     });
     await inLabour;

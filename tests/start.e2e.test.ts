@@ -63,7 +63,7 @@ describe('npm start on a machine without a database server', () => {
     const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', '300', '--seed', '2026'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const households = generated.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; id: string; regionCode?: string }).filter((r) => r.type === 'household');
     const token = await signDevToken({ sub: 'newcomer', role: 'CASEWORKER', region: '65' });
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'start test' };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'MINIMUM_LIVING_REVIEW' };
     const departments = new Set<string>();
     for (const household of households.slice(0, 40)) {
       const res = await fetch(`${gateway}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: 'query Picture($id: ID!) { household(id: $id) { id regionCode awards { department } } }', variables: { id: household.id } }) });

@@ -57,7 +57,7 @@ describe('schema suggestions in error messages', () => {
   });
 
   it.each(CASES)('the production gateway suggests no name for a misspelt $what', async ({ query, variables, suggests }) => {
-    const res = await gql(system.gatewayUrl, query, variables, { authorization: `Bearer ${token}`, 'x-purpose': 'test' });
+    const res = await gql(system.gatewayUrl, query, variables, { authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' });
     expect(res.data ?? null).toBeNull();
     const text = messages(res);
     expect(text).not.toBe('');

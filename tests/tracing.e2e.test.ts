@@ -118,7 +118,7 @@ describe('traces across the gateway and the subgraphs (OpenTelemetry, off by def
     const res = await fetch(`${gateway}/graphql`, {
       method: 'POST',
       // A client's own traceparent is not continued at the edge.
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
       body: JSON.stringify({ query: PICTURE, variables: { id: fixture.householdId } }),
     });
     expect(res.status).toBe(200);

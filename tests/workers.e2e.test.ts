@@ -67,7 +67,7 @@ describe('GATEWAY_WORKERS: several gateway processes on one port', () => {
   async function picture(port: number, token: string): Promise<string[]> {
     const res = await request(port, '/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'test' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' },
       body: JSON.stringify({ query: QUERY, variables: { id: fixture.householdId } }),
     });
     expect(res.status).toBe(200);

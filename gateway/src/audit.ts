@@ -1,11 +1,12 @@
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { auditCaller, type AuditFields } from '@saf/auth';
+import { auditCaller, type AuditFields, type Caller } from '@saf/auth';
 import type { Logger } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { collectAliased, selectSubjectIds, stripAlias } from './auditSelection.ts';
 import type { GatewayContext } from './context.ts';
-import { collectSubjects, isPersonLevel } from './personLevel.ts';
+import { collectSubjects, isPersonLevel, startsPersonLevelWork } from './personLevel.ts';
+import { allowedPurposes } from './purpose.ts';
 import { accessLogWait, accessLogWithheld, accessLogWrites } from './metrics.ts';
 
 export { collectSubjects, isPersonLevel } from './personLevel.ts';
@@ -35,11 +36,14 @@ function headOf(text: string): { seq: number; hash: string } | null {
   return null;
 }
 
-/** The caller declared no purpose for person-level data: HTTP 400. */
-export function purposeRequired(): GraphQLError {
+/** The caller declared no purpose for person-level data: HTTP 400, listing those they may declare. */
+export function purposeRequired(caller: Caller | null): GraphQLError {
+  const allowed = caller ? allowedPurposes(caller) : [];
+  const zh = allowed.map((p) => `${p.zh}（${p.code}）`).join('、');
+  const en = allowed.map((p) => p.code).join(', ');
   return new GraphQLError(
-    '查询个人或家庭数据须在 X-Purpose 请求头中说明用途（如 X-Purpose: 低保复核）。 Reading person-level data requires a purpose: declare it in the X-Purpose header (e.g. X-Purpose: minimum living allowance review).',
-    { extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 } } },
+    `查询个人或家庭数据须在 X-Purpose 请求头中说明用途（如 X-Purpose: ${allowed[0]?.code ?? 'MINIMUM_LIVING_REVIEW'}）${zh ? `；本角色可声明：${zh}` : ''}。 Reading person-level data requires a purpose: declare it in the X-Purpose header, as its code or its Chinese label percent-encoded${en ? ` (yours: ${en})` : ''}.`,
+    { extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 }, allowed } },
   );
 }
 
@@ -128,6 +132,8 @@ export class AuditRefused extends Error {}
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
 interface OperationFacts {
   personLevel: boolean;
+  /** Reads person-level data, or has our services read it for the caller (a sweep): a purpose is required. */
+  needsPurpose: boolean;
   /** The document with the subjects' ids selected (see `selectSubjectIds`), once it has run. */
   selected?: { document: DocumentNode; operation: OperationDefinitionNode | undefined; alias: string | null };
 }
@@ -187,7 +193,8 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
       out.push({
         ...auditCaller(context.caller),
         at,
-        purpose: context.purpose ?? (context.internal ? '(internal service request)' : ''),
+        // Its Chinese label, as people read the log (the list never renames one; purposes.json).
+        purpose: context.purpose?.zh ?? '',
         operation: parts > 1 ? `${label} (part ${i + 1} of ${parts})` : label,
         subjectIds: subjects.slice(i * maxSubjects, (i + 1) * maxSubjects).map((id) => fit(id, MAX_ID)),
         requestId: context.requestId,
@@ -205,7 +212,11 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
     let entry = known.get(document);
     if (!entry || entry.schema !== schema) known.set(document, (entry = { schema, byOperation: new Map() }));
     let facts = entry.byOperation.get(operationName ?? '');
-    if (!facts) entry.byOperation.set(operationName ?? '', (facts = { personLevel: isPersonLevel(schema, document, operationName) }));
+    if (!facts) {
+      const personLevel = isPersonLevel(schema, document, operationName);
+      facts = { personLevel, needsPurpose: personLevel || startsPersonLevelWork(schema, document, operationName) };
+      entry.byOperation.set(operationName ?? '', facts);
+    }
     return facts;
   }
 
@@ -233,10 +244,11 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
 
       return {
         async didResolveOperation(rc) {
-          personLevel = factsOf(rc.schema, rc.document, rc.operationName).personLevel;
-          // Our own services acting for a caller (the coordination office's sweeps) are logged
-          // but not asked for a purpose: the caller declared it on the request that started them.
-          if (personLevel && !rc.contextValue.purpose && !rc.contextValue.internal) throw purposeRequired();
+          const facts = factsOf(rc.schema, rc.document, rc.operationName);
+          personLevel = facts.personLevel;
+          // Our own services acting for a caller (the coordination office's sweeps) carry the
+          // purpose that caller declared, signed: they are asked for it like anyone else.
+          if (facts.needsPurpose && !rc.contextValue.purpose) throw purposeRequired(rc.contextValue.caller);
         },
         async executionDidStart(rc) {
           executed = true;

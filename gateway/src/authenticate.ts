@@ -9,6 +9,17 @@ export const SERVICE_HEADER = SIGNATURE_HEADERS.from;
 /** Services that may call the gateway on a caller's behalf, signing with their own secret. */
 const INTERNAL_SERVICES = ['coordination'] as const;
 
+export interface Authenticated {
+  caller: Caller;
+  /** Signed by one of our own services acting for `caller`. */
+  internal: boolean;
+  /**
+   * For an internal request: the code of the purpose the caller declared, as the service signed
+   * it (in the caller header). Its X-Purpose header, which anyone relaying it could add, is not read.
+   */
+  signedPurpose: string | null;
+}
+
 function unauthenticated(message: string, reason: string, status = 401): HttpError {
   return new HttpError(status, message, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED', reason } }] });
 }
@@ -27,19 +38,19 @@ export function createAuthenticator(config: GatewayConfig) {
     self: GATEWAY,
     accept: Object.fromEntries(INTERNAL_SERVICES.map((name) => [name, subgraphSigningSecret(name, config.env, config.NODE_ENV)])),
   });
-  return async function authenticate(req: IncomingMessage, body: string): Promise<{ caller: Caller; internal: boolean }> {
+  return async function authenticate(req: IncomingMessage, body: string): Promise<Authenticated> {
     if (req.headers[SERVICE_HEADER] !== undefined) {
       try {
-        const { caller } = services.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
+        const { caller, purpose } = services.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
         if (!caller) throw unauthenticated('an internal request must name the caller it acts for', 'no_caller');
-        return { caller, internal: true };
+        return { caller, internal: true, signedPurpose: purpose };
       } catch (err) {
         if (err instanceof SignatureError) throw unauthenticated('internal request signature refused', err.reason);
         throw err;
       }
     }
     try {
-      return { caller: await tokens.verify(req.headers.authorization), internal: false };
+      return { caller: await tokens.verify(req.headers.authorization), internal: false, signedPurpose: null };
     } catch (err) {
       if (err instanceof AuthError) throw unauthenticated(err.message, err.reason, err.status);
       throw err;

@@ -76,8 +76,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (!headers) return;
     if (context?.requestId) headers.set('x-request-id', context.requestId);
-    // Health checks and schema fetches carry no caller; every client request does.
-    if (context?.caller) headers.set(CALLER_HEADER, encodeCaller(context.caller));
+    // Health checks and schema fetches carry no caller; every client request does, with the
+    // purpose the gateway checked (the coordination office passes it on in its own requests).
+    if (context?.caller) headers.set(CALLER_HEADER, encodeCaller(context.caller, context.purpose?.code));
     if (shapeOf(request.query ?? '').operation === 'query') headers.set(RETRYABLE_HEADER, '1');
   }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { parse, visit } from 'graphql';
 import { HttpError } from '@saf/service';
 
@@ -108,21 +109,42 @@ export function assertNoControlCharacters(request: unknown, text?: string): void
 /** Most characters of a purpose kept (the access log stores it with every entry). */
 const MAX_PURPOSE = 200;
 
+/** Any character beyond ASCII; in a header as Node reads it, a byte 0x80 to 0xFF. */
+const NOT_ASCII = /[\u0080-\uffff]/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
 /**
- * The purpose the caller declares in `X-Purpose` (percent-encoded UTF-8 allowed: headers are
- * Latin-1, purposes are often Chinese), or null. A control character in it, as sent or once
- * decoded, is a 400 naming which.
+ * Node reads header bytes as Latin-1, one character a byte, so a raw UTF-8 `X-Purpose: 低保审核`
+ * (as curl sends it) arrives as `ä½\x8eä¿\x9d…`. Read those bytes back as UTF-8 when they are
+ * UTF-8: that is what every client that sends them means (no purpose on the list is Latin-1
+ * text, and a wrong guess would only fail to match one). Bytes that are not UTF-8 (a GBK client)
+ * are refused, saying what to send, rather than stored as mojibake.
+ */
+function fromHeaderBytes(sent: string): string {
+  if (!NOT_ASCII.test(sent) || BEYOND_LATIN1.test(sent)) return sent;
+  const bytes = Buffer.from(sent, 'latin1');
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const message = 'the X-Purpose header is not UTF-8 (GBK?): send the purpose\'s code (e.g. X-Purpose: MINIMUM_LIVING_REVIEW), or its Chinese label percent-encoded as UTF-8 (低保审核: %E4%BD%8E%E4%BF%9D%E5%AE%A1%E6%A0%B8)';
+  throw new HttpError(400, message, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', field: 'x-purpose' } }] });
+}
+
+/**
+ * The purpose the caller declares in `X-Purpose`, as text, or null: a code, or a Chinese label
+ * percent-encoded (headers are Latin-1) or raw UTF-8. A control character in it, as sent or once
+ * decoded, or bytes that are not UTF-8, are a 400 naming which. Whether it is a purpose on the
+ * list, for this caller, is `acceptPurpose`'s to decide (purpose.ts).
  */
 export function declaredPurpose(header: string | string[] | undefined): string | null {
-  const raw = (Array.isArray(header) ? header.join(',') : header)?.trim().slice(0, MAX_PURPOSE);
-  if (!raw) return null;
-  if (CONTROL.test(raw)) refuse('the X-Purpose header', 'x-purpose', raw);
-  let decoded = raw;
+  const sent = (Array.isArray(header) ? header.join(',') : header)?.trim();
+  if (!sent) return null;
+  if (CONTROL.test(sent)) refuse('the X-Purpose header', 'x-purpose', sent);
+  const text = fromHeaderBytes(sent);
+  let decoded = text;
   try {
-    decoded = decodeURIComponent(raw);
+    decoded = decodeURIComponent(text);
   } catch {
     // Not percent-encoding after all: taken as written.
   }
   if (CONTROL.test(decoded)) refuse('the X-Purpose header, once percent-decoded,', 'x-purpose', decoded);
-  return decoded || null;
+  return decoded.trim().slice(0, MAX_PURPOSE) || null;
 }

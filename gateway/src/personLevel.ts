@@ -29,10 +29,22 @@ import { parseResidentId } from '@saf/identity';
 // Keep in sync with the schema: every type that carries a person's or household's identity.
 const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
+/**
+ * Root fields that read no one's data in their answer but have our services read it for the
+ * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
+ * the purpose declared here, so it must be declared here.
+ */
+const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
-const IDENTIFIED = new Set(['Person', 'Household']);
+export const IDENTIFIED = new Set(['Person', 'Household']);
+/**
+ * Fields that name a person or household wherever they stand: an award's `personId`, a finding's
+ * `personIds` and `householdId`, a coverage gap's `householdIds`… (auditSelection.ts asks for
+ * them on every person-level type that has them, so a read is logged under everyone it concerns).
+ */
+export const SUBJECT_FIELDS = new Set(['personId', 'personIds', 'householdId', 'householdIds']);
 /** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
 const HOUSEHOLD_ID_ARGS: Record<string, string> = { household: 'id', households: 'ids' };
 
@@ -82,6 +94,32 @@ export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, ope
     }),
   );
   return found;
+}
+
+/** Whether the operation asks one of our services to read person-level data for the caller (`PURPOSE_ROOT_FIELDS`). */
+export function startsPersonLevelWork(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+  const op = selected(document, operationName);
+  const root = op && schema.getRootType(op.operation.operation);
+  if (!op || !root) return false;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of op.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  // Root selections, through fragments on the root type.
+  const stack: SelectionSetNode[] = [op.operation.selectionSet];
+  const seen = new Set<string>();
+  while (stack.length) {
+    for (const selection of stack.pop()!.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (PURPOSE_ROOT_FIELDS.has(selection.name.value)) return true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        stack.push(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) stack.push(fragment.selectionSet);
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -176,7 +214,7 @@ class ResponseWalk {
         const fieldValue = object[key];
         if (fieldValue === undefined || fieldValue === null) continue;
         const name = selection.name.value;
-        if ((name === 'id' && IDENTIFIED.has(runtime.name)) || name === 'householdId' || name === 'householdIds') addStrings(fieldValue, this.out);
+        if ((name === 'id' && IDENTIFIED.has(runtime.name)) || SUBJECT_FIELDS.has(name)) addStrings(fieldValue, this.out);
         if (!selection.selectionSet) continue;
         const field = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields()[name] : undefined;
         const named = field ? getNamedType(field.type) : undefined;

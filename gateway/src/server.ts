@@ -17,6 +17,7 @@ import { CallerLimits } from './callerLimits.ts';
 import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { internalFieldsPlugin } from './internalFields.ts';
 import { assertNoControlCharacters, declaredPurpose } from './inputGuard.ts';
+import { acceptPurpose } from './purpose.ts';
 import { createAuditPlugin } from './audit.ts';
 import { createCheckpointForwarder } from './auditWitnesses.ts';
 import type { GatewayConfig } from './config.ts';
@@ -30,7 +31,7 @@ import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 
-const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING']);
+const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
 /**
  * What a client may see of an error: the message of a deliberate one, never stacks, SQL or URLs;
@@ -158,12 +159,15 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       const headers = headerMapOf(req);
       const text = await readBody(req, 1024 * 1024);
-      const { caller, internal } = await authenticate(req, text);
+      const { caller, internal, signedPurpose } = await authenticate(req, text);
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
       // U+0000 and other control characters: a clear 400 here, not a failed access-log write later.
       assertNoControlCharacters(body ?? Object.fromEntries(url.searchParams), body === undefined ? undefined : text);
-      const context: GatewayContext = { requestId, purpose: declaredPurpose(req.headers['x-purpose']), caller, internal };
+      // A client's purpose from X-Purpose; our own services' from their signature. Either must be
+      // on the list for the caller's role (purpose.ts), or nothing runs.
+      const purpose = acceptPurpose(caller, internal ? signedPurpose : declaredPurpose(req.headers['x-purpose']));
+      const context: GatewayContext = { requestId, purpose, caller, internal };
       // Our own services' requests are part of an operation already running: never held.
       // The caller's own limits first: one caller's burst waits behind itself, not in the
       // gateway-wide queue in front of everyone else.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { GATEWAY, createRequestSigner, decodeCaller, type RequestSigner } from '@saf/auth';
+import { GATEWAY, createRequestSigner, decodeActing, type RequestSigner } from '@saf/auth';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { injectTraceContext, withClientSpan, type Logger } from '@saf/service';
 import { CircuitBreaker, RetryBudget } from './breaker.ts';
@@ -173,7 +173,7 @@ export class SubgraphClient {
     const body = typeof init?.body === 'string' ? Buffer.from(init.body, 'utf8') : (init?.body ?? Buffer.alloc(0));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k.toLowerCase()] = v;
-    const caller = headers[CALLER_HEADER] ? decodeCaller(headers[CALLER_HEADER]) : null;
+    const acting = headers[CALLER_HEADER] ? decodeActing(headers[CALLER_HEADER]) : null;
     const retryable = headers[RETRYABLE_HEADER] === '1';
     delete headers[CALLER_HEADER];
     delete headers[RETRYABLE_HEADER];
@@ -186,7 +186,7 @@ export class SubgraphClient {
       let canRetry = false;
       if (!this.breaker.allow()) throw new SubgraphFailure('SUBGRAPH_UNAVAILABLE', 'circuit open: failing fast');
       try {
-        const signed = this.sign({ method, path: url.pathname + url.search, body, caller });
+        const signed = this.sign({ method, path: url.pathname + url.search, body, caller: acting?.caller ?? null, purpose: acting?.purpose ?? null });
         const answer = await this.send(url, method, { ...headers, ...signed }, body, deadline - Date.now());
         if (answer.status >= 500) {
           failure = new SubgraphFailure('SUBGRAPH_ERROR', `HTTP ${answer.status}`);

@@ -6,11 +6,13 @@ import { buildSchema, parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
 import { createLogger } from '@saf/service';
-import type { Caller } from '@saf/auth';
+import { findPurpose, type Caller } from '@saf/auth';
 import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
 import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
 import { isPersonLevelType } from '../src/personLevel.ts';
 import { selectSubjectIds, stripAlias } from '../src/auditSelection.ts';
+import { startsPersonLevelWork } from '../src/personLevel.ts';
+import { SWEEP_BATCH } from '../../subgraphs/coordination/src/queries.ts';
 import type { GatewayContext } from '../src/context.ts';
 import { accessLogWait, accessLogWithheld, accessLogWrites } from '../src/metrics.ts';
 
@@ -136,9 +138,49 @@ describe('selectSubjectIds', () => {
     expect(data).toEqual({ household: { members: [{ name: 'a' }] } });
   });
 
-  it('leaves an operation that selects no Person or Household as it is, with no alias to take out', () => {
+  it('leaves an operation that already selects whom it names as it is, with no alias to take out', () => {
     const original = parse('{ duplicateAidFindings(regionCode: "6540") { totalCount nodes { id personIds householdId } } }');
     expect(selectSubjectIds(schema, original)).toEqual({ document: original, alias: null });
+  });
+
+  it('adds the persons and household of every finding and award that does not ask for them, and stripAlias takes them out', () => {
+    const query = '{ duplicateAidFindings(regionCode: "6540") { nodes { id } } person(id: "x") { labourAwards { amountFen } } }';
+    const { document, alias } = selectSubjectIds(schema, parse(query));
+    expect(alias).toBe('_auditId');
+    const printed = print(document);
+    expect(printed).toContain('nodes {\n      id\n      _auditId_personIds: personIds\n      _auditId_householdId: householdId\n    }');
+    expect(printed).toContain('labourAwards {\n      amountFen\n      _auditId_personId: personId\n      _auditId_householdId: householdId\n    }');
+    const data = { duplicateAidFindings: { nodes: [{ id: 'F1', _auditId_personIds: [P1, P2], _auditId_householdId: 'H1' }] }, person: { _auditId: P3, labourAwards: [{ amountFen: 1, _auditId_personId: P3, _auditId_householdId: null }] } };
+    const subjects = collectSubjects(schema, document, {}, data);
+    expect(subjects).toEqual(['H1', P1, P2, P3].sort());
+    stripAlias(data, alias!);
+    expect(data).toEqual({ duplicateAidFindings: { nodes: [{ id: 'F1' }] }, person: { labourAwards: [{ amountFen: 1 }] } });
+  });
+
+  it('on the real graph: adds a finding’s persons and an award’s person, leaves a sweep page’s rows alone', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const findings = print(selectSubjectIds(api, parse('{ duplicateAidFindings(regionCode: "65") { edges { node { explanation } } } }')).document);
+    expect(findings).toContain('_auditId_personIds: personIds');
+    expect(findings).toContain('_auditId_householdId: householdId');
+    const review = print(selectSubjectIds(api, parse('mutation { reviewDuplicateAidFinding(id: "F", decision: CONFIRM, note: "n") { status } }')).document);
+    expect(review).toContain('_auditId_personIds: personIds');
+    const award = print(selectSubjectIds(api, parse('{ labourAward(id: "L1") { amountFen } }')).document);
+    expect(award).toContain('_auditId_personId: personId');
+    const page = parse(SWEEP_BATCH);
+    expect(selectSubjectIds(api, page)).toEqual({ document: page, alias: null });
+  });
+
+  it('asks a sweep for a purpose, though its answer names no one (its pages do)', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    expect(startsPersonLevelWork(api, parse('mutation { runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
+    expect(startsPersonLevelWork(api, parse('mutation { ...S } fragment S on Mutation { s: runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
+    expect(startsPersonLevelWork(api, parse('mutation { updateDuplicateAidRules(rules: "{}", note: "n") { version } }'))).toBe(false);
+    expect(startsPersonLevelWork(api, parse('{ duplicateAidSweep(id: "s1") { status } }'))).toBe(false);
+  });
+
+  it('picks an alias no response key of the document starts with', () => {
+    const { alias } = selectSubjectIds(schema, parse('{ duplicateAidFindings(regionCode: "6540") { nodes { _auditId_x: id } } }'));
+    expect(alias).toBe('_auditId2');
   });
 });
 
@@ -230,19 +272,21 @@ describe('the audit plugin', () => {
   async function run(query: string, variables: Record<string, unknown> = {}, context: Partial<GatewayContext> = {}) {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query, variables } },
-      context: async () => ({ requestId: 'req-1', purpose: '低保复核', caller: CASEWORKER, internal: false, ...context }),
+      context: async () => ({ requestId: 'req-1', purpose: findPurpose('低保复核')!, caller: CASEWORKER, internal: false, ...context }),
     });
     const text = response.body.kind === 'complete' ? response.body.string : '';
     return { status: response.status ?? 200, body: JSON.parse(text) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
   }
 
-  it('refuses person-level data without a purpose, with a clear 400, before anything runs', async () => {
+  it('refuses person-level data without a purpose, with a clear 400 listing the caller’s purposes, before anything runs', async () => {
     const res = await run('query Look { household(id: "H1") { id members { name } } }', {}, { purpose: null });
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined();
     expect(res.body.errors![0]!.extensions!.code).toBe('PURPOSE_REQUIRED');
     expect(res.body.errors![0]!.message).toMatch(/X-Purpose/);
     expect(res.body.errors![0]!.message).toMatch(/用途/);
+    expect(res.body.errors![0]!.message).toContain('低保审核（MINIMUM_LIVING_REVIEW）');
+    expect(res.body.errors![0]!.extensions!.allowed).toContainEqual({ code: 'MINIMUM_LIVING_REVIEW', zh: '低保审核', en: expect.any(String) });
     expect(received).toHaveLength(0);
   });
 
@@ -425,10 +469,16 @@ describe('the audit plugin', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('logs our own services’ reads for a caller without asking them for a purpose', async () => {
-    const res = await run('query SweepPage { household(id: "H1") { id } }', {}, { purpose: null, internal: true, caller: { sub: 'co-1', role: 'COORDINATOR' } });
+  it('logs our own services’ reads for a caller with the purpose the caller declared, and asks them for one like anyone', async () => {
+    const coordinator: Caller = { sub: 'co-1', role: 'COORDINATOR' };
+    const res = await run('query SweepPage { household(id: "H1") { id } }', {}, { purpose: findPurpose('SWEEP')!, internal: true, caller: coordinator });
     expect(res.status).toBe(200);
-    expect(received[0]!.body.entries[0]).toMatchObject({ sub: 'co-1', role: 'COORDINATOR', region: null, purpose: '(internal service request)', operation: 'SweepPage', subjectIds: ['H1'] });
+    expect(received[0]!.body.entries[0]).toMatchObject({ sub: 'co-1', role: 'COORDINATOR', region: null, purpose: '数据比对', operation: 'SweepPage', subjectIds: ['H1'] });
+    received.length = 0;
+    const bare = await run('query SweepPage { household(id: "H1") { id } }', {}, { purpose: null, internal: true, caller: coordinator });
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors![0]!.extensions!.code).toBe('PURPOSE_REQUIRED');
+    expect(received).toHaveLength(0);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditFields, Caller } from '@saf/auth';
+import { findPurpose, type AuditFields, type Caller } from '@saf/auth';
 import { createLogger } from '@saf/service';
 import { AuditRefused, createAuditPlugin, createEntryWriter } from '../src/audit.ts';
 import type { GatewayContext } from '../src/context.ts';
@@ -61,7 +61,7 @@ describe('every read in the access log, and one bad entry failing only its own r
   async function read(ids: string[], requestId: string, name = 'Look') {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: `query ${name}($ids: [ID!]!) { households(ids: $ids) { regionCode } }`, variables: { ids } } },
-      context: async () => ({ requestId, purpose: 'review', caller: CASEWORKER, internal: false }),
+      context: async () => ({ requestId, purpose: findPurpose('MINIMUM_LIVING_RECHECK')!, caller: CASEWORKER, internal: false }),
     });
     return response.status ?? 200;
   }

@@ -64,4 +64,17 @@ describe('control characters at the gateway’s edge', () => {
     expect(declaredPurpose('  ')).toBeNull();
     expect(declaredPurpose(undefined)).toBeNull();
   });
+
+  it('reads a raw UTF-8 purpose (Node hands header bytes over as Latin-1) back as UTF-8', () => {
+    // What Node's parser gives for `X-Purpose: 低保审核` sent as raw UTF-8 bytes.
+    const asNodeReadsIt = Buffer.from('低保审核', 'utf8').toString('latin1');
+    expect(asNodeReadsIt).toBe('ä½\x8eä¿\x9då®¡æ\xa0¸');
+    expect(declaredPurpose(asNodeReadsIt)).toBe('低保审核');
+    expect(declaredPurpose(` ${asNodeReadsIt} `)).toBe('低保审核');
+  });
+
+  it('refuses bytes that are not UTF-8 (a GBK client), saying to send the code or percent-encode', () => {
+    const gbk = Buffer.from([0xb5, 0xcd, 0xb1, 0xa3]).toString('latin1'); // 低保 in GBK
+    expect(refusal(() => declaredPurpose(gbk))).toEqual({ message: expect.stringMatching(/X-Purpose header is not UTF-8.*MINIMUM_LIVING_REVIEW.*percent-encoded/), field: 'x-purpose' });
+  });
 });

@@ -6,7 +6,7 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import { closeServer, createLogger, listen } from '@saf/service';
 import { gql } from '@saf/testing';
-import { COORDINATOR, type System } from './system.ts';
+import { COORDINATOR, purposeOf, type System } from './system.ts';
 
 /** Waits until `check` passes (readiness probes, not sleeps); rethrows its last failure at the deadline. */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
@@ -47,7 +47,7 @@ export async function startGateway(system: System, options: { urls?: Record<stri
   const token = await system.token(COORDINATOR);
   return {
     url,
-    query: (q, variables) => gql(url, q, variables, { authorization: `Bearer ${token}`, 'x-purpose': 'test' }),
+    query: (q, variables) => gql(url, q, variables, { authorization: `Bearer ${token}`, 'x-purpose': purposeOf(COORDINATOR) }),
     metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     stop: async () => {
       await closeServer(gateway.http);
@@ -158,6 +158,8 @@ export interface ProxyHooks {
   gate?: (method: string, path: string) => Promise<void> | undefined;
   /** After the service answered a forwarded request (before the client has it). */
   answered?: (method: string, path: string, status: number) => void;
+  /** The headers a forwarded request is passed on with (a relay that changes them); default as they came. */
+  headers?: (headers: http.IncomingHttpHeaders) => http.IncomingHttpHeaders;
 }
 
 export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
@@ -192,7 +194,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
       await hooks.gate?.(req.method ?? 'GET', req.url ?? '/');
       const decision = hooks.decide?.(req.method ?? 'GET', req.url ?? '/') ?? 'forward';
       if (decision === 'drop') return void req.socket.destroy();
-      const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+      const out = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: hooks.headers?.({ ...req.headers }) ?? req.headers, agent }, (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
         answer.on('end', () => {

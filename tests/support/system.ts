@@ -14,7 +14,7 @@ import { createGateway } from '@saf/gateway/server';
 import { gatewayConfig } from '@saf/gateway/config';
 import type { Department } from '@saf/programmes';
 import { closeServer, createLogger, listen } from '@saf/service';
-import { chainKeyring, signDevToken, subgraphSigningSecret, type Caller, type ChainKeyring } from '@saf/auth';
+import { chainKeyring, purposesFor, signDevToken, subgraphSigningSecret, type Caller, type ChainKeyring } from '@saf/auth';
 import { createTestDatabase, gql, uniqueBase, type TestDatabase, type TestDbMode } from '@saf/testing';
 
 /** Settings a test may change from their defaults. */
@@ -47,6 +47,17 @@ const FACTORIES: Record<string, Factory> = {
 };
 
 export const COORDINATOR: Caller = { sub: 'coordinator-1', role: 'COORDINATOR' };
+
+/**
+ * The purpose tests declare for `caller`: the first on the list their role may declare (a real
+ * code, e.g. MINIMUM_LIVING_REVIEW for a caseworker, SWEEP for a coordinator). The gateway
+ * checks it as it checks anyone's; tests that are about purposes send their own.
+ */
+export function purposeOf(caller: Caller): string {
+  const purpose = purposesFor(caller)[0];
+  if (!purpose) throw new Error(`no purpose on the list for ${caller.role}`);
+  return purpose.code;
+}
 
 export interface RunningSubgraph {
   name: string;
@@ -166,7 +177,7 @@ export async function startSystem(
       const caller = options.caller ?? COORDINATOR;
       const key = JSON.stringify(caller);
       if (!tokens.has(key)) tokens.set(key, token(caller));
-      const headers = { authorization: `Bearer ${await tokens.get(key)}`, 'x-purpose': 'test', ...options.headers };
+      const headers = { authorization: `Bearer ${await tokens.get(key)}`, 'x-purpose': purposeOf(caller), ...options.headers };
       return gql(gatewayUrl, q, variables, headers);
     },
     stop: async () => {

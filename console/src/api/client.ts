@@ -21,8 +21,8 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * One GraphQL request to the gateway that served this page (same origin, nothing else is ever
- * contacted), with the bearer token and the declared purpose. X-Purpose is percent-encoded:
- * header values are Latin-1 and purposes are Chinese; the gateway decodes it.
+ * contacted), with the bearer token and the declared purpose: its code (ASCII; the gateway also
+ * takes the Chinese label percent-encoded, header values being Latin-1).
  */
 export async function request<T>(session: Pick<Session, 'token' | 'purpose'>, query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = {

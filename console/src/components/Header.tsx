@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { NAV, SCREENS, type Screen } from '../lib/roles.ts';
 import { regionLabel } from '../lib/regions.ts';
 import { Link } from '../lib/router.tsx';
-import { PURPOSES } from '../lib/session.ts';
+import { purposeLabel, purposesOf } from '../lib/purposes.ts';
 import { useSession } from '../lib/sessionContext.tsx';
 
 const NAV_KEYS = { search: 'nav.search', worklist: 'nav.worklist', household: 'nav.search', check: 'nav.check', dashboard: 'nav.dashboard', statistics: 'nav.statistics', accessLog: 'nav.accessLog' } as const;
@@ -43,8 +43,8 @@ export function Header({ current, dev }: { current: Screen | null; dev: boolean 
         </span>
         <label htmlFor={purposeId} className="inline-label">{t('purpose.label')}</label>
         <select id={purposeId} value={session.purpose} onChange={(e) => setPurpose(e.target.value)}>
-          {PURPOSES.map((p) => (
-            <option key={p} value={p}>{label('purpose', p)}</option>
+          {purposesOf(claims).map((p) => (
+            <option key={p.code} value={p.code}>{purposeLabel(p.code, lang)}</option>
           ))}
         </select>
         <button type="button" className="secondary" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>

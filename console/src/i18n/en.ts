@@ -21,7 +21,8 @@ export const en: Record<Key, string> = {
 
   'purpose.label': 'Purpose',
   'purpose.choose': 'Choose a purpose',
-  'purpose.hint': 'Every read of personal data is logged with its purpose, for the supervisors.',
+  'purpose.hint': 'Only the purposes your role may declare are listed. Every read of personal data is logged with its purpose, for the supervisors.',
+  'purpose.tokenFirst': 'Paste the token first',
 
   'signIn.lead': 'Sign in with an access token. It is kept in this tab only and gone when the tab closes.',
   'signIn.withToken': 'Sign in with a token',
@@ -372,14 +373,6 @@ export const en: Record<Key, string> = {
   'role.ANALYST': 'Analyst',
   'role.AUDITOR': 'Auditor',
 
-  'purpose.低保审核': 'Minimum living guarantee review (低保审核)',
-  'purpose.特困供养审核': 'Extreme poverty support review (特困供养审核)',
-  'purpose.临时救助审核': 'Temporary assistance review (临时救助审核)',
-  'purpose.入户核查': 'Home visit check (入户核查)',
-  'purpose.重复救助核查': 'Duplicate aid check (重复救助核查)',
-  'purpose.资金发放核对': 'Payment reconciliation (资金发放核对)',
-  'purpose.监督检查': 'Supervision (监督检查)',
-  'purpose.统计分析': 'Statistical analysis (统计分析)',
 
   'operation.SearchHouseholds': 'Household search',
   'operation.HouseholdPicture': 'Household picture',

@@ -20,7 +20,8 @@ export const zh = {
 
   'purpose.label': '查询用途',
   'purpose.choose': '请选择用途',
-  'purpose.hint': '每次查询个人信息都会记录用途，供监督部门查阅。',
+  'purpose.hint': '只列出本角色可声明的用途。每次查询个人信息都会记录用途，供监督部门查阅。',
+  'purpose.tokenFirst': '请先粘贴令牌',
 
   'signIn.lead': '请使用访问令牌登录。令牌只保存在本标签页中，关闭即失效。',
   'signIn.withToken': '使用令牌登录',
@@ -371,14 +372,6 @@ export const zh = {
   'role.ANALYST': '统计分析人员',
   'role.AUDITOR': '监督人员',
 
-  'purpose.低保审核': '低保审核',
-  'purpose.特困供养审核': '特困供养审核',
-  'purpose.临时救助审核': '临时救助审核',
-  'purpose.入户核查': '入户核查',
-  'purpose.重复救助核查': '重复救助核查',
-  'purpose.资金发放核对': '资金发放核对',
-  'purpose.监督检查': '监督检查',
-  'purpose.统计分析': '统计分析',
 
   // The operations the console (and the coordination office on its behalf) sends, as the access log names them.
   'operation.SearchHouseholds': '查找家庭',

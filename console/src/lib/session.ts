@@ -1,4 +1,5 @@
 import type { Department } from './catalogue.ts';
+import { mayDeclare } from './purposes.ts';
 
 export const ROLES = ['CASEWORKER', 'DEPARTMENT_OFFICER', 'COORDINATOR', 'ANALYST', 'AUDITOR'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,12 +16,12 @@ export interface Claims {
 export interface Session {
   token: string;
   claims: Claims;
-  /** Why the caller reads data (X-Purpose); the graph logs it with every person-level read. */
+  /**
+   * Why the caller reads data: the code of a purpose their role may declare (lib/purposes.ts),
+   * sent as X-Purpose; the graph logs its label with every person-level read.
+   */
   purpose: string;
 }
-
-/** Purposes a caller declares (sent as given, in Chinese: it is what the access log shows). */
-export const PURPOSES = ['低保审核', '特困供养审核', '临时救助审核', '入户核查', '重复救助核查', '资金发放核对', '监督检查', '统计分析'] as const;
 
 const KEY = 'saf.console.session';
 
@@ -64,7 +65,10 @@ export function loadSession(): Session | null {
     const stored = JSON.parse(raw) as { token?: unknown; purpose?: unknown };
     if (typeof stored.token !== 'string' || typeof stored.purpose !== 'string') return null;
     const claims = readClaims(stored.token);
-    return claims.ok ? { token: stored.token, claims: claims.claims, purpose: stored.purpose } : null;
+    // A purpose this role may not declare (one kept from before the list) would be refused on
+    // every read: sign in again and choose.
+    if (!claims.ok || !mayDeclare(claims.claims, stored.purpose)) return null;
+    return { token: stored.token, claims: claims.claims, purpose: stored.purpose };
   } catch {
     return null;
   }

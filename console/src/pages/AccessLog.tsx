@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { maskId } from '../lib/format.ts';
 import { splitOperation } from '../lib/operations.ts';
 import { regionLabel } from '../lib/regions.ts';
+import { purposeLabel } from '../lib/purposes.ts';
 
 type Entry = Record<string, unknown>;
 interface Page {
@@ -85,6 +86,7 @@ export function AccessLogPage() {
     if (field === 'role') return label('role', String(value));
     if (field === 'department') return label('dept', String(value));
     if (field === 'region') return regionLabel(String(value), lang);
+    if (field === 'purpose') return purposeLabel(String(value), lang);
     // The console's own operations in words; another client's as it named them.
     if (field === 'operation') {
       const { name, part } = splitOperation(String(value));

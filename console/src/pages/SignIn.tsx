@@ -2,9 +2,10 @@ import { useId, useState, type FormEvent } from 'react';
 import { Unauthenticated, Unreachable, request } from '../api/client.ts';
 import { Notice } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { DEPARTMENTS } from '../lib/catalogue.ts';
+import { DEPARTMENTS, type Department } from '../lib/catalogue.ts';
 import { isRegionPrefix, regionLabel } from '../lib/regions.ts';
-import { PURPOSES, ROLES, readClaims, type Role, type Session } from '../lib/session.ts';
+import { purposeLabel, purposesOf, type Purpose } from '../lib/purposes.ts';
+import { ROLES, readClaims, type Role, type Session } from '../lib/session.ts';
 
 /**
  * The region each role's development token starts with: a caseworker works in one county (伊宁市);
@@ -31,15 +32,23 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
   const { t, label, lang, setLang } = useI18n();
   const ids = { token: useId(), purpose: useId(), role: useId(), region: useId(), dept: useId(), sub: useId(), purpose2: useId() };
   const [token, setToken] = useState('');
-  const [purpose, setPurpose] = useState('');
+  // Each form its own purpose, from its caller's list: the pasted token's role, or the role minted.
+  const [tokenPurpose, setTokenPurpose] = useState('');
+  const [mintPurpose, setMintPurpose] = useState('');
   const [role, setRole] = useState<Role>('CASEWORKER');
   const [region, setRegion] = useState(DEFAULT_REGION.CASEWORKER);
-  const [department, setDepartment] = useState<string>('CIVIL_AFFAIRS');
+  const [department, setDepartment] = useState<Department>('CIVIL_AFFAIRS');
+  const pasted = readClaims(token);
+  const tokenPurposes = pasted.ok ? purposesOf(pasted.claims) : null;
+  const mintPurposes = purposesOf({ role, department: role === 'DEPARTMENT_OFFICER' ? department : undefined });
+  // A purpose chosen for another role (the role, department or token changed since) is not sent.
+  const chosenForToken = tokenPurposes?.some((p) => p.code === tokenPurpose) ? tokenPurpose : '';
+  const chosenForMint = mintPurposes.some((p) => p.code === mintPurpose) ? mintPurpose : '';
   const [sub, setSub] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const finish = async (jwt: string) => {
+  const finish = async (jwt: string, purpose: string) => {
     const claims = readClaims(jwt);
     if (!claims.ok) return setProblem(claims.reason);
     const refused = await checkToken(jwt);
@@ -49,11 +58,12 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
 
   const submitToken = async (e: FormEvent) => {
     e.preventDefault();
-    if (!purpose) return setProblem('purpose');
+    if (!pasted.ok) return setProblem(pasted.reason);
+    if (!chosenForToken) return setProblem('purpose');
     setBusy(true);
     setProblem(null);
     try {
-      await finish(token);
+      await finish(token, chosenForToken);
     } finally {
       setBusy(false);
     }
@@ -61,7 +71,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
 
   const submitMint = async (e: FormEvent) => {
     e.preventDefault();
-    if (!purpose) return setProblem('purpose');
+    if (!chosenForMint) return setProblem('purpose');
     if ((role === 'CASEWORKER' || region) && !isRegionPrefix(region)) return setProblem('region');
     setBusy(true);
     setProblem(null);
@@ -70,7 +80,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
       const res = await fetch('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' });
       if (!res.ok) return setProblem('mint');
       const { token: minted } = (await res.json()) as { token: string };
-      await finish(minted);
+      await finish(minted, chosenForMint);
     } catch {
       setProblem('unreachable');
     } finally {
@@ -78,13 +88,14 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
     }
   };
 
-  const purposeSelect = (id: string) => (
+  /** The purposes `options` offers (null: no caller known yet, nothing to choose from). */
+  const purposeSelect = (id: string, options: Purpose[] | null, value: string, set: (code: string) => void) => (
     <div className="field">
       <label htmlFor={id}>{t('purpose.label')}</label>
-      <select id={id} value={purpose} required onChange={(e) => setPurpose(e.target.value)} aria-describedby={`${id}-hint`}>
-        <option value="">{t('purpose.choose')}</option>
-        {PURPOSES.map((p) => (
-          <option key={p} value={p}>{label('purpose', p)}</option>
+      <select id={id} value={value} required disabled={!options} onChange={(e) => set(e.target.value)} aria-describedby={`${id}-hint`}>
+        <option value="">{options ? t('purpose.choose') : t('purpose.tokenFirst')}</option>
+        {(options ?? []).map((p) => (
+          <option key={p.code} value={p.code}>{purposeLabel(p.code, lang)}</option>
         ))}
       </select>
       <p className="hint" id={`${id}-hint`}>{t('purpose.hint')}</p>
@@ -107,7 +118,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
             <label htmlFor={ids.token}>{t('signIn.token')}</label>
             <textarea id={ids.token} value={token} onChange={(e) => setToken(e.target.value)} rows={4} required spellCheck={false} autoComplete="off" />
           </div>
-          {purposeSelect(ids.purpose)}
+          {purposeSelect(ids.purpose, tokenPurposes, chosenForToken, setTokenPurpose)}
           <button type="submit" disabled={busy}>{t('signIn.submit')}</button>
         </form>
         {dev && (
@@ -133,7 +144,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
             {role === 'DEPARTMENT_OFFICER' && (
               <div className="field">
                 <label htmlFor={ids.dept}>{t('signIn.department')}</label>
-                <select id={ids.dept} value={department} onChange={(e) => setDepartment(e.target.value)}>
+                <select id={ids.dept} value={department} onChange={(e) => setDepartment(e.target.value as Department)}>
                   {DEPARTMENTS.map((d) => (
                     <option key={d} value={d}>{label('deptLong', d)}</option>
                   ))}
@@ -144,7 +155,7 @@ export function SignInPage({ onSignIn, expired, dev }: { onSignIn: (s: Session) 
               <label htmlFor={ids.sub}>{t('signIn.sub')}</label>
               <input id={ids.sub} value={sub} onChange={(e) => setSub(e.target.value)} autoComplete="off" />
             </div>
-            {purposeSelect(ids.purpose2)}
+            {purposeSelect(ids.purpose2, mintPurposes, chosenForMint, setMintPurpose)}
             <button type="submit" disabled={busy}>{t('signIn.mint')}</button>
           </form>
         )}

@@ -13,3 +13,4 @@ export * from './canonicalJson.ts';
 export * from './audit.ts';
 export * from './auditKey.ts';
 export * from './auditWitness.ts';
+export * from './purposes.ts';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller } from './caller.ts';
-import { decodeCaller, encodeCaller } from './callerHeader.ts';
+import { decodeActing, encodeCaller } from './callerHeader.ts';
 import { SignatureError } from './errors.ts';
 import { NonceCache } from './nonceCache.ts';
 import { directionKey, type Secret } from './secrets.ts';
@@ -50,6 +50,11 @@ export interface UnsignedRequest {
   body?: RequestBody;
   /** The verified caller the request acts for, or null for a service's own calls (health, `_service`, ingest). */
   caller: Caller | null;
+  /**
+   * The code of the purpose that caller declared (checked by the gateway), carried in the signed
+   * caller header so that no relay can change it; only with a caller.
+   */
+  purpose?: string | null;
   /** Milliseconds since the epoch; default now. */
   now?: number;
 }
@@ -85,7 +90,8 @@ export function createRequestSigner(options: RequestSignerOptions): RequestSigne
     if (!PATH.test(request.path)) throw new TypeError('signRequest: path must be a request target starting with /');
     const timestamp = String(Math.floor(request.now ?? Date.now()));
     const nonce = randomBytes(18).toString('base64url');
-    const caller = request.caller ? encodeCaller(request.caller) : '';
+    if (request.purpose != null && !request.caller) throw new TypeError('signRequest: a purpose is declared by a caller; none given');
+    const caller = request.caller ? encodeCaller(request.caller, request.purpose) : '';
     const signature = mac(key, from, to, method, request.path, timestamp, nonce, request.body, caller);
     return {
       [SIGNATURE_HEADERS.from]: from,
@@ -139,10 +145,11 @@ export interface RequestVerifierOptions {
   now?: () => number;
 }
 
-/** Who signed a verified request, and the caller it acts for (null: the sender's own call). */
+/** Who signed a verified request, the caller it acts for (null: the sender's own call) and the purpose code that caller declared (null: none). */
 export interface VerifiedSignature {
   from: string;
   caller: Caller | null;
+  purpose: string | null;
 }
 
 export interface RequestVerifier {
@@ -194,10 +201,10 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     if (nonces.has(nonce, current)) throw new SignatureError('replayed', 'the request was already received (nonce reused)');
     if (!nonces.add(nonce, at + windowMs, current)) throw new SignatureError('busy', 'too many requests in the signature window');
 
-    if (callerHeader === '') return { from, caller: null };
-    const caller = decodeCaller(callerHeader);
-    if (!caller) throw new SignatureError('caller_invalid', 'the signed caller is not a valid caller');
-    return { from, caller };
+    if (callerHeader === '') return { from, caller: null, purpose: null };
+    const acting = decodeActing(callerHeader);
+    if (!acting) throw new SignatureError('caller_invalid', 'the signed caller is not a valid caller');
+    return { from, ...acting };
   }
 
   return { verify };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCaller, encodeCaller, parseCaller } from '../src/index.ts';
+import { decodeActing, decodeCaller, encodeCaller, parseCaller } from '../src/index.ts';
 
 describe('parseCaller', () => {
   it.each([
@@ -44,5 +44,16 @@ describe('caller header encoding', () => {
     expect(decodeCaller('not base64url!')).toBeNull();
     expect(decodeCaller(Buffer.from('{"sub":"w1","role":"CASEWORKER"}').toString('base64url'))).toBeNull();
     expect(decodeCaller(Buffer.from('[').toString('base64url'))).toBeNull();
+  });
+
+  it('carries the code of a declared purpose with the caller, and nothing that is not a code', () => {
+    const caller = { sub: 'w1', role: 'CASEWORKER', region: '654002' } as const;
+    expect(decodeActing(encodeCaller(caller, 'MINIMUM_LIVING_REVIEW'))).toEqual({ caller, purpose: 'MINIMUM_LIVING_REVIEW' });
+    expect(decodeActing(encodeCaller(caller))).toEqual({ caller, purpose: null });
+    expect(decodeCaller(encodeCaller(caller, 'HOME_VISIT'))).toEqual(caller);
+    const raw = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    expect(decodeActing(raw({ ...caller, purpose: '低保审核' }))).toBeNull();
+    expect(decodeActing(raw({ ...caller, purpose: 7 }))).toBeNull();
+    expect(() => encodeCaller(caller, 'low income')).toThrow(/invalid purpose code/);
   });
 });

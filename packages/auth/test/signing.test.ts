@@ -44,15 +44,22 @@ describe('signRequest / createRequestVerifier', () => {
     const headers = signed();
     expect(Object.keys(headers).sort()).toEqual(['x-saf-caller', 'x-saf-nonce', 'x-saf-service', 'x-saf-signature', 'x-saf-timestamp']);
     expect(headers[SIGNATURE_HEADERS.from]).toBe('gateway');
-    expect(setup().verifier.verify({ method: 'POST', path: '/graphql', body, headers })).toEqual({ from: 'gateway', caller });
+    expect(setup().verifier.verify({ method: 'POST', path: '/graphql', body, headers })).toEqual({ from: 'gateway', caller, purpose: null });
     const loader = signed({ from: 'loader', caller: null, path: '/ingest/l1/commit' });
-    expect(setup().verifier.verify({ method: 'POST', path: '/ingest/l1/commit', body, headers: loader })).toEqual({ from: 'loader', caller: null });
+    expect(setup().verifier.verify({ method: 'POST', path: '/ingest/l1/commit', body, headers: loader })).toEqual({ from: 'loader', caller: null, purpose: null });
+  });
+
+  it('returns the purpose code the caller declared, signed with the caller', () => {
+    const headers = signed({ purpose: 'MINIMUM_LIVING_REVIEW' });
+    expect(setup().verifier.verify({ method: 'POST', path: '/graphql', body, headers })).toEqual({ from: 'gateway', caller, purpose: 'MINIMUM_LIVING_REVIEW' });
+    expect(() => signed({ caller: null, purpose: 'AUDIT' })).toThrow(/purpose is declared by a caller/);
+    expect(() => signed({ purpose: '低保审核' })).toThrow(/invalid purpose code/);
   });
 
   it('returns a null caller for an anonymous system call (no caller header)', () => {
     const headers = signed({ caller: null });
     expect(headers[SIGNATURE_HEADERS.caller]).toBeUndefined();
-    expect(setup().verifier.verify({ method: 'POST', path: '/graphql', body, headers })).toEqual({ from: 'gateway', caller: null });
+    expect(setup().verifier.verify({ method: 'POST', path: '/graphql', body, headers })).toEqual({ from: 'gateway', caller: null, purpose: null });
   });
 
   it('reads fetch Headers and Buffer bodies alike', () => {
@@ -80,6 +87,9 @@ describe('signRequest / createRequestVerifier', () => {
     ['a changed path', () => ({ headers: signed(), path: '/graphql?x=1' })],
     ['a changed method', () => ({ headers: signed(), method: 'GET' })],
     ['a forged caller', () => ({ headers: { ...signed(), [SIGNATURE_HEADERS.caller]: encodeCaller({ sub: 'w1', role: 'COORDINATOR' }) } })],
+    ['a purpose added to the caller', () => ({ headers: { ...signed(), [SIGNATURE_HEADERS.caller]: encodeCaller(caller, 'AUDIT') } })],
+    ['a changed purpose', () => ({ headers: { ...signed({ purpose: 'MINIMUM_LIVING_REVIEW' }), [SIGNATURE_HEADERS.caller]: encodeCaller(caller, 'HOME_VISIT') } })],
+    ['a removed purpose', () => ({ headers: { ...signed({ purpose: 'MINIMUM_LIVING_REVIEW' }), [SIGNATURE_HEADERS.caller]: encodeCaller(caller) } })],
     ['a removed caller (posing as the gateway itself)', () => {
       const { [SIGNATURE_HEADERS.caller]: _c, ...headers } = signed();
       return { headers };
@@ -154,7 +164,7 @@ describe('a signature is bound to its direction and audience', () => {
     expect(attempt(gateway, captured)).toEqual({ reason: 'unknown_sender', status: 403 });
     expect(attempt(gateway, { ...captured, [SIGNATURE_HEADERS.from]: 'coordination' })).toEqual({ reason: 'bad_signature', status: 403 });
     // What the gateway accepts: coordination's own requests to it.
-    expect(gateway.verify({ method: 'POST', path: '/graphql', body, headers: sign(coordinationSecret, 'coordination', 'gateway') })).toEqual({ from: 'coordination', caller });
+    expect(gateway.verify({ method: 'POST', path: '/graphql', body, headers: sign(coordinationSecret, 'coordination', 'gateway') })).toEqual({ from: 'coordination', caller, purpose: null });
   });
 
   it('coordination refuses a coordination→gateway request, as sent or relabelled as the gateway’s', () => {

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
-import { GATEWAY, SignatureError, type Caller, type RequestVerifier } from '@saf/auth';
+import { GATEWAY, SignatureError, type Caller, type RequestVerifier, type VerifiedSignature } from '@saf/auth';
 import { MAX_BATCH } from '@saf/config';
 import type { Logger } from './logger.ts';
 import { httpDuration, httpRequests, isProbeRoute, requestPath, routeLabel, serveMetrics, serviceDraining } from './metrics.ts';
@@ -89,8 +89,11 @@ export type Route = (req: IncomingMessage, res: ServerResponse, url: URL, reques
 
 export interface ServiceHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
-  /** Builds the per-request context (loaders, caller); throwing an HttpError answers with it. */
-  context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<C>;
+  /**
+   * Builds the per-request context (loaders, caller, and the code of the purpose the caller
+   * declared, as the gateway signed it); throwing an HttpError answers with it.
+   */
+  context: (req: IncomingMessage, requestId: string, caller: Caller | null, purpose: string | null) => Promise<C>;
   /**
    * Checks the signature on every request but the health probes (`_service` and `_entities`
    * included): GraphQL answers only the gateway, a route only the senders it names.
@@ -156,7 +159,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
       }
       // Verify before parsing anything: the signature covers the exact body bytes.
       const bytes = await readBodyBytes(req);
-      let signed: { from: string; caller: Caller | null };
+      let signed: VerifiedSignature;
       try {
         signed = options.verifier.verify({ method: req.method ?? 'GET', path: req.url ?? '/', body: bytes, headers: req.headers });
       } catch (err) {
@@ -166,7 +169,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
         }
         throw err;
       }
-      const { from, caller } = signed;
+      const { from, caller, purpose } = signed;
       const text = utf8Text(bytes);
       for (const route of options.routes ?? []) {
         if (await route(req, res, url, { body: text, from, caller })) return;
@@ -180,7 +183,7 @@ export function createServiceServer<C extends BaseContext>(options: ServiceHttpO
       const body = req.method === 'POST' ? parseJson(text) : undefined;
       if (Array.isArray(body) && body.length > MAX_BATCH) throw new HttpError(400, `a batch holds at most ${MAX_BATCH} operations, this one ${body.length}`);
       noteOperation(res, body ?? Object.fromEntries(url.searchParams));
-      const context = await options.context(req, requestId, caller);
+      const context = await options.context(req, requestId, caller, purpose);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,

@@ -17,7 +17,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: Resolvers<C>;
-  context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<C>;
+  /** `purpose`: the code of the purpose the caller declared, as the gateway signed it (null: none). */
+  context: (req: IncomingMessage, requestId: string, caller: Caller | null, purpose: string | null) => Promise<C>;
   ready: () => Promise<void>;
   /** The secret this subgraph shares with the gateway (requests without its signature are refused). */
   signingSecret: Buffer;

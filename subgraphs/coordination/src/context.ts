@@ -36,6 +36,11 @@ export interface Context extends Services {
   requestId: string;
   /** Who the gateway says is asking; null for the gateway's own calls. */
   caller: Caller | null;
+  /**
+   * The code of the purpose the caller declared, as the gateway checked and signed it (null:
+   * none). The office's own requests to the gateway for this caller carry it on.
+   */
+  purpose: string | null;
   db: Db;
   loaders: ReturnType<typeof createLoaders>;
 }

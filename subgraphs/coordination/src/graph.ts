@@ -23,20 +23,26 @@ export class GraphRequestError extends Error {
 }
 
 export interface GraphClient {
-  request<T>(query: string, variables: Record<string, unknown>, caller: Caller): Promise<T>;
+  /**
+   * Asks the gateway for `caller`, declaring `purpose` (a code): the caller's own, as the gateway
+   * signed it to this office, or the office's for figures (`STATISTICS_PURPOSE`). It travels in
+   * the signed caller header, so the gateway logs what the caller declared and no relay can
+   * change it; a person-level read without one is refused there (PURPOSE_REQUIRED).
+   */
+  request<T>(query: string, variables: Record<string, unknown>, caller: Caller, purpose: string | null): Promise<T>;
 }
 
-/** Signs a request to the gateway as this service, on behalf of `caller`. */
-export type ServiceSigner = (body: string, caller: Caller) => Record<string, string>;
+/** Signs a request to the gateway as this service, on behalf of `caller`, with the purpose they declared. */
+export type ServiceSigner = (body: string, caller: Caller, purpose: string | null) => Record<string, string>;
 
 export function createGraphClient(url: () => string, sign: ServiceSigner): GraphClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown>, caller: Caller): Promise<T> {
+    async request<T>(query: string, variables: Record<string, unknown>, caller: Caller, purpose: string | null): Promise<T> {
       const body = JSON.stringify({ query, variables });
       let res: Response;
       try {
         res = await withClientSpan('POST gateway', { 'saf.subgraph': 'gateway' }, () => {
-          const headers: Record<string, string> = { 'content-type': 'application/json', ...sign(body, caller) };
+          const headers: Record<string, string> = { 'content-type': 'application/json', ...sign(body, caller, purpose) };
           injectTraceContext(headers);
           return fetch(url(), { method: 'POST', headers, body, signal: AbortSignal.timeout(120_000) });
         });

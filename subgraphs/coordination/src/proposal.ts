@@ -56,7 +56,7 @@ export async function checkProposedAward(ctx: Context, input: ProposedAwardInput
   // Civil affairs answers FORBIDDEN alike for a person elsewhere and for none (to a bound caller):
   // so does this check, whatever the proposal says.
   const hidden = () => forbidden('this person is outside your jurisdiction or not registered');
-  const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, caller).catch((err: unknown) => {
+  const data = await ctx.graph.request<{ person: PersonRepresentation | null }>(PROPOSAL_CONTEXT, { personId: proposed.personId }, caller, ctx.purpose).catch((err: unknown) => {
     if (err instanceof GraphRequestError && err.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) throw hidden();
     // A check on part of the awards could miss a finding: refuse it, naming who is missing.
     const services = err instanceof GraphRequestError ? [...new Set(err.errors.map((e) => e.extensions?.serviceName).filter((s): s is string => !!s))] : [];

@@ -34,7 +34,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   // The gateway knows this subgraph's secret and accepts what it signs coordination→gateway on a
   // caller's behalf (a direction of its own: nothing the gateway sends here verifies there).
   const signForGateway = createRequestSigner({ secret: options.signingSecret, from: 'coordination', to: GATEWAY });
-  const graph = createGraphClient(gatewayUrl, (body, caller) => signForGateway({ method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller }));
+  const graph = createGraphClient(gatewayUrl, (body, caller, purpose) => signForGateway({ method: 'POST', path: new URL(gatewayUrl()).pathname, body, caller, purpose }));
   const rules = new RuleSetStore(db);
   // Derived from the service's secret: stable across restarts, never stored, unknown to callers.
   const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));
@@ -59,7 +59,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     production: options.production ?? false,
     signingSecret: options.signingSecret,
     ready: database.ping,
-    context: async (_req, requestId, caller) => ({ ...services, requestId, caller, db, loaders: createLoaders(db) }),
+    context: async (_req, requestId, caller, purpose) => ({ ...services, requestId, caller, purpose, db, loaders: createLoaders(db) }),
   });
   return {
     ...built,

@@ -10,7 +10,7 @@ import type { GraphClient } from './graph.ts';
 import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
 import { SWEEP_BATCH } from './queries.ts';
 import type { RuleSetStore } from './rules.ts';
-import { SweepTurns } from './sweepTurns.ts';
+import { SweepTurns, type SweepAsker } from './sweepTurns.ts';
 
 /**
  * Where each page starts (keyset cursors are household numbers) and how many households it
@@ -75,7 +75,7 @@ export class SweepRunner {
     } = {},
   ) {
     this.concurrency = options.concurrency ?? 2;
-    this.turns = new SweepTurns(db, log, (sweep, caller) => this.run(sweep, caller), { maxPerCaller: options.maxPerCaller ?? 2 });
+    this.turns = new SweepTurns(db, log, (sweep, asker) => this.run(sweep, asker), { maxPerCaller: options.maxPerCaller ?? 2 });
   }
 
   /** On start: fails sweeps a stopped process left under way, and keeps this process's alive. */
@@ -84,11 +84,12 @@ export class SweepRunner {
   }
 
   /**
-   * A sweep that reads the graph with the rights of `caller` (who asked for it): the one already
-   * under way for the region, or a new one, started now or when overlapping ones have ended.
+   * A sweep that reads the graph with the rights of `caller` (who asked for it), declaring the
+   * purpose they declared (a code): the one already under way for the region, or a new one,
+   * started now or when overlapping ones have ended.
    */
-  start(regionCode: string, caller: Caller): Promise<SweepRow> {
-    return this.turns.request(regionCode, caller);
+  start(regionCode: string, caller: Caller, purpose: string): Promise<SweepRow> {
+    return this.turns.request(regionCode, { caller, purpose });
   }
 
   /** Resolves when every sweep of this process has ended (tests). */
@@ -101,7 +102,8 @@ export class SweepRunner {
     return this.turns.stop();
   }
 
-  private async run(sweep: SweepRow, caller: Caller): Promise<void> {
+  /** Every page is read with the rights of the caller who asked, and logged with the purpose they declared. */
+  private async run(sweep: SweepRow, { caller, purpose }: SweepAsker): Promise<void> {
     const started = Date.now();
     try {
       const { ruleSet } = await this.rules.current();
@@ -117,11 +119,11 @@ export class SweepRunner {
       // recorded one page at a time. A planned page is asked for from its start up to the next
       // page's: a household registered inside its range since the plan is in it too (none is
       // ever removed).
-      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller);
+      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose);
       const starts: (string | null)[] = [null, ...plan.householdIds];
       const ahead: { page: Promise<SweepPage>; until: string | null }[] = [];
       const fetchPage = (after: string | null, first: number, until: string | null = null) => {
-        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after, until }, caller);
+        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after, until }, caller, purpose);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         return { page, until };
       };

@@ -16,9 +16,15 @@ export interface TurnLimits {
   tickMs?: number;
 }
 
-interface Mine {
-  /** Whose rights the sweep reads the graph with: kept here only, so only this process can run it. */
+/** Who asked for a sweep, and the purpose they declared (a code): its pages are read and logged as theirs. */
+export interface SweepAsker {
   caller: Caller;
+  purpose: string;
+}
+
+interface Mine {
+  /** Whose rights the sweep reads the graph with, and why: kept here only, so only this process can run it. */
+  asker: SweepAsker;
   running: boolean;
   ended: Promise<void>;
   end: () => void;
@@ -46,7 +52,7 @@ export class SweepTurns {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly run: (sweep: SweepRow, caller: Caller) => Promise<void>,
+    private readonly run: (sweep: SweepRow, asker: SweepAsker) => Promise<void>,
     private readonly limits: TurnLimits,
   ) {
     this.staleMs = limits.staleMs ?? SWEEP_STALE_MS;
@@ -61,10 +67,11 @@ export class SweepTurns {
   }
 
   /**
-   * A sweep of `regionCode` for `caller`: the one already under way for that region, or a new one
+   * A sweep of `regionCode` for `asker`: the one already under way for that region, or a new one
    * (RUNNING, or QUEUED behind an overlapping one); TOO_MANY_SWEEPS past the caller's limit.
    */
-  async request(regionCode: string, caller: Caller): Promise<SweepRow> {
+  async request(regionCode: string, asker: SweepAsker): Promise<SweepRow> {
+    const { caller } = asker;
     // Stopping: a sweep queued now would never start here.
     if (this.stopped) throw unavailable('the coordination service is stopping; ask again in a moment', { serviceName: 'coordination' });
     const max = this.limits.maxPerCaller;
@@ -73,7 +80,7 @@ export class SweepTurns {
     if (claim.joined) return claim.sweep;
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
-    this.mine.set(claim.sweep.id, { caller, running: false, ended, end });
+    this.mine.set(claim.sweep.id, { asker, running: false, ended, end });
     this.ensureTicking();
     if (claim.sweep.status === 'RUNNING') this.launch(claim.sweep);
     return claim.sweep;
@@ -102,7 +109,7 @@ export class SweepTurns {
   private launch(sweep: SweepRow): void {
     const m = this.mine.get(sweep.id)!;
     m.running = true;
-    void this.run(sweep, m.caller)
+    void this.run(sweep, m.asker)
       .catch((err) => this.log.error({ sweep: sweep.id, err: (err as Error).message }, 'sweep ended unexpectedly'))
       .finally(() => {
         this.forget(sweep.id);

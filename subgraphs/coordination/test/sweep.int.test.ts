@@ -12,6 +12,13 @@ import { SWEEP_PAGE_MAX_IDS, SweepRunner } from '../src/sweep.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 const COORDINATOR: Caller = { sub: 'coordinator-1', role: 'COORDINATOR' } as Caller;
+interface Asked {
+  query: string;
+  variables: Record<string, unknown>;
+  caller: Caller;
+  purpose: string | null;
+}
+
 const PLANNED = ['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7'];
 
 /**
@@ -19,11 +26,11 @@ const PLANNED = ['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7'];
  * plan cut them into pages of 2, 2 and 3 (as an id budget would), with `registered` added since
  * the plan: what the runner asks is recorded.
  */
-function plannedGraph(asked: { query: string; variables: Record<string, unknown> }[], registered: string[] = []): GraphClient {
+function plannedGraph(asked: Asked[], registered: string[] = []): GraphClient {
   const HOUSEHOLDS = [...PLANNED, ...registered].sort();
   return {
-    async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-      asked.push({ query, variables });
+    async request<T>(query: string, variables: Record<string, unknown>, caller: Caller, purpose: string | null): Promise<T> {
+      asked.push({ query, variables, caller, purpose });
       if (query.includes('_internalSweepPlan')) return { _internalSweepPlan: { totalCount: 7, householdIds: ['H2', 'H4'], pageSizes: [2, 2, 3] } } as T;
       const after = variables.after as string | null;
       const from = after === null ? 0 : HOUSEHOLDS.indexOf(after) + 1;
@@ -52,10 +59,10 @@ describe('a sweep follows its plan', () => {
   });
   afterAll(() => database?.dispose());
 
-  it('asks for the plan with an id budget, then each page from its start with its planned number of households', async () => {
-    const asked: { query: string; variables: Record<string, unknown> }[] = [];
+  it('asks for the plan with an id budget, then each page from its start with its planned number of households, each as the caller with their purpose', async () => {
+    const asked: Asked[] = [];
     const runner = new SweepRunner(database.db, plannedGraph(asked), new RuleSetStore(database.db), createLogger('coordination', 'silent'), 1000);
-    const sweep = await runner.start('6540', COORDINATOR);
+    const sweep = await runner.start('6540', COORDINATOR, 'SWEEP');
     await runner.idle();
     expect(asked[0]!.variables).toEqual({ region: '6540', pageSize: 1000, maxIds: SWEEP_PAGE_MAX_IDS });
     // Each page up to the next one's start; the last by its planned size.
@@ -65,13 +72,14 @@ describe('a sweep follows its plan', () => {
       ['H4', null, 3],
     ]);
     expect(await sweepById(database.db, sweep.id)).toMatchObject({ status: 'DONE', householdsTotal: 7, householdsChecked: 7, personsChecked: 7 });
+    expect(asked.map((a) => [a.caller, a.purpose])).toEqual(asked.map(() => [COORDINATOR, 'SWEEP']));
   });
 
   it('checks households registered inside a planned page or past the end since the plan, and skips none', async () => {
-    const asked: { query: string; variables: Record<string, unknown> }[] = [];
+    const asked: Asked[] = [];
     // H3a inside the second page's range, H8 past the last page.
     const runner = new SweepRunner(database.db, plannedGraph(asked, ['H3a', 'H8']), new RuleSetStore(database.db), createLogger('coordination', 'silent'), 1000);
-    const sweep = await runner.start('6540', COORDINATOR);
+    const sweep = await runner.start('6540', COORDINATOR, 'SWEEP');
     await runner.idle();
     expect(await sweepById(database.db, sweep.id)).toMatchObject({ status: 'DONE', householdsChecked: 9, personsChecked: 9 });
   });

@@ -1,17 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { createLogger } from '@saf/service';
 import { createTestDatabase, type TestDatabase } from '@saf/testing';
 import { sweeps } from '../src/db/schema.ts';
 import { claimSweep, completeSweep, sweepById, type SweepRow } from '../src/db/sweeps.ts';
-import { SweepTurns } from '../src/sweepTurns.ts';
+import { SweepTurns, type SweepAsker } from '../src/sweepTurns.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 const log = createLogger('coordination', 'silent');
-const caller = (sub: string): Caller => ({ sub, role: 'COORDINATOR' });
+const caller = (sub: string): SweepAsker => ({ caller: { sub, role: 'COORDINATOR' }, purpose: 'SWEEP' });
 
 /**
  * A coordination process whose sweeps run until the test ends them (`finish`), as a real run

@@ -8,7 +8,10 @@ import { regionPrefix } from './Query.ts';
 export const Mutation = {
   runDuplicateAidSweep: (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
     const prefix = regionPrefix(regionCode);
-    return ctx.sweeps.start(prefix, assertMaySweep(ctx.caller, prefix));
+    const caller = assertMaySweep(ctx.caller, prefix);
+    // The gateway asks every sweep for a purpose; each page is logged with it.
+    if (!ctx.purpose) throw badInput('a sweep reads every household of the region: declare its purpose in the X-Purpose header', 'x-purpose');
+    return ctx.sweeps.start(prefix, caller, ctx.purpose);
   },
   reviewDuplicateAidFinding: async (_: unknown, args: { id: string; decision: 'CONFIRM' | 'DISMISS'; note: string }, ctx: Context) => {
     const caller = assertPersonLevel(ctx.caller);

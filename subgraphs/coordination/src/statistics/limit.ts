@@ -18,11 +18,11 @@ export function limitConcurrency(graph: GraphClient, limit = STATISTICS_REQUESTS
     waiting.shift()?.();
   };
   return {
-    async request(query, variables, caller) {
+    async request(query, variables, caller, purpose) {
       if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
       running++;
       try {
-        return await graph.request(query, variables, caller);
+        return await graph.request(query, variables, caller, purpose);
       } finally {
         release();
       }

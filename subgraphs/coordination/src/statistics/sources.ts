@@ -1,4 +1,4 @@
-import type { Caller } from '@saf/auth';
+import { STATISTICS_PURPOSE, type Caller } from '@saf/auth';
 import { DEPARTMENTS, department as departmentInfo, type Department } from '@saf/programmes';
 import { badInput, forbidden, unavailable, type Logger } from '@saf/service';
 import { GraphRequestError, type GraphClient } from '../graph.ts';
@@ -72,7 +72,8 @@ export interface Gathered<T> {
 /** A department that did not answer is missing; a refusal or bad input is the caller's error. */
 async function ask<T>(reader: Reader, query: string, variables: Record<string, unknown>): Promise<T> {
   try {
-    return await reader.graph.request<T>(query, variables, STATISTICS_OFFICE);
+    // The office's own read, to work out a figure: declared as statistics whoever asked.
+    return await reader.graph.request<T>(query, variables, STATISTICS_OFFICE, STATISTICS_PURPOSE);
   } catch (err) {
     if (err instanceof GraphRequestError) {
       const refused = err.errors.find((e) => e.extensions?.code === 'FORBIDDEN');

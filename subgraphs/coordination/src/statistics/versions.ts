@@ -1,3 +1,4 @@
+import { STATISTICS_PURPOSE } from '@saf/auth';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { GraphRequestError, type GraphClient } from '../graph.ts';
 import { STATISTICS_FIELDS, STATISTICS_OFFICE } from './sources.ts';
@@ -15,7 +16,7 @@ const QUERY = `query DataVersions { ${DEPARTMENTS.map((d) => `${d}: ${STATISTICS
 export async function dataVersions(graph: GraphClient): Promise<Versions> {
   let data: unknown;
   try {
-    data = await graph.request<Record<string, unknown>>(QUERY, {}, STATISTICS_OFFICE);
+    data = await graph.request<Record<string, unknown>>(QUERY, {}, STATISTICS_OFFICE, STATISTICS_PURPOSE);
   } catch (err) {
     // A department that did not answer leaves its version out; the others' figures are still served.
     if (!(err instanceof GraphRequestError)) throw err;
