@@ -19,7 +19,7 @@ describe('limits per caller at the gateway', () => {
 
   beforeAll(async () => {
     system = await startSystem({
-      env: { CALLER_LIMITS: 'CASEWORKER=5/10/2 COORDINATOR=1/2/1 DEPARTMENT_OFFICER=1/2/20', CALLER_MAX_QUEUED: '4', CALLER_MAX_WAIT_MS: '3000' },
+      env: { CALLER_LIMITS: 'CASEWORKER=0.2/10/2 COORDINATOR=1/2/1 DEPARTMENT_OFFICER=1/2/20', CALLER_MAX_QUEUED: '4', CALLER_MAX_WAIT_MS: '3000' },
     });
     expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
   });
@@ -43,7 +43,8 @@ describe('limits per caller at the gateway', () => {
     const refused = flood.filter((a) => a.status === 429);
     const answered = flood.filter((a) => a.status === 200);
     expect(refused.length + answered.length).toBe(flood.length);
-    // Two run, four wait, ten had a token: at most six of the ten, and none beyond the burst.
+    // Two run, four wait, ten had a token: at most six of the ten, and none beyond the burst (a
+    // token every five seconds: the flood's own spread on a busy machine earns no more).
     expect(answered.length).toBeGreaterThanOrEqual(2);
     expect(refused.length).toBeGreaterThanOrEqual(6);
     for (const a of refused) {
