@@ -32,7 +32,7 @@ export interface HeavyOptions {
   log: (message: string) => void;
 }
 
-const DASHBOARD = `query Dashboard($region: String!) {
+export const DASHBOARD = `query Dashboard($region: String!) {
   assistanceTargets(regionCode: $region) {
     regionCode date
     centralizedSupport { region { centralized dispersed rate } counties { regionCode rate } }
