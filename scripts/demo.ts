@@ -6,9 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GATEWAY, LOADER, signRequest } from '@saf/auth';
 import { ingestSecrets, ingestTargets, loadFile } from '@saf/loader';
+import { DEMO_GENERATION } from '@saf/generator';
 
-const DEMO_HOUSEHOLDS = 300;
-const DEMO_SEED = 2026;
+// The demo's arguments: its ids carry no namespace (`generationNamespace`), any other generation's do.
+const DEMO_HOUSEHOLDS = DEMO_GENERATION.households;
+const DEMO_SEED = DEMO_GENERATION.seed;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Writes the demo file with the same generator `npm run generate` runs. */

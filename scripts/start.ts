@@ -1,83 +1,117 @@
 /**
  * `npm start`: every subgraph and the gateway on this machine, each its own process with its own
  * database (embedded PGlite under DATA_DIR, or a database per service on DATABASE_URL's server),
- * demo data loaded on first start unless DEMO_DATA=0. Ctrl-C stops everything.
+ * demo data loaded on first start unless DEMO_DATA=0.
+ *
+ * In order: the console is built (when missing or stale), the databases on DATABASE_URL's server
+ * are created, the subgraphs start (progress per service, a line every 10 s naming who is still
+ * starting, at most START_TIMEOUT_S), then the gateway. A service that fails to start stops the
+ * start with its last log lines and what to try. Once running, a service that dies is started
+ * again with backoff while the others keep serving (as compose's `restart: unless-stopped`);
+ * only Ctrl-C (SIGINT) or SIGTERM stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
+import { SERVICES, commonEnv, parseEnv, subgraphUrl, envPrefix } from '@saf/config';
+import { DatabaseSetupError, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadDemoData } from './demo.ts';
+import { Supervisor, type Supervised } from './supervise.ts';
 
-const env = parseEnv(commonEnv.extend({ DEMO_DATA: z.enum(['0', '1']).default('1') }));
+const env = parseEnv(
+  commonEnv.extend({
+    DEMO_DATA: z.enum(['0', '1']).default('1'),
+    /** How long each service may take to answer /health/ready when started, in seconds. */
+    START_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
+  }),
+);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const children = new Map<string, ChildProcess>();
-let stopping = false;
+const out = (line: string) => process.stdout.write(`${line}\n`);
 
-function run(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    process.stderr.write(`${name} exited (${signal ?? code}); stopping everything\n`);
-    void stop(1);
-  });
-  return child;
-}
-
-async function waitReady(name: string, base: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!children.has(name)) throw new Error(`${name} stopped while starting`);
-    try {
-      const res = await fetch(`${base}/health/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+/** The services' databases on DATABASE_URL's server, created before they start: a clear line if that cannot be done. */
+async function ensureServerDatabases(url: string): Promise<void> {
+  for (const s of SERVICES) {
+    if (process.env[`${envPrefix(s.name)}_DATABASE_URL`]) continue;
+    await ensureDatabase(url, serviceDatabaseName(url, s.name));
   }
-  throw new Error(`${name} not ready after ${timeoutMs / 1000} s`);
 }
 
-async function stop(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const exits = [...children.values()].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
-  for (const child of children.values()) child.kill('SIGTERM');
-  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000))]);
-  for (const child of children.values()) child.kill('SIGKILL');
-  process.exit(code);
+function databaseProblem(err: unknown, url: string): string {
+  if (err instanceof DatabaseSetupError) return err.message;
+  const e = err as { code?: string; message?: string };
+  const host = new URL(url).host;
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'ETIMEDOUT' || e.code === 'EHOSTUNREACH')
+    return `PostgreSQL at ${host} is not reachable (${e.code}): start it, correct DATABASE_URL, or unset DATABASE_URL to use the embedded databases under DATA_DIR`;
+  if (e.code === '28P01' || e.code === '28000') return `PostgreSQL at ${host} refused the login (${e.message}): correct the user or password in DATABASE_URL`;
+  return `PostgreSQL at ${host}: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`;
 }
+
+function hints(service: Supervised): string[] {
+  const tips = [
+    `read ${service.name}'s lines above: they say why it stopped; fix that and run \`npm start\` again`,
+    `a busy machine may need longer: START_TIMEOUT_S=${Math.max(600, env.START_TIMEOUT_S * 2)} npm start (now ${env.START_TIMEOUT_S} s)`,
+  ];
+  if (env.DATABASE_URL) tips.push(`check the server answers: psql "${env.DATABASE_URL}" -c 'select 1'`);
+  else tips.push(`its embedded database is ${env.DATA_DIR}/${service.name}: if it is damaged, remove it (its data is lost; the demo data is loaded again) or start from empty: rm -rf ${env.DATA_DIR}`);
+  tips.push('another program on its port: set SUBGRAPH_PORT_BASE and GATEWAY_PORT (README, "Configuration")');
+  return tips;
+}
+
+const supervisor = new Supervisor({ root, readyTimeoutMs: env.START_TIMEOUT_S * 1000, out, err: (line) => process.stderr.write(`${line}\n`) });
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `PGlite under ${env.DATA_DIR}/`;
-  process.stdout.write(`starting ${SERVICES.length} subgraphs and the gateway (databases: ${where})\n`);
-  for (const s of SERVICES) run(s.name, `subgraphs/${s.name}/src/index.ts`);
-  // The console (served by the gateway at /) is built while the subgraphs start, when missing or
-  // older than its sources; a failed build leaves the API running and says how to build it.
-  const consoleBuild = ensureConsoleBuilt({ log: (m) => process.stdout.write(`${m}\n`) }).catch((err: Error) => {
+  process.on('SIGINT', () => void supervisor.stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void supervisor.stop().then(() => process.exit(0)));
+
+  // The console (served by the gateway at /) first, alone: on two cores a build beside nine
+  // starting services slows them all. A failed build leaves the API running and says how to build it.
+  const t0 = Date.now();
+  const built = await ensureConsoleBuilt({ log: out }).catch((err: Error) => {
     process.stderr.write(`${err.message}\nthe API runs without the console page; fix the error and run \`npm run console:build\`\n`);
+    return null;
   });
-  await Promise.all(SERVICES.map((s) => waitReady(s.name, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''))));
-  await consoleBuild;
-  run('gateway', 'gateway/src/index.ts');
+  if (built === false) out('console up to date');
+  else if (built) out(`console built (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+
+  if (env.DATABASE_URL) {
+    try {
+      await ensureServerDatabases(env.DATABASE_URL);
+    } catch (err) {
+      process.stderr.write(`start failed: ${databaseProblem(err, env.DATABASE_URL)}\n`);
+      process.exit(1);
+    }
+  }
+  const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `PGlite under ${env.DATA_DIR}/`;
+  out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
+  const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, '')));
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
-  await waitReady('gateway', gateway);
-  if (env.DEMO_DATA === '1') await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
+  try {
+    await supervisor.startAll(subgraphs);
+    out('starting the gateway');
+    await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway)]);
+  } catch (err) {
+    const failed = (err as { service?: Supervised }).service;
+    process.stderr.write(`\nstart failed: ${(err as Error).message}\n`);
+    if (failed) {
+      const lines = failed.lastLines();
+      process.stderr.write(lines.length ? `last ${lines.length} lines of ${failed.name}:\n${lines.map((l) => `  | ${l}`).join('\n')}\n` : `${failed.name} wrote nothing\n`);
+      process.stderr.write(`what to try:\n${hints(failed).map((t) => `  - ${t}`).join('\n')}\n`);
+    }
+    await supervisor.stop();
+    process.exit(1);
+  }
+  supervisor.keepRunning();
+  if (env.DEMO_DATA === '1') {
+    await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV).catch((err: Error) => {
+      process.stderr.write(`demo data not loaded: ${err.message}\nthe services keep running; load it with \`npm run load -- FILE\` (README, "Data in") or restart \`npm start\`\n`);
+    });
+  }
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
-  process.stdout.write(`\nrunning:\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
+  out(`\nrunning (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s):\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nA service that stops is started again; Ctrl-C stops everything.`);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   process.stderr.write(`start failed: ${(err as Error).message}\n`);
-  void stop(1);
+  await supervisor.stop();
+  process.exit(1);
 });

@@ -87,18 +87,58 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Creates `database` on the server of `adminUrl` unless it exists. */
+/**
+ * A database that cannot be made ready for a reason no retry fixes (no right to create it): the
+ * message is one line saying what to do, printed as it is, without a stack.
+ */
+export class DatabaseSetupError extends Error {
+  override name = 'DatabaseSetupError';
+}
+
+/** The server's maintenance databases: where to connect when the named one does not exist yet. */
+const MAINTENANCE = ['postgres', 'template1'];
+
+/**
+ * Connects to `url`; when its database does not exist (3D000), to the same server's `postgres`
+ * (then `template1`) instead, which every server has: a DATABASE_URL may name a database that is
+ * only a prefix for the services' own.
+ */
+async function connectAdmin(url: string): Promise<pg.Client> {
+  const candidates = [url, ...MAINTENANCE.map((d) => withDatabase(url, d))];
+  for (let i = 0; ; i++) {
+    const client = new pg.Client({ connectionString: candidates[i] });
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => {});
+      if ((err as { code?: string }).code !== '3D000' || i === candidates.length - 1) throw err;
+    }
+  }
+}
+
+/**
+ * Creates `database` on the server of `adminUrl` unless it exists. The database `adminUrl` names
+ * need not exist. A user who may not create databases gets a `DatabaseSetupError` saying what to do.
+ */
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  const client = await connectAdmin(adminUrl);
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) {
       try {
         await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
       } catch (err) {
+        const code = (err as { code?: string }).code;
         // Two services racing to create the same database: the loser finds it there.
-        if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
+        if (code === '42P04' || code === '23505') return;
+        if (code === '42501') {
+          const u = new URL(adminUrl);
+          throw new DatabaseSetupError(
+            `cannot create database "${database}" on ${u.host}: user "${decodeURIComponent(u.username) || '(default)'}" may not create databases; create it (CREATE DATABASE "${database}"), grant CREATEDB, or name each service's database with <SERVICE>_DATABASE_URL`,
+          );
+        }
+        throw err;
       }
     }
   } finally {
@@ -107,8 +147,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 }
 
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  const client = await connectAdmin(adminUrl);
   try {
     await client.query(`DROP DATABASE IF EXISTS "${database.replaceAll('"', '""')}" WITH (FORCE)`);
   } finally {

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { z } from 'zod';
 import { commonEnv, envPrefix, parseEnv, service } from '@saf/config';
 import { subgraphSigningSecret } from '@saf/auth';
-import { openDatabase, type Database, type OpenOptions } from '@saf/db';
+import { DatabaseSetupError, openDatabase, type Database, type OpenOptions } from '@saf/db';
 import { configureMetrics, startIdleCollector, createLogger, isDatabaseUnavailable, listen, startTracing, stopOnSignal, type Logger } from '@saf/service';
 
 /** A subgraph's configuration: the shared variables plus its own `<PREFIX>_DATABASE_URL` and `<PREFIX>_PORT`. */
@@ -83,7 +83,12 @@ export async function serveSubgraph(options: ServeOptions): Promise<void> {
   const database = await openWhenReachable(
     { name: options.name, serverUrl: config.DATABASE_URL, exactUrl: config.ownDatabaseUrl, readUrl: config.readDatabaseUrl, dataDir: config.DATA_DIR, migrationsFolder: options.migrationsFolder, poolSize: config.DATABASE_POOL_SIZE },
     log,
-  );
+  ).catch((err: unknown) => {
+    // What to do, on one line, not a stack: no retry or restart fixes it.
+    if (!(err instanceof DatabaseSetupError)) throw err;
+    process.stderr.write(`${options.name}: ${err.message}\n`);
+    process.exit(1);
+  });
   // In production a missing or development secret stops the service here.
   const signingSecret = subgraphSigningSecret(options.name, process.env, config.NODE_ENV);
   const built = options.create({ database, log, config, production: config.NODE_ENV === 'production', signingSecret, ingestHoldMs: config.INGEST_HOLD_MS });

@@ -49,7 +49,7 @@ export function awardRecord(registry: Registry, household: Household, d: AwardDr
   const department = departmentOf(d.programme);
   return {
     type: 'award',
-    id: `${DEPARTMENT_PREFIX[department]}-${String(registry.next(`award:${department}`)).padStart(8, '0')}`,
+    id: `${DEPARTMENT_PREFIX[department]}-${registry.tag}${String(registry.next(`award:${department}`)).padStart(8, '0')}`,
     department,
     programme: d.programme,
     personId: d.person.id,
@@ -67,7 +67,7 @@ export function awardRecord(registry: Registry, household: Household, d: AwardDr
 export function certificateRecord(registry: Registry, c: CertificateDraft): DisabilityCertificateRecord {
   return {
     type: 'disabilityCertificate',
-    id: `DPF-${registry.next('certificate')}`,
+    id: `DPF-${registry.tag}${registry.next('certificate')}`,
     personId: c.person.id,
     category: c.category,
     grade: c.grade,

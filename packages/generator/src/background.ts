@@ -124,7 +124,7 @@ export function backgroundAid(rng: Rng, registry: Registry, hh: Household, allDe
     const issuedDate = randomDate(rng, from, to);
     const { category, grade } = aid.disability(rng);
     const validUntil = rng.chance(0.4) ? null : dayBefore(addYears(issuedDate, ageOn(m.birthDate, issuedDate) < 16 ? 5 : 10));
-    const id = `DPF-${registry.next('certificate')}`;
+    const id = `DPF-${registry.tag}${registry.next('certificate')}`;
     out.certificates.push({ id, person: m, category, grade, issuedDate, validUntil });
     const coveredAs = covered.find((c) => c.member === m);
     // 困难残疾人生活补贴 goes to 低保 members; 特困 already includes it (the pair is exclusive).

@@ -123,14 +123,14 @@ export class MeansBuilder {
   income(person: Member, source: IncomeRecord['source'], monthlyFen: number, startDate: string, endDate: string | null): IncomeRecord {
     // Nothing is paid after a death: the record stops on the day.
     const end = person.deathDate !== null && (endDate === null || endDate > person.deathDate) ? person.deathDate : endDate;
-    const record: IncomeRecord = { type: 'income', id: `RS-INC-${String(this.registry.next('income')).padStart(8, '0')}`, department: 'LABOUR', personId: person.id, source, monthlyFen, startDate, endDate: end };
+    const record: IncomeRecord = { type: 'income', id: `RS-INC-${this.registry.tag}${String(this.registry.next('income')).padStart(8, '0')}`, department: 'LABOUR', personId: person.id, source, monthlyFen, startDate, endDate: end };
     if (end !== null && end < startDate) return record; // not kept: a death before it began
     this.incomes.push(record);
     return record;
   }
 
   property(person: Member, kind: PropertyRecord['kind'], areaSqm: number, acquiredDate: string, disposedDate: string | null = null): PropertyRecord {
-    const record: PropertyRecord = { type: 'property', id: `ZJ-PR-${String(this.registry.next('property')).padStart(8, '0')}`, department: 'HOUSING', personId: person.id, kind, areaSqm, acquiredDate, disposedDate };
+    const record: PropertyRecord = { type: 'property', id: `ZJ-PR-${this.registry.tag}${String(this.registry.next('property')).padStart(8, '0')}`, department: 'HOUSING', personId: person.id, kind, areaSqm, acquiredDate, disposedDate };
     this.properties.push(record);
     return record;
   }

@@ -3,6 +3,7 @@
  * interchange records. Memory holds the uniqueness keys and the planted list, never the records,
  * so a file of 100,000 households streams.
  */
+import { createHash } from 'node:crypto';
 import type { AwardRecord, DisabilityCertificateRecord, HouseholdRecord, InterchangeRecord, PersonRecord } from '@saf/interchange';
 import { awardRecord, HouseholdLedger, notBeforeBirth, stopAtDeath } from './awards.ts';
 import { backgroundAid } from './background.ts';
@@ -11,7 +12,7 @@ import { BACKGROUND_TYPES, makeHousehold, type Household } from './households.ts
 import { householdsOf, plant, PLANTED_KINDS, type NearMiss, type PlantedKind } from './planted.ts';
 import { Rng } from './random.ts';
 import { RegionScope } from './regions.ts';
-import { Registry } from './registry.ts';
+import { Registry, issuedKey } from './registry.ts';
 import type { PlantedFinding } from './rules.ts';
 
 export interface GenerateOptions {
@@ -51,6 +52,36 @@ const INELIGIBLE_EVERY = 20;
 
 export const MAX_HOUSEHOLDS = 10_000_000;
 
+/** The demo's file (`npm start` loads it): its ids carry no namespace. */
+export const DEMO_GENERATION = { households: 300, seed: '2026' } as const;
+
+const isDemo = (options: GenerateOptions): boolean =>
+  options.households === DEMO_GENERATION.households && String(options.seed) === DEMO_GENERATION.seed && (options.regionPrefix ?? '6540') === '6540' && (options.plant ?? true);
+
+/**
+ * What the record ids of a generation carry so that two different generations never share one:
+ * `G` and five characters from a hash of everything that shapes the file (seed, households,
+ * region, planting); the same arguments give the same namespace (and the same file, which loads
+ * again as a no-op). The demo's file has none: its ids stay as they were (`H654002000001`).
+ */
+export function generationNamespace(options: GenerateOptions): string {
+  if (isDemo(options)) return '';
+  const digest = createHash('sha256').update(JSON.stringify([String(options.seed), options.households, options.regionPrefix ?? '6540', options.plant ?? true])).digest();
+  return `G${(digest.readUInt32BE(0) % 36 ** 5).toString(36).toUpperCase().padStart(5, '0')}`;
+}
+
+let demoIds: Set<string> | null = null;
+
+/** The demo's ID numbers (as `issuedKey` gives them): a person's ID is a number, with no room for a namespace, so others never issue these. */
+function demoPersonKeys(): Set<string> {
+  if (!demoIds) {
+    const keys = new Set<string>();
+    for (const r of createGeneration(DEMO_GENERATION).records) if (r.type === 'person') keys.add(issuedKey(r.id));
+    demoIds = keys;
+  }
+  return demoIds;
+}
+
 export function validateOptions(options: GenerateOptions): void {
   const { households, seed } = options;
   if (!Number.isSafeInteger(households) || households < 1 || households > MAX_HOUSEHOLDS) {
@@ -87,7 +118,8 @@ export function createGeneration(options: GenerateOptions): Generation {
   validateOptions(options);
   const seed = String(options.seed);
   const scope = new RegionScope(options.regionPrefix ?? '6540');
-  const registry = new Registry();
+  const namespace = generationNamespace(options);
+  const registry = namespace ? new Registry(`${namespace}-`, demoPersonKeys()) : new Registry();
   const schedule = plantSchedule(options.households, options.plant ?? true);
   const planted: PlantedFinding[] = [];
   const nearMisses: NearMiss[] = [];

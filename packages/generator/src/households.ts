@@ -166,7 +166,7 @@ export function makeHousehold(rng: Rng, registry: Registry, opts: HouseholdOptio
   const large = ethnicity !== 'HAN' && !place.urban;
   const specs = opts.specs ?? compose(rng, opts.type, large);
   const hukou = opts.hukou ?? (place.urban ? 'URBAN' : 'RURAL');
-  const id = `H${place.regionCode.slice(0, 6)}${String(registry.next(`household:${place.regionCode.slice(0, 6)}`)).padStart(6, '0')}`;
+  const id = `H${place.regionCode.slice(0, 6)}${registry.tag ? `-${registry.tag}` : ''}${String(registry.next(`household:${place.regionCode.slice(0, 6)}`)).padStart(6, '0')}`;
   const members = nameAndRegister(rng, registry, specs, ethnicity, place);
   if (opts.deaths) addDeaths(rng, members);
   return { id, place, hukou, address: addressOf(rng, place), ethnicity, type: opts.type, members };

@@ -1,4 +1,4 @@
-export { createGeneration, generate, plantedFindings, plantSchedule, validateOptions, MAX_HOUSEHOLDS, type GenerateOptions, type Generation } from './generate.ts';
+export { createGeneration, generate, generationNamespace, plantedFindings, plantSchedule, validateOptions, DEMO_GENERATION, MAX_HOUSEHOLDS, type GenerateOptions, type Generation } from './generate.ts';
 export type { PlantedFinding, RuleCode } from './rules.ts';
 export { NEAR_MISS_KINDS, PLANTED_KINDS, type NearMiss, type NearMissKind, type PlantedKind } from './planted.ts';
 export { DEPARTMENT_PREFIX } from './awards.ts';

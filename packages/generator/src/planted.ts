@@ -101,7 +101,7 @@ class Case {
   }
 
   certificate(person: Member, issuedBefore: string): string {
-    const id = `DPF-${this.registry.next('certificate')}`;
+    const id = `DPF-${this.registry.tag}${this.registry.next('certificate')}`;
     const { category, grade } = aid.disability(this.rng);
     const issuedDate = randomDate(this.rng, '2012-01-01', dayBefore(issuedBefore));
     this.certificates.push({ type: 'disabilityCertificate', id, personId: person.id, category, grade, issuedDate, validUntil: null });

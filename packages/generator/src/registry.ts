@@ -10,6 +10,16 @@ import { nameKey } from '@saf/rules/nameKey';
 
 export class Registry {
   private readonly idKeys = new Set<string>();
+
+  /**
+   * @param tag what every record id of this generation carries (`namespace` + `-`), empty for the demo's
+   * @param reserved ID numbers (as `issuedKey` gives them) another generation holds: never issued here
+   */
+  constructor(
+    readonly tag = '',
+    private readonly reserved: ReadonlySet<string> = new Set(),
+  ) {}
+
   private readonly identityKeys = new Set<string>();
   private readonly counters = new Map<string, number>();
 
@@ -21,14 +31,14 @@ export class Registry {
       const sequence = rng.int(0, 499) * 2 + parity;
       if (sequence === 0) continue;
       const key = base + String(sequence).padStart(3, '0');
-      if (!this.idKeys.has(key)) {
+      if (!this.idKeys.has(key) && !this.reserved.has(key)) {
         this.idKeys.add(key);
         return makeResidentId(region, birthDate, sequence);
       }
     }
     for (let sequence = 998 + parity; sequence > 0; sequence -= 2) {
       const key = base + String(sequence).padStart(3, '0');
-      if (!this.idKeys.has(key)) {
+      if (!this.idKeys.has(key) && !this.reserved.has(key)) {
         this.idKeys.add(key);
         return makeResidentId(region, birthDate, sequence);
       }
@@ -51,3 +61,6 @@ export class Registry {
     return n;
   }
 }
+
+/** An ID number's key as `Registry` holds it: its first 17 characters (region, birth date, sequence). */
+export const issuedKey = (residentId: string): string => residentId.slice(0, 17);

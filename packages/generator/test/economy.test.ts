@@ -51,8 +51,8 @@ describe('generated means and standards (SPEC section 10)', () => {
   it('gives incomes and properties ids of their own and persons of the file', () => {
     for (const list of [incomes, properties, standards] as { id: string }[][]) expect(new Set(list.map((r) => r.id)).size).toBe(list.length);
     for (const r of [...incomes, ...properties]) expect(persons.has(r.personId), r.id).toBe(true);
-    for (const i of incomes) expect(i.id).toMatch(/^RS-INC-\d{8}$/);
-    for (const p of properties) expect(p.id).toMatch(/^ZJ-PR-\d{8}$/);
+    for (const i of incomes) expect(i.id).toMatch(/^RS-INC-(G[0-9A-Z]{5}-)?\d{8}$/);
+    for (const p of properties) expect(p.id).toMatch(/^ZJ-PR-(G[0-9A-Z]{5}-)?\d{8}$/);
     // No income paid after its person died.
     for (const i of incomes) {
       const death = persons.get(i.personId)!.deathDate;

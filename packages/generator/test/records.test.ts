@@ -57,9 +57,9 @@ describe('generated records', () => {
     unique(certificates.map((c) => c.id));
     // Region + birth date + sequence is unique too (the check character follows from them).
     unique(persons.map((p) => p.id.slice(0, 17)));
-    for (const h of households) expect(h.id).toMatch(/^H\d{12}$/);
-    for (const a of awards) expect(a.id).toMatch(new RegExp(`^${DEPARTMENT_PREFIX[a.department]}-\\d{8}$`));
-    for (const c of certificates) expect(c.id).toMatch(/^DPF-\d+$/);
+    for (const h of households) expect(h.id).toMatch(/^H\d{6}(-G[0-9A-Z]{5}-)?\d{6}$/);
+    for (const a of awards) expect(a.id).toMatch(new RegExp(`^${DEPARTMENT_PREFIX[a.department]}-(G[0-9A-Z]{5}-)?\\d{8}$`));
+    for (const c of certificates) expect(c.id).toMatch(/^DPF-(G[0-9A-Z]{5}-)?\d+$/);
   });
 
   it('references only persons and households of the file, and awards carry their household and region', () => {

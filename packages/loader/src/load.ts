@@ -4,7 +4,7 @@ import { LOADER, createRequestSigner, type RequestSigner } from '@saf/auth';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { awardRecipientOf, ownerOf, type LineError } from '@saf/interchange';
 import { DEPARTMENTS, department, type Department } from '@saf/programmes';
-import { FileScanner, householdMismatch, readLineBatches, type FileScan, type HouseholdCheck, type Reference } from './validateFile.ts';
+import { FileScanner, householdMismatch, readLineBatches, twoHeads, type FileScan, type HouseholdCheck, type Member, type Reference } from './validateFile.ts';
 
 export interface LoadOptions {
   /** Each department's service base URL (its `/ingest` endpoints). */
@@ -164,6 +164,47 @@ async function checkReferences(connections: KeepAliveConnections, unresolved: Re
 }
 
 /**
+ * The file's persons against civil affairs' register: a household the load would leave with two
+ * heads (户主: one the file gives it, one registered that the file does not replace), and an ID
+ * number registered for someone else (another name) in another household — the load would merge
+ * two people, as loading a file whose ids clash with the stored ones does. A person the file moves
+ * to another household under their registered name is a move, and allowed.
+ */
+async function checkMemberships(connections: KeepAliveConnections, members: Member[], options: LoadOptions, signers: Signers): Promise<LineError[]> {
+  const registered = new Map<string, { householdId: string; name: string }>();
+  const heads = new Map<string, string[]>();
+  const fileHeads = members.filter((m) => m.head);
+  const headsOf = [...new Set(fileHeads.map((m) => m.householdId))];
+  for (let i = 0; i < Math.max(members.length, headsOf.length); i += 5000) {
+    const body = JSON.stringify({ members: members.slice(i, i + 5000).map((m) => m.personId), headsOf: headsOf.slice(i, i + 5000) });
+    const found = (await call(connections, `${options.targets.CIVIL_AFFAIRS}/ingest/known`, signers.CIVIL_AFFAIRS, 'POST', body)) as {
+      registered?: Record<string, { householdId: string; name: string }>;
+      heads?: Record<string, string[]>;
+    };
+    for (const [id, r] of Object.entries(found.registered ?? {})) registered.set(id, r);
+    for (const [household, ids] of Object.entries(found.heads ?? {})) heads.set(household, ids);
+  }
+  const inFile = new Set(members.map((m) => m.personId));
+  const errors: LineError[] = [];
+  for (const m of members) {
+    const r = registered.get(m.personId);
+    if (r && r.householdId !== m.householdId && r.name !== m.name) {
+      errors.push({
+        line: m.line,
+        field: 'id',
+        message: `person ${m.personId} is registered with civil affairs as ${r.name} in household ${r.householdId}; this line names ${m.name} in ${m.householdId}: one ID number for two people (ids clashing with data already loaded?)`,
+      });
+    }
+  }
+  // The file's own record of a registered head replaces it (as a head or not, here or elsewhere).
+  for (const m of fileHeads) {
+    const other = (heads.get(m.householdId) ?? []).find((id) => id !== m.personId && !inFile.has(id));
+    if (other) errors.push(twoHeads(m, `${other}, registered with civil affairs as its head`));
+  }
+  return errors.sort((a, b) => a.line - b.line);
+}
+
+/**
  * Loads a file all or nothing, in one pass over it: every line is validated as it is read and,
  * while the file is still good, staged in batches through its department's own service (staging
  * writes nothing a reader sees). On any bad line staging stops, the rest of the file is still
@@ -274,6 +315,16 @@ async function load(connections: KeepAliveConnections, file: string, options: Lo
     if (refErrors.length) {
       await abortAll();
       return { ok: false, errors: refErrors };
+    }
+  }
+  if (scan.members.length) {
+    const memberErrors = await checkMemberships(connections, scan.members, options, signers).catch(async (err: unknown) => {
+      await abortAll();
+      throw err;
+    });
+    if (memberErrors.length) {
+      await abortAll();
+      return { ok: false, errors: memberErrors };
     }
   }
   progress('stage', scan.records, scan.records);

@@ -16,6 +16,15 @@ export interface HouseholdCheck {
   householdId: string;
 }
 
+/** A person of the file, to be checked against civil affairs' register (one head per household, one person per ID number). */
+export interface Member {
+  line: number;
+  personId: string;
+  householdId: string;
+  name: string;
+  head: boolean;
+}
+
 export interface FileScan {
   lines: number;
   records: number;
@@ -24,11 +33,18 @@ export interface FileScan {
   unresolved: Reference[];
   /** Awards naming a household, whose person the file does not define (checked against civil affairs). */
   householdChecks: HouseholdCheck[];
+  /** Every person of the file. */
+  members: Member[];
 }
 
 /** The error of an award whose household is not its person's (`where`: e.g. "in H1 on line 3"). */
 export function householdMismatch(check: HouseholdCheck, where: string): LineError {
   return { line: check.line, field: 'householdId', message: `household ${check.householdId} is not the household of person ${check.personId}, who is ${where}` };
+}
+
+/** The error of a second head (户主) for one household (`other`: who already is, e.g. "person X on line 3"). */
+export function twoHeads(member: Member, other: string): LineError {
+  return { line: member.line, field: 'relation', message: `household ${member.householdId} would have two heads (户主): ${member.personId} here and ${other}; a household has one head` };
 }
 
 export interface LineBatch {
@@ -140,6 +156,9 @@ export class FileScanner {
   private readonly pending: Reference[] = [];
   /** Awards whose household is to be checked once their person is known (read later, or registered). */
   private readonly pendingHouseholds: HouseholdCheck[] = [];
+  private readonly members: Member[] = [];
+  /** The head (户主) the file gives each household, with its line. */
+  private readonly heads = new Map<string, Member>();
 
   /**
    * The line's record when it is valid and new, else null (its errors are in `errors`). `utf8`
@@ -173,10 +192,18 @@ export class FileScanner {
       case 'household':
         this.households.add(record.id);
         break;
-      case 'person':
+      case 'person': {
         this.persons.set(record.id, record.householdId);
         this.ref('household', record.householdId, line, 'householdId');
+        const member: Member = { line, personId: record.id, householdId: record.householdId, name: record.name, head: record.relation === 'HEAD' };
+        this.members.push(member);
+        if (member.head) {
+          const head = this.heads.get(record.householdId);
+          if (head) this.errors.push(twoHeads(member, `person ${head.personId} on line ${head.line}`));
+          else this.heads.set(record.householdId, member);
+        }
         break;
+      }
       case 'award':
         this.ref('person', record.personId, line, 'personId');
         this.ref('household', record.householdId, line, 'householdId');
@@ -223,7 +250,7 @@ export class FileScanner {
       else if (household !== check.householdId) this.errors.push(this.mismatchInFile(check, household));
     }
     this.errors.sort((a, b) => a.line - b.line);
-    return { lines: this.lines, records: this.records, errors: this.errors, unresolved, householdChecks };
+    return { lines: this.lines, records: this.records, errors: this.errors, unresolved, householdChecks, members: this.members };
   }
 }
 

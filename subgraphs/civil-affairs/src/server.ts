@@ -1,7 +1,7 @@
 import { GATEWAY, LOADER, OPERATOR } from '@saf/auth';
 import { ingestRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
-import { existing } from './db/queries.ts';
+import { existing, memberships } from './db/queries.ts';
 import { ingestKinds } from './db/ingest.ts';
 import { createLoaders, type Context } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -19,8 +19,9 @@ export function createServer({ database, log, production = false, signingSecret,
     // The loader checks references against what is already registered.
     extra: async (req, res, parts, request) => {
       if (req.method !== 'POST' || parts[0] !== 'known') return false;
-      const body = parseJson(request.body) as { persons?: string[]; households?: string[] };
-      sendJson(res, 200, await existing(db, body.persons ?? [], body.households ?? []));
+      const body = parseJson(request.body) as { persons?: string[]; households?: string[]; members?: string[]; headsOf?: string[] };
+      const [found, members] = await Promise.all([existing(db, body.persons ?? [], body.households ?? []), memberships(db, body.members ?? [], body.headsOf ?? [])]);
+      sendJson(res, 200, { ...found, ...members });
       return true;
     },
   });

@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { anyOf, anyOfPlaceholder, preparedPer, rowsOf, selectList, type Db } from '@saf/db';
 import { SWEEP_HOUSEHOLD_COLUMNS, SWEEP_PERSON_COLUMNS, toSweepRows } from '@saf/interchange';
 import { households, persons, type HouseholdRow, type PersonRow } from './schema.ts';
@@ -45,6 +45,20 @@ export async function existing(db: Db, personIds: string[], householdIds: string
   ]);
   // Each registered person's household: the loader checks an award's household against it.
   return { persons: p.map((r) => r.id), households: h.map((r) => r.id), householdOf: Object.fromEntries(p.map((r) => [r.id, r.householdId])) as Record<string, string> };
+}
+
+/**
+ * What the loader checks a file's persons against: each registered person's household, relation
+ * and name (`members`), and the registered heads (户主) of households (`headsOf`).
+ */
+export async function memberships(db: Db, members: string[], headsOf: string[]) {
+  const [p, h] = await Promise.all([
+    members.length ? db.select({ id: persons.id, householdId: persons.householdId, relation: persons.relation, name: persons.name }).from(persons).where(inArray(persons.id, members)) : [],
+    headsOf.length ? db.select({ id: persons.id, householdId: persons.householdId }).from(persons).where(and(inArray(persons.householdId, headsOf), eq(persons.relation, 'HEAD'))) : [],
+  ]);
+  const heads: Record<string, string[]> = {};
+  for (const r of h) (heads[r.householdId] ??= []).push(r.id);
+  return { registered: Object.fromEntries(p.map((r) => [r.id, { householdId: r.householdId, relation: r.relation, name: r.name }])) as Record<string, { householdId: string; relation: string; name: string }>, heads };
 }
 
 /**
