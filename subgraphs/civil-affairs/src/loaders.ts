@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
-import { createAwardLoaders } from '@saf/department';
+import { createAwardLoaders, createPaymentLoader } from '@saf/department';
+import { createAccountLoader } from './db/accounts.ts';
 import { observedBatch } from '@saf/service';
 import type { Department } from '@saf/programmes';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
@@ -43,6 +44,8 @@ export function createLoaders(db: Db) {
     /** Whether a department pays a household (`paidKey`): what its officers may see. */
     paid: paidLoader(db),
     standards: createStandardLoader(db),
+    payments: createPaymentLoader(db),
+    accounts: createAccountLoader(db),
   };
 }
 

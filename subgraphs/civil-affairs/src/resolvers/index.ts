@@ -3,7 +3,8 @@ import { countHouseholds } from '../db/queries.ts';
 import type { Context } from '../loaders.ts';
 import { CivilAffairsAward } from './CivilAffairsAward.ts';
 import { Household } from './Household.ts';
-import { Person } from './Person.ts';
+import { BankAccount, Person } from './Person.ts';
+import { paymentResolvers } from '@saf/department';
 import { Query, sweepBatchById } from './Query.ts';
 
 const SweepBatch = {
@@ -12,4 +13,4 @@ const SweepBatch = {
   totalCount: (batch: { regionCode: string }, _: unknown, ctx: Context) => countHouseholds(ctx.db, batch.regionCode),
 };
 
-export const resolvers = { Query, Household, Person, CivilAffairsAward, SweepBatch } as unknown as Resolvers<Context>;
+export const resolvers = { Query, Household, Person, CivilAffairsAward, SweepBatch, BankAccount, Payment: paymentResolvers('CIVIL_AFFAIRS') } as unknown as Resolvers<Context>;
