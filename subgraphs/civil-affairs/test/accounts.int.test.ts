@@ -51,11 +51,15 @@ describe('civil affairs: the register of recipients’ accounts (一卡通) and 
     }
   });
 
-  it('shows a household’s accounts to a department that pays it, not to one that does not, nor to caseworkers, analysts, auditors', async () => {
+  it('shows a person’s accounts to a department that pays them, not to one that pays another member or none, nor to caseworkers, analysts, auditors', async () => {
     const housingOfficer: Caller = { sub: 'z', role: 'DEPARTMENT_OFFICER', department: 'HOUSING' };
     const housing = await entities(sg, head, housingOfficer, `bankAccounts ${ACCOUNTS}`);
     expect(housing.errors).toBeUndefined();
     expect(housing.data!._entities[0].bankAccounts).toHaveLength(1);
+    // Paying the head is not paying the spouse: the spouse's accounts are not housing's to read.
+    const spouses = await entities(sg, spouse, housingOfficer, `bankAccounts ${ACCOUNTS}`);
+    expect(spouses.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(spouses.data!._entities[0]).toEqual({ id: spouse, bankAccounts: null });
     // Civil affairs' payments stay civil affairs' own.
     const payments = await entities(sg, head, housingOfficer, 'civilAffairsPayments { id }');
     expect(payments.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
