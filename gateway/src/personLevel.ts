@@ -34,7 +34,7 @@ const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAwar
  * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
  * the purpose declared here, so it must be declared here.
  */
-const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep']);
+const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */

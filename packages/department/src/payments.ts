@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import { asc, sql } from 'drizzle-orm';
 import { anyOf, rowsOf, type Db } from '@saf/db';
-import { maskAccountNumber } from '@saf/interchange';
-import { assertMayReadPayments, observedBatch } from '@saf/service';
+import { MAX_SWEEP_BATCH, SWEEP_PAYMENT_COLUMNS, isPeriod, maskAccountNumber, toSweepRows, type SweepRows } from '@saf/interchange';
+import { assertMayReadPayments, assertMaySweep, badInput, observedBatch } from '@saf/service';
 import { rowCount, type IngestKind } from './ingest.ts';
 import { awards, payments, type PaymentRow } from './schema.ts';
 import type { DepartmentContext } from './server.ts';
+import type { SweepBatchRef } from './sweep.ts';
 
 /** Payment records: insert new, replace changed, leave identical rows untouched (a re-load changes nothing). */
 export const paymentKind: IngestKind = {
@@ -45,27 +46,40 @@ export async function paymentsByPersonIds(db: Db, ids: readonly string[]): Promi
 
 /** Per request: N persons in one tick are one SQL query. */
 export function createPaymentLoader(db: Db) {
-  return new DataLoader<string, PaymentWithProgramme[]>(observedBatch('payments.byPerson', (ids) => paymentsByPersonIds(db, ids)));
+  // `db` kept beside the loader: a sweep page's payments are one query of their own, not cached.
+  return Object.assign(new DataLoader<string, PaymentWithProgramme[]>(observedBatch('payments.byPerson', (ids) => paymentsByPersonIds(db, ids))), { db });
 }
 
-/** The columns of a payment sweep's rows (`SweepBatch.<department>Payments`), in order. */
-export const SWEEP_PAYMENT_COLUMNS = ['id', 'awardId', 'personId', 'period', 'amountFen', 'accountNumber', 'status'] as const;
+/**
+ * The payments of a sweep batch's persons for one period, in compact rows, with their award's
+ * programme and amount (null when the department has no such award), account numbers in full: the
+ * coordination office's checks compare them across departments (SHARED_ACCOUNT,
+ * ACCOUNT_NOT_RECIPIENT) and show them masked.
+ */
+export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string): Promise<SweepRows<typeof SWEEP_PAYMENT_COLUMNS>> {
+  if (!personIds.length) return toSweepRows(SWEEP_PAYMENT_COLUMNS, []);
+  const rows = await rowsOf<Record<(typeof SWEEP_PAYMENT_COLUMNS)[number], string | null>>(
+    db,
+    sql`SELECT p.id, p.award_id AS "awardId", p.person_id AS "personId", p.amount_fen::text AS "amountFen", p.account_number AS "accountNumber",
+               p.status, a.programme, a.amount_fen::text AS "awardAmountFen"
+        FROM ${payments} p LEFT JOIN ${awards} a ON a.id = p.award_id
+        WHERE ${anyOf(sql`p.person_id`, personIds)} AND p.period = ${period}`,
+  );
+  return toSweepRows(SWEEP_PAYMENT_COLUMNS, rows);
+}
 
 /**
- * The payments of a sweep batch's persons for one period, in compact rows (columns, then rows of
- * strings), account numbers in full: the coordination office's checks compare them across
- * departments (SHARED_ACCOUNT, ACCOUNT_NOT_RECIPIENT) and show them masked.
+ * `SweepBatch.<department>Payments(period)`: the department's payments of a sweep page's persons
+ * for the period. A payment sweep is the coordination office's (a sweeping role that may read
+ * payments: caseworkers sweep awards, not accounts).
  */
-export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string): Promise<{ columns: string[]; rows: (string | null)[][] }> {
-  if (!personIds.length) return { columns: [...SWEEP_PAYMENT_COLUMNS], rows: [] };
-  const rows = await rowsOf<Record<string, string | number | null>>(
-    db,
-    sql`SELECT id, award_id, person_id, period, amount_fen, account_number, status FROM ${payments}
-        WHERE ${anyOf(payments.personId, personIds)} AND period = ${period} ORDER BY id`,
-  );
-  return {
-    columns: [...SWEEP_PAYMENT_COLUMNS],
-    rows: rows.map((r) => [r.id, r.award_id, r.person_id, r.period, String(r.amount_fen), r.account_number, r.status] as (string | null)[]),
+export function sweepBatchPayments(department: string) {
+  return (batch: SweepBatchRef, { period }: { period: string }, ctx: PaymentContext) => {
+    assertMaySweep(ctx.caller, batch.regionCode);
+    assertMayReadPayments(ctx.caller, department);
+    if (!isPeriod(period)) throw badInput('period must be a month YYYY-MM', 'period');
+    if (batch.personIds.length > MAX_SWEEP_BATCH * 20) throw badInput(`a sweep batch holds at most ${MAX_SWEEP_BATCH} households`, 'personIds');
+    return sweepPaymentRows(ctx.loaders.payments.db, batch.personIds, period);
   };
 }
 

@@ -5,7 +5,7 @@ import { buildSubgraph, type Resolvers } from '@saf/service';
 import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
-import { createPaymentLoader, paymentKind, paymentResolvers, personPayments } from './payments.ts';
+import { createPaymentLoader, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 
@@ -41,6 +41,7 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     ...own,
     Person: { ...own.Person, [options.paymentsField]: personPayments(options.department) },
     Payment: paymentResolvers(options.department),
+    SweepBatch: { ...own.SweepBatch, [options.paymentsField]: sweepBatchPayments(options.department) },
   } as unknown as Resolvers<DepartmentContext<any>>;
   const built = buildSubgraph<DepartmentContext<any>>({
     name: options.name,

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { asc, sql } from 'drizzle-orm';
 import { anyOf, rowsOf, type Db } from '@saf/db';
 import { rowCount, type IngestKind } from '@saf/department';
+import { SWEEP_ACCOUNT_COLUMNS, toSweepRows, type SweepRows } from '@saf/interchange';
 import { observedBatch } from '@saf/service';
 import { bankAccounts, persons, type BankAccountRow } from './schema.ts';
 
@@ -35,20 +36,18 @@ export function createAccountLoader(db: Db) {
   return new DataLoader<string, BankAccountRow[]>(observedBatch('civilAffairs.accounts', (ids) => accountsByPersonIds(db, ids)));
 }
 
-/** The columns of a payment sweep's account rows (`SweepBatch.bankAccounts`), in order. */
-export const SWEEP_ACCOUNT_COLUMNS = ['id', 'personId', 'accountNumber', 'holderId', 'holderHouseholdId'] as const;
 
 /**
  * The accounts registered for a sweep batch's persons, in compact rows, with the holder's household
  * as civil affairs records it (null when the holder is not registered): the coordination office's
  * checks compare who holds an account with whom it pays (ACCOUNT_NOT_RECIPIENT).
  */
-export async function sweepAccountRows(db: Db, personIds: readonly string[]): Promise<{ columns: string[]; rows: (string | null)[][] }> {
-  if (!personIds.length) return { columns: [...SWEEP_ACCOUNT_COLUMNS], rows: [] };
+export async function sweepAccountRows(db: Db, personIds: readonly string[]): Promise<SweepRows<typeof SWEEP_ACCOUNT_COLUMNS>> {
+  if (!personIds.length) return toSweepRows(SWEEP_ACCOUNT_COLUMNS, []);
   const rows = await rowsOf<{ id: string; person_id: string; account_number: string; holder_id: string; household_id: string | null }>(
     db,
     sql`SELECT a.id, a.person_id, a.account_number, a.holder_id, p.household_id FROM ${bankAccounts} a
         LEFT JOIN ${persons} p ON p.id = a.holder_id WHERE ${anyOf(sql`a.person_id`, personIds)} ORDER BY a.id`,
   );
-  return { columns: [...SWEEP_ACCOUNT_COLUMNS], rows: rows.map((r) => [r.id, r.person_id, r.account_number, r.holder_id, r.household_id]) };
+  return { columns: SWEEP_ACCOUNT_COLUMNS, rows: rows.map((r) => [r.id, r.person_id, r.account_number, r.holder_id, r.household_id]) };
 }
