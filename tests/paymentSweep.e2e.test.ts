@@ -11,7 +11,9 @@ import { COORDINATOR, startSystem, type System } from './support/system.ts';
 const CASEWORKER: Caller = { sub: 'cw-654002', role: 'CASEWORKER', region: '654002' };
 const LABOUR_OFFICER: Caller = { sub: 'lb-1', role: 'DEPARTMENT_OFFICER', department: 'LABOUR' };
 const PERIOD = '2025-06';
-const [h1, h2, h3, h4] = [41, 42, 43, 44].map((n) => householdWithEverything(n)) as [ReturnType<typeof householdWithEverything>, ReturnType<typeof householdWithEverything>, ReturnType<typeof householdWithEverything>, ReturnType<typeof householdWithEverything>];
+type Fixture = ReturnType<typeof householdWithEverything>;
+const [h1, h2, h3, h4, h5] = [41, 42, 43, 44, 45].map((n) => householdWithEverything(n)) as [Fixture, Fixture, Fixture, Fixture, Fixture];
+const ANALYST: Caller = { sub: 'an-1', role: 'ANALYST' };
 const account = (id: string, personId: string, holderId: string, accountNumber: string) => ({ type: 'bankAccount', id, department: 'CIVIL_AFFAIRS', personId, bank: '农村信用合作社', accountNumber, holderId });
 const payment = (id: string, department: string, awardId: string, personId: string, accountNumber: string, extra: object = {}) => ({
   type: 'payment', id, department, awardId, personId, period: PERIOD, amountFen: 50_000, accountNumber, paidDate: '2025-06-10', status: 'PAID', ...extra,
@@ -19,7 +21,7 @@ const payment = (id: string, department: string, awardId: string, personId: stri
 const A = { own1: '6228480000000001111', spouse1: '6228480000000002222', shared: '6228480000000003333', elder4: '6228480000000004444', spouse3: '6228480000000005555', elder2: '6228480000000006666' };
 const elder4Dead = h4.records.map((r) => (r.type === 'person' && r.id === h4.persons.elder ? { ...r, deathDate: '2025-04-10' } : r));
 const RECORDS = [
-  ...h1.records, ...h2.records, ...h3.records, ...elder4Dead,
+  ...h1.records, ...h2.records, ...h3.records, ...elder4Dead, ...h5.records,
   { type: 'award', id: 'CA-42-TK', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: h2.persons.elder, householdId: h2.householdId, regionCode: '654002', amountFen: 50_000, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} },
   { type: 'award', id: 'DP-42-LIVING', department: 'DISABLED_PERSONS_FEDERATION', programme: 'DISABILITY_LIVING_SUBSIDY', personId: h2.persons.elder, householdId: h2.householdId, regionCode: '654002', amountFen: 50_000, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} },
   account('BA-1', h1.persons.head, h1.persons.head, A.own1),
@@ -29,6 +31,9 @@ const RECORDS = [
   account('BA-4', h4.persons.elder, h4.persons.elder, A.elder4),
   account('BA-5', h3.persons.spouse, h3.persons.spouse, A.spouse3),
   account('BA-6', h2.persons.elder, h2.persons.elder, A.elder2),
+  account('BA-7', h5.persons.head, h5.persons.head, '6228480000000007777'),
+  // A fifth household paid cleanly: civil affairs' 低保 reaches 5 recipients in June (published).
+  payment('MZ-6', 'CIVIL_AFFAIRS', 'CA-45-MINIMUM_LIVING_URBAN', h5.persons.head, '6228480000000007777'),
   payment('MZ-1', 'CIVIL_AFFAIRS', 'CA-41-MINIMUM_LIVING_URBAN', h1.persons.head, A.own1),
   // Near miss: a failed first try and the paid one.
   payment('MZ-1F', 'CIVIL_AFFAIRS', 'CA-41-MINIMUM_LIVING_URBAN', h1.persons.head, A.own1, { status: 'FAILED', paidDate: null }),
@@ -144,5 +149,36 @@ describe('payment sweeps (资金发放核查)', () => {
     const noPurpose = await system.query(`mutation { runPaymentSweep(regionCode: "654002", period: "2025-06") { id } }`, {}, { headers: { 'x-purpose': '' } });
     expect(noPurpose.errors?.[0]?.extensions?.code).toBeDefined();
     expect(noPurpose.data?.runPaymentSweep ?? null).toBeNull();
+  });
+
+  it('gives the coordination office exact funds figures by department, programme, county and month, and a CSV of the same', async () => {
+    const res = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme regionCode period paidFen failedFen recipients } }`, { r: '654002', p: '2025' });
+    expect(res.errors).toBeUndefined();
+    const rows = res.data!.fundsStatistics as { department: string; programme: string; period: string; paidFen: string; failedFen: string; recipients: number }[];
+    const row = (programme: string, period: string) => rows.find((r) => r.programme === programme && r.period === period);
+    // 低保 in June: 500 + 600 + 500 + 500 + 500 yuan paid to 5 heads, the failed first try of 500.
+    expect(row('MINIMUM_LIVING_URBAN', PERIOD)).toEqual({ department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', regionCode: '654002', period: PERIOD, paidFen: '260000', failedFen: '50000', recipients: 5 });
+    // Labour paid one person twice in June and once for July.
+    expect(row('PUBLIC_WELFARE_JOB', PERIOD)).toMatchObject({ department: 'LABOUR', paidFen: '100000', failedFen: '0', recipients: 1 });
+    expect(row('PUBLIC_WELFARE_JOB', '2025-07')).toMatchObject({ paidFen: '50000', recipients: 1 });
+    // The payment naming no award has no programme or place: not in the figures.
+    expect(rows.filter((r) => r.department === 'HOUSING')).toEqual([]);
+    const csv = await system.query(`query ($r: String!, $p: String!) { fundsStatisticsCsv(regionCode: $r, period: $p) }`, { r: '654002', p: PERIOD });
+    expect(csv.errors).toBeUndefined();
+    const lines = (csv.data!.fundsStatisticsCsv as string).split('\r\n');
+    expect(lines[0]).toBe('\uFEFFdepartment,programme,programmeNameZh,regionCode,period,paidFen,failedFen,recipients');
+    expect(lines).toContain('CIVIL_AFFAIRS,MINIMUM_LIVING_URBAN,城市居民最低生活保障,654002,2025-06,260000,50000,5');
+  });
+
+  it('gives analysts only rows of 5 recipients or more, for counties and months that have ended', async () => {
+    const res = await system.query(`query ($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { programme period paidFen recipients } }`, { r: '654002', p: PERIOD }, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.fundsStatistics).toEqual([{ programme: 'MINIMUM_LIVING_URBAN', period: PERIOD, paidFen: '260000', recipients: 5 }]);
+    const township = await system.query(`{ fundsStatistics(regionCode: "654002001", period: "2025-06") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(township.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const future = await system.query(`{ fundsStatistics(regionCode: "654002", period: "2099-01") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const raw = await system.query(`{ labourFundsStatistics(regionCode: "654002", period: "2025-06") { recipients } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(raw.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

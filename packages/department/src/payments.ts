@@ -7,6 +7,9 @@ import { rowCount, type IngestKind } from './ingest.ts';
 import { awards, payments, type PaymentRow } from './schema.ts';
 import type { DepartmentContext } from './server.ts';
 import type { SweepBatchRef } from './sweep.ts';
+import type { Department } from '@saf/programmes';
+import { statisticsRegion } from './statistics.ts';
+import { assertMayReadRawStatistics } from './statisticsFields.ts';
 
 /** Payment records: insert new, replace changed, leave identical rows untouched (a re-load changes nothing). */
 export const paymentKind: IngestKind = {
@@ -105,5 +108,64 @@ export function paymentResolvers(department: string) {
     department: () => department,
     accountNumber: (row: PaymentRow) => maskAccountNumber(row.accountNumber),
     amountFen: (row: PaymentRow) => row.amountFen,
+  };
+}
+
+/** A department's payments of one programme in one county for one month, unsuppressed. */
+export interface FundsAggregate {
+  programme: string;
+  /** County: the first 6 digits of the award's region code. */
+  regionCode: string;
+  period: string;
+  /** Sum of PAID payments, decimal string (bigint: no overflow). */
+  paidFen: string;
+  /** Sum of payments that did not reach the recipient (FAILED or RETURNED). */
+  failedFen: string;
+  /** Distinct persons paid (PAID). */
+  recipients: number;
+  /** Distinct persons with a FAILED or RETURNED payment. */
+  failedRecipients: number;
+}
+
+/**
+ * The department's payments per programme, county and month under a region prefix (by the award
+ * paid for), for the months asked: one query. A payment naming no award of the department has no
+ * programme or place and is left out (the payment sweep lists it: PAID_WITHOUT_AWARD).
+ */
+export async function fundsAggregates(db: Db, prefix: string, periods: readonly string[]): Promise<FundsAggregate[]> {
+  const rows = await rowsOf<{ programme: string; county: string; period: string; paid: string | null; failed: string | null; recipients: number | string; failed_recipients: number | string }>(
+    db,
+    sql`SELECT a.programme, left(a.region_code, 6) AS county, p.period,
+               (sum(p.amount_fen::bigint) FILTER (WHERE p.status = 'PAID'))::text AS paid,
+               (sum(p.amount_fen::bigint) FILTER (WHERE p.status <> 'PAID'))::text AS failed,
+               count(DISTINCT p.person_id) FILTER (WHERE p.status = 'PAID') AS recipients,
+               count(DISTINCT p.person_id) FILTER (WHERE p.status <> 'PAID') AS failed_recipients
+        FROM ${payments} p JOIN ${awards} a ON a.id = p.award_id
+        WHERE a.region_code LIKE ${`${prefix}%`} AND ${anyOf(sql`p.period`, periods)}
+        GROUP BY a.programme, left(a.region_code, 6), p.period
+        ORDER BY p.period, a.programme, county`,
+  );
+  return rows.map((r) => ({
+    programme: r.programme, regionCode: r.county, period: r.period, paidFen: r.paid ?? '0', failedFen: r.failed ?? '0',
+    recipients: Number(r.recipients), failedRecipients: Number(r.failed_recipients),
+  }));
+}
+
+/** The months a funds request is about: one month (YYYY-MM), or each month of a year (YYYY). */
+export function fundsPeriods(period: string): string[] {
+  if (/^[0-9]{4}$/.test(period)) return Array.from({ length: 12 }, (_, i) => `${period}-${String(i + 1).padStart(2, '0')}`);
+  if (isPeriod(period)) return [period];
+  throw badInput('period must be a month YYYY-MM or a year YYYY', 'period');
+}
+
+/**
+ * `<department>FundsStatistics(regionCode, period)`: the department's raw funds figures, for its
+ * own officers and the coordination office (which publishes them, suppressed for analysts).
+ */
+export function fundsStatisticsField(department: Department) {
+  return (_: unknown, args: { regionCode: string; period: string }, ctx: PaymentContext): Promise<FundsAggregate[]> => {
+    const prefix = statisticsRegion(args.regionCode);
+    assertMayReadRawStatistics(ctx.caller, department, prefix);
+    return fundsAggregates(ctx.loaders.payments.db, prefix, fundsPeriods(args.period));
   };
 }

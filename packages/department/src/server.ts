@@ -5,7 +5,7 @@ import { buildSubgraph, type Resolvers } from '@saf/service';
 import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
-import { createPaymentLoader, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
+import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 
@@ -31,6 +31,9 @@ export interface DepartmentServerOptions extends SubgraphDeps {
   extraLoaders?: (db: Database['db']) => Record<string, unknown>;
 }
 
+/** The department's funds figures' root field, named after its payments field (`labourPayments` → `labourFundsStatistics`). */
+export const fundsField = (paymentsField: string): string => `${paymentsField.replace(/Payments$/, '')}FundsStatistics`;
+
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
 export function createDepartmentServer(options: DepartmentServerOptions): BuiltSubgraph {
   const { read } = options.database;
@@ -39,6 +42,7 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
   const own = options.resolvers as Record<string, Record<string, unknown>>;
   const resolvers = {
     ...own,
+    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department) },
     Person: { ...own.Person, [options.paymentsField]: personPayments(options.department) },
     Payment: paymentResolvers(options.department),
     SweepBatch: { ...own.SweepBatch, [options.paymentsField]: sweepBatchPayments(options.department) },
