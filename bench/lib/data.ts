@@ -56,6 +56,8 @@ export const COPY_COLUMNS = {
   incomes: 'id, person_id, source, monthly_fen, start_date, end_date',
   properties: 'id, person_id, kind, area_sqm, acquired_date, disposed_date',
   standards: 'id, programme, region_code, monthly_fen, start_date, end_date',
+  bank_accounts: 'id, person_id, bank, account_number, holder_id',
+  payments: 'id, award_id, person_id, period, amount_fen, account_number, paid_date, status',
 } as const;
 
 export interface CopyFile {
@@ -190,6 +192,12 @@ export async function generateDataset(dir: string, options: { households: number
       await table('labour', 'incomes').write(csv([record.id, record.personId, record.source, record.monthlyFen, record.startDate, record.endDate ?? null]));
     } else if (record.type === 'property') {
       await table('housing', 'properties').write(csv([record.id, record.personId, record.kind, record.areaSqm, record.acquiredDate, record.disposedDate ?? null]));
+    } else if (record.type === 'bankAccount') {
+      await table('civil-affairs', 'bank_accounts').write(csv([record.id, record.personId, record.bank, record.accountNumber, record.holderId]));
+    } else if (record.type === 'payment') {
+      await table(serviceOf(record.department), 'payments').write(
+        csv([record.id, record.awardId, record.personId, record.period, record.amountFen, record.accountNumber, record.paidDate ?? null, record.status]),
+      );
     } else {
       await table('civil-affairs', 'standards').write(csv([record.id, record.programme, record.regionCode, record.monthlyFen, record.startDate, record.endDate ?? null]));
     }

@@ -27,14 +27,14 @@ import { parseResidentId } from '@saf/identity';
  * keep in sync with the person-level types of the subgraphs' schemas.
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
 /**
  * Root fields that read no one's data in their answer but have our services read it for the
  * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
  * the purpose declared here, so it must be declared here.
  */
-const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep']);
+const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */

@@ -508,4 +508,12 @@ describe('statistics and person-level fields', () => {
     expect(real('{ person(id: "1") { incomes { monthlyFen } properties { kind } } }')).toBe(true);
     expect(real('{ assistanceStandards(regionCode: "654002") { programme monthlyFen } }')).toBe(false);
   });
+
+  it('counts accounts and payments as person-level wherever they are read', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const real = (q: string) => isPersonLevel(api, parse(q));
+    expect(isPersonLevelType('Payment')).toBe(true);
+    expect(isPersonLevelType('BankAccount')).toBe(true);
+    expect(real('query { person(id: "1") { bankAccounts { bank } labourPayments { amountFen } } }')).toBe(true);
+  });
 });

@@ -82,4 +82,34 @@ export const dataVersions = pgTable('data_versions', {
   committedAt: timestamp('committed_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 });
 
+/**
+ * Payments (发放记录) the department made for its awards, one row per payment as loaded (`payment`
+ * records, SPEC section 11) or as a reconciled payment roll's line becomes one: the month paid for
+ * (`period`), the amount, the account it went to (in full: shown masked everywhere but a roll's
+ * bank file) and how it ended at the bank. Every department subgraph has this table in its own
+ * database.
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    awardId: text('award_id').notNull(),
+    personId: text('person_id').notNull(),
+    /** `YYYY-MM`: the month paid for, which the rules judge (not the paid date). */
+    period: text('period').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    accountNumber: text('account_number').notNull(),
+    paidDate: date('paid_date', { mode: 'string' }),
+    status: text('status').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('payments_person_id_idx').on(t.personId),
+    index('payments_period_idx').on(t.period),
+    index('payments_award_id_idx').on(t.awardId),
+    check('payments_amount_fen_check', sql`${t.amountFen} >= 0`),
+  ],
+);
+
 export type AwardRow = typeof awards.$inferSelect;
+export type PaymentRow = typeof payments.$inferSelect;

@@ -5,6 +5,7 @@ import { buildSubgraph, type Resolvers } from '@saf/service';
 import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
+import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 
@@ -21,18 +22,35 @@ export interface DepartmentServerOptions extends SubgraphDeps {
   typeDefs: DocumentNode;
   resolvers: Resolvers<DepartmentContext<any>>;
   kinds: IngestKind[];
+  /**
+   * The department's `Person` field of its payments (e.g. `labourPayments`, beside `labourAwards`):
+   * every department stores payments (`payment` records) and serves them there.
+   */
+  paymentsField: string;
   /** Loaders beyond the award ones (e.g. disability certificates). */
   extraLoaders?: (db: Database['db']) => Record<string, unknown>;
 }
 
+/** The department's funds figures' root field, named after its payments field (`labourPayments` → `labourFundsStatistics`). */
+export const fundsField = (paymentsField: string): string => `${paymentsField.replace(/Payments$/, '')}FundsStatistics`;
+
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
 export function createDepartmentServer(options: DepartmentServerOptions): BuiltSubgraph {
   const { read } = options.database;
-  const ingest = ingestRoute({ database: options.database, department: options.department, kinds: options.kinds, log: options.log, holdMs: options.ingestHoldMs });
+  const kinds = [...options.kinds, paymentKind];
+  const ingest = ingestRoute({ database: options.database, department: options.department, kinds, log: options.log, holdMs: options.ingestHoldMs });
+  const own = options.resolvers as Record<string, Record<string, unknown>>;
+  const resolvers = {
+    ...own,
+    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department) },
+    Person: { ...own.Person, [options.paymentsField]: personPayments(options.department) },
+    Payment: paymentResolvers(options.department),
+    SweepBatch: { ...own.SweepBatch, [options.paymentsField]: sweepBatchPayments(options.department) },
+  } as unknown as Resolvers<DepartmentContext<any>>;
   const built = buildSubgraph<DepartmentContext<any>>({
     name: options.name,
     typeDefs: options.typeDefs,
-    resolvers: options.resolvers,
+    resolvers,
     log: options.log,
     production: options.production ?? false,
     signingSecret: options.signingSecret,
@@ -41,7 +59,7 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     acceptFrom: [GATEWAY, LOADER, OPERATOR],
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
-    context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
+    context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), payments: createPaymentLoader(read), ...options.extraLoaders?.(read) } }),
     // Every department witnesses the access log in its own database (witness.ts).
     routes: [ingest, witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
   });

@@ -173,6 +173,58 @@ export const standardRecord = z
     if (r.endDate && r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: `${r.endDate} is before startDate ${r.startDate}` });
   });
 
+/** How a payment ended at the bank (SPEC section 11): 已发放, 失败, 退回. Only `PAID` counts as paid. */
+export const PAYMENT_STATUSES = ['PAID', 'FAILED', 'RETURNED'] as const;
+
+/**
+ * A bank account number: 8 to 32 digits (a 一卡通 card or a passbook account). Messages about it
+ * never repeat the value: an account number appears in full only in a roll's bank file.
+ */
+export const ACCOUNT_NUMBER = /^[0-9]{8,32}$/;
+const accountNumber = z.string().regex(ACCOUNT_NUMBER, 'must be 8 to 32 digits (the account number, no spaces)');
+
+/** A month (`YYYY-MM`): a payment's period, judged instead of its paid date. */
+export const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+export const isPeriod = (value: unknown): value is string => typeof value === 'string' && PERIOD.test(value) && value >= '1900-01';
+const period = z.string().refine(isPeriod, 'must be a month YYYY-MM');
+
+/**
+ * A recipient's bank account as civil affairs registers it (the register of recipients' accounts,
+ * as the 一卡通 subsidy card is kept): the person it is registered for, the bank, the number, and
+ * who holds it (the recipient, a member of the household, or someone else).
+ */
+export const bankAccountRecord = z.strictObject({
+  type: z.literal('bankAccount'),
+  id: identifier,
+  department: ownerDepartment('bankAccount', 'CIVIL_AFFAIRS'),
+  personId: residentId,
+  bank: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  accountNumber,
+  holderId: residentId,
+});
+
+/**
+ * A payment a department made for one of its awards for one month (`period`), as its own system
+ * records it: the amount, the account it went to, when and how it ended at the bank. Ids are
+ * unique within the department, as award ids are.
+ */
+export const paymentRecord = z
+  .strictObject({
+    type: z.literal('payment'),
+    id: identifier,
+    department: z.enum(DEPARTMENTS),
+    awardId: identifier,
+    personId: residentId,
+    period,
+    amountFen,
+    accountNumber,
+    paidDate: isoDate.nullish(),
+    status: z.enum(PAYMENT_STATUSES),
+  })
+  .superRefine((r, ctx) => {
+    if (r.status === 'PAID' && !r.paidDate) ctx.addIssue({ code: 'custom', path: ['paidDate'], message: 'a PAID payment needs its paid date' });
+  });
+
 export type HouseholdRecord = z.infer<typeof householdRecord>;
 export type PersonRecord = z.infer<typeof personRecord>;
 export type AwardRecord = z.infer<typeof awardRecord>;
@@ -180,7 +232,10 @@ export type DisabilityCertificateRecord = z.infer<typeof disabilityCertificateRe
 export type IncomeRecord = z.infer<typeof incomeRecord>;
 export type PropertyRecord = z.infer<typeof propertyRecord>;
 export type StandardRecord = z.infer<typeof standardRecord>;
-export type InterchangeRecord = HouseholdRecord | PersonRecord | AwardRecord | DisabilityCertificateRecord | IncomeRecord | PropertyRecord | StandardRecord;
+export type BankAccountRecord = z.infer<typeof bankAccountRecord>;
+export type PaymentRecord = z.infer<typeof paymentRecord>;
+export type InterchangeRecord =
+  | HouseholdRecord | PersonRecord | AwardRecord | DisabilityCertificateRecord | IncomeRecord | PropertyRecord | StandardRecord | BankAccountRecord | PaymentRecord;
 
 const schemas = {
   household: householdRecord,
@@ -190,6 +245,8 @@ const schemas = {
   income: incomeRecord,
   property: propertyRecord,
   standard: standardRecord,
+  bankAccount: bankAccountRecord,
+  payment: paymentRecord,
 } as const;
 export type RecordType = keyof typeof schemas;
 export const RECORD_TYPES = Object.keys(schemas) as RecordType[];
@@ -209,15 +266,33 @@ export function ownerOf(record: InterchangeRecord): Department {
     case 'property':
       return 'HOUSING';
     case 'standard':
+    case 'bankAccount':
       return 'CIVIL_AFFAIRS';
+    case 'payment':
+      return record.department;
   }
 }
 
 const AWARD_SCOPES = Object.fromEntries(DEPARTMENTS.map((d) => [d, `award:${d}`])) as Record<Department, string>;
+const PAYMENT_SCOPES = Object.fromEntries(DEPARTMENTS.map((d) => [d, `payment:${d}`])) as Record<Department, string>;
 
-/** What a record's id is unique within: its type, and for an award its department too (one string each, made once). */
+/** What a record's id is unique within: its type, and for an award or a payment its department too (one string each, made once). */
 export function identityScope(record: InterchangeRecord): string {
-  return record.type === 'award' ? AWARD_SCOPES[record.department] : record.type;
+  return record.type === 'award' ? AWARD_SCOPES[record.department] : record.type === 'payment' ? PAYMENT_SCOPES[record.department] : record.type;
+}
+
+/** An account number as everyone but the bank file sees it: the last 4 digits (`**** 0017`). */
+export function maskAccountNumber(accountNumber: string): string {
+  return `**** ${accountNumber.slice(-4)}`;
+}
+
+/**
+ * Text (an error message, a log line) with every run of 8 or more digits that is not part of a
+ * resident ID masked to its last 4: JSON.parse's messages quote the line, and a line may hold an
+ * account number.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/(?<![0-9A-Za-z])[0-9]{8,}(?![0-9Xx])/g, (run) => (run.length === 17 || run.length === 18 ? run : maskAccountNumber(run)));
 }
 
 /** A record's identity: a stored record with the same key is replaced by a new one. */

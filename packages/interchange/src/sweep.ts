@@ -13,6 +13,15 @@ export const MAX_SWEEP_BATCH = 5000;
 export const SWEEP_HOUSEHOLD_COLUMNS = ['id', 'regionCode'] as const;
 export const SWEEP_PERSON_COLUMNS = ['id', 'householdId', 'name', 'gender', 'birthDate', 'deathDate'] as const;
 export const SWEEP_AWARD_COLUMNS = ['id', 'programme', 'personId', 'householdId', 'startDate', 'endDate', 'frequency', 'status'] as const;
+/**
+ * A payment sweep's rows (SPEC section 11): a department's payments of the page's persons for one
+ * period, with their award's programme and amount (null when it has no such award), and the
+ * accounts civil affairs registered for the page's persons, with the holder's household. Account
+ * numbers travel in full between the services (the checks compare them); no answer to a client
+ * shows them.
+ */
+export const SWEEP_PAYMENT_COLUMNS = ['id', 'awardId', 'personId', 'amountFen', 'accountNumber', 'status', 'programme', 'awardAmountFen'] as const;
+export const SWEEP_ACCOUNT_COLUMNS = ['id', 'personId', 'accountNumber', 'holderId', 'holderHouseholdId'] as const;
 
 export interface SweepRows<C extends readonly string[] = readonly string[]> {
   columns: C;

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { quickRecord } from './quick.ts';
 import {
-  RECORD_TYPES, awardRecord, disabilityCertificateRecord, householdRecord, incomeRecord, personRecord, propertyRecord, standardRecord, type InterchangeRecord,
+  RECORD_TYPES, awardRecord, bankAccountRecord, disabilityCertificateRecord, householdRecord, incomeRecord, maskDigitRuns, paymentRecord, personRecord, propertyRecord,
+  standardRecord, type InterchangeRecord,
 } from './records.ts';
 
 export interface LineError {
@@ -21,6 +22,8 @@ const schemas: Record<string, z.ZodType<InterchangeRecord>> = {
   income: incomeRecord as z.ZodType<InterchangeRecord>,
   property: propertyRecord as z.ZodType<InterchangeRecord>,
   standard: standardRecord as z.ZodType<InterchangeRecord>,
+  bankAccount: bankAccountRecord as z.ZodType<InterchangeRecord>,
+  payment: paymentRecord as z.ZodType<InterchangeRecord>,
 };
 
 /**
@@ -81,7 +84,8 @@ export function validateLine(text: string, line: number): LineResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [{ line, field: '(line)', message: `malformed JSON: ${(err as Error).message}` }] };
+    // The parser's message quotes the line: an account number in it is masked (SPEC section 11).
+    return { ok: false, errors: [{ line, field: '(line)', message: `malformed JSON: ${maskDigitRuns((err as Error).message)}` }] };
   }
   return validateRecord(value, line);
 }

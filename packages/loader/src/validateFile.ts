@@ -213,7 +213,12 @@ export class FileScanner {
       case 'disabilityCertificate':
       case 'income':
       case 'property':
+      case 'payment':
         this.ref('person', record.personId, line, 'personId');
+        break;
+      case 'bankAccount':
+        this.ref('person', record.personId, line, 'personId');
+        this.ref('person', record.holderId, line, 'holderId');
         break;
       case 'standard':
         break;

@@ -13,3 +13,8 @@ export { awardKey, isPaying, periodOf } from './dates.ts';
 export type { Period } from './dates.ts';
 export { sortDepartments } from './departments.ts';
 export { departmentsText, joinList } from './explain.ts';
+export {
+  PAYMENT_RULE_CODES, PAYMENT_TEMPLATE_PLACEHOLDERS, coversMonth, defaultPaymentRuleSet, detectPaymentFindings, monthDays, parsePaymentRuleSet, paymentFindingId, paymentKey,
+  paymentRuleSetSchema,
+} from './payments.ts';
+export type { PaymentDetectInput, PaymentFinding, PaymentRuleAward, PaymentRuleCode, PaymentRuleSet, RuleAccount, RulePayment } from './payments.ts';

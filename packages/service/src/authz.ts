@@ -75,6 +75,17 @@ export function assertMayReadMeans(caller: Caller | null, department: string, wh
 }
 
 /**
+ * A department's payments and the accounts they went to (SPEC section 11): the paying
+ * department's officers and the coordination office (its checks); caseworkers, other departments'
+ * officers, analysts and auditors never.
+ */
+export function assertMayReadPayments(caller: Caller | null, department: string): Caller {
+  const c = assertPersonLevel(caller);
+  if (c.role === 'COORDINATOR' || (c.role === 'DEPARTMENT_OFFICER' && c.department === department)) return c;
+  throw forbidden(`payments of ${department} are for ${department}'s officers and the coordination office`);
+}
+
+/**
  * Duplicate-aid sweeps (比对) are the coordination office's work; a township or street platform
  * may sweep its own area. The same check guards the sweep and every department's part of a batch.
  */

@@ -58,3 +58,19 @@ export function householdScope(ctx: Context, prefix: string): SQL | undefined {
   const paid = paidBy(caller.department, households.id);
   return caller.region ? sql`(${households.regionCode} LIKE ${`${caller.region}%`} OR ${paid})` : paid;
 }
+
+/**
+ * The register of recipients' accounts (SPEC section 11): the coordination office (its checks),
+ * civil affairs' officers (who keep the register) and the officers of a department that pays the
+ * person themselves (an award to them, from the register `award_recipients`): paying another member
+ * of the household is not enough. Caseworkers, analysts and auditors never. Civil affairs has
+ * checked the person's visibility before this.
+ */
+export async function assertMayReadAccounts(ctx: Context, person: PersonRow): Promise<void> {
+  const caller = assertPersonLevel(ctx.caller);
+  if (caller.role === 'COORDINATOR') return;
+  if (caller.role === 'DEPARTMENT_OFFICER' && caller.department) {
+    if (caller.department === 'CIVIL_AFFAIRS' || (await ctx.loaders.paidPerson.load(paidKey(caller.department, person.id)))) return;
+  }
+  throw forbidden("bank accounts are for the paying department's officers and the coordination office");
+}

@@ -1,17 +1,18 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
-import { createAwardLoaders } from '@saf/department';
+import { createAwardLoaders, createPaymentLoader } from '@saf/department';
+import { createAccountLoader } from './db/accounts.ts';
 import { observedBatch } from '@saf/service';
 import type { Department } from '@saf/programmes';
 import { householdsByIds, membersByHouseholdIds, personsByIds } from './db/queries.ts';
 import { createStandardLoader } from './db/standards.ts';
-import { paidHouseholds } from './db/recipients.ts';
+import { paidHouseholds, paidPersons } from './db/recipients.ts';
 
-/** Whether a department pays a household, by `department household-id` keys: one query per department. */
-function paidLoader(db: Db) {
+/** Whether a department pays a household (or a person), by `department id` keys: one query per department. */
+function paidLoader(db: Db, paid: typeof paidHouseholds = paidHouseholds, name = 'civilAffairs.paid') {
   return new DataLoader<string, boolean>(
-    observedBatch('civilAffairs.paid', async (keys: readonly string[]) => {
+    observedBatch(name, async (keys: readonly string[]) => {
       const byDepartment = new Map<Department, string[]>();
       for (const key of keys) {
         const [department, id] = splitKey(key);
@@ -19,8 +20,8 @@ function paidLoader(db: Db) {
       }
       const answers = new Map<string, boolean>();
       for (const [department, ids] of byDepartment) {
-        const paid = await paidHouseholds(db, department, ids);
-        ids.forEach((id, i) => answers.set(paidKey(department, id), paid[i]!));
+        const answer = await paid(db, department, ids);
+        ids.forEach((id, i) => answers.set(paidKey(department, id), answer[i]!));
       }
       return keys.map((k) => answers.get(k) ?? false);
     }),
@@ -42,7 +43,11 @@ export function createLoaders(db: Db) {
     members: new DataLoader(observedBatch('civilAffairs.members', (ids: readonly string[]) => membersByHouseholdIds(db, ids))),
     /** Whether a department pays a household (`paidKey`): what its officers may see. */
     paid: paidLoader(db),
+    /** Whether a department pays a person themselves (`paidKey` with the person's id): whose accounts its officers read. */
+    paidPerson: paidLoader(db, paidPersons, 'civilAffairs.paidPerson'),
     standards: createStandardLoader(db),
+    payments: createPaymentLoader(db),
+    accounts: createAccountLoader(db),
   };
 }
 

@@ -3,6 +3,8 @@ import type { Caller } from '@saf/auth';
 import type { Database, Db } from '@saf/db';
 import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
+import { paymentFindingsByIds } from './db/paymentFindings.ts';
+import type { PaymentSweepRunner } from './payments/sweep.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
 import type { FigureCache } from './statistics/cache.ts';
@@ -12,6 +14,7 @@ export function createLoaders(db: Db) {
   return {
     finding: new DataLoader((ids: readonly string[]) => findingsByIds(db, ids)),
     events: new DataLoader((ids: readonly string[]) => eventsByFindingIds(db, ids)),
+    paymentFinding: new DataLoader((ids: readonly string[]) => paymentFindingsByIds(db, ids)),
   };
 }
 
@@ -21,6 +24,8 @@ export interface Services {
   log: Logger;
   rules: RuleSetStore;
   sweeps: SweepRunner;
+  /** Payment sweeps (资金发放核查, payments/sweep.ts). */
+  paymentSweeps: PaymentSweepRunner;
   graph: GraphClient;
   /** Keys the ids of findings as masked for a caller (`findingView.ts`). */
   maskKey: Buffer;

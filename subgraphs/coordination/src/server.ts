@@ -10,6 +10,7 @@ import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistic
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
+import { PaymentSweepRunner } from './payments/sweep.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -50,6 +51,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     statisticsGraph: limitConcurrency(graph),
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
+    paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
   };
   const built = buildSubgraph<Context>({
     name: 'coordination',
@@ -72,6 +74,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     stop: async () => {
       await refresher.stop();
       await services.sweeps.stop();
+      await services.paymentSweeps.idle();
     },
   };
 }

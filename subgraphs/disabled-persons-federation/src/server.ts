@@ -13,6 +13,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'disabled-persons-federation',
     department: 'DISABLED_PERSONS_FEDERATION',
     typeDefs,
+    paymentsField: 'disabilityPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, certificateKind],
     extraLoaders: (db) => ({ certificates: createCertificateLoader(db), certificateHolders: createCertificateHolders(db) }),

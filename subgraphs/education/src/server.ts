@@ -10,6 +10,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'education',
     department: 'EDUCATION',
     typeDefs,
+    paymentsField: 'educationPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }],
     ...deps,

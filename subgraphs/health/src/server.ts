@@ -10,6 +10,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'health',
     department: 'HEALTH',
     typeDefs,
+    paymentsField: 'healthPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }],
     ...deps,

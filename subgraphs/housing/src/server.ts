@@ -11,6 +11,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'housing',
     department: 'HOUSING',
     typeDefs,
+    paymentsField: 'housingPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, propertyKind],
     extraLoaders: (db) => ({ properties: createPropertyLoader(db) }),

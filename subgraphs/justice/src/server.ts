@@ -10,6 +10,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'justice',
     department: 'JUSTICE',
     typeDefs,
+    paymentsField: 'justicePayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }],
     ...deps,

@@ -11,6 +11,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     name: 'labour',
     department: 'LABOUR',
     typeDefs,
+    paymentsField: 'labourPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, incomeKind],
     extraLoaders: (db) => ({ incomes: createIncomeLoader(db) }),

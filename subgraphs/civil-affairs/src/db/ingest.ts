@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { awardKind, rowCount, type IngestKind } from '@saf/department';
+import { awardKind, paymentKind, rowCount, type IngestKind } from '@saf/department';
 import { AWARD_RECIPIENT, validateAwardRecipient } from '@saf/interchange';
 import { checkDetails } from '../details.ts';
 import { awardRecipients, households, persons } from './schema.ts';
 import { standardKind } from './standards.ts';
+import { bankAccountKind } from './accounts.ts';
 
 /** Households first: persons reference them. Identical rows are left untouched. */
 const householdKind: IngestKind = {
@@ -63,4 +64,4 @@ const awardRecipientKind: IngestKind = {
 };
 
 /** In commit order. */
-export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind, standardKind];
+export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind, standardKind, bankAccountKind, paymentKind];

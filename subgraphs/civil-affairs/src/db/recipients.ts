@@ -26,3 +26,18 @@ export async function paidHouseholds(db: Db, department: Department, ids: readon
   const paid = new Set(rows.map((r) => r.id));
   return ids.map((id) => paid.has(id));
 }
+
+/**
+ * Which of these persons `department` pays themselves (an award of the department to the person,
+ * whatever household it is filed under), in key order: whose registered accounts its officers
+ * may read (SPEC section 11).
+ */
+export async function paidPersons(db: Db, department: Department, ids: readonly string[]): Promise<boolean[]> {
+  if (!ids.length) return [];
+  const rows =
+    department === 'CIVIL_AFFAIRS'
+      ? await rowsOf<{ id: string }>(db, sql`SELECT DISTINCT ${awards.personId} AS id FROM ${awards} WHERE ${anyOf(awards.personId, ids)}`)
+      : await rowsOf<{ id: string }>(db, sql`SELECT DISTINCT ${awardRecipients.personId} AS id FROM ${awardRecipients} WHERE ${awardRecipients.department} = ${department} AND ${anyOf(awardRecipients.personId, ids)}`);
+  const paid = new Set(rows.map((r) => r.id));
+  return ids.map((id) => paid.has(id));
+}

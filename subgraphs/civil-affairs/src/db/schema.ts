@@ -1,7 +1,7 @@
 import { check, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-export { auditCheckpoints, awards, dataVersions, ingestStaging } from '@saf/department/schema';
+export { auditCheckpoints, awards, dataVersions, ingestStaging, payments } from '@saf/department/schema';
 
 /** Registered households (户), keyed by the registry's household number. */
 export const households = pgTable(
@@ -90,3 +90,24 @@ export const standards = pgTable(
 );
 
 export type StandardRow = typeof standards.$inferSelect;
+
+/**
+ * The register of recipients' bank accounts (一卡通 subsidy card and the like), kept by civil
+ * affairs for every department (`bankAccount` records, SPEC section 11): the person it is
+ * registered for, the bank, the number (in full: shown masked everywhere but a roll's bank file)
+ * and who holds it. Read by the paying department's officers and the coordination office's checks.
+ */
+export const bankAccounts = pgTable(
+  'bank_accounts',
+  {
+    id: text('id').primaryKey(),
+    personId: text('person_id').notNull(),
+    bank: text('bank').notNull(),
+    accountNumber: text('account_number').notNull(),
+    holderId: text('holder_id').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('bank_accounts_person_id_idx').on(t.personId), index('bank_accounts_account_number_idx').on(t.accountNumber)],
+);
+
+export type BankAccountRow = typeof bankAccounts.$inferSelect;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
-import { awardById } from '@saf/department';
+import { awardById, fundsStatisticsField } from '@saf/department';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import type { SQL } from 'drizzle-orm';
 import { assertMaySweep, assertPersonLevel, badInput } from '@saf/service';
@@ -52,6 +52,7 @@ export const Query = {
   household: async (_: unknown, { id }: { id: string }, ctx: Context) => visibleHousehold(ctx, await ctx.loaders.household.load(id)),
   person: async (_: unknown, { id }: { id: string }, ctx: Context) => visiblePerson(ctx, await ctx.loaders.person.load(id)),
   civilAffairsAward: awardById('CIVIL_AFFAIRS'),
+  civilAffairsFundsStatistics: fundsStatisticsField('CIVIL_AFFAIRS'),
   households: async (_: unknown, { ids }: { ids: string[] }, ctx: Context) => {
     assertPersonLevel(ctx.caller);
     if (ids.length > 500) throw badInput('at most 500 ids at once', 'ids');

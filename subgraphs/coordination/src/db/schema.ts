@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Duplicate-aid findings (重复救助线索) stored by sweeps. The id is derived from the rule and the
@@ -96,3 +96,76 @@ export const ruleSetVersions = pgTable('rule_set_versions', {
   note: text('note').notNull(),
   at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().default(sql`now()`),
 });
+
+/** A person of a payment finding when it was found: where they lived, and which of its payments are theirs. */
+export interface PaymentParty {
+  personId: string;
+  regionCode: string | null;
+  paymentKeys: string[];
+  /** The awards (`department:id`) the person's payments named. */
+  awardKeys: string[];
+}
+
+/**
+ * Payment findings (资金发放线索, SPEC section 11) stored by payment sweeps. The id is derived from
+ * the rule, the period and the payments, so a re-run finds the same row and a review sticks;
+ * `goneAt` marks one a later sweep of its region and period no longer sees. Their history is kept
+ * in `finding_events` with the duplicate-aid findings' (ids never collide: `PF-` and `F-`).
+ */
+export const paymentFindings = pgTable(
+  'payment_findings',
+  {
+    id: text('id').primaryKey(),
+    rule: text('rule').notNull(),
+    period: text('period').notNull(),
+    regionCode: text('region_code').notNull(),
+    personIds: text('person_ids').array().notNull(),
+    householdIds: text('household_ids').array().notNull(),
+    awardIds: text('award_ids').array().notNull(),
+    awardKeys: text('award_keys').array().notNull(),
+    paymentIds: text('payment_ids').array().notNull(),
+    paymentKeys: text('payment_keys').array().notNull(),
+    departments: text('departments').array().notNull(),
+    accountLast4: text('account_last4'),
+    explanation: text('explanation').notNull(),
+    explanationEn: text('explanation_en').notNull(),
+    parties: jsonb('parties').$type<PaymentParty[]>().notNull(),
+    status: text('status').notNull().default('OPEN'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    goneAt: timestamp('gone_at', { withTimezone: true, mode: 'string' }),
+    lastSweepId: text('last_sweep_id'),
+  },
+  (t) => [
+    index('payment_findings_region_period_idx').on(t.regionCode.op('text_pattern_ops'), t.period),
+    index('payment_findings_person_ids_idx').using('gin', t.personIds),
+    index('payment_findings_award_keys_idx').using('gin', t.awardKeys),
+  ],
+);
+
+/**
+ * Payment sweeps: one region and one period across every department's payments. At most one runs
+ * for a region and period at a time (a second request gets the one under way).
+ */
+export const paymentSweeps = pgTable(
+  'payment_sweeps',
+  {
+    id: text('id').primaryKey(),
+    regionCode: text('region_code').notNull(),
+    period: text('period').notNull(),
+    status: text('status').notNull(),
+    householdsChecked: integer('households_checked').notNull().default(0),
+    paymentsChecked: integer('payments_checked').notNull().default(0),
+    findingsCount: integer('findings_count').notNull().default(0),
+    newCount: integer('new_count').notNull().default(0),
+    goneCount: integer('gone_count').notNull().default(0),
+    error: text('error'),
+    requestedBy: text('requested_by'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [uniqueIndex('payment_sweeps_running_idx').on(t.regionCode, t.period).where(sql`status = 'RUNNING'`)],
+);
+
+export type PaymentFindingRow = typeof paymentFindings.$inferSelect;
+export type PaymentSweepRow = typeof paymentSweeps.$inferSelect;

@@ -7,5 +7,15 @@ import { Household } from './Household.ts';
 import { Mutation } from './Mutation.ts';
 import { Person } from './Person.ts';
 import { Query } from './Query.ts';
+import { PaymentFinding, paymentMutation, paymentQuery } from './payments.ts';
 
-export const resolvers = { Query, Mutation, Person, Household, AidAward, DuplicateAidFinding, AssistanceTargets } as unknown as Resolvers<Context>;
+export const resolvers = {
+  Query: { ...Query, ...paymentQuery },
+  Mutation: { ...Mutation, ...paymentMutation },
+  Person,
+  Household,
+  AidAward,
+  DuplicateAidFinding,
+  AssistanceTargets,
+  PaymentFinding,
+} as unknown as Resolvers<Context>;

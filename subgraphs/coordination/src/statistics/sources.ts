@@ -70,7 +70,7 @@ export interface Gathered<T> {
 }
 
 /** A department that did not answer is missing; a refusal or bad input is the caller's error. */
-async function ask<T>(reader: Reader, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function ask<T>(reader: Reader, query: string, variables: Record<string, unknown>): Promise<T> {
   try {
     // The office's own read, to work out a figure: declared as statistics whoever asked.
     return await reader.graph.request<T>(query, variables, STATISTICS_OFFICE, STATISTICS_PURPOSE);

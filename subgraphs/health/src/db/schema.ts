@@ -1,1 +1,1 @@
-export { auditCheckpoints, awards, dataVersions, ingestStaging } from '@saf/department/schema';
+export { auditCheckpoints, awards, dataVersions, ingestStaging, payments } from '@saf/department/schema';

@@ -1,0 +1,122 @@
+import type { Caller } from '@saf/auth';
+import type { Db } from '@saf/db';
+import { MAX_SWEEP_BATCH } from '@saf/interchange';
+import { detectPaymentFindings, defaultPaymentRuleSet, paymentKey, type PaymentRuleAward, type RuleAccount, type RulePayment, type RulePerson } from '@saf/rules';
+import type { Logger } from '@saf/service';
+import { countStandingPayments, markPaymentsGone, paymentSweepById, recordPaymentsSeen, startPaymentSweep, updatePaymentSweep, type FiledPaymentFinding } from '../db/paymentFindings.ts';
+import type { PaymentSweepRow } from '../db/schema.ts';
+import type { GraphClient } from '../graph.ts';
+import type { RuleSetStore } from '../rules.ts';
+import { SWEEP_PAGE_MAX_IDS } from '../sweep.ts';
+import { PAYMENT_SWEEP_BATCH, readPaymentBatch, type PaymentSweepAnswer } from './batch.ts';
+
+const SWEEP_PLAN = `query PaymentSweepPlan($region: String!, $pageSize: Int!, $maxIds: Int!) {
+  _internalSweepPlan(regionCode: $region, pageSize: $pageSize, maxIds: $maxIds) { totalCount householdIds pageSizes }
+}`;
+
+interface PlanAnswer {
+  _internalSweepPlan: { totalCount: number; householdIds: string[]; pageSizes: number[] };
+}
+
+/**
+ * Payment sweeps (资金发放核查): a region's households page by page through the graph (members,
+ * every department's awards and payments of the period, the accounts registered for them), then
+ * the payment rules over the whole region at once (an account can pay households on different
+ * pages), the findings recorded with stable ids, those not seen again marked gone. Runs in the
+ * background; the same region and period asked twice at once is one sweep.
+ */
+export class PaymentSweepRunner {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly graph: GraphClient,
+    private readonly rules: RuleSetStore,
+    private readonly log: Logger,
+    private readonly pageSize = 1000,
+  ) {}
+
+  async start(regionCode: string, period: string, caller: Caller, purpose: string): Promise<PaymentSweepRow> {
+    const { sweep, created } = await startPaymentSweep(this.db, regionCode, period, caller.sub);
+    if (created) {
+      const run = this.run(sweep, caller, purpose).finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
+    return sweep;
+  }
+
+  /** Resolves when every sweep of this process has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+
+  private async run(sweep: PaymentSweepRow, caller: Caller, purpose: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const { ruleSet } = await this.rules.current();
+      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose);
+      const householdRegion = new Map<string, string>();
+      const personRegion = new Map<string, string | null>();
+      const persons: RulePerson[] = [];
+      const payments: RulePayment[] = [];
+      const awards: PaymentRuleAward[] = [];
+      const accounts: RuleAccount[] = [];
+      // Pages in order: each from its planned start to the next page's (a household registered
+      // since the plan is read too), further requests while a range holds more than one.
+      const starts: (string | null)[] = [null, ...plan.householdIds];
+      for (let i = 0; i < starts.length; i++) {
+        const until = starts[i + 1] ?? null;
+        let after = starts[i] ?? null;
+        for (;;) {
+          const answer = await this.graph.request<{ _internalSweepBatch: PaymentSweepAnswer }>(
+            PAYMENT_SWEEP_BATCH,
+            { region: sweep.regionCode, first: until === null ? this.pageSize : MAX_SWEEP_BATCH, after, until, period: sweep.period },
+            caller,
+            purpose,
+          );
+          const batch = answer._internalSweepBatch;
+          const facts = readPaymentBatch(batch, householdRegion, sweep.period);
+          for (const h of facts.households) householdRegion.set(h.id, h.regionCode);
+          const paid = new Set(facts.payments.map((p) => p.personId));
+          for (const p of facts.persons) {
+            personRegion.set(p.id, p.regionCode ?? null);
+            // Only what the rules need to keep for the whole region: the paid members, and every
+            // member's household (an account holder may be any member of it).
+            persons.push(paid.has(p.id) ? p : { id: p.id, householdId: p.householdId, deathDate: p.deathDate });
+          }
+          payments.push(...facts.payments);
+          awards.push(...facts.awards.filter((a) => paid.has(a.personId)));
+          accounts.push(...facts.accounts);
+          // More households in the range than one request holds, or past the end of the plan
+          // (registered since): read on.
+          if (!batch.hasNextPage || !batch.endCursor) break;
+          after = batch.endCursor;
+        }
+        await updatePaymentSweep(this.db, sweep.id, { householdsChecked: householdRegion.size, paymentsChecked: payments.length });
+      }
+      const found = detectPaymentFindings({ period: sweep.period, payments, awards, persons, accounts, ruleSet, paymentRules: defaultPaymentRuleSet });
+      const byKey = new Map(payments.map((p) => [paymentKey(p), p]));
+      const filed: FiledPaymentFinding[] = found.map((f) => {
+        const parties = f.personIds.map((personId) => {
+          const own = f.paymentKeys.map((k) => byKey.get(k)!).filter((p) => p.personId === personId);
+          return { personId, regionCode: personRegion.get(personId) ?? null, paymentKeys: own.map(paymentKey), awardKeys: [...new Set(own.map((p) => `${p.department}:${p.awardId}`))] };
+        });
+        return { ...f, regionCode: parties[0]?.regionCode ?? sweep.regionCode, parties };
+      });
+      await this.db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        const created = await recordPaymentsSeen(t, filed, sweep.id);
+        const current = (await paymentSweepById(t, sweep.id))!;
+        const gone = await markPaymentsGone(t, current);
+        await updatePaymentSweep(t, sweep.id, {
+          status: 'DONE', finishedAt: new Date().toISOString(), householdsChecked: householdRegion.size, paymentsChecked: payments.length,
+          newCount: created.length, goneCount: gone, findingsCount: await countStandingPayments(t, sweep.regionCode, sweep.period),
+        });
+      });
+      this.log.info({ sweep: sweep.id, region: sweep.regionCode, period: sweep.period, payments: payments.length, findings: found.length, seconds: (Date.now() - started) / 1000 }, 'payment sweep done');
+    } catch (err) {
+      this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'payment sweep failed');
+      await updatePaymentSweep(this.db, sweep.id, { status: 'FAILED', error: (err as Error).message, finishedAt: new Date().toISOString() }).catch(() => {});
+    }
+  }
+}

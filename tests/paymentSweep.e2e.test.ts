@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Caller } from '@saf/auth';
+import { loadFile } from '@saf/loader';
+import { householdWithEverything } from './support/fixture.ts';
+import { writeNdjson } from './support/files.ts';
+import { COORDINATOR, startSystem, type System } from './support/system.ts';
+
+// A payment sweep (SPEC section 11) over four households of 654002 for June 2025, with one planted
+// case of every payment rule and near misses beside them.
+
+const CASEWORKER: Caller = { sub: 'cw-654002', role: 'CASEWORKER', region: '654002' };
+const LABOUR_OFFICER: Caller = { sub: 'lb-1', role: 'DEPARTMENT_OFFICER', department: 'LABOUR' };
+const PERIOD = '2025-06';
+type Fixture = ReturnType<typeof householdWithEverything>;
+const [h1, h2, h3, h4, h5] = [41, 42, 43, 44, 45].map((n) => householdWithEverything(n)) as [Fixture, Fixture, Fixture, Fixture, Fixture];
+const ANALYST: Caller = { sub: 'an-1', role: 'ANALYST' };
+const account = (id: string, personId: string, holderId: string, accountNumber: string) => ({ type: 'bankAccount', id, department: 'CIVIL_AFFAIRS', personId, bank: '农村信用合作社', accountNumber, holderId });
+const payment = (id: string, department: string, awardId: string, personId: string, accountNumber: string, extra: object = {}) => ({
+  type: 'payment', id, department, awardId, personId, period: PERIOD, amountFen: 50_000, accountNumber, paidDate: '2025-06-10', status: 'PAID', ...extra,
+});
+const A = { own1: '6228480000000001111', spouse1: '6228480000000002222', shared: '6228480000000003333', elder4: '6228480000000004444', spouse3: '6228480000000005555', elder2: '6228480000000006666' };
+const elder4Dead = h4.records.map((r) => (r.type === 'person' && r.id === h4.persons.elder ? { ...r, deathDate: '2025-04-10' } : r));
+const RECORDS = [
+  ...h1.records, ...h2.records, ...h3.records, ...elder4Dead, ...h5.records,
+  { type: 'award', id: 'CA-42-TK', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: h2.persons.elder, householdId: h2.householdId, regionCode: '654002', amountFen: 50_000, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} },
+  { type: 'award', id: 'DP-42-LIVING', department: 'DISABLED_PERSONS_FEDERATION', programme: 'DISABILITY_LIVING_SUBSIDY', personId: h2.persons.elder, householdId: h2.householdId, regionCode: '654002', amountFen: 50_000, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} },
+  account('BA-1', h1.persons.head, h1.persons.head, A.own1),
+  // Near miss: the spouse's benefit goes to the head's account (a member of the household).
+  account('BA-2', h1.persons.spouse, h1.persons.head, A.spouse1),
+  account('BA-3', h2.persons.head, h2.persons.head, A.shared),
+  account('BA-4', h4.persons.elder, h4.persons.elder, A.elder4),
+  account('BA-5', h3.persons.spouse, h3.persons.spouse, A.spouse3),
+  account('BA-6', h2.persons.elder, h2.persons.elder, A.elder2),
+  account('BA-7', h5.persons.head, h5.persons.head, '6228480000000007777'),
+  // A fifth household paid cleanly: civil affairs' 低保 reaches 5 recipients in June (published).
+  payment('MZ-6', 'CIVIL_AFFAIRS', 'CA-45-MINIMUM_LIVING_URBAN', h5.persons.head, '6228480000000007777'),
+  payment('MZ-1', 'CIVIL_AFFAIRS', 'CA-41-MINIMUM_LIVING_URBAN', h1.persons.head, A.own1),
+  // Near miss: a failed first try and the paid one.
+  payment('MZ-1F', 'CIVIL_AFFAIRS', 'CA-41-MINIMUM_LIVING_URBAN', h1.persons.head, A.own1, { status: 'FAILED', paidDate: null }),
+  // PAID_TWICE: labour pays the spouse's public welfare job twice for June.
+  payment('RS-1', 'LABOUR', 'LB-41-PUBLIC_WELFARE_JOB', h1.persons.spouse, A.spouse1),
+  payment('RS-2', 'LABOUR', 'LB-41-PUBLIC_WELFARE_JOB', h1.persons.spouse, A.spouse1, { paidDate: '2025-06-20' }),
+  // Near miss: July's payment made in June is July's.
+  payment('RS-3', 'LABOUR', 'LB-41-PUBLIC_WELFARE_JOB', h1.persons.spouse, A.spouse1, { period: '2025-07', paidDate: '2025-06-28' }),
+  // AMOUNT_MISMATCH.
+  payment('MZ-2', 'CIVIL_AFFAIRS', 'CA-42-MINIMUM_LIVING_URBAN', h2.persons.head, A.shared, { amountFen: 60_000 }),
+  // SHARED_ACCOUNT: three households into H42's head's account; ACCOUNT_NOT_RECIPIENT for the other two.
+  payment('MZ-3', 'CIVIL_AFFAIRS', 'CA-43-MINIMUM_LIVING_URBAN', h3.persons.head, A.shared),
+  payment('MZ-4', 'CIVIL_AFFAIRS', 'CA-44-MINIMUM_LIVING_URBAN', h4.persons.head, A.shared),
+  // PAID_AFTER_DEATH: the elder of H44 died in April.
+  payment('CL-1', 'DISABLED_PERSONS_FEDERATION', 'DP-44-SEVERE_DISABILITY_NURSING_SUBSIDY', h4.persons.elder, A.elder4),
+  // PAID_WITHOUT_AWARD: housing pays an award it does not have.
+  payment('ZJ-1', 'HOUSING', 'HO-NONE', h3.persons.spouse, A.spouse3),
+  // PAID_EXCLUSIVE: 特困 (civil affairs) and the disability living subsidy (federation) for one month.
+  payment('MZ-5', 'CIVIL_AFFAIRS', 'CA-42-TK', h2.persons.elder, A.elder2),
+  payment('CL-2', 'DISABLED_PERSONS_FEDERATION', 'DP-42-LIVING', h2.persons.elder, A.elder2),
+];
+const PLANTED = {
+  PAID_TWICE: [['RS-1', 'RS-2']],
+  PAID_AFTER_DEATH: [['CL-1']],
+  PAID_WITHOUT_AWARD: [['ZJ-1']],
+  AMOUNT_MISMATCH: [['MZ-2']],
+  SHARED_ACCOUNT: [['MZ-2', 'MZ-3', 'MZ-4']],
+  ACCOUNT_NOT_RECIPIENT: [['MZ-3'], ['MZ-4']],
+  PAID_EXCLUSIVE: [['CL-2', 'MZ-5']],
+};
+
+const SWEEP = 'id regionCode period status error findingsCount newCount goneCount paymentsChecked';
+const FINDINGS = `query Findings($r: String!, $p: String) { paymentFindings(regionCode: $r, period: $p, first: 100) { totalCount edges { node { id rule personIds awardIds paymentIds period accountNumber explanation status departments history { event note actor } } } } }`;
+type Node = { id: string; rule: string; paymentIds: string[]; status: string; accountNumber: string | null; explanation: string; history: { event: string; note: string | null }[] };
+
+async function ended(system: System, id: string) {
+  for (let i = 0; i < 600; i++) {
+    const res = await system.query(`query ($id: ID!) { paymentSweep(id: $id) { ${SWEEP} } }`, { id });
+    expect(res.errors).toBeUndefined();
+    if (res.data!.paymentSweep.status !== 'RUNNING') return res.data!.paymentSweep;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the payment sweep did not end');
+}
+const run = (system: System, caller: Caller = COORDINATOR, period = PERIOD) => system.query(`mutation Run($r: String!, $p: String!) { runPaymentSweep(regionCode: $r, period: $p) { ${SWEEP} } }`, { r: '654002', p: period }, { caller });
+async function nodes(system: System, caller: Caller = COORDINATOR): Promise<Node[]> {
+  const res = await system.query(FINDINGS, { r: '654002', p: PERIOD }, { caller });
+  expect(res.errors).toBeUndefined();
+  return res.data!.paymentFindings.edges.map((e: { node: Node }) => e.node);
+}
+const byRule = (list: Node[]) => {
+  const out: Record<string, string[][]> = {};
+  for (const n of list) (out[n.rule] ??= []).push([...n.paymentIds].sort());
+  for (const k of Object.keys(out)) out[k]!.sort((a, b) => a.join().localeCompare(b.join()));
+  return out;
+};
+
+describe('payment sweeps (资金发放核查)', () => {
+  let system: System;
+  let first: Node[];
+  beforeAll(async () => {
+    system = await startSystem();
+    expect(await loadFile(await writeNdjson(RECORDS), system.loadOptions)).toMatchObject({ ok: true });
+  });
+  afterAll(() => system?.stop());
+
+  it('finds exactly the planted cases of every rule across departments, account numbers masked', async () => {
+    const started = await run(system);
+    expect(started.errors).toBeUndefined();
+    const sweep = await ended(system, started.data!.runPaymentSweep.id);
+    expect(sweep).toMatchObject({ status: 'DONE', period: PERIOD, findingsCount: 8, newCount: 8, goneCount: 0 });
+    first = await nodes(system);
+    expect(byRule(first)).toEqual(PLANTED);
+    const shared = first.find((n) => n.rule === 'SHARED_ACCOUNT')!;
+    expect(shared.accountNumber).toBe('**** 3333');
+    expect(shared.explanation).toContain('**** 3333');
+    const text = JSON.stringify(first);
+    for (const number of Object.values(A)) expect(text).not.toContain(number.slice(0, 12));
+  });
+
+  it('keeps ids on a re-run, and a dismissed finding stays dismissed with its note in the history', async () => {
+    const twice = first.find((n) => n.rule === 'PAID_TWICE')!;
+    const reviewed = await system.query(`mutation ($id: ID!) { reviewPaymentFinding(id: $id, decision: DISMISS, note: "第二笔为补发，已核实") { id status } }`, { id: twice.id });
+    expect(reviewed.errors).toBeUndefined();
+    expect(reviewed.data!.reviewPaymentFinding).toEqual({ id: twice.id, status: 'DISMISSED' });
+    const noNote = await system.query(`mutation ($id: ID!) { reviewPaymentFinding(id: $id, decision: CONFIRM, note: "  ") { id } }`, { id: twice.id });
+    expect(noNote.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const again = await run(system);
+    expect(await ended(system, again.data!.runPaymentSweep.id)).toMatchObject({ status: 'DONE', findingsCount: 8, newCount: 0, goneCount: 0 });
+    const after = await nodes(system);
+    expect(after.map((n) => n.id).sort()).toEqual(first.map((n) => n.id).sort());
+    const kept = after.find((n) => n.id === twice.id)!;
+    expect(kept.status).toBe('DISMISSED');
+    expect(kept.history.map((h) => h.event)).toEqual(['FOUND', 'DISMISSED']);
+    expect(kept.history[1]!.note).toBe('第二笔为补发，已核实');
+  });
+
+  it('starts one sweep for the same region and period asked twice at once', async () => {
+    const answers = await Promise.all([run(system), run(system)]);
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    expect(new Set(answers.map((a) => a.data!.runPaymentSweep.id)).size).toBe(1);
+    await ended(system, answers[0]!.data!.runPaymentSweep.id);
+  });
+
+  it('shows labour’s officers the findings of labour’s payments only; refuses caseworkers, a bad period, no purpose', async () => {
+    const labour = await nodes(system, LABOUR_OFFICER);
+    expect(labour.map((n) => n.rule)).toEqual(['PAID_TWICE']);
+    for (const res of [await run(system, CASEWORKER), await system.query(FINDINGS, { r: '654002', p: PERIOD }, { caller: CASEWORKER })]) {
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(res.data ?? null)).not.toMatch(/MZ-|RS-/);
+    }
+    expect((await run(system, COORDINATOR, '2025-13')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const noPurpose = await system.query(`mutation { runPaymentSweep(regionCode: "654002", period: "2025-06") { id } }`, {}, { headers: { 'x-purpose': '' } });
+    expect(noPurpose.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(noPurpose.data?.runPaymentSweep ?? null).toBeNull();
+  });
+
+  it('gives the coordination office exact funds figures by department, programme, county and month, and a CSV of the same', async () => {
+    const res = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme regionCode period paidFen failedFen recipients } }`, { r: '654002', p: '2025' });
+    expect(res.errors).toBeUndefined();
+    const rows = res.data!.fundsStatistics as { department: string; programme: string; period: string; paidFen: string; failedFen: string; recipients: number }[];
+    const row = (programme: string, period: string) => rows.find((r) => r.programme === programme && r.period === period);
+    // 低保 in June: 500 + 600 + 500 + 500 + 500 yuan paid to 5 heads, the failed first try of 500.
+    expect(row('MINIMUM_LIVING_URBAN', PERIOD)).toEqual({ department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', regionCode: '654002', period: PERIOD, paidFen: '260000', failedFen: '50000', recipients: 5 });
+    // Labour paid one person twice in June and once for July.
+    expect(row('PUBLIC_WELFARE_JOB', PERIOD)).toMatchObject({ department: 'LABOUR', paidFen: '100000', failedFen: '0', recipients: 1 });
+    expect(row('PUBLIC_WELFARE_JOB', '2025-07')).toMatchObject({ paidFen: '50000', recipients: 1 });
+    // The payment naming no award has no programme or place: not in the figures.
+    expect(rows.filter((r) => r.department === 'HOUSING')).toEqual([]);
+    const csv = await system.query(`query ($r: String!, $p: String!) { fundsStatisticsCsv(regionCode: $r, period: $p) }`, { r: '654002', p: PERIOD });
+    expect(csv.errors).toBeUndefined();
+    const lines = (csv.data!.fundsStatisticsCsv as string).split('\r\n');
+    expect(lines[0]).toBe('\uFEFFdepartment,programme,programmeNameZh,regionCode,period,paidFen,failedFen,recipients');
+    expect(lines).toContain('CIVIL_AFFAIRS,MINIMUM_LIVING_URBAN,城市居民最低生活保障,654002,2025-06,260000,50000,5');
+  });
+
+  it('gives analysts only rows of 5 recipients or more, for counties and months that have ended', async () => {
+    const res = await system.query(`query ($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { programme period paidFen recipients } }`, { r: '654002', p: PERIOD }, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.fundsStatistics).toEqual([{ programme: 'MINIMUM_LIVING_URBAN', period: PERIOD, paidFen: '260000', recipients: 5 }]);
+    const township = await system.query(`{ fundsStatistics(regionCode: "654002001", period: "2025-06") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(township.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const future = await system.query(`{ fundsStatistics(regionCode: "654002", period: "2099-01") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const raw = await system.query(`{ labourFundsStatistics(regionCode: "654002", period: "2025-06") { recipients } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(raw.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
