@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     dataDir: env.DATA_DIR,
     names: SERVICES.map((s) => s.name),
     port: env.EMBEDDED_DB_PORT,
+    onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
     onFatal: (err) => {
       process.stderr.write(`embedded databases: ${(err as Error).stack ?? String(err)}\n`);
       process.exit(1);

@@ -24,6 +24,8 @@ const env = parseEnv(
     DEMO_DATA: z.enum(['0', '1']).default('1'),
     /** How long each service may take to answer /health/ready when started, in seconds. */
     START_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
+    /** No DATABASE_URL: one process serves every service's embedded database (1), or each service opens its own PGlite (0, as before: ~8 GB). */
+    EMBEDDED_SHARED: z.enum(['0', '1']).default('1'),
   }),
 );
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   }
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   try {
-    const serviceEnv = env.DATABASE_URL ? {} : await startEmbeddedDatabases();
+    const serviceEnv = env.DATABASE_URL || env.EMBEDDED_SHARED === '0' ? {} : await startEmbeddedDatabases();
     const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `embedded, PGlite under ${env.DATA_DIR}/`;
     out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
     const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''), { env: serviceEnv[s.name] }));

@@ -259,6 +259,8 @@ export interface EmbeddedOptions {
   names: readonly string[];
   port?: number;
   host?: string;
+  /** Told as each database opens (`fresh`: made now, from the empty cluster). */
+  onOpen?: (name: string, ms: number, fresh: boolean) => void;
   /** Something the server cannot go on from (PGlite stopped): the host should exit, to be restarted. */
   onFatal?: (err: unknown) => void;
 }
@@ -292,8 +294,10 @@ export async function serveEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   for (const name of options.names) {
     const dir = memory ? 'memory://' : path.resolve(options.dataDir, name);
     const fresh = memory || !existsSync(path.join(dir, 'PG_VERSION'));
+    const began = Date.now();
     const pglite = await PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF, loadDataDir: fresh ? await emptyCluster() : undefined });
     instances.set(name, new Instance(name, Promise.resolve(pglite)));
+    options.onOpen?.(name, Date.now() - began, fresh);
   }
   const sockets = new Set<net.Socket>();
   let stopping = false;
