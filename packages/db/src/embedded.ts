@@ -80,7 +80,7 @@ class Instance {
 
 /** One client connection, bound to an instance after its startup message. */
 class Connection {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private started = false;
   private instance: Instance | null = null;
   private db: PGlite | null = null;
