@@ -4,7 +4,7 @@
  * demo data loaded on first start unless DEMO_DATA=0.
  *
  * In order: the console is built (when missing or stale), the databases on DATABASE_URL's server
- * are created, the subgraphs start (progress per service, a line every 10 s naming who is still
+ * are created (or, without one, the process serving the embedded databases starts), the subgraphs start (progress per service, a line every 10 s naming who is still
  * starting, at most START_TIMEOUT_S), then the gateway. A service that fails to start stops the
  * start with its last log lines and what to try. Once running, a service that dies is started
  * again with backoff while the others keep serving (as compose's `restart: unless-stopped`);
