@@ -4,12 +4,13 @@
  * demo data loaded on first start unless DEMO_DATA=0.
  *
  * In order: the console is built (when missing or stale), the databases on DATABASE_URL's server
- * are created, the subgraphs start (progress per service, a line every 10 s naming who is still
+ * are created (or, without one, the process serving the embedded databases starts), the subgraphs start (progress per service, a line every 10 s naming who is still
  * starting, at most START_TIMEOUT_S), then the gateway. A service that fails to start stops the
  * start with its last log lines and what to try. Once running, a service that dies is started
  * again with backoff while the others keep serving (as compose's `restart: unless-stopped`);
  * only Ctrl-C (SIGINT) or SIGTERM stops everything.
  */
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv, subgraphUrl, envPrefix } from '@saf/config';
@@ -23,6 +24,8 @@ const env = parseEnv(
     DEMO_DATA: z.enum(['0', '1']).default('1'),
     /** How long each service may take to answer /health/ready when started, in seconds. */
     START_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
+    /** No DATABASE_URL: one process serves every service's embedded database (1), or each service opens its own PGlite (0, as before: ~8 GB). */
+    EMBEDDED_SHARED: z.enum(['0', '1']).default('1'),
   }),
 );
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,12 +49,44 @@ function databaseProblem(err: unknown, url: string): string {
   return `PostgreSQL at ${host}: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`;
 }
 
+/** A port free right now on loopback (for the embedded databases; kept across their restarts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * No DATABASE_URL: one process holds every service's embedded database and serves them over the
+ * wire protocol (scripts/embedded-postgres.ts); each service is given its own database's URL and
+ * a pool of one connection (PGlite is one backend). A service whose own `<SERVICE>_DATABASE_URL`
+ * is set keeps it.
+ */
+async function startEmbeddedDatabases(): Promise<Record<string, Record<string, string>>> {
+  const port = await freePort();
+  out(`starting the embedded databases (PGlite under ${env.DATA_DIR}/, one process on 127.0.0.1:${port})`);
+  const databases = supervisor.add('databases', 'scripts/embedded-postgres.ts', '', { env: { EMBEDDED_DB_PORT: String(port) }, readyLine: 'embedded databases ready', stopLast: true });
+  await supervisor.startAll([databases]);
+  const envs: Record<string, Record<string, string>> = {};
+  for (const s of SERVICES) {
+    const own = `${envPrefix(s.name)}_DATABASE_URL`;
+    envs[s.name] = process.env[own] ? {} : { [own]: `postgres://postgres@127.0.0.1:${port}/${s.name}`, DATABASE_POOL_SIZE: '1' };
+  }
+  return envs;
+}
+
 function hints(service: Supervised): string[] {
   const tips = [
     `read ${service.name}'s lines above: they say why it stopped; fix that and run \`npm start\` again`,
     `a busy machine may need longer: START_TIMEOUT_S=${Math.max(600, env.START_TIMEOUT_S * 2)} npm start (now ${env.START_TIMEOUT_S} s)`,
   ];
   if (env.DATABASE_URL) tips.push(`check the server answers: psql "${env.DATABASE_URL}" -c 'select 1'`);
+  else if (service.name === 'databases') tips.push(`the embedded databases are ${env.DATA_DIR}/<service>: one that is damaged can be removed (its data is lost; the demo data is loaded again), or start from empty: rm -rf ${env.DATA_DIR}`);
   else tips.push(`its embedded database is ${env.DATA_DIR}/${service.name}: if it is damaged, remove it (its data is lost; the demo data is loaded again) or start from empty: rm -rf ${env.DATA_DIR}`);
   tips.push('another program on its port: set SUBGRAPH_PORT_BASE and GATEWAY_PORT (README, "Configuration")');
   return tips;
@@ -81,11 +116,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `PGlite under ${env.DATA_DIR}/`;
-  out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
-  const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, '')));
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   try {
+    const serviceEnv = env.DATABASE_URL || env.EMBEDDED_SHARED === '0' ? {} : await startEmbeddedDatabases();
+    const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `embedded, PGlite under ${env.DATA_DIR}/`;
+    out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
+    const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''), { env: serviceEnv[s.name] }));
     await supervisor.startAll(subgraphs);
     out('starting the gateway');
     await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway)]);

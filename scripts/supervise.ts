@@ -44,8 +44,19 @@ export interface Supervised {
   lastLines(): string[];
 }
 
-interface Service extends Supervised {
+export interface ServiceOptions {
+  /** Added to this process's environment for the service. */
+  env?: Record<string, string>;
+  /** Ready once the service prints a line containing this (instead of answering /health/ready). */
+  readyLine?: string;
+  /** Stopped after every other service has exited (the databases they use). */
+  stopLast?: boolean;
+}
+
+interface Service extends Supervised, ServiceOptions {
   entry: string;
+  /** Whether `readyLine` was printed since the service was last spawned. */
+  saidReady: boolean;
   /** `/health/ready` lives under it. */
   base: string;
   child: ChildProcess | null;
@@ -83,9 +94,9 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {}
 
-  add(name: string, entry: string, base: string): Supervised {
+  add(name: string, entry: string, base: string, options: ServiceOptions = {}): Supervised {
     const ring = new LineRing();
-    const service: Service = { name, entry, base, child: null, ring, startedAt: 0, failures: 0, timer: null, onExit: null, lastLines: () => ring.snapshot() };
+    const service: Service = { ...options, name, entry, base, saidReady: false, child: null, ring, startedAt: 0, failures: 0, timer: null, onExit: null, lastLines: () => ring.snapshot() };
     this.services.set(name, service);
     return service;
   }
@@ -93,13 +104,16 @@ export class Supervisor {
   private spawn(service: Service): void {
     const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
       cwd: this.options.root,
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     service.child = child;
     service.startedAt = Date.now();
+    service.saidReady = false;
     child.stdout!.on('data', (chunk: Buffer) => {
-      service.ring.push(chunk.toString('utf8'));
+      const text = chunk.toString('utf8');
+      if (service.readyLine && text.includes(service.readyLine)) service.saidReady = true;
+      service.ring.push(text);
       process.stdout.write(chunk);
     });
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -129,7 +143,9 @@ export class Supervisor {
       service.onExit = (how) => finish(() => reject(new StartError(`${service.name} stopped while starting (${how})`, service)));
       const poll = async () => {
         while (!done && !this.stopping) {
-          try {
+          if (service.readyLine) {
+            if (service.saidReady) return finish(() => resolve(Date.now() - service.startedAt));
+          } else try {
             const res = await fetch(`${service.base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
             await res.body?.cancel();
             if (res.ok) return finish(() => resolve(Date.now() - service.startedAt));
@@ -200,7 +216,12 @@ export class Supervisor {
     this.stopping = true;
     const live = [...this.services.values()];
     for (const s of live) if (s.timer) clearTimeout(s.timer);
-    const children = live.map((s) => s.child).filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
+    await this.terminate(live.filter((s) => !s.stopLast), graceMs);
+    await this.terminate(live.filter((s) => s.stopLast), graceMs);
+  }
+
+  private async terminate(services: Service[], graceMs: number): Promise<void> {
+    const children = services.map((s) => s.child).filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
     const exits = children.map((c) => new Promise((r) => c.once('exit', r)));
     for (const c of children) c.kill('SIGTERM');
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, graceMs))]);

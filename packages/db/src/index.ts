@@ -1,2 +1,3 @@
 export * from './open.ts';
 export * from './sql.ts';
+export * from './embedded.ts';

@@ -1,0 +1,40 @@
+/**
+ * The embedded databases of `npm start` (no DATABASE_URL): one process holding every service's
+ * PGlite (`DATA_DIR/<service>`), served over the PostgreSQL wire protocol on EMBEDDED_DB_PORT,
+ * each service's by its own database name (packages/db/src/embedded.ts). Prints
+ * `embedded databases ready` once all answer; SIGTERM or SIGINT closes them cleanly.
+ */
+import { z } from 'zod';
+import { SERVICES, commonEnv, parseEnv } from '@saf/config';
+import { serveEmbedded } from '@saf/db';
+
+const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535) }));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const server = await serveEmbedded({
+    dataDir: env.DATA_DIR,
+    names: SERVICES.map((s) => s.name),
+    port: env.EMBEDDED_DB_PORT,
+    onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
+    onFatal: (err) => {
+      process.stderr.write(`embedded databases: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  });
+  process.stdout.write(`embedded databases ready: ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/ on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    // Services drain first (npm start stops them together): give them a moment, then close.
+    setTimeout(() => void server.close().then(() => process.exit(0), () => process.exit(1)), 1_000);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`embedded databases failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
