@@ -16,7 +16,7 @@ import type { Caller } from '@saf/auth';
 import { SERVICES } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { freePortBase } from '@saf/testing';
-import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
+import { PATHS, parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
 import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
 import { histogramSince, quantileBound, readHistogram } from './lib/histogram.ts';
@@ -26,7 +26,8 @@ import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
 import { DASHBOARD, pictureBesideHeavyWork } from './lib/heavy.ts';
-import { Processes, ROOT, postgresCpuMs } from './lib/processes.ts';
+import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type MonolithPicture } from './lib/monolithPicture.ts';
+import { Processes, ROOT, SUBGRAPHS, backendsCpuSince, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
@@ -130,12 +131,27 @@ async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>)
   return result;
 }
 
-/** A run through a gateway with that gateway's CPU time per request (from /proc). */
-async function measured(ctx: Context, name: string | null, run: () => Promise<RunStats>): Promise<RunStats & { gatewayCpuMs?: number }> {
-  const before = name ? ctx.processes.cpu()[name] : undefined;
+/** What a run cost: its gateway's CPU per request, and every process of its path together per request. */
+type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number };
+
+/**
+ * A run with the CPU time (from /proc) of the processes of its path per request: `gateway`'s
+ * alone (null for none), and `processes` (the gateway and the subgraphs), the PostgreSQL backends
+ * of the bench's databases and, with `bench`, the bench process itself (the floor's client is the
+ * gateway there) all together.
+ */
+async function measured(ctx: Context, gateway: string | null, run: () => Promise<RunStats>, processes: readonly string[] = gateway ? [gateway] : [], bench = false): Promise<Measured> {
+  const before = ctx.processes.cpu();
+  const pgBefore = postgresBackendsCpu(ctx.baseDb);
+  const self = process.cpuUsage();
   const stats = await run();
-  const after = name ? ctx.processes.cpu()[name] : undefined;
-  return before !== undefined && after !== undefined && stats.requests ? { ...stats, gatewayCpuMs: (after - before) / stats.requests } : stats;
+  const benchMs = bench ? (({ user, system }) => (user + system) / 1000)(process.cpuUsage(self)) : 0;
+  const after = ctx.processes.cpu();
+  const pgMs = backendsCpuSince(pgBefore, postgresBackendsCpu(ctx.baseDb));
+  if (!stats.requests) return stats;
+  const own = processes.reduce((ms, name) => ms + ((after[name] ?? 0) - (before[name] ?? 0)), 0);
+  const gatewayMs = gateway && before[gateway] !== undefined && after[gateway] !== undefined ? after[gateway]! - before[gateway]! : undefined;
+  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / stats.requests } : {}), systemCpuMs: (own + pgMs + benchMs) / stats.requests };
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
@@ -143,14 +159,42 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   const ids = data.pictures.map((p) => p.id);
   const bodies = ids.map(bodyFor);
   const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
-  const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
+  const names: Record<Exclude<Path, 'floor' | 'monolith'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
+  const monolith = ctx.args.paths.includes('monolith') ? await openMonolithPicture(ctx, data) : null;
   const run = (p: Path, c: number, seconds: number) =>
-    p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds));
+    p === 'floor'
+      ? measured(ctx, null, () => runFloor(floor, ids, c, seconds), SUBGRAPHS, true)
+      : p === 'monolith'
+        ? measured(ctx, null, () => runMonolithPicture(monolith!, ids, c, seconds), [])
+        : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds), [names[p], ...SUBGRAPHS]);
   const order: Path[] = targets.variant ? ctx.args.paths.flatMap((p): Path[] => (p === 'ours' ? ['ours', 'variant'] : [p])) : ctx.args.paths;
+  try {
+    await picturesWith(ctx, targets, results, { floor, monolith, sample, run, order });
+  } finally {
+    await monolith?.close();
+  }
+}
 
+async function picturesWith(
+  ctx: Context,
+  targets: Targets,
+  results: Results,
+  { floor, monolith, sample, run, order }: { floor: ReturnType<typeof createFloorClient>; monolith: MonolithPicture | null; sample: Dataset['pictures']; run: (p: Path, c: number, seconds: number) => Promise<Measured>; order: Path[] },
+): Promise<void> {
+  const answer = async (p: Path, id: string) => (p === 'floor' ? floor.picture(id) : p === 'monolith' ? (JSON.parse(await monolith!.picture(id)) as Awaited<ReturnType<typeof fetchPicture>>) : fetchPicture(targets[p]!, id));
   for (const p of order) {
-    results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p]!, id)), sample);
+    results.completeness[p] = await checkAnswers((id) => answer(p, id), sample);
     log(`answers of ${p}: ${results.completeness[p]!.complete}/${sample.length} complete`);
+  }
+  if (monolith && order.includes('ours')) {
+    // The monolith's JSON against our gateway's, field by field: the same picture, or the comparison is suspect.
+    const differences: string[] = [];
+    for (const h of sample) {
+      const difference = pictureDifference(await answer('ours', h.id), await answer('monolith', h.id));
+      if (difference) differences.push(`${h.id}: ${difference}`);
+    }
+    log(`monolith pictures the same as ours: ${sample.length - differences.length}/${sample.length}${differences.length ? ` (first difference ${differences[0]})` : ''}`);
+    if (differences.length) results.notes.push(`The monolith's picture differed from ours for ${differences.length} of ${sample.length} sampled households (first: ${differences[0]}): the CPU comparison is suspect.`);
   }
   log('warming up every path (not measured)');
   for (const p of order) await run(p, 10, 3);
@@ -171,7 +215,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   };
   for (const c of ctx.args.concurrency) {
     const before = await scrape();
-    const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
+    const rounds: Partial<Record<Path, Measured[]>> = {};
     for (let round = 0; round < ctx.args.rounds; round++) {
       // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
       const paths = order.map((_, i) => order[(i + round) % order.length]!);
@@ -182,7 +226,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
       }
     }
     const runs: Results['picture'][number]['runs'] = {};
-    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
+    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs', 'systemCpuMs']);
     const after = await scrape();
     const gc = Object.fromEntries(Object.entries(after.gc).map(([name, reading]) => [name, gcSince(before.gc[name], reading)]));
     log(`c=${c} garbage collections during the rounds: ${Object.entries(gc).map(([name, p]) => `${name}: ${describeGc(p)}`).join('; ')}`);
@@ -243,6 +287,17 @@ async function firstAnswerMs(target: Target, body: string): Promise<number> {
     if (!answer.errors?.every((e) => e.extensions?.code === 'STATISTICS_COMPUTING')) throw new Error(`dashboard: ${answer.errors?.[0]?.message ?? res.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The monolith picture's database: households, persons and every award of the parts loaded, from their COPY files. */
+async function openMonolithPicture(ctx: Context, data: Dataset): Promise<MonolithPicture> {
+  log('monolith picture: households, persons and every award in one database, the picture as one SQL query');
+  const db = `${ctx.baseDb}_picture`;
+  await ensureDatabase(ctx.serverUrl.toString(), db);
+  const url = new URL(ctx.serverUrl);
+  url.pathname = `/${db}`;
+  const parts = ctx.args.skip.has('load2') ? data.copy.slice(0, 1) : data.copy;
+  return prepareMonolithPicture(url.toString(), parts.flat(), Math.max(...ctx.args.concurrency));
 }
 
 async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
@@ -456,7 +511,7 @@ async function main(): Promise<void> {
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
   const resultsDir = path.join(ROOT, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0 || args.paths.length < 4, (name) => existsSync(path.join(resultsDir, name))));
+  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0 || args.paths.length < PATHS.length, (name) => existsSync(path.join(resultsDir, name))));
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
 }

@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity,
                          heavy (the picture beside a sweep and analysts' dashboards)
-  --paths LIST           household-picture paths to run, of ours, apollo, hive, floor (default all; e.g. ours,floor for an A/B of a setting)
+  --paths LIST           household-picture paths to run, of ours, apollo, hive, floor, monolith (default all; e.g. ours,floor for an A/B of a setting)
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
@@ -32,7 +32,7 @@ export interface BenchArgs {
   keep: boolean;
   skip: Set<string>;
   /** The household-picture paths to run, in this order (the variant joins when asked for). */
-  paths: ('ours' | 'apollo' | 'hive' | 'floor')[];
+  paths: (typeof PATHS)[number][];
   env: Record<string, string>;
   /** Node options of a second instance of our gateway, measured as the `variant` path. */
   variant: string[] | null;
@@ -91,7 +91,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   };
 }
 
-const PATHS = ['ours', 'apollo', 'hive', 'floor'] as const;
+/** Every household-picture path, in the order they run. */
+export const PATHS = ['ours', 'apollo', 'hive', 'floor', 'monolith'] as const;
 
 function pathList(text: string): BenchArgs['paths'] {
   const paths = [...new Set(text.split(',').map((p) => p.trim()).filter(Boolean))];

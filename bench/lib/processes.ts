@@ -178,3 +178,42 @@ export function postgresCpuMs(): number {
 
 /** The subgraph services, in port order (SPEC section 9). */
 export const SUBGRAPHS = SERVICES.map((s) => s.name);
+
+/**
+ * CPU milliseconds so far of each PostgreSQL backend serving a database whose name starts with
+ * `databasePrefix` (its process title, /proc/<pid>/cmdline, names the database), by pid: the
+ * bench's own backends, not those other users of a shared server run.
+ */
+export function postgresBackendsCpu(databasePrefix: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = procStat(pid);
+    if (stat?.command !== 'postgres') continue;
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!backendOf(title, databasePrefix)) continue;
+    out.set(Number(pid), ((Number(stat.fields[11]) + Number(stat.fields[12])) / clockTicks()) * 1000);
+  }
+  return out;
+}
+
+/** Whether a backend's process title ("postgres: [cluster: ]user database host(port) state") names a database of the prefix. */
+export function backendOf(title: string, databasePrefix: string): boolean {
+  return title.startsWith('postgres: ') && title.replaceAll('\0', ' ').split(/\s+/).some((word) => word.startsWith(databasePrefix));
+}
+
+/**
+ * The CPU the backends used between two readings: each backend's difference, one that started in
+ * between counted from nothing. A backend that ended in between is missing (its time went to the
+ * postmaster's children's, shared with every other database's).
+ */
+export function backendsCpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let ms = 0;
+  for (const [pid, v] of after) ms += v - (before.get(pid) ?? 0);
+  return ms;
+}

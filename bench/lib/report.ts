@@ -4,7 +4,9 @@ import type { RunStats } from './stats.ts';
 import type { HeavyRound } from './heavy.ts';
 import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
-export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor';
+export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor' | 'monolith';
+/** A run's figures with what it cost: the gateway process's CPU per request, and every process of the path's together. */
+export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number };
 
 export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
@@ -12,8 +14,9 @@ export const PATHS: Record<Path, string> = {
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
   variant: 'this gateway again, a second process started with other Node options (`--variant`) or variables (`--variant-env`), on the same subgraphs: to measure an option side by side',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
+  monolith: 'no federation: households, persons and every department\'s awards in one PostgreSQL database, the picture\'s JSON built by one SQL query per household (a pool of as many connections as the concurrency); its CPU is PostgreSQL\'s alone',
 };
-const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)' };
+const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)', monolith: 'monolith (one SQL query)' };
 
 export interface Completeness {
   checked: number;
@@ -29,9 +32,9 @@ export interface Results {
   /** Per concurrency, each path's rounds as one (each figure their median, see medianRun), and our gateway's CPU per request. */
   picture: {
     concurrency: number;
-    runs: Partial<Record<Path, RunStats & { gatewayCpuMs?: number }>>;
+    runs: Partial<Record<Path, PathRun>>;
     /** Each path's rounds in the order they ran: round i of every path ran in the same turn of the alternation. */
-    rounds?: Partial<Record<Path, RunStats[]>>;
+    rounds?: Partial<Record<Path, PathRun[]>>;
     /** What our answers waited for their access-log entries over all rounds (the gateway's histogram: bucket bounds). */
     accessLogWait?: { meanMs: number; p50Ms: number; p99Ms: number };
     /** Our gateway's (and the variant's) garbage-collection pauses over all rounds. */
@@ -72,10 +75,10 @@ export function renderTable(r: Results): string {
     return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
   };
   for (const { concurrency, runs, accessLogWait: w, gc } of r.picture) {
-    for (const p of ['ours', 'variant', 'apollo', 'hive', 'floor'] as Path[]) {
+    for (const p of ['ours', 'variant', 'apollo', 'hive', 'floor', 'monolith'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
-      const cpu = s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : '';
+      const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}`;
       const errors = s.errors ? `, ${s.errors} errors` : '';
       const wait = p === 'ours' && w ? `; access-log wait mean ${n1(w.meanMs)} ms, p50 ≤ ${w.p50Ms} ms, p99 ≤ ${w.p99Ms} ms` : '';
       const pauses = (p === 'ours' || p === 'variant') && gc?.[p] ? `; GC pauses ${describeGc(gc[p])}` : '';
@@ -119,7 +122,7 @@ export function heavyRows(rounds: readonly HeavyRound[], lines: string[]): void 
  * alternation (seconds apart, so the host's speed drifts less between them than between medians).
  * Empty with fewer than two rounds of both.
  */
-export function perRound(picture: Results['picture'][number], other: Path, figure: (ours: RunStats, theirs: RunStats) => number): number[] {
+export function perRound(picture: Results['picture'][number], other: Path, figure: (ours: PathRun, theirs: PathRun) => number): number[] {
   const ours = picture.rounds?.ours ?? [];
   const theirs = picture.rounds?.[other] ?? [];
   const n = Math.min(ours.length, theirs.length);
@@ -156,6 +159,14 @@ function pictureTargets(r: Results, top: Results['picture'][number], lines: stri
     const lower = p99RoundsLower(r.picture, other);
     const verdict = worse.length ? `not at ${worse.join(', ')}` : 'at every concurrency';
     lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${lower ? ` (rounds where ours was lower: ${lower})` : ''}`, '', '', '', '', `lower: ${met(!worse.length)}`]));
+  }
+  for (const x of r.picture) {
+    const cpu = x.runs.ours?.systemCpuMs;
+    const monolith = x.runs.monolith?.systemCpuMs;
+    if (cpu === undefined || monolith === undefined) continue;
+    const others = (['apollo', 'hive', 'floor'] as Path[]).filter((p) => x.runs[p]?.systemCpuMs !== undefined).map((p) => `${SHORT[p]} ${ratio(x.runs[p]!.systemCpuMs! / monolith)}`);
+    const byRound = roundByRound(perRound(x, 'monolith', (o, t) => o.systemCpuMs! / t.systemCpuMs!), ratio);
+    lines.push(row([`CPU per picture, every process: ours ÷ monolith, c=${x.concurrency}`, '', [byRound, others.length ? `the others ÷ monolith: ${others.join(', ')}` : ''].filter(Boolean).join('; '), '', '', '', ratio(cpu / monolith), `≤ 4×: ${met(cpu / monolith <= 4)}`]));
   }
   const first = r.picture[0]!;
   if (first.runs.floor) {
