@@ -156,16 +156,17 @@ async function measured(ctx: Context, gateway: string | null, run: () => Promise
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
   const floor = createFloorClient(ctx.env, ctx.portBase, CASEWORKER);
-  const ids = data.pictures.map((p) => p.id);
+  const loaded = loadedPictures(ctx, data);
+  const ids = loaded.map((p) => p.id);
   const bodies = ids.map(bodyFor);
-  const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
+  const sample = loaded.filter((_, i) => i % Math.max(1, Math.floor(loaded.length / 40)) === 0).slice(0, 40);
   const names: Record<Exclude<Path, 'floor' | 'monolith'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
   const monolith = ctx.args.paths.includes('monolith') ? await openMonolithPicture(ctx, data) : null;
   const run = (p: Path, c: number, seconds: number) =>
     p === 'floor'
       ? measured(ctx, null, () => runFloor(floor, ids, c, seconds), SUBGRAPHS, true)
       : p === 'monolith'
-        ? measured(ctx, null, () => runMonolithPicture(monolith!, ids, c, seconds), [])
+        ? measured(ctx, null, () => runMonolithPicture(monolith!, ids, c, seconds), [], true)
         : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds), [names[p], ...SUBGRAPHS]);
   const order: Path[] = targets.variant ? ctx.args.paths.flatMap((p): Path[] => (p === 'ours' ? ['ours', 'variant'] : [p])) : ctx.args.paths;
   try {
@@ -173,6 +174,13 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   } finally {
     await monolith?.close();
   }
+}
+
+/** The household pictures among the households loaded (a quick run may leave the second part out). */
+function loadedPictures(ctx: Context, data: Dataset): Dataset['pictures'] {
+  const loaded = ctx.args.skip.has('load2') ? data.pictures.filter((p) => p.part === 0) : data.pictures;
+  if (!loaded.length) throw new Error('no household picture among the households loaded');
+  return loaded;
 }
 
 async function picturesWith(
@@ -474,7 +482,7 @@ async function main(): Promise<void> {
         ours: targets.ours,
         sign: (caller) => ctx.keys.sign(caller, '4h'),
         coordinator,
-        bodies: data.pictures.map((p) => bodyFor(p.id)),
+        bodies: loadedPictures(ctx, data).map((p) => bodyFor(p.id)),
         seconds: Math.max(args.duration, 15),
         rounds: args.rounds,
         log,

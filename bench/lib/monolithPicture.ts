@@ -5,7 +5,7 @@
  * SQL query per household that returns the household picture's JSON as text (`{"data":
  * {"household": …}}`, the members and the awards of the household and its members, each once,
  * oldest first), which an application would pass through as it is. Run closed-loop like the
- * gateways' paths; its CPU is PostgreSQL's alone.
+ * gateways' paths; its CPU is PostgreSQL's and its client's (the bench process).
  */
 import pg from 'pg';
 import { DEPARTMENTS } from '@saf/programmes';
