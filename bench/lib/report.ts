@@ -6,7 +6,7 @@ import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
 export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor' | 'monolith';
 /** A run's figures with what it cost: the gateway process's CPU per request, and every process of the path's together. */
-export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number };
+export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; pooledP99?: number };
 
 export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
@@ -14,7 +14,7 @@ export const PATHS: Record<Path, string> = {
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
   variant: 'this gateway again, a second process started with other Node options (`--variant`) or variables (`--variant-env`), on the same subgraphs: to measure an option side by side',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
-  monolith: 'no federation: households, persons and every department\'s awards in one PostgreSQL database, the picture\'s JSON built by one SQL query per household (a pool of as many connections as the concurrency); its CPU is PostgreSQL\'s alone',
+  monolith: 'no federation: households, persons and every department\'s awards in one PostgreSQL database, the picture\'s JSON built by one SQL query per household (a pool of as many connections as the concurrency); its CPU is PostgreSQL\'s backends\' and the client\'s (the bench process: node-postgres sending the query and reading the JSON text, as an application serving it would)',
 };
 const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)', monolith: 'monolith (one SQL query)' };
 
@@ -78,11 +78,12 @@ export function renderTable(r: Results): string {
     for (const p of ['ours', 'variant', 'apollo', 'hive', 'floor', 'monolith'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
-      const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}`;
+      const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req (${n0(1000 / s.gatewayCpuMs)} req per gateway CPU-second)` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}`;
+      const pooled = s.pooledP99 !== undefined && Number.isFinite(s.pooledP99) && (runsOf(r, concurrency, p) ?? 0) > 1 ? `; p99 of all rounds' requests pooled ${n1(s.pooledP99)} ms` : '';
       const errors = s.errors ? `, ${s.errors} errors` : '';
       const wait = p === 'ours' && w ? `; access-log wait mean ${n1(w.meanMs)} ms, p50 ≤ ${w.p50Ms} ms, p99 ≤ ${w.p99Ms} ms` : '';
       const pauses = (p === 'ours' || p === 'variant') && gc?.[p] ? `; GC pauses ${describeGc(gc[p])}` : '';
-      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${wait}${pauses}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
+      lines.push(row([`household picture, c=${concurrency}`, SHORT[p], `${n0(s.rps)} req/s${cpu}${errors}${pooled}${wait}${pauses}${completeness(p)}`, n1(s.p50), n1(s.p95), n1(s.p99), '', '']));
     }
   }
   const top = r.picture.at(-1);
@@ -96,6 +97,11 @@ export function renderTable(r: Results): string {
   if (r.heavy?.length) heavyRows(r.heavy, lines);
   if (Object.keys(r.memory.after).length) memoryRows(r, lines);
   return lines.join('\n');
+}
+
+/** How many rounds a path ran at a concurrency. */
+function runsOf(r: Results, concurrency: number, p: Path): number | undefined {
+  return r.picture.find((x) => x.concurrency === concurrency)?.rounds?.[p]?.length;
 }
 
 /** The picture beside heavy work: medians over the rounds, each round's ratio, and what the heavy work got. */
@@ -158,7 +164,11 @@ function pictureTargets(r: Results, top: Results['picture'][number], lines: stri
     const worse = r.picture.filter((x) => x.runs[other] && x.runs.ours!.p99 >= x.runs[other]!.p99).map((x) => `c=${x.concurrency}`);
     const lower = p99RoundsLower(r.picture, other);
     const verdict = worse.length ? `not at ${worse.join(', ')}` : 'at every concurrency';
-    lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${lower ? ` (rounds where ours was lower: ${lower})` : ''}`, '', '', '', '', `lower: ${met(!worse.length)}`]));
+    const pooled = r.picture
+      .filter((x) => Number.isFinite(x.runs.ours!.pooledP99 ?? Number.NaN) && Number.isFinite(x.runs[other]?.pooledP99 ?? Number.NaN))
+      .map((x) => `c=${x.concurrency} ${n1(x.runs.ours!.pooledP99!)} vs ${n1(x.runs[other]!.pooledP99!)} ms`);
+    const extra = [lower ? `rounds where ours was lower: ${lower}` : '', pooled.length ? `all rounds' requests pooled: ${pooled.join(', ')}` : ''].filter(Boolean).join('; ');
+    lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${extra ? ` (${extra})` : ''}`, '', '', '', '', `lower: ${met(!worse.length)}`]));
   }
   for (const x of r.picture) {
     const cpu = x.runs.ours?.systemCpuMs;

@@ -54,6 +54,21 @@ describe('the targets round by round', () => {
     expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
   });
 
+  it('prints requests per gateway CPU-second and the p99 of all rounds’ requests pooled beside the rounds’ median', () => {
+    const ours = [{ ...run(50, 300), gatewayCpuMs: 8 }, { ...run(55, 200), gatewayCpuMs: 8 }];
+    const hive = [{ ...run(40, 400), gatewayCpuMs: 12.5 }, { ...run(45, 350), gatewayCpuMs: 12.5 }];
+    const table = renderTable(
+      results(
+        [{ concurrency: 10, runs: { ours: { ...ours[0]!, pooledP99: 280 }, hive: { ...hive[0]!, pooledP99: 390 } }, rounds: { ours, hive } }],
+        [8],
+        [1],
+      ),
+    );
+    expect(table).toContain('| household picture, c=10 | ours | 50 req/s, gateway CPU 8.0 ms/req (125 req per gateway CPU-second); p99 of all rounds\' requests pooled 280.0 ms |');
+    expect(table).toContain('| household picture, c=10 | Hive | 40 req/s, gateway CPU 12.5 ms/req (80 req per gateway CPU-second); p99 of all rounds\' requests pooled 390.0 ms |');
+    expect(table).toContain("all rounds' requests pooled: c=10 280.0 vs 390.0 ms");
+  });
+
   it('pairs each part’s load with the COPY of its rows made right after it', () => {
     const r = results([], [8], [1]);
     r.load = { records: 1000, seconds: 55.8, households: 100, parts: [20, 35.8] };
