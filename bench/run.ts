@@ -54,7 +54,7 @@ interface Context {
   keys: BenchKeys;
 }
 
-type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
+type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target; router: Target };
 
 async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
@@ -67,6 +67,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
   const caller = JSON.stringify(CASEWORKER);
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
+  processes.start('router', 'bench/gateways/router.ts', `http://127.0.0.1:${port(5)}`, { BENCH_PORT: String(port(5)), BENCH_CALLER: caller });
   // The variant serves on its own port; sweeps still go to the first (GATEWAY_PORT everywhere else).
   if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { ...ctx.args.variantEnv, GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
   await processes.waitReady('gateway');
@@ -76,8 +77,9 @@ async function startSystem(ctx: Context): Promise<Targets> {
   const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
   const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
-  for (const t of [apollo, hive]) await waitGraphql(t);
-  return { ours, ...(variant ? { variant } : {}), apollo, hive };
+  const router: Target = { url: `http://127.0.0.1:${port(5)}/graphql`, headers: {} };
+  for (const t of [apollo, hive, router]) await waitGraphql(t);
+  return { ours, ...(variant ? { variant } : {}), apollo, hive, router };
 }
 
 /** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
@@ -160,7 +162,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   const ids = loaded.map((p) => p.id);
   const bodies = ids.map(bodyFor);
   const sample = loaded.filter((_, i) => i % Math.max(1, Math.floor(loaded.length / 40)) === 0).slice(0, 40);
-  const names: Record<Exclude<Path, 'floor' | 'monolith'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
+  const names: Record<Exclude<Path, 'floor' | 'monolith'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive', router: 'router' };
   const monolith = ctx.args.paths.includes('monolith') ? await openMonolithPicture(ctx, data) : null;
   const run = (p: Path, c: number, seconds: number) =>
     p === 'floor'
@@ -376,7 +378,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
-  const portBase = await freePortBase(SERVICES.length + 4);
+  const portBase = await freePortBase(SERVICES.length + 5);
   const keys = benchKeys();
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
@@ -429,8 +431,8 @@ async function main(): Promise<void> {
     results.setup.pictures = data.pictures.length;
     if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
 
-    const gateways = args.variant ? 4 : 3;
-    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + gateways}, databases ${baseDb}_* on ${serverUrl.host}`);
+    const gateways = args.variant ? 5 : 4;
+    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 5}, databases ${baseDb}_* on ${serverUrl.host}`);
     await ensureDatabase(serverUrl.toString(), baseDb);
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));

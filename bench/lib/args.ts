@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity,
                          heavy (the picture beside a sweep and analysts' dashboards)
-  --paths LIST           household-picture paths to run, of ours, apollo, hive, floor, monolith (default all; e.g. ours,floor for an A/B of a setting)
+  --paths LIST           household-picture paths to run, of ours, apollo, hive, router, floor, monolith (default all; e.g. ours,floor for an A/B of a setting)
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
@@ -92,7 +92,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 }
 
 /** Every household-picture path, in the order they run. */
-export const PATHS = ['ours', 'apollo', 'hive', 'floor', 'monolith'] as const;
+export const PATHS = ['ours', 'apollo', 'hive', 'router', 'floor', 'monolith'] as const;
 
 function pathList(text: string): BenchArgs['paths'] {
   const paths = [...new Set(text.split(',').map((p) => p.trim()).filter(Boolean))];

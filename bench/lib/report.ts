@@ -4,7 +4,7 @@ import type { RunStats } from './stats.ts';
 import type { HeavyRound } from './heavy.ts';
 import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
-export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'floor' | 'monolith';
+export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'router' | 'floor' | 'monolith';
 /** A run's figures with what it cost: the gateway process's CPU per request, and every process of the path's together. */
 export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; pooledP99?: number };
 
@@ -12,11 +12,12 @@ export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
   apollo: 'plain @apollo/gateway + @apollo/server, defaults (startStandaloneServer); only signs subgraph calls, fixed caller; no auth, no access log, no limits',
   hive: '@graphql-hive/gateway-runtime, defaults; only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
+  router: '@graphql-hive/gateway-runtime with Hive Router\'s query planner (@graphql-hive/router-runtime\'s `unifiedGraphHandler`, the Rust planner), otherwise as Hive: defaults, only signs subgraph calls (onFetch), fixed caller; no auth, no access log, no limits',
   variant: 'this gateway again, a second process started with other Node options (`--variant`) or variables (`--variant-env`), on the same subgraphs: to measure an option side by side',
   floor: 'no gateway: the bench process calls the subgraphs itself, signed, 8 requests in 3 rounds (civil affairs → 6 departments in parallel → coordination)',
   monolith: 'no federation: households, persons and every department\'s awards in one PostgreSQL database, the picture\'s JSON built by one SQL query per household (a pool of as many connections as the concurrency); its CPU is PostgreSQL\'s backends\' and the client\'s (the bench process: node-postgres sending the query and reading the JSON text, as an application serving it would)',
 };
-const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', floor: 'floor (direct)', monolith: 'monolith (one SQL query)' };
+const SHORT: Record<Path, string> = { ours: 'ours', variant: 'ours, variant', apollo: 'plain Apollo', hive: 'Hive', router: 'Hive + Router planner', floor: 'floor (direct)', monolith: 'monolith (one SQL query)' };
 
 export interface Completeness {
   checked: number;
@@ -75,7 +76,7 @@ export function renderTable(r: Results): string {
     return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
   };
   for (const { concurrency, runs, accessLogWait: w, gc } of r.picture) {
-    for (const p of ['ours', 'variant', 'apollo', 'hive', 'floor', 'monolith'] as Path[]) {
+    for (const p of ['ours', 'variant', 'apollo', 'hive', 'router', 'floor', 'monolith'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
       const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req (${n0(1000 / s.gatewayCpuMs)} req per gateway CPU-second)` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}`;
@@ -97,6 +98,15 @@ export function renderTable(r: Results): string {
   if (r.heavy?.length) heavyRows(r.heavy, lines);
   if (Object.keys(r.memory.after).length) memoryRows(r, lines);
   return lines.join('\n');
+}
+
+/**
+ * The gateway whose figures the targets "throughput ≥ 1×" and "p99 below" are set against: Hive
+ * with Hive Router's planner when it answered every sampled picture completely, else Hive.
+ */
+export function anchorOf(r: Pick<Results, 'completeness'>): 'router' | 'hive' {
+  const c = r.completeness.router;
+  return c && c.checked > 0 && c.complete === c.checked ? 'router' : 'hive';
 }
 
 /** How many rounds a path ran at a concurrency. */
@@ -158,8 +168,15 @@ function pictureTargets(r: Results, top: Results['picture'][number], lines: stri
   const ours = top.runs.ours!;
   const throughputRounds = (other: Path) => roundByRound(perRound(top, other, (o, t) => o.rps / t.rps), ratio);
   if (top.runs.apollo) lines.push(row([`throughput ours ÷ plain Apollo, c=${top.concurrency}`, '', throughputRounds('apollo'), '', '', '', ratio(ours.rps / top.runs.apollo.rps), `≥ 1.5×: ${met(ours.rps / top.runs.apollo.rps >= 1.5)}`]));
-  if (top.runs.hive) lines.push(row([`throughput ours ÷ Hive, c=${top.concurrency}`, '', throughputRounds('hive'), '', '', '', ratio(ours.rps / top.runs.hive.rps), `≥ 1×: ${met(ours.rps >= top.runs.hive.rps)}`]));
-  for (const other of ['apollo', 'hive'] as Path[]) {
+  const anchor = anchorOf(r);
+  const notAnchor = 'none: not the anchor (answers incomplete, or Hive Router\'s planner answered completely)';
+  for (const other of ['hive', 'router'] as const) {
+    const theirs = top.runs[other];
+    if (!theirs) continue;
+    const label = `throughput ours ÷ ${SHORT[other]}${other === anchor ? ' (the anchor)' : ''}, c=${top.concurrency}`;
+    lines.push(row([label, '', throughputRounds(other), '', '', '', ratio(ours.rps / theirs.rps), other === anchor ? `≥ 1×: ${met(ours.rps >= theirs.rps)}` : notAnchor]));
+  }
+  for (const other of ['apollo', 'hive', 'router'] as Path[]) {
     if (!top.runs[other]) continue;
     const worse = r.picture.filter((x) => x.runs[other] && x.runs.ours!.p99 >= x.runs[other]!.p99).map((x) => `c=${x.concurrency}`);
     const lower = p99RoundsLower(r.picture, other);
@@ -168,13 +185,14 @@ function pictureTargets(r: Results, top: Results['picture'][number], lines: stri
       .filter((x) => Number.isFinite(x.runs.ours!.pooledP99 ?? Number.NaN) && Number.isFinite(x.runs[other]?.pooledP99 ?? Number.NaN))
       .map((x) => `c=${x.concurrency} ${n1(x.runs.ours!.pooledP99!)} vs ${n1(x.runs[other]!.pooledP99!)} ms`);
     const extra = [lower ? `rounds where ours was lower: ${lower}` : '', pooled.length ? `all rounds' requests pooled: ${pooled.join(', ')}` : ''].filter(Boolean).join('; ');
-    lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${extra ? ` (${extra})` : ''}`, '', '', '', '', `lower: ${met(!worse.length)}`]));
+    const target = other === 'apollo' || other === anchor ? `lower: ${met(!worse.length)}` : notAnchor;
+    lines.push(row([`p99 ours < ${SHORT[other]}`, '', `${verdict}${extra ? ` (${extra})` : ''}`, '', '', '', '', target]));
   }
   for (const x of r.picture) {
     const cpu = x.runs.ours?.systemCpuMs;
     const monolith = x.runs.monolith?.systemCpuMs;
     if (cpu === undefined || monolith === undefined) continue;
-    const others = (['apollo', 'hive', 'floor'] as Path[]).filter((p) => x.runs[p]?.systemCpuMs !== undefined).map((p) => `${SHORT[p]} ${ratio(x.runs[p]!.systemCpuMs! / monolith)}`);
+    const others = (['apollo', 'hive', 'router', 'floor'] as Path[]).filter((p) => x.runs[p]?.systemCpuMs !== undefined).map((p) => `${SHORT[p]} ${ratio(x.runs[p]!.systemCpuMs! / monolith)}`);
     const byRound = roundByRound(perRound(x, 'monolith', (o, t) => o.systemCpuMs! / t.systemCpuMs!), ratio);
     lines.push(row([`CPU per picture, every process: ours ÷ monolith, c=${x.concurrency}`, '', [byRound, others.length ? `the others ÷ monolith: ${others.join(', ')}` : ''].filter(Boolean).join('; '), '', '', '', ratio(cpu / monolith), `≤ 4×: ${met(cpu / monolith <= 4)}`]));
   }
@@ -220,12 +238,12 @@ function memoryRows(r: Results, lines: string[]): void {
   const mb = (set: Record<string, number>, name: string) => n0(set[name] ?? Number.NaN);
   const mem = (name: string) =>
     `${mb(r.memory.atRest, name)} → ${mb(r.memory.after, name)}${settled ? ` → ${mb(r.memory.settled, name)}` : ''}${later ? ` → ${mb(r.memory.end, name)}` : ''} MB`;
-  const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'variant', 'apollo', 'hive'].includes(k));
+  const subgraphs = Object.keys(r.memory.after).filter((k) => !['gateway', 'variant', 'apollo', 'hive', 'router'].includes(k));
   const maxSub = Math.max(...subgraphs.map((k) => r.memory.after[k] ?? 0));
   const label = `RSS at rest → after the runs${settled ? ' → idle 15 s after them' : ''}${later ? ' → after the capacity scenarios too' : ''}`;
   lines.push(row([label, 'ours', mem('gateway'), '', '', '', '', `< 250 MB after the runs: ${met((r.memory.after.gateway ?? Infinity) < 250)}`]));
   if (r.memory.after.variant !== undefined) lines.push(row([label, 'ours, variant', mem('variant'), '', '', '', '', '']));
-  lines.push(row([label, 'plain Apollo / Hive', `${mem('apollo')} / ${mem('hive')}`, '', '', '', '', '']));
+  lines.push(row([label, 'plain Apollo / Hive / Hive + Router planner', `${mem('apollo')} / ${mem('hive')} / ${mem('router')}`, '', '', '', '', '']));
   lines.push(row([label, 'subgraphs', subgraphs.map((k) => `${k} ${mem(k)}`).join('; ') + ` (largest after the runs: ${n0(maxSub)} MB)`, '', '', '', '', '']));
 }
 

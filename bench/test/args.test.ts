@@ -17,9 +17,9 @@ describe('the benchmark’s options', () => {
   });
 
   it('runs every household-picture path unless told which, in the order given', () => {
-    expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'floor', 'monolith']);
+    expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'router', 'floor', 'monolith']);
     expect(parseBenchArgs(['--paths', 'floor, ours,floor']).paths).toEqual(['floor', 'ours']);
-    expect(() => parseBenchArgs(['--paths', 'ours,nginx'])).toThrow(/--paths takes some of ours, apollo, hive, floor, monolith, got ours,nginx/);
+    expect(() => parseBenchArgs(['--paths', 'ours,nginx'])).toThrow(/--paths takes some of ours, apollo, hive, router, floor, monolith, got ours,nginx/);
     expect(() => parseBenchArgs(['--paths', ','])).toThrow(/--paths takes/);
   });
 

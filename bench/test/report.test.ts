@@ -49,7 +49,7 @@ describe('the targets round by round', () => {
     const table = renderTable(
       results([picture(1, [run(33, 59.9), run(41, 54.1), run(49, 37.8)], [run(35, 43.0), run(41, 43.5), run(43, 36.4)]), picture(32, [run(63, 1335), run(71, 679), run(60, 699)], [run(73, 762), run(58, 2405), run(69, 2086)])], [10.2, 8.1, 8.5], [1.378, 1.072, 1.364]),
     );
-    expect(table).toContain('| throughput ours ÷ Hive, c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
+    expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
     expect(table).toContain('| p99 ours < Hive |  | not at c=1 (rounds where ours was lower: c=1 0 of 3, c=32 2 of 3) |');
     expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
   });
@@ -67,6 +67,21 @@ describe('the targets round by round', () => {
     expect(table).toContain('| household picture, c=10 | ours | 50 req/s, gateway CPU 8.0 ms/req (125 req per gateway CPU-second); p99 of all rounds\' requests pooled 280.0 ms |');
     expect(table).toContain('| household picture, c=10 | Hive | 40 req/s, gateway CPU 12.5 ms/req (80 req per gateway CPU-second); p99 of all rounds\' requests pooled 390.0 ms |');
     expect(table).toContain("all rounds' requests pooled: c=10 280.0 vs 390.0 ms");
+  });
+
+  it('sets the targets against Hive Router’s planner when it answered completely, else against Hive', () => {
+    const rounds = { ours: [run(60, 500), run(60, 500)], hive: [run(50, 400), run(50, 400)], router: [run(70, 600), run(70, 600)] };
+    const r = results([{ concurrency: 32, runs: { ours: run(60, 500), hive: run(50, 400), router: run(70, 600) }, rounds }], [8], [1]);
+    r.completeness = { hive: { checked: 40, complete: 0, awardsSeen: 178, awardsExpected: 693 }, router: { checked: 40, complete: 40, awardsSeen: 693, awardsExpected: 693 } };
+    let table = renderTable(r);
+    expect(table).toContain('| throughput ours ÷ Hive + Router planner (the anchor), c=32 |  | round by round 0.86×, 0.86× |  |  |  | 0.86× | ≥ 1×: **missed** |');
+    expect(table).toMatch(/\| throughput ours ÷ Hive, c=32 \|.*\| 1\.20× \| none: not the anchor/);
+    expect(table).toMatch(/\| p99 ours < Hive \|.*\| none: not the anchor/);
+    expect(table).toMatch(/\| p99 ours < Hive \+ Router planner \|  \| at every concurrency .*\| lower: met \|/);
+    r.completeness.router = { checked: 40, complete: 39, awardsSeen: 690, awardsExpected: 693 };
+    table = renderTable(r);
+    expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 1.20×, 1.20× |  |  |  | 1.20× | ≥ 1×: met |');
+    expect(table).toMatch(/\| p99 ours < Hive \|.*\| lower: \*\*missed\*\* \|/);
   });
 
   it('pairs each part’s load with the COPY of its rows made right after it', () => {
