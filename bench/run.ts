@@ -27,7 +27,7 @@ import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
 import { DASHBOARD, pictureBesideHeavyWork } from './lib/heavy.ts';
 import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type MonolithPicture } from './lib/monolithPicture.ts';
-import { Processes, ROOT, SUBGRAPHS, backendsCpuSince, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
+import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, postgresBackends, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
@@ -120,11 +120,19 @@ function machineCpu(): { busy: number; total: number } {
 /** Logs the CPU time each process spent while `work` ran (where the time goes), PostgreSQL's included. */
 async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>): Promise<T> {
   const before: Record<string, number> = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
+  const backendsBefore = postgresBackends(ctx.baseDb);
   const machineBefore = machineCpu();
   const self = process.cpuUsage();
   const started = performance.now();
   const result = await work();
   const after = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
+  // Of PostgreSQL's, each of the bench's databases' backends (pg:<service>): which service's queries cost it.
+  const prefix = `${ctx.baseDb}_`;
+  for (const [database, ms] of backendsCpuByDatabase(backendsBefore, postgresBackends(ctx.baseDb))) {
+    const name = `pg:${database.startsWith(prefix) ? database.slice(prefix.length) : database}`;
+    before[name] = 0;
+    (after as Record<string, number>)[name] = ms;
+  }
   const used = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v >= 50).sort((a, b) => b[1] - a[1]);
   const bench = process.cpuUsage(self);
   const machineAfter = machineCpu();

@@ -185,7 +185,12 @@ export const SUBGRAPHS = SERVICES.map((s) => s.name);
  * bench's own backends, not those other users of a shared server run.
  */
 export function postgresBackendsCpu(databasePrefix: string): Map<number, number> {
-  const out = new Map<number, number>();
+  return new Map([...postgresBackends(databasePrefix)].map(([pid, b]) => [pid, b.ms]));
+}
+
+/** Each backend of a database of the prefix, by pid: its database and CPU milliseconds so far. */
+export function postgresBackends(databasePrefix: string): Map<number, { database: string; ms: number }> {
+  const out = new Map<number, { database: string; ms: number }>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = procStat(pid);
@@ -196,15 +201,24 @@ export function postgresBackendsCpu(databasePrefix: string): Map<number, number>
     } catch {
       continue;
     }
-    if (!backendOf(title, databasePrefix)) continue;
-    out.set(Number(pid), ((Number(stat.fields[11]) + Number(stat.fields[12])) / clockTicks()) * 1000);
+    const database = backendOf(title, databasePrefix);
+    if (!database) continue;
+    out.set(Number(pid), { database, ms: ((Number(stat.fields[11]) + Number(stat.fields[12])) / clockTicks()) * 1000 });
   }
   return out;
 }
 
-/** Whether a backend's process title ("postgres: [cluster: ]user database host(port) state") names a database of the prefix. */
-export function backendOf(title: string, databasePrefix: string): boolean {
-  return title.startsWith('postgres: ') && title.replaceAll('\0', ' ').split(/\s+/).some((word) => word.startsWith(databasePrefix));
+/** The database of the prefix a backend's process title ("postgres: [cluster: ]user database host(port) state") names, or null. */
+export function backendOf(title: string, databasePrefix: string): string | null {
+  if (!title.startsWith('postgres: ')) return null;
+  return title.replaceAll('\0', ' ').split(/\s+/).find((word) => word.startsWith(databasePrefix)) ?? null;
+}
+
+/** The CPU each database's backends used between two readings (as backendsCpuSince), by database. */
+export function backendsCpuByDatabase(before: ReadonlyMap<number, { ms: number }>, after: ReadonlyMap<number, { database: string; ms: number }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [pid, b] of after) out.set(b.database, (out.get(b.database) ?? 0) + b.ms - (before.get(pid)?.ms ?? 0));
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monolithPictureScript, pictureDifference } from '../lib/monolithPicture.ts';
-import { backendOf, backendsCpuSince } from '../lib/processes.ts';
+import { backendOf, backendsCpuByDatabase, backendsCpuSince } from '../lib/processes.ts';
 import { renderTable, type Results } from '../lib/report.ts';
 import type { RunStats } from '../lib/stats.ts';
 
@@ -31,15 +31,17 @@ describe('the monolith picture', () => {
 
 describe('the CPU of every process of a path', () => {
   it('counts the backends of the bench’s databases by their process title', () => {
-    expect(backendOf('postgres: 15/main: postgres saf_bench_ab12cd_labour 127.0.0.1(41234) idle\0', 'saf_bench_ab12cd')).toBe(true);
-    expect(backendOf('postgres: postgres saf_bench_ab12cd_picture [local] SELECT', 'saf_bench_ab12cd')).toBe(true);
-    expect(backendOf('postgres: 15/main: postgres saf_test_1 127.0.0.1(41234) idle', 'saf_bench_ab12cd')).toBe(false);
-    expect(backendOf('postgres: 15/main: walwriter', 'saf_bench_ab12cd')).toBe(false);
-    expect(backendOf('/usr/lib/postgresql/15/bin/postgres -D saf_bench_ab12cd', 'saf_bench_ab12cd')).toBe(false);
+    expect(backendOf('postgres: 15/main: postgres saf_bench_ab12cd_labour 127.0.0.1(41234) idle\0', 'saf_bench_ab12cd')).toBe('saf_bench_ab12cd_labour');
+    expect(backendOf('postgres: postgres saf_bench_ab12cd_picture [local] SELECT', 'saf_bench_ab12cd')).toBe('saf_bench_ab12cd_picture');
+    expect(backendOf('postgres: 15/main: postgres saf_test_1 127.0.0.1(41234) idle', 'saf_bench_ab12cd')).toBeNull();
+    expect(backendOf('postgres: 15/main: walwriter', 'saf_bench_ab12cd')).toBeNull();
+    expect(backendOf('/usr/lib/postgresql/15/bin/postgres -D saf_bench_ab12cd', 'saf_bench_ab12cd')).toBeNull();
   });
 
   it('adds each backend’s difference, one started in between from nothing', () => {
     expect(backendsCpuSince(new Map([[1, 100], [2, 50]]), new Map([[1, 130], [2, 50], [3, 20]]))).toBe(50);
+    const b = (database: string, ms: number) => ({ database, ms });
+    expect(backendsCpuByDatabase(new Map([[1, b('x_labour', 100)], [2, b('x_labour', 50)]]), new Map([[1, b('x_labour', 130)], [2, b('x_labour', 60)], [3, b('x_health', 20)]]))).toEqual(new Map([['x_labour', 40], ['x_health', 20]]));
   });
 
   it('sets ours against the monolith per picture, with the others beside it', () => {
