@@ -30,7 +30,7 @@ import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type Mon
 import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, postgresBackends, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
-import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
+import { prepareMonolith, streamedSweepFloor, timedSweep, type Monolith } from './lib/sweep.ts';
 
 const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
 const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
@@ -318,6 +318,13 @@ async function openMonolithPicture(ctx: Context, data: Dataset): Promise<Monolit
   return prepareMonolithPicture(url.toString(), parts.flat(), Math.max(...ctx.args.concurrency));
 }
 
+/** The URL of a service's database of the run. */
+function serviceUrl(ctx: Context, service: string): string {
+  const url = new URL(ctx.serverUrl);
+  url.pathname = `/${serviceDatabaseName(ctx.env.DATABASE_URL!, service)}`;
+  return url.toString();
+}
+
 async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
   log('monolith: every award in one table of one database, the rules as one SQL query');
   const monolithDb = `${ctx.baseDb}_monolith`;
@@ -340,6 +347,7 @@ async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string
   const monolith = args.skip.has('monolith') ? null : await openMonolith(ctx, data);
   const sweeps: Omit<Results['sweep'], 'rounds'>[] = [];
   const queries: { seconds: number; matches: number }[] = [];
+  const streams: Awaited<ReturnType<typeof streamedSweepFloor>>[] = [];
   try {
     for (let round = 1; round <= args.rounds; round++) {
       // Each measurement on a quiet machine: what the last one left running (collections, the
@@ -357,11 +365,18 @@ async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string
         queries.push(query);
         log(`monolith round ${round}: ${(query.seconds * 1000).toFixed(0)} ms, ${query.matches} matches (rule engine: ${monolith.expected})`);
       }
+      if (!args.skip.has('stream')) {
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        const stream = await cpuLogged(ctx, 'stream floor', () => streamedSweepFloor((service) => serviceUrl(ctx, service), '6540'));
+        streams.push(stream);
+        log(`stream floor round ${round}: ${(stream.seconds * 1000).toFixed(0)} ms, ${stream.findings} findings of ${stream.awards} awards and ${stream.persons} persons (awards of those persons under other regions, left out: ${stream.outside})`);
+      }
     }
   } finally {
     await monolith?.close();
   }
   if (sweeps.length) results.sweep = { ...medianBy(sweeps, (s) => s.seconds), rounds: sweeps.map((s) => s.seconds) };
+  if (streams.length) results.stream = { ...medianBy(streams, (s) => s.seconds), rounds: streams.map((s) => s.seconds) };
   if (monolith && queries.length) {
     const median = medianBy(queries, (q) => q.seconds);
     results.monolith = { seconds: median.seconds, matches: median.matches, expected: monolith.expected, rounds: queries.map((q) => q.seconds) };

@@ -43,6 +43,8 @@ export interface Results {
   }[];
   /** The median sweep of the rounds, and every round's time in seconds. */
   sweep: { persons: number; households: number; seconds: number; findings: number; rounds: number[] };
+  /** The floor of a sweep shaped as streams (sweep.ts, streamedSweepFloor): the median round, and every round's time. */
+  stream?: { seconds: number; findings: number; awards: number; persons: number; outside: number; rounds: number[] };
   /** The median query of the rounds (run alternating with the sweeps), and every round's time. */
   monolith: { seconds: number; matches: number; expected: number; rounds: number[] };
   /** Both parts' loads together, and each part's time (part 1, then part 2 after the sweeps). */
@@ -219,7 +221,15 @@ function sweepRows(r: Results, lines: string[]): void {
   if (!r.monolith.seconds) return;
   lines.push(row(['duplicate-aid rules, one SQL query', 'monolith (all awards in one table)', `${n0(monolithRate)} persons/s (${(r.monolith.seconds * 1000).toFixed(0)} ms${rounds(r.monolith.rounds, (s) => `${(s * 1000).toFixed(0)} ms`)}; ${n0(r.monolith.matches)} matches, rule engine ${n0(r.monolith.expected)})`, '', '', '', '', '']));
   // Round i of the sweep and of the monolith query ran one after the other.
-  lines.push(row(['sweep ÷ monolith time', '', roundByRound(pairedRatios(r.sweep.rounds, r.monolith.rounds), ratio), '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 10×: ${met(r.sweep.seconds / r.monolith.seconds <= 10)}`]));
+  // Issue 31: within 5× in every round (the median alone when the rounds do not pair).
+  const paired = pairedRatios(r.sweep.rounds, r.monolith.rounds);
+  const worst = Math.max(r.sweep.seconds / r.monolith.seconds, ...paired);
+  lines.push(row(['sweep ÷ monolith time', '', roundByRound(paired, ratio), '', '', '', ratio(r.sweep.seconds / r.monolith.seconds), `≤ 5× in every round: ${met(worst <= 5)}`]));
+  const s = r.stream;
+  if (s) {
+    lines.push(row(['duplicate-aid rules over streams, no gateway', 'floor of a sweep by streams (each department\'s awards of the region in one query, the rules once, nothing written)', `${(s.seconds * 1000).toFixed(0)} ms${rounds(s.rounds, (x) => `${(x * 1000).toFixed(0)} ms`)}; ${n0(s.findings)} findings of ${n0(s.awards)} awards, ${n0(s.persons)} persons; ${n0(s.outside)} awards of those persons under other regions not in the streams`, '', '', '', '', '']));
+    lines.push(row(['stream floor ÷ monolith time', '', roundByRound(pairedRatios(s.rounds, r.monolith.rounds), ratio), '', '', '', ratio(s.seconds / r.monolith.seconds), 'what a sweep by streams could reach at best']));
+  }
 }
 
 function loadRows(r: Results, lines: string[]): void {

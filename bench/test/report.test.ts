@@ -51,7 +51,7 @@ describe('the targets round by round', () => {
     );
     expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
     expect(table).toContain('| p99 ours < Hive |  | not at c=1 (rounds where ours was lower: c=1 0 of 3, c=32 2 of 3) |');
-    expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
+    expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |  |  |  | 7.56× | ≤ 5× in every round: **missed** |');
   });
 
   it('prints requests per gateway CPU-second and the p99 of all rounds’ requests pooled beside the rounds’ median', () => {
@@ -82,6 +82,17 @@ describe('the targets round by round', () => {
     table = renderTable(r);
     expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 1.20×, 1.20× |  |  |  | 1.20× | ≥ 1×: met |');
     expect(table).toMatch(/\| p99 ours < Hive \|.*\| lower: \*\*missed\*\* \|/);
+  });
+
+  it('judges the sweep against 5× in every round, and prints the floor of a sweep by streams beside it', () => {
+    const r = results([], [4.4, 4.6, 5.2], [1, 1, 1]);
+    expect(renderTable(r)).toContain('| 4.60× | ≤ 5× in every round: **missed** |');
+    r.sweep.rounds = [4.4, 4.6, 4.9];
+    expect(renderTable(r)).toContain('| 4.60× | ≤ 5× in every round: met |');
+    r.stream = { seconds: 2.1, findings: 111, awards: 20000, persons: 6000, outside: 3, rounds: [2.0, 2.1, 2.5] };
+    const table = renderTable(r);
+    expect(table).toContain('2100 ms, the median of rounds 2000 ms, 2100 ms, 2500 ms; 111 findings of 20,000 awards, 6,000 persons; 3 awards of those persons under other regions not in the streams');
+    expect(table).toContain('| stream floor ÷ monolith time |  | round by round 2.00×, 2.10×, 2.50× |  |  |  | 2.10× | what a sweep by streams could reach at best |');
   });
 
   it('pairs each part’s load with the COPY of its rows made right after it', () => {
