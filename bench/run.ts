@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: generates data, loads it into PostgreSQL (DATABASE_URL's server, databases of
  * its own, dropped afterwards), starts the system as separate processes on free ports, measures
- * the household picture through three gateways and directly, a duplicate-aid sweep against one
- * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
+ * the household picture through four gateways, directly, and as one SQL query over one database
+ * (with every process's CPU per picture), a duplicate-aid sweep against one SQL query (and the
+ * floor of a sweep by streams), the load against COPY, and memory; prints one markdown table and writes it with the
  * machine and versions to bench/results/<date>.md (or <date>b.md, c, …: never over an earlier
  * run's). Not a test: `npm test` never runs it.
  */
@@ -28,6 +29,7 @@ import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from 
 import { DASHBOARD, pictureBesideHeavyWork } from './lib/heavy.ts';
 import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type MonolithPicture } from './lib/monolithPicture.ts';
 import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, postgresBackends, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
+import { graphqlRequests } from './lib/requests.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, streamedSweepFloor, timedSweep, type Monolith } from './lib/sweep.ts';
@@ -142,7 +144,17 @@ async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>)
 }
 
 /** What a run cost: its gateway's CPU per request, and every process of its path together per request. */
-type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number };
+type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; subgraphRequests?: number };
+
+/** GraphQL requests the subgraphs have answered so far, all together (their `/metrics`); null when one does not answer. */
+async function subgraphRequestsSoFar(ctx: Context): Promise<number | null> {
+  try {
+    const texts = await Promise.all(SERVICES.map(async (s) => (await fetch(`http://127.0.0.1:${ctx.portBase + s.portOffset}/metrics`)).text()));
+    return texts.reduce((n, text) => n + graphqlRequests(text), 0);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A run with the CPU time (from /proc) of the processes of its path per request: `gateway`'s
@@ -151,6 +163,7 @@ type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number };
  * gateway there) all together.
  */
 async function measured(ctx: Context, gateway: string | null, run: () => Promise<RunStats>, processes: readonly string[] = gateway ? [gateway] : [], bench = false): Promise<Measured> {
+  const requestsBefore = await subgraphRequestsSoFar(ctx);
   const before = ctx.processes.cpu();
   const pgBefore = postgresBackendsCpu(ctx.baseDb);
   const self = process.cpuUsage();
@@ -158,10 +171,13 @@ async function measured(ctx: Context, gateway: string | null, run: () => Promise
   const benchMs = bench ? (({ user, system }) => (user + system) / 1000)(process.cpuUsage(self)) : 0;
   const after = ctx.processes.cpu();
   const pgMs = backendsCpuSince(pgBefore, postgresBackendsCpu(ctx.baseDb));
+  const requestsAfter = await subgraphRequestsSoFar(ctx);
   if (!stats.requests) return stats;
+  // Counted over the whole run, the requests of answers still in flight at its end included.
+  const subgraphRequests = requestsBefore !== null && requestsAfter !== null ? { subgraphRequests: (requestsAfter - requestsBefore) / stats.requests } : {};
   const own = processes.reduce((ms, name) => ms + ((after[name] ?? 0) - (before[name] ?? 0)), 0);
   const gatewayMs = gateway && before[gateway] !== undefined && after[gateway] !== undefined ? after[gateway]! - before[gateway]! : undefined;
-  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / stats.requests } : {}), systemCpuMs: (own + pgMs + benchMs) / stats.requests };
+  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / stats.requests } : {}), systemCpuMs: (own + pgMs + benchMs) / stats.requests, ...subgraphRequests };
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
@@ -244,7 +260,7 @@ async function picturesWith(
       }
     }
     const runs: Results['picture'][number]['runs'] = {};
-    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs', 'systemCpuMs']);
+    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs', 'systemCpuMs', 'subgraphRequests']);
     const after = await scrape();
     const gc = Object.fromEntries(Object.entries(after.gc).map(([name, reading]) => [name, gcSince(before.gc[name], reading)]));
     log(`c=${c} garbage collections during the rounds: ${Object.entries(gc).map(([name, p]) => `${name}: ${describeGc(p)}`).join('; ')}`);
@@ -559,6 +575,7 @@ function notes(r: Results): void {
     r.notes.push('Why Hive answers less (seen in its subgraph requests with gateway-runtime 2.12.1): it calls coordination for `awards` with civil affairs\' awards only, alongside the other departments instead of after them, and never asks the six other departments for the members\' awards, so `Household.awards` (which `@requires` all of them) comes back short; it also makes 8 subgraph requests a picture where the Apollo planner makes 14 fetches (plain Apollo sends 14 requests; this project\'s gateway batches a department\'s two fetches into one request, 8 requests).');
   }
   r.notes.push('The monolith query runs with `jit = off`, `work_mem = 128MB` and hash joins (each measured faster on this data), and its matches are checked against the rule engine on the same data.');
+  r.notes.push('"CPU of every process" is, per picture, the CPU time (`/proc/<pid>/stat`, user + system) of every process of the path over its rounds: the gateway, the nine subgraphs, and the PostgreSQL backends serving the bench\'s databases (by their process titles; other users of the server do not count, nor do its background writers); the floor\'s and the monolith\'s also count the bench process, their client. Its target sets ours against the monolith picture, whose answers are checked field by field against ours first.');
   r.notes.push(`Throughput is closed-loop (each connection sends its next request when the answer arrives), so it is what the whole machine delivers with all processes sharing its ${r.machine.cores} cores; "gateway CPU" is the gateway process's own CPU time per request.`);
   r.notes.push('Memory is VmRSS of each process (/proc/<pid>/status): at rest (started, databases empty), after the load, the sweep and the household pictures, again when every process has been idle 15 s after them (what of "after" is garbage V8 had not yet collected), and after the capacity scenarios. The target is judged on "after", read the moment the runs end.');
 }

@@ -6,7 +6,7 @@ import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
 export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'router' | 'floor' | 'monolith';
 /** A run's figures with what it cost: the gateway process's CPU per request, and every process of the path's together. */
-export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; pooledP99?: number };
+export type PathRun = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; pooledP99?: number; subgraphRequests?: number };
 
 export const PATHS: Record<Path, string> = {
   ours: 'this gateway: JWT auth + X-Purpose + access log (one signed write per request) + operation limits + signed subgraph calls, a department\'s parallel fetches batched into one request',
@@ -81,7 +81,7 @@ export function renderTable(r: Results): string {
     for (const p of ['ours', 'variant', 'apollo', 'hive', 'router', 'floor', 'monolith'] as Path[]) {
       const s = runs[p];
       if (!s) continue;
-      const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req (${n0(1000 / s.gatewayCpuMs)} req per gateway CPU-second)` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}`;
+      const cpu = `${s.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(s.gatewayCpuMs)} ms/req (${n0(1000 / s.gatewayCpuMs)} req per gateway CPU-second)` : ''}${s.systemCpuMs !== undefined ? `, CPU of every process ${n1(s.systemCpuMs)} ms/picture` : ''}${s.subgraphRequests ? `, ${n1(s.subgraphRequests)} subgraph requests/picture` : ''}`;
       const pooled = s.pooledP99 !== undefined && Number.isFinite(s.pooledP99) && (runsOf(r, concurrency, p) ?? 0) > 1 ? `; p99 of all rounds' requests pooled ${n1(s.pooledP99)} ms` : '';
       const errors = s.errors ? `, ${s.errors} errors` : '';
       const wait = p === 'ours' && w ? `; access-log wait mean ${n1(w.meanMs)} ms, p50 ≤ ${w.p50Ms} ms, p99 ≤ ${w.p99Ms} ms` : '';

@@ -58,3 +58,19 @@ describe('the CPU of every process of a path', () => {
     expect(table).toContain('| CPU per picture, every process: ours ÷ monolith, c=10 |  | round by round 6.00×, 4.00×; the others ÷ monolith: Hive 5.40× |  |  |  | 6.00× | ≤ 4×: **missed** |');
   });
 });
+
+describe('subgraph requests per picture', () => {
+  it('counts a service’s GraphQL requests of every status from its metrics, nothing else', async () => {
+    const { graphqlRequests } = await import('../lib/requests.ts');
+    const text = [
+      '# TYPE saf_http_requests_total counter',
+      'saf_http_requests_total{service="labour",route="/graphql",method="POST",status="200"} 120',
+      'saf_http_requests_total{service="labour",route="/graphql",method="POST",status="401"} 3',
+      'saf_http_requests_total{service="labour",route="/metrics",method="GET",status="200"} 7',
+      'saf_http_requests_total{service="labour",route="/witness",method="POST",status="200"} 2',
+      'saf_http_request_duration_seconds_count{service="labour",route="/graphql"} 123',
+    ].join('\n');
+    expect(graphqlRequests(text)).toBe(123);
+    expect(graphqlRequests('')).toBe(0);
+  });
+});

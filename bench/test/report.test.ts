@@ -59,12 +59,12 @@ describe('the targets round by round', () => {
     const hive = [{ ...run(40, 400), gatewayCpuMs: 12.5 }, { ...run(45, 350), gatewayCpuMs: 12.5 }];
     const table = renderTable(
       results(
-        [{ concurrency: 10, runs: { ours: { ...ours[0]!, pooledP99: 280 }, hive: { ...hive[0]!, pooledP99: 390 } }, rounds: { ours, hive } }],
+        [{ concurrency: 10, runs: { ours: { ...ours[0]!, pooledP99: 280, systemCpuMs: 30, subgraphRequests: 8 }, hive: { ...hive[0]!, pooledP99: 390 } }, rounds: { ours, hive } }],
         [8],
         [1],
       ),
     );
-    expect(table).toContain('| household picture, c=10 | ours | 50 req/s, gateway CPU 8.0 ms/req (125 req per gateway CPU-second); p99 of all rounds\' requests pooled 280.0 ms |');
+    expect(table).toContain('| household picture, c=10 | ours | 50 req/s, gateway CPU 8.0 ms/req (125 req per gateway CPU-second), CPU of every process 30.0 ms/picture, 8.0 subgraph requests/picture; p99 of all rounds\' requests pooled 280.0 ms |');
     expect(table).toContain('| household picture, c=10 | Hive | 40 req/s, gateway CPU 12.5 ms/req (80 req per gateway CPU-second); p99 of all rounds\' requests pooled 390.0 ms |');
     expect(table).toContain("all rounds' requests pooled: c=10 280.0 vs 390.0 ms");
   });
