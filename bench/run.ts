@@ -560,7 +560,7 @@ async function main(): Promise<void> {
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
   const resultsDir = path.join(ROOT, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0 || args.paths.length < PATHS.length, (name) => existsSync(path.join(resultsDir, name))));
+  const file = path.join(resultsDir, resultFileName(results.machine.date, args.quick || args.skip.size > 0 || args.paths.length < PATHS.length, (name) => existsSync(path.join(resultsDir, name))));
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
 }

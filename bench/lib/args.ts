@@ -19,7 +19,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --node-options NAME=OPTIONS  run process NAME (gateway, coordination, civil-affairs, …) with these Node and V8 options
                          on its command line instead of its own (repeatable; V8 flags NODE_OPTIONS refuses work too,
                          e.g. gateway=--single-threaded-gc; an empty value runs it with V8's defaults)
-  --keep                 keep the databases and the data files (for a look afterwards)`;
+  --keep                 keep the databases and the data files (for a look afterwards)
+  --quick                a run to check the bench works, figures meaningless: 400 households (200 swept), concurrency 2,
+                         2 s, 2 rounds, without the COPY, the second load, the capacity and heavy-work scenarios (each
+                         setting still overridden by its own option); written to the day's scratch file, never a result`;
 
 export interface BenchArgs {
   loadHouseholds: number;
@@ -40,7 +43,13 @@ export interface BenchArgs {
   variantEnv: Record<string, string>;
   /** Node options of some processes of the system, by name, in place of their own. */
   nodeOptions: Record<string, string[]>;
+  /** `--quick`: small settings to check the bench itself; never written as a result. */
+  quick: boolean;
 }
+
+/** The settings `--quick` starts from (each still overridden by its own option). */
+const QUICK = { 'load-households': '400', 'sweep-households': '200', concurrency: '2', duration: '2', rounds: '2', skip: 'copy,load2,capacity,heavy' } as const;
+const FULL = { 'load-households': '100000', 'sweep-households': '34000', concurrency: '1,10,32', duration: '8', rounds: '3', skip: '' } as const;
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -53,41 +62,45 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     args: argv,
     strict: true,
     options: {
-      'load-households': { type: 'string', default: '100000' },
-      'sweep-households': { type: 'string', default: '34000' },
-      concurrency: { type: 'string', default: '1,10,32' },
-      duration: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
+      'load-households': { type: 'string' },
+      'sweep-households': { type: 'string' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
       seed: { type: 'string', default: 'bench' },
       'cpu-prof': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       variant: { type: 'string' },
       'variant-env': { type: 'string', multiple: true, default: [] },
-      skip: { type: 'string', default: '' },
+      skip: { type: 'string' },
       paths: { type: 'string', default: PATHS.join(',') },
       env: { type: 'string', multiple: true, default: [] },
       'node-options': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
     },
   });
   if (values.help) throw new Error(USAGE);
-  const loadHouseholds = positive('load-households', values['load-households']);
-  const sweepHouseholds = Math.min(positive('sweep-households', values['sweep-households']), loadHouseholds);
+  const base = values.quick ? QUICK : FULL;
+  const setting = (name: keyof typeof FULL) => values[name] ?? base[name];
+  const loadHouseholds = positive('load-households', setting('load-households'));
+  const sweepHouseholds = Math.min(positive('sweep-households', setting('sweep-households')), loadHouseholds);
   return {
     loadHouseholds,
     sweepHouseholds,
-    concurrency: values.concurrency.split(',').map((c) => positive('concurrency', c.trim())),
-    duration: positive('duration', values.duration),
-    rounds: positive('rounds', values.rounds),
+    concurrency: setting('concurrency').split(',').map((c) => positive('concurrency', c.trim())),
+    duration: positive('duration', setting('duration')),
+    rounds: positive('rounds', setting('rounds')),
     seed: values.seed,
     cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
     keep: values.keep,
     variant: values.variant !== undefined ? values.variant.split(/\s+/).filter(Boolean) : values['variant-env'].length ? [] : null,
     variantEnv: pairs('variant-env', values['variant-env']),
-    skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+    skip: new Set(setting('skip').split(',').map((s) => s.trim()).filter(Boolean)),
     paths: pathList(values.paths),
     env: pairs('env', values.env),
     nodeOptions: nodeOptionsOf(values['node-options']),
+    quick: values.quick,
   };
 }
 
