@@ -146,6 +146,18 @@ async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>)
 /** What a run cost: its gateway's CPU per request, and every process of its path together per request. */
 type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; subgraphRequests?: number };
 
+/** The subgraphs' GraphQL requests once they stop changing (what a run left in flight has ended), at most `maxMs` of waiting. */
+async function subgraphRequestsSettled(ctx: Context, maxMs = 15_000): Promise<number | null> {
+  let last = await subgraphRequestsSoFar(ctx);
+  for (const deadline = Date.now() + maxMs; last !== null && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await subgraphRequestsSoFar(ctx);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** GraphQL requests the subgraphs have answered so far, all together (their `/metrics`); null when one does not answer. */
 async function subgraphRequestsSoFar(ctx: Context): Promise<number | null> {
   try {
@@ -157,7 +169,8 @@ async function subgraphRequestsSoFar(ctx: Context): Promise<number | null> {
 }
 
 /**
- * A run with the CPU time (from /proc) of the processes of its path per request: `gateway`'s
+ * A run with the CPU time (from /proc) of the processes of its path per request sent (read once
+ * the subgraphs are quiet again, so the requests left in flight at the deadline are whole): `gateway`'s
  * alone (null for none), and `processes` (the gateway and the subgraphs), the PostgreSQL backends
  * of the bench's databases and, with `bench`, the bench process itself (the floor's client is the
  * gateway there) all together.
@@ -169,15 +182,17 @@ async function measured(ctx: Context, gateway: string | null, run: () => Promise
   const self = process.cpuUsage();
   const stats = await run();
   const benchMs = bench ? (({ user, system }) => (user + system) / 1000)(process.cpuUsage(self)) : 0;
+  // The pictures still in flight at the deadline finish first (their subgraph requests and CPU count):
+  // every figure is per picture sent, answered in time or not.
+  const requestsAfter = await subgraphRequestsSettled(ctx);
   const after = ctx.processes.cpu();
   const pgMs = backendsCpuSince(pgBefore, postgresBackendsCpu(ctx.baseDb));
-  const requestsAfter = await subgraphRequestsSoFar(ctx);
   if (!stats.requests) return stats;
-  // Counted over the whole run, the requests of answers still in flight at its end included.
-  const subgraphRequests = requestsBefore !== null && requestsAfter !== null ? { subgraphRequests: (requestsAfter - requestsBefore) / stats.requests } : {};
+  const sent = stats.sent ?? stats.requests + stats.errors;
+  const subgraphRequests = requestsBefore !== null && requestsAfter !== null ? { subgraphRequests: (requestsAfter - requestsBefore) / sent } : {};
   const own = processes.reduce((ms, name) => ms + ((after[name] ?? 0) - (before[name] ?? 0)), 0);
   const gatewayMs = gateway && before[gateway] !== undefined && after[gateway] !== undefined ? after[gateway]! - before[gateway]! : undefined;
-  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / stats.requests } : {}), systemCpuMs: (own + pgMs + benchMs) / stats.requests, ...subgraphRequests };
+  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / sent } : {}), systemCpuMs: (own + pgMs + benchMs) / sent, ...subgraphRequests };
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {

@@ -7,6 +7,8 @@ export interface RunStats {
   requests: number;
   /** Non-2xx answers, connection errors, timeouts and answers with GraphQL errors. */
   errors: number;
+  /** Requests sent, answered or not (a load generator that stops at a deadline leaves some unanswered); absent: requests + errors. */
+  sent?: number;
   /** Every answered request's latency in ms, ascending (kept to pool several rounds'; not printed). */
   latencies?: readonly number[];
 }
