@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: generates data, loads it into PostgreSQL (DATABASE_URL's server, databases of
  * its own, dropped afterwards), starts the system as separate processes on free ports, measures
- * the household picture through three gateways and directly, a duplicate-aid sweep against one
- * SQL query, the load against COPY, and memory; prints one markdown table and writes it with the
+ * the household picture through four gateways, directly, and as one SQL query over one database
+ * (with every process's CPU per picture), a duplicate-aid sweep against one SQL query (and the
+ * floor of a sweep by streams), the load against COPY, and memory; prints one markdown table and writes it with the
  * machine and versions to bench/results/<date>.md (or <date>b.md, c, …: never over an earlier
  * run's). Not a test: `npm test` never runs it.
  */
@@ -16,7 +17,7 @@ import type { Caller } from '@saf/auth';
 import { SERVICES } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { freePortBase } from '@saf/testing';
-import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
+import { PATHS, parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
 import { generateDataset, type Dataset } from './lib/data.ts';
 import { createFloorClient, runFloor } from './lib/floor.ts';
 import { histogramSince, quantileBound, readHistogram } from './lib/histogram.ts';
@@ -26,10 +27,12 @@ import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
 import { DASHBOARD, pictureBesideHeavyWork } from './lib/heavy.ts';
-import { Processes, ROOT, postgresCpuMs } from './lib/processes.ts';
+import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type MonolithPicture } from './lib/monolithPicture.ts';
+import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, postgresBackends, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
+import { graphqlRequests } from './lib/requests.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
-import { prepareMonolith, timedSweep, type Monolith } from './lib/sweep.ts';
+import { prepareMonolith, streamedSweepFloor, timedSweep, type Monolith } from './lib/sweep.ts';
 
 const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
 const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
@@ -53,7 +56,7 @@ interface Context {
   keys: BenchKeys;
 }
 
-type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target };
+type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target; router: Target };
 
 async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
@@ -66,6 +69,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
   const caller = JSON.stringify(CASEWORKER);
   processes.start('apollo', 'bench/gateways/apollo.ts', `http://127.0.0.1:${port(2)}`, { BENCH_PORT: String(port(2)), BENCH_CALLER: caller });
   processes.start('hive', 'bench/gateways/hive.ts', `http://127.0.0.1:${port(3)}`, { BENCH_PORT: String(port(3)), BENCH_CALLER: caller });
+  processes.start('router', 'bench/gateways/router.ts', `http://127.0.0.1:${port(5)}`, { BENCH_PORT: String(port(5)), BENCH_CALLER: caller });
   // The variant serves on its own port; sweeps still go to the first (GATEWAY_PORT everywhere else).
   if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { ...ctx.args.variantEnv, GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
   await processes.waitReady('gateway');
@@ -75,8 +79,9 @@ async function startSystem(ctx: Context): Promise<Targets> {
   const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
   const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
-  for (const t of [apollo, hive]) await waitGraphql(t);
-  return { ours, ...(variant ? { variant } : {}), apollo, hive };
+  const router: Target = { url: `http://127.0.0.1:${port(5)}/graphql`, headers: {} };
+  for (const t of [apollo, hive, router]) await waitGraphql(t);
+  return { ours, ...(variant ? { variant } : {}), apollo, hive, router };
 }
 
 /** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
@@ -117,11 +122,19 @@ function machineCpu(): { busy: number; total: number } {
 /** Logs the CPU time each process spent while `work` ran (where the time goes), PostgreSQL's included. */
 async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>): Promise<T> {
   const before: Record<string, number> = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
+  const backendsBefore = postgresBackends(ctx.baseDb);
   const machineBefore = machineCpu();
   const self = process.cpuUsage();
   const started = performance.now();
   const result = await work();
   const after = { ...ctx.processes.cpu(), postgres: postgresCpuMs() };
+  // Of PostgreSQL's, each of the bench's databases' backends (pg:<service>): which service's queries cost it.
+  const prefix = `${ctx.baseDb}_`;
+  for (const [database, ms] of backendsCpuByDatabase(backendsBefore, postgresBackends(ctx.baseDb))) {
+    const name = `pg:${database.startsWith(prefix) ? database.slice(prefix.length) : database}`;
+    before[name] = 0;
+    (after as Record<string, number>)[name] = ms;
+  }
   const used = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v >= 50).sort((a, b) => b[1] - a[1]);
   const bench = process.cpuUsage(self);
   const machineAfter = machineCpu();
@@ -130,27 +143,107 @@ async function cpuLogged<T>(ctx: Context, label: string, work: () => Promise<T>)
   return result;
 }
 
-/** A run through a gateway with that gateway's CPU time per request (from /proc). */
-async function measured(ctx: Context, name: string | null, run: () => Promise<RunStats>): Promise<RunStats & { gatewayCpuMs?: number }> {
-  const before = name ? ctx.processes.cpu()[name] : undefined;
+/** What a run cost: its gateway's CPU per request, and every process of its path together per request. */
+type Measured = RunStats & { gatewayCpuMs?: number; systemCpuMs?: number; subgraphRequests?: number };
+
+/** The subgraphs' GraphQL requests once they stop changing (what a run left in flight has ended), at most `maxMs` of waiting. */
+async function subgraphRequestsSettled(ctx: Context, maxMs = 15_000): Promise<number | null> {
+  let last = await subgraphRequestsSoFar(ctx);
+  for (const deadline = Date.now() + maxMs; last !== null && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await subgraphRequestsSoFar(ctx);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** GraphQL requests the subgraphs have answered so far, all together (their `/metrics`); null when one does not answer. */
+async function subgraphRequestsSoFar(ctx: Context): Promise<number | null> {
+  try {
+    const texts = await Promise.all(SERVICES.map(async (s) => (await fetch(`http://127.0.0.1:${ctx.portBase + s.portOffset}/metrics`)).text()));
+    return texts.reduce((n, text) => n + graphqlRequests(text), 0);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A run with the CPU time (from /proc) of the processes of its path per request sent (read once
+ * the subgraphs are quiet again, so the requests left in flight at the deadline are whole): `gateway`'s
+ * alone (null for none), and `processes` (the gateway and the subgraphs), the PostgreSQL backends
+ * of the bench's databases and, with `bench`, the bench process itself (the floor's client is the
+ * gateway there) all together.
+ */
+async function measured(ctx: Context, gateway: string | null, run: () => Promise<RunStats>, processes: readonly string[] = gateway ? [gateway] : [], bench = false): Promise<Measured> {
+  const requestsBefore = await subgraphRequestsSoFar(ctx);
+  const before = ctx.processes.cpu();
+  const pgBefore = postgresBackendsCpu(ctx.baseDb);
+  const self = process.cpuUsage();
   const stats = await run();
-  const after = name ? ctx.processes.cpu()[name] : undefined;
-  return before !== undefined && after !== undefined && stats.requests ? { ...stats, gatewayCpuMs: (after - before) / stats.requests } : stats;
+  const benchMs = bench ? (({ user, system }) => (user + system) / 1000)(process.cpuUsage(self)) : 0;
+  // The pictures still in flight at the deadline finish first (their subgraph requests and CPU count):
+  // every figure is per picture sent, answered in time or not.
+  const requestsAfter = await subgraphRequestsSettled(ctx);
+  const after = ctx.processes.cpu();
+  const pgMs = backendsCpuSince(pgBefore, postgresBackendsCpu(ctx.baseDb));
+  if (!stats.requests) return stats;
+  const sent = stats.sent ?? stats.requests + stats.errors;
+  const subgraphRequests = requestsBefore !== null && requestsAfter !== null ? { subgraphRequests: (requestsAfter - requestsBefore) / sent } : {};
+  const own = processes.reduce((ms, name) => ms + ((after[name] ?? 0) - (before[name] ?? 0)), 0);
+  const gatewayMs = gateway && before[gateway] !== undefined && after[gateway] !== undefined ? after[gateway]! - before[gateway]! : undefined;
+  return { ...stats, ...(gatewayMs !== undefined ? { gatewayCpuMs: gatewayMs / sent } : {}), systemCpuMs: (own + pgMs + benchMs) / sent, ...subgraphRequests };
 }
 
 async function pictures(ctx: Context, data: Dataset, targets: Targets, results: Results): Promise<void> {
   const floor = createFloorClient(ctx.env, ctx.portBase, CASEWORKER);
-  const ids = data.pictures.map((p) => p.id);
+  const loaded = loadedPictures(ctx, data);
+  const ids = loaded.map((p) => p.id);
   const bodies = ids.map(bodyFor);
-  const sample = data.pictures.filter((_, i) => i % Math.max(1, Math.floor(data.pictures.length / 40)) === 0).slice(0, 40);
-  const names: Record<Exclude<Path, 'floor'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive' };
+  const sample = loaded.filter((_, i) => i % Math.max(1, Math.floor(loaded.length / 40)) === 0).slice(0, 40);
+  const names: Record<Exclude<Path, 'floor' | 'monolith'>, string> = { ours: 'gateway', variant: 'variant', apollo: 'apollo', hive: 'hive', router: 'router' };
+  const monolith = ctx.args.paths.includes('monolith') ? await openMonolithPicture(ctx, data) : null;
   const run = (p: Path, c: number, seconds: number) =>
-    p === 'floor' ? measured(ctx, null, () => runFloor(floor, ids, c, seconds)) : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds));
+    p === 'floor'
+      ? measured(ctx, null, () => runFloor(floor, ids, c, seconds), SUBGRAPHS, true)
+      : p === 'monolith'
+        ? measured(ctx, null, () => runMonolithPicture(monolith!, ids, c, seconds), [], true)
+        : measured(ctx, names[p], () => runAutocannon(targets[p]!, bodies, c, seconds), [names[p], ...SUBGRAPHS]);
   const order: Path[] = targets.variant ? ctx.args.paths.flatMap((p): Path[] => (p === 'ours' ? ['ours', 'variant'] : [p])) : ctx.args.paths;
+  try {
+    await picturesWith(ctx, targets, results, { floor, monolith, sample, run, order });
+  } finally {
+    await monolith?.close();
+  }
+}
 
+/** The household pictures among the households loaded (a quick run may leave the second part out). */
+function loadedPictures(ctx: Context, data: Dataset): Dataset['pictures'] {
+  const loaded = ctx.args.skip.has('load2') ? data.pictures.filter((p) => p.part === 0) : data.pictures;
+  if (!loaded.length) throw new Error('no household picture among the households loaded');
+  return loaded;
+}
+
+async function picturesWith(
+  ctx: Context,
+  targets: Targets,
+  results: Results,
+  { floor, monolith, sample, run, order }: { floor: ReturnType<typeof createFloorClient>; monolith: MonolithPicture | null; sample: Dataset['pictures']; run: (p: Path, c: number, seconds: number) => Promise<Measured>; order: Path[] },
+): Promise<void> {
+  const answer = async (p: Path, id: string) => (p === 'floor' ? floor.picture(id) : p === 'monolith' ? (JSON.parse(await monolith!.picture(id)) as Awaited<ReturnType<typeof fetchPicture>>) : fetchPicture(targets[p]!, id));
   for (const p of order) {
-    results.completeness[p] = await checkAnswers((id) => (p === 'floor' ? floor.picture(id) : fetchPicture(targets[p]!, id)), sample);
+    results.completeness[p] = await checkAnswers((id) => answer(p, id), sample);
     log(`answers of ${p}: ${results.completeness[p]!.complete}/${sample.length} complete`);
+  }
+  if (monolith && order.includes('ours')) {
+    // The monolith's JSON against our gateway's, field by field: the same picture, or the comparison is suspect.
+    const differences: string[] = [];
+    for (const h of sample) {
+      const difference = pictureDifference(await answer('ours', h.id), await answer('monolith', h.id));
+      if (difference) differences.push(`${h.id}: ${difference}`);
+    }
+    log(`monolith pictures the same as ours: ${sample.length - differences.length}/${sample.length}${differences.length ? ` (first difference ${differences[0]})` : ''}`);
+    if (differences.length) results.notes.push(`The monolith's picture differed from ours for ${differences.length} of ${sample.length} sampled households (first: ${differences[0]}): the CPU comparison is suspect.`);
   }
   log('warming up every path (not measured)');
   for (const p of order) await run(p, 10, 3);
@@ -171,7 +264,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
   };
   for (const c of ctx.args.concurrency) {
     const before = await scrape();
-    const rounds: Partial<Record<Path, (RunStats & { gatewayCpuMs?: number })[]>> = {};
+    const rounds: Partial<Record<Path, Measured[]>> = {};
     for (let round = 0; round < ctx.args.rounds; round++) {
       // Rotate who goes first, so no path always runs on a machine just warmed (or tired) by another.
       const paths = order.map((_, i) => order[(i + round) % order.length]!);
@@ -182,7 +275,7 @@ async function pictures(ctx: Context, data: Dataset, targets: Targets, results: 
       }
     }
     const runs: Results['picture'][number]['runs'] = {};
-    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs']);
+    for (const p of order) if (rounds[p]) runs[p] = medianRun(rounds[p]!, ['gatewayCpuMs', 'systemCpuMs', 'subgraphRequests']);
     const after = await scrape();
     const gc = Object.fromEntries(Object.entries(after.gc).map(([name, reading]) => [name, gcSince(before.gc[name], reading)]));
     log(`c=${c} garbage collections during the rounds: ${Object.entries(gc).map(([name, p]) => `${name}: ${describeGc(p)}`).join('; ')}`);
@@ -245,6 +338,24 @@ async function firstAnswerMs(target: Target, body: string): Promise<number> {
   }
 }
 
+/** The monolith picture's database: households, persons and every award of the parts loaded, from their COPY files. */
+async function openMonolithPicture(ctx: Context, data: Dataset): Promise<MonolithPicture> {
+  log('monolith picture: households, persons and every award in one database, the picture as one SQL query');
+  const db = `${ctx.baseDb}_picture`;
+  await ensureDatabase(ctx.serverUrl.toString(), db);
+  const url = new URL(ctx.serverUrl);
+  url.pathname = `/${db}`;
+  const parts = ctx.args.skip.has('load2') ? data.copy.slice(0, 1) : data.copy;
+  return prepareMonolithPicture(url.toString(), parts.flat(), Math.max(...ctx.args.concurrency));
+}
+
+/** The URL of a service's database of the run. */
+function serviceUrl(ctx: Context, service: string): string {
+  const url = new URL(ctx.serverUrl);
+  url.pathname = `/${serviceDatabaseName(ctx.env.DATABASE_URL!, service)}`;
+  return url.toString();
+}
+
 async function openMonolith(ctx: Context, data: Dataset): Promise<Monolith> {
   log('monolith: every award in one table of one database, the rules as one SQL query');
   const monolithDb = `${ctx.baseDb}_monolith`;
@@ -267,6 +378,7 @@ async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string
   const monolith = args.skip.has('monolith') ? null : await openMonolith(ctx, data);
   const sweeps: Omit<Results['sweep'], 'rounds'>[] = [];
   const queries: { seconds: number; matches: number }[] = [];
+  const streams: Awaited<ReturnType<typeof streamedSweepFloor>>[] = [];
   try {
     for (let round = 1; round <= args.rounds; round++) {
       // Each measurement on a quiet machine: what the last one left running (collections, the
@@ -284,11 +396,18 @@ async function sweepsAndMonolith(ctx: Context, data: Dataset, gatewayUrl: string
         queries.push(query);
         log(`monolith round ${round}: ${(query.seconds * 1000).toFixed(0)} ms, ${query.matches} matches (rule engine: ${monolith.expected})`);
       }
+      if (!args.skip.has('stream')) {
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        const stream = await cpuLogged(ctx, 'stream floor', () => streamedSweepFloor((service) => serviceUrl(ctx, service), '6540'));
+        streams.push(stream);
+        log(`stream floor round ${round}: ${(stream.seconds * 1000).toFixed(0)} ms, ${stream.findings} findings of ${stream.awards} awards and ${stream.persons} persons (awards of those persons under other regions, left out: ${stream.outside})`);
+      }
     }
   } finally {
     await monolith?.close();
   }
   if (sweeps.length) results.sweep = { ...medianBy(sweeps, (s) => s.seconds), rounds: sweeps.map((s) => s.seconds) };
+  if (streams.length) results.stream = { ...medianBy(streams, (s) => s.seconds), rounds: streams.map((s) => s.seconds) };
   if (monolith && queries.length) {
     const median = medianBy(queries, (q) => q.seconds);
     results.monolith = { seconds: median.seconds, matches: median.matches, expected: monolith.expected, rounds: queries.map((q) => q.seconds) };
@@ -313,7 +432,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
-  const portBase = await freePortBase(SERVICES.length + 4);
+  const portBase = await freePortBase(SERVICES.length + 5);
   const keys = benchKeys();
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
@@ -366,8 +485,8 @@ async function main(): Promise<void> {
     results.setup.pictures = data.pictures.length;
     if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
 
-    const gateways = args.variant ? 4 : 3;
-    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + gateways}, databases ${baseDb}_* on ${serverUrl.host}`);
+    const gateways = args.variant ? 5 : 4;
+    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 5}, databases ${baseDb}_* on ${serverUrl.host}`);
     await ensureDatabase(serverUrl.toString(), baseDb);
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));
@@ -419,7 +538,7 @@ async function main(): Promise<void> {
         ours: targets.ours,
         sign: (caller) => ctx.keys.sign(caller, '4h'),
         coordinator,
-        bodies: data.pictures.map((p) => bodyFor(p.id)),
+        bodies: loadedPictures(ctx, data).map((p) => bodyFor(p.id)),
         seconds: Math.max(args.duration, 15),
         rounds: args.rounds,
         log,
@@ -456,7 +575,7 @@ async function main(): Promise<void> {
   // A run that left parts out is for looking into something, not a result: kept beside them, ignored by git.
   const resultsDir = path.join(ROOT, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, resultFileName(results.machine.date, args.skip.size > 0 || args.paths.length < 4, (name) => existsSync(path.join(resultsDir, name))));
+  const file = path.join(resultsDir, resultFileName(results.machine.date, args.quick || args.skip.size > 0 || args.paths.length < PATHS.length, (name) => existsSync(path.join(resultsDir, name))));
   await writeFile(file, renderFile(results, table));
   log(`written ${path.relative(ROOT, file)}`);
 }
@@ -471,6 +590,7 @@ function notes(r: Results): void {
     r.notes.push('Why Hive answers less (seen in its subgraph requests with gateway-runtime 2.12.1): it calls coordination for `awards` with civil affairs\' awards only, alongside the other departments instead of after them, and never asks the six other departments for the members\' awards, so `Household.awards` (which `@requires` all of them) comes back short; it also makes 8 subgraph requests a picture where the Apollo planner makes 14 fetches (plain Apollo sends 14 requests; this project\'s gateway batches a department\'s two fetches into one request, 8 requests).');
   }
   r.notes.push('The monolith query runs with `jit = off`, `work_mem = 128MB` and hash joins (each measured faster on this data), and its matches are checked against the rule engine on the same data.');
+  r.notes.push('"CPU of every process" is, per picture, the CPU time (`/proc/<pid>/stat`, user + system) of every process of the path over its rounds: the gateway, the nine subgraphs, and the PostgreSQL backends serving the bench\'s databases (by their process titles; other users of the server do not count, nor do its background writers); the floor\'s and the monolith\'s also count the bench process, their client. Its target sets ours against the monolith picture, whose answers are checked field by field against ours first.');
   r.notes.push(`Throughput is closed-loop (each connection sends its next request when the answer arrives), so it is what the whole machine delivers with all processes sharing its ${r.machine.cores} cores; "gateway CPU" is the gateway process's own CPU time per request.`);
   r.notes.push('Memory is VmRSS of each process (/proc/<pid>/status): at rest (started, databases empty), after the load, the sweep and the household pictures, again when every process has been idle 15 s after them (what of "after" is garbage V8 had not yet collected), and after the capacity scenarios. The target is judged on "after", read the moment the runs end.');
 }

@@ -9,9 +9,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --rounds N             rounds per concurrency, gateways alternating, and of sweep and monolith query, alternating (default 3; medians are reported)
   --seed S               generator seed (default bench)
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
-  --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, picture, capacity,
-                         heavy (the picture beside a sweep and analysts' dashboards)
-  --paths LIST           household-picture paths to run, of ours, apollo, hive, floor (default all; e.g. ours,floor for an A/B of a setting)
+  --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, stream (the floor of
+                         a sweep by streams), picture, capacity, heavy (the picture beside a sweep and analysts' dashboards)
+  --paths LIST           household-picture paths to run, of ours, apollo, hive, router, floor, monolith (default all; e.g. ours,floor for an A/B of a setting)
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),
                          as a fifth household-picture path alternating with the others
@@ -19,7 +19,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --node-options NAME=OPTIONS  run process NAME (gateway, coordination, civil-affairs, …) with these Node and V8 options
                          on its command line instead of its own (repeatable; V8 flags NODE_OPTIONS refuses work too,
                          e.g. gateway=--single-threaded-gc; an empty value runs it with V8's defaults)
-  --keep                 keep the databases and the data files (for a look afterwards)`;
+  --keep                 keep the databases and the data files (for a look afterwards)
+  --quick                a run to check the bench works, figures meaningless: 400 households (200 swept), concurrency 2,
+                         2 s, 2 rounds, without the COPY, the second load, the capacity and heavy-work scenarios (each
+                         setting still overridden by its own option); written to the day's scratch file, never a result`;
 
 export interface BenchArgs {
   loadHouseholds: number;
@@ -32,7 +35,7 @@ export interface BenchArgs {
   keep: boolean;
   skip: Set<string>;
   /** The household-picture paths to run, in this order (the variant joins when asked for). */
-  paths: ('ours' | 'apollo' | 'hive' | 'floor')[];
+  paths: (typeof PATHS)[number][];
   env: Record<string, string>;
   /** Node options of a second instance of our gateway, measured as the `variant` path. */
   variant: string[] | null;
@@ -40,7 +43,13 @@ export interface BenchArgs {
   variantEnv: Record<string, string>;
   /** Node options of some processes of the system, by name, in place of their own. */
   nodeOptions: Record<string, string[]>;
+  /** `--quick`: small settings to check the bench itself; never written as a result. */
+  quick: boolean;
 }
+
+/** The settings `--quick` starts from (each still overridden by its own option). */
+const QUICK = { 'load-households': '400', 'sweep-households': '200', concurrency: '2', duration: '2', rounds: '2', skip: 'copy,load2,capacity,heavy' } as const;
+const FULL = { 'load-households': '100000', 'sweep-households': '34000', concurrency: '1,10,32', duration: '8', rounds: '3', skip: '' } as const;
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -53,45 +62,50 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     args: argv,
     strict: true,
     options: {
-      'load-households': { type: 'string', default: '100000' },
-      'sweep-households': { type: 'string', default: '34000' },
-      concurrency: { type: 'string', default: '1,10,32' },
-      duration: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
+      'load-households': { type: 'string' },
+      'sweep-households': { type: 'string' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
       seed: { type: 'string', default: 'bench' },
       'cpu-prof': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       variant: { type: 'string' },
       'variant-env': { type: 'string', multiple: true, default: [] },
-      skip: { type: 'string', default: '' },
+      skip: { type: 'string' },
       paths: { type: 'string', default: PATHS.join(',') },
       env: { type: 'string', multiple: true, default: [] },
       'node-options': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
     },
   });
   if (values.help) throw new Error(USAGE);
-  const loadHouseholds = positive('load-households', values['load-households']);
-  const sweepHouseholds = Math.min(positive('sweep-households', values['sweep-households']), loadHouseholds);
+  const base = values.quick ? QUICK : FULL;
+  const setting = (name: keyof typeof FULL) => values[name] ?? base[name];
+  const loadHouseholds = positive('load-households', setting('load-households'));
+  const sweepHouseholds = Math.min(positive('sweep-households', setting('sweep-households')), loadHouseholds);
   return {
     loadHouseholds,
     sweepHouseholds,
-    concurrency: values.concurrency.split(',').map((c) => positive('concurrency', c.trim())),
-    duration: positive('duration', values.duration),
-    rounds: positive('rounds', values.rounds),
+    concurrency: setting('concurrency').split(',').map((c) => positive('concurrency', c.trim())),
+    duration: positive('duration', setting('duration')),
+    rounds: positive('rounds', setting('rounds')),
     seed: values.seed,
     cpuProf: new Set(values['cpu-prof'].split(',').map((s) => s.trim()).filter(Boolean)),
     keep: values.keep,
     variant: values.variant !== undefined ? values.variant.split(/\s+/).filter(Boolean) : values['variant-env'].length ? [] : null,
     variantEnv: pairs('variant-env', values['variant-env']),
-    skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+    skip: new Set(setting('skip').split(',').map((s) => s.trim()).filter(Boolean)),
     paths: pathList(values.paths),
     env: pairs('env', values.env),
     nodeOptions: nodeOptionsOf(values['node-options']),
+    quick: values.quick,
   };
 }
 
-const PATHS = ['ours', 'apollo', 'hive', 'floor'] as const;
+/** Every household-picture path, in the order they run. */
+export const PATHS = ['ours', 'apollo', 'hive', 'router', 'floor', 'monolith'] as const;
 
 function pathList(text: string): BenchArgs['paths'] {
   const paths = [...new Set(text.split(',').map((p) => p.trim()).filter(Boolean))];

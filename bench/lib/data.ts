@@ -74,6 +74,8 @@ export interface PictureHousehold {
   members: string[];
   /** Awards of the household and its members, all departments, each once. */
   awards: number;
+  /** The part (0: the swept households loaded first, 1: the rest) it is loaded with. */
+  part: number;
 }
 
 export interface Dataset {
@@ -143,7 +145,7 @@ export async function generateDataset(dir: string, options: { households: number
   const pictures: PictureHousehold[] = [];
   const finishHousehold = () => {
     if (current && current.members.length === 4 && current.departments.size === DEPARTMENTS.length) {
-      pictures.push({ id: current.id, regionCode: current.regionCode, members: current.members, awards: current.awards.size });
+      pictures.push({ id: current.id, regionCode: current.regionCode, members: current.members, awards: current.awards.size, part });
     } else if (current) {
       awardsOfHousehold.delete(current.id); // only the pictures' counts are needed later
     }

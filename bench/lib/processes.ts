@@ -178,3 +178,56 @@ export function postgresCpuMs(): number {
 
 /** The subgraph services, in port order (SPEC section 9). */
 export const SUBGRAPHS = SERVICES.map((s) => s.name);
+
+/**
+ * CPU milliseconds so far of each PostgreSQL backend serving a database whose name starts with
+ * `databasePrefix` (its process title, /proc/<pid>/cmdline, names the database), by pid: the
+ * bench's own backends, not those other users of a shared server run.
+ */
+export function postgresBackendsCpu(databasePrefix: string): Map<number, number> {
+  return new Map([...postgresBackends(databasePrefix)].map(([pid, b]) => [pid, b.ms]));
+}
+
+/** Each backend of a database of the prefix, by pid: its database and CPU milliseconds so far. */
+export function postgresBackends(databasePrefix: string): Map<number, { database: string; ms: number }> {
+  const out = new Map<number, { database: string; ms: number }>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = procStat(pid);
+    if (stat?.command !== 'postgres') continue;
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const database = backendOf(title, databasePrefix);
+    if (!database) continue;
+    out.set(Number(pid), { database, ms: ((Number(stat.fields[11]) + Number(stat.fields[12])) / clockTicks()) * 1000 });
+  }
+  return out;
+}
+
+/** The database of the prefix a backend's process title ("postgres: [cluster: ]user database host(port) state") names, or null. */
+export function backendOf(title: string, databasePrefix: string): string | null {
+  if (!title.startsWith('postgres: ')) return null;
+  return title.replaceAll('\0', ' ').split(/\s+/).find((word) => word.startsWith(databasePrefix)) ?? null;
+}
+
+/** The CPU each database's backends used between two readings (as backendsCpuSince), by database. */
+export function backendsCpuByDatabase(before: ReadonlyMap<number, { ms: number }>, after: ReadonlyMap<number, { database: string; ms: number }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [pid, b] of after) out.set(b.database, (out.get(b.database) ?? 0) + b.ms - (before.get(pid)?.ms ?? 0));
+  return out;
+}
+
+/**
+ * The CPU the backends used between two readings: each backend's difference, one that started in
+ * between counted from nothing. A backend that ended in between is missing (its time went to the
+ * postmaster's children's, shared with every other database's).
+ */
+export function backendsCpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let ms = 0;
+  for (const [pid, v] of after) ms += v - (before.get(pid) ?? 0);
+  return ms;
+}

@@ -5,8 +5,9 @@
  * alternating rounds (run.ts) and compares medians.
  */
 import pg from 'pg';
-import { programmes } from '@saf/programmes';
+import { DEPARTMENTS, programmes } from '@saf/programmes';
 import { defaultRuleSet, detectFindings, type RuleAward, type RulePerson } from '@saf/rules';
+import { serviceOf } from './data.ts';
 import { psql } from './load.ts';
 
 interface SweepState {
@@ -131,4 +132,58 @@ VACUUM ANALYZE;
     },
     close: () => client.end(),
   };
+}
+
+/**
+ * The floor of a sweep shaped as streams (issue 31): each department's awards of the region read
+ * in one query (`region_code` under the region, the index's prefix) and civil affairs' persons of
+ * the region's households in another, all at once, then the rules once over the lot, in this
+ * process. No gateway, no pages, no findings written: a bound on what a sweep of that shape could
+ * reach, set beside today's sweep and the monolith query. Not the same question as today's sweep in
+ * one respect, counted here: an award a department recorded under another region, of a person of
+ * this one, is not in a region's stream (`outside`: awards of the region's persons the stream
+ * missed, looked up by person afterwards and not timed).
+ */
+export async function streamedSweepFloor(databaseUrl: (service: string) => string, region: string): Promise<{ seconds: number; findings: number; awards: number; persons: number; outside: number }> {
+  const services = DEPARTMENTS.map((d) => ({ department: d, service: serviceOf(d) }));
+  const clients = new Map<string, pg.Client>();
+  for (const service of new Set(['civil-affairs', ...services.map((s) => s.service)])) {
+    const client = new pg.Client({ connectionString: databaseUrl(service) });
+    await client.connect();
+    clients.set(service, client);
+  }
+  try {
+    const like = `${region}%`;
+    const started = performance.now();
+    const [persons, ...byDepartment] = await Promise.all([
+      clients.get('civil-affairs')!.query<[string, string, string | null]>({
+        text: 'SELECT p.id, p.household_id, p.death_date::text FROM persons p JOIN households h ON h.id = p.household_id WHERE h.region_code LIKE $1',
+        values: [like],
+        rowMode: 'array',
+      }),
+      ...services.map(({ service }) =>
+        clients.get(service)!.query<[string, string, string, string | null, string, string | null, string, string]>({
+          text: 'SELECT id, programme, person_id, household_id, start_date::text, end_date::text, frequency, status FROM awards WHERE region_code LIKE $1',
+          values: [like],
+          rowMode: 'array',
+        }),
+      ),
+    ]);
+    const rulePersons: RulePerson[] = persons.rows.map(([id, householdId, deathDate]) => ({ id, householdId, deathDate }));
+    const awards: RuleAward[] = byDepartment.flatMap((result, i) =>
+      result.rows.map(([id, programme, personId, householdId, startDate, endDate, frequency, status]) => ({ department: services[i]!.department, id, programme, personId, householdId, startDate, endDate, frequency: frequency as RuleAward['frequency'], status: status as RuleAward['status'] })),
+    );
+    const findings = detectFindings({ persons: rulePersons, awards, ruleSet: defaultRuleSet, mode: 'paying' }).length;
+    const seconds = (performance.now() - started) / 1000;
+    // What the stream left out: awards of the region's persons recorded under another region.
+    const ids = JSON.stringify(rulePersons.map((p) => p.id));
+    let outside = 0;
+    for (const { service } of services) {
+      const { rows } = await clients.get(service)!.query<{ n: string }>('SELECT count(*) AS n FROM awards WHERE region_code NOT LIKE $1 AND person_id IN (SELECT jsonb_array_elements_text($2::jsonb))', [like, ids]);
+      outside += Number(rows[0]!.n);
+    }
+    return { seconds, findings, awards: awards.length, persons: rulePersons.length, outside };
+  } finally {
+    for (const client of clients.values()) await client.end();
+  }
 }

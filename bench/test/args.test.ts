@@ -16,10 +16,19 @@ describe('the benchmark’s options', () => {
     expect(() => parseBenchArgs(['--node-options=--x'])).toThrow(/--node-options takes KEY=VALUE/);
   });
 
+  it('starts a quick run from small settings, each still overridden by its own option', () => {
+    const full = parseBenchArgs([]);
+    expect([full.loadHouseholds, full.sweepHouseholds, full.concurrency, full.duration, full.rounds, full.quick, [...full.skip]]).toEqual([100000, 34000, [1, 10, 32], 8, 3, false, []]);
+    const quick = parseBenchArgs(['--quick']);
+    expect([quick.loadHouseholds, quick.sweepHouseholds, quick.concurrency, quick.duration, quick.rounds, quick.quick, [...quick.skip]]).toEqual([400, 200, [2], 2, 2, true, ['copy', 'load2', 'capacity', 'heavy']]);
+    const mixed = parseBenchArgs(['--quick', '--concurrency', '4', '--skip', 'sweep']);
+    expect([mixed.concurrency, [...mixed.skip], mixed.loadHouseholds]).toEqual([[4], ['sweep'], 400]);
+  });
+
   it('runs every household-picture path unless told which, in the order given', () => {
-    expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'floor']);
+    expect(parseBenchArgs([]).paths).toEqual(['ours', 'apollo', 'hive', 'router', 'floor', 'monolith']);
     expect(parseBenchArgs(['--paths', 'floor, ours,floor']).paths).toEqual(['floor', 'ours']);
-    expect(() => parseBenchArgs(['--paths', 'ours,router'])).toThrow(/--paths takes some of ours, apollo, hive, floor, got ours,router/);
+    expect(() => parseBenchArgs(['--paths', 'ours,nginx'])).toThrow(/--paths takes some of ours, apollo, hive, router, floor, monolith, got ours,nginx/);
     expect(() => parseBenchArgs(['--paths', ','])).toThrow(/--paths takes/);
   });
 

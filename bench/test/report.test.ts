@@ -49,9 +49,50 @@ describe('the targets round by round', () => {
     const table = renderTable(
       results([picture(1, [run(33, 59.9), run(41, 54.1), run(49, 37.8)], [run(35, 43.0), run(41, 43.5), run(43, 36.4)]), picture(32, [run(63, 1335), run(71, 679), run(60, 699)], [run(73, 762), run(58, 2405), run(69, 2086)])], [10.2, 8.1, 8.5], [1.378, 1.072, 1.364]),
     );
-    expect(table).toContain('| throughput ours ÷ Hive, c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
+    expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 0.86×, 1.22×, 0.87× |');
     expect(table).toContain('| p99 ours < Hive |  | not at c=1 (rounds where ours was lower: c=1 0 of 3, c=32 2 of 3) |');
-    expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |');
+    expect(table).toContain('| sweep ÷ monolith time |  | round by round 7.40×, 7.56×, 6.23× |  |  |  | 7.56× | ≤ 5× in every round: **missed** |');
+  });
+
+  it('prints requests per gateway CPU-second and the p99 of all rounds’ requests pooled beside the rounds’ median', () => {
+    const ours = [{ ...run(50, 300), gatewayCpuMs: 8 }, { ...run(55, 200), gatewayCpuMs: 8 }];
+    const hive = [{ ...run(40, 400), gatewayCpuMs: 12.5 }, { ...run(45, 350), gatewayCpuMs: 12.5 }];
+    const table = renderTable(
+      results(
+        [{ concurrency: 10, runs: { ours: { ...ours[0]!, pooledP99: 280, systemCpuMs: 30, subgraphRequests: 8 }, hive: { ...hive[0]!, pooledP99: 390 } }, rounds: { ours, hive } }],
+        [8],
+        [1],
+      ),
+    );
+    expect(table).toContain('| household picture, c=10 | ours | 50 req/s, gateway CPU 8.0 ms/req (125 req per gateway CPU-second), CPU of every process 30.0 ms/picture, 8.0 subgraph requests/picture; p99 of all rounds\' requests pooled 280.0 ms |');
+    expect(table).toContain('| household picture, c=10 | Hive | 40 req/s, gateway CPU 12.5 ms/req (80 req per gateway CPU-second); p99 of all rounds\' requests pooled 390.0 ms |');
+    expect(table).toContain("all rounds' requests pooled: c=10 280.0 vs 390.0 ms");
+  });
+
+  it('sets the targets against Hive Router’s planner when it answered completely, else against Hive', () => {
+    const rounds = { ours: [run(60, 500), run(60, 500)], hive: [run(50, 400), run(50, 400)], router: [run(70, 600), run(70, 600)] };
+    const r = results([{ concurrency: 32, runs: { ours: run(60, 500), hive: run(50, 400), router: run(70, 600) }, rounds }], [8], [1]);
+    r.completeness = { hive: { checked: 40, complete: 0, awardsSeen: 178, awardsExpected: 693 }, router: { checked: 40, complete: 40, awardsSeen: 693, awardsExpected: 693 } };
+    let table = renderTable(r);
+    expect(table).toContain('| throughput ours ÷ Hive + Router planner (the anchor), c=32 |  | round by round 0.86×, 0.86× |  |  |  | 0.86× | ≥ 1×: **missed** |');
+    expect(table).toMatch(/\| throughput ours ÷ Hive, c=32 \|.*\| 1\.20× \| none: not the anchor/);
+    expect(table).toMatch(/\| p99 ours < Hive \|.*\| none: not the anchor/);
+    expect(table).toMatch(/\| p99 ours < Hive \+ Router planner \|  \| at every concurrency .*\| lower: met \|/);
+    r.completeness.router = { checked: 40, complete: 39, awardsSeen: 690, awardsExpected: 693 };
+    table = renderTable(r);
+    expect(table).toContain('| throughput ours ÷ Hive (the anchor), c=32 |  | round by round 1.20×, 1.20× |  |  |  | 1.20× | ≥ 1×: met |');
+    expect(table).toMatch(/\| p99 ours < Hive \|.*\| lower: \*\*missed\*\* \|/);
+  });
+
+  it('judges the sweep against 5× in every round, and prints the floor of a sweep by streams beside it', () => {
+    const r = results([], [4.4, 4.6, 5.2], [1, 1, 1]);
+    expect(renderTable(r)).toContain('| 4.60× | ≤ 5× in every round: **missed** |');
+    r.sweep.rounds = [4.4, 4.6, 4.9];
+    expect(renderTable(r)).toContain('| 4.60× | ≤ 5× in every round: met |');
+    r.stream = { seconds: 2.1, findings: 111, awards: 20000, persons: 6000, outside: 3, rounds: [2.0, 2.1, 2.5] };
+    const table = renderTable(r);
+    expect(table).toContain('2100 ms, the median of rounds 2000 ms, 2100 ms, 2500 ms; 111 findings of 20,000 awards, 6,000 persons; 3 awards of those persons under other regions not in the streams');
+    expect(table).toContain('| stream floor ÷ monolith time |  | round by round 2.00×, 2.10×, 2.50× |  |  |  | 2.10× | what a sweep by streams could reach at best |');
   });
 
   it('pairs each part’s load with the COPY of its rows made right after it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianBy, medianRun, quantile, statsOf, type RunStats } from '../lib/stats.ts';
+import { median, medianBy, medianRun, pooledQuantile, quantile, statsOf, type RunStats } from '../lib/stats.ts';
 
 const run = (rps: number, p99: number, extra: Partial<RunStats & { gatewayCpuMs: number }> = {}) => ({ rps, p50: rps / 10, p95: p99 / 2, p99, requests: rps * 8, errors: 0, ...extra });
 
@@ -8,13 +8,26 @@ describe('bench statistics', () => {
     // The round with the median throughput (54) had the worst p99: a single round must not decide it.
     const rounds = [run(54, 556, { gatewayCpuMs: 7.7 }), run(46, 392, { gatewayCpuMs: 8.1 }), run(60, 272, { gatewayCpuMs: 6.9, errors: 2 })];
     const merged = medianRun(rounds, ['gatewayCpuMs']);
-    expect(merged).toEqual({ rps: 54, p50: 5.4, p95: 196, p99: 392, requests: 432, errors: 2, gatewayCpuMs: 7.7 });
+    expect(merged).toEqual({ rps: 54, p50: 5.4, p95: 196, p99: 392, requests: 432, errors: 2, gatewayCpuMs: 7.7, pooledP99: Number.NaN });
   });
 
   it('leaves out a further figure some round lacks', () => {
     const merged = medianRun([run(10, 5, { gatewayCpuMs: 3 }), run(12, 6)], ['gatewayCpuMs']);
     expect(merged).not.toHaveProperty('gatewayCpuMs');
     expect(merged.rps).toBe(10); // the lower middle of an even count
+  });
+
+  it('pools every round’s requests for one p99 beside the rounds’ median, and keeps no latencies', () => {
+    // Two calm rounds and one with a tail: the median p99 passes over it, the pooled one does not.
+    const calm = () => statsOf(Array.from({ length: 100 }, (_, i) => 10 + (i % 10)), 1, 0);
+    const tail = statsOf([...Array.from({ length: 96 }, () => 10), 500, 600, 700, 800], 1, 0);
+    expect(tail.p99).toBe(700);
+    const merged = medianRun([calm(), tail, calm()]);
+    expect(merged.p99).toBe(19);
+    expect(merged.pooledP99).toBe(500);
+    expect(pooledQuantile([calm(), tail, calm()], 0.99)).toBe(500);
+    expect(merged).not.toHaveProperty('latencies');
+    expect(pooledQuantile([run(1, 1)], 0.99)).toBeNaN();
   });
 
   it('refuses to merge no rounds', () => {
