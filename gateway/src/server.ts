@@ -9,7 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
+import { GATEWAY, createRequestSigner, registryCredential, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
@@ -27,8 +27,8 @@ import { createSubgraphClients } from './subgraphClients.ts';
 import { onePerMissingDepartment } from './partial.ts';
 import { createPlanWarmer } from './planWarmer.ts';
 import { legacyJsonStatusPlugin } from './httpStatus.ts';
-import { resolveSubgraphUrl } from './subgraphUrls.ts';
-import { supergraphFromFile } from './supergraph.ts';
+import { resolveSubgraphUrl, supergraphUrls } from './subgraphUrls.ts';
+import { supergraphFromFile, supergraphFromRegistry } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
@@ -76,6 +76,9 @@ export interface GatewayServer {
 /** Builds (no I/O until `start`) the gateway: Apollo Gateway on the supergraph file, and its HTTP server. */
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
+  // The subgraphs' URLs in the supergraph being served (published to the registry, or placeholders).
+  let urls = new Map<string, string>();
+  const urlOf = (name: string) => resolveSubgraphUrl(name, urls.get(name), config.env, config.SUBGRAPH_PORT_BASE, production);
   const authenticate = createAuthenticator(config);
   const signForAudit = createRequestSigner({ secret: subgraphSigningSecret('audit', config.env, config.NODE_ENV), from: GATEWAY, to: 'audit' });
   // The access log's head goes to the departments' services, which keep it outside the audit database.
@@ -84,7 +87,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       const sign = createRequestSigner({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV), from: GATEWAY, to: name });
       return {
         name,
-        url: () => resolveSubgraphUrl(name, undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        url: () => urlOf(name),
         sign: (path: string, body: string) => sign({ method: 'POST', path, body, caller: null }),
       };
     }),
@@ -92,10 +95,20 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     log,
   });
   let loaded = false;
+  function onLoaded(sdl: string): void {
+    urls = supergraphUrls(sdl);
+    loaded = true;
+  }
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
+    supergraphSdl: config.REGISTRY_URL
+      ? supergraphFromRegistry(
+          { url: config.REGISTRY_URL, secret: registryCredential(GATEWAY, config.env, config.NODE_ENV), pollMs: config.REGISTRY_POLL_MS, fallbackFile: config.SUPERGRAPH_PATH },
+          log,
+          onLoaded,
+        )
+      : supergraphFromFile(config.SUPERGRAPH_PATH, log, onLoaded),
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
@@ -122,7 +135,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
-        auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        auditUrl: () => urlOf('audit'),
         sign: (path, body) => signForAudit({ method: 'POST', path, body, caller: null }),
         log,
         onHead: (head) => witnesses.offer(head),

@@ -35,7 +35,10 @@ export async function startRegistry(options: { env?: NodeJS.ProcessEnv; mode?: T
     as: (party) => registryClient({ url, party, secret: registryCredential(party, env, env.NODE_ENV) }),
     stop: async () => {
       stopped = true;
-      await closeServer(running.registry.http);
+      // Down at once, as a crashed registry is: the gateways' keep-alive connections too.
+      const closing = closeServer(running.registry.http);
+      running.registry.http.closeAllConnections();
+      await closing;
     },
     restart: async () => {
       if (stopped) running = await start(running.port);

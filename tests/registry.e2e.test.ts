@@ -1,0 +1,122 @@
+/**
+ * Issue 30: gateways pull the supergraph from the schema registry. A publication is served without
+ * a gateway restart, the subgraphs' URLs come from the registry, the gateway keeps serving through
+ * a registry outage, and starts from SUPERGRAPH_PATH when the registry cannot answer at start.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeSources, readSubgraphSources } from '../scripts/compose.ts';
+import { gatewayConfig } from '@saf/gateway/config';
+import { createGateway } from '@saf/gateway/server';
+import { closeServer, createLogger, listen } from '@saf/service';
+import { freePort, gql } from '@saf/testing';
+import { ownSchema, publishOwn, startRegistry, type RunningRegistry } from '../registry/test/support.ts';
+import { startSystem, type System } from './support/system.ts';
+
+// Labour serves these two; it first publishes a schema without them, then adds them: a new field
+// is served as soon as it is published.
+const AWARD = '{ labourAward(id: "none") { id } }';
+const STATISTICS = '{ labourStatistics(regionCode: "65") { programme } }';
+const AWARD_FIELD = /\n  """One 人社 award by its id as loaded\."""\n  labourAward\(id: ID!\): LabourAward/;
+const STATISTICS_FIELD = /\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!/;
+const labourSchema = (fields: { award: boolean; statistics: boolean }) => {
+  let sdl = ownSchema('labour');
+  if (!fields.award) sdl = sdl.replace(AWARD_FIELD, '');
+  if (!fields.statistics) sdl = sdl.replace(STATISTICS_FIELD, '');
+  return sdl;
+};
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, tries = 200): Promise<T> {
+  let value = await probe();
+  for (let i = 0; i < tries && !done(value); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('gateways pull the supergraph from the schema registry', () => {
+  let registry: RunningRegistry;
+  let system: System;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    system = await startSystem({
+      env: { REGISTRY_URL: registry.url, REGISTRY_POLL_MS: '200' },
+      // No LABOUR_URL and the like: the gateway routes by the URLs the services published.
+      urlsFromSupergraph: true,
+      beforeGateway: async (subgraphs) => {
+        // In the order they compose: civil affairs (persons, households, sweep batches), labour, then
+        // coordination, which composes only with the departments' awards there.
+        await publishOwn(registry, (name) => subgraphs.get(name)!.url, ['civil-affairs']);
+        const first = labourSchema({ award: false, statistics: false });
+        expect(first).not.toMatch(/labourAward\(|labourStatistics\(/);
+        const res = await registry.as('labour')('/services/labour/versions', { body: { sdl: first, url: subgraphs.get('labour')!.url, publishedBy: 'test' } });
+        expect(res.status).toBe(201);
+        await publishOwn(registry, (name) => subgraphs.get(name)!.url, ['health', 'education', 'housing', 'justice', 'disabled-persons-federation', 'coordination', 'audit']);
+      },
+    });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    await registry?.stop();
+    await registry?.database.dispose();
+  });
+
+  it('serves the registry\'s supergraph, routing by the published URLs', async () => {
+    const res = await system.query('{ household(id: "none") { id members { id labourAwards { id } } } }');
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ household: null });
+  });
+
+  it('serves a newly published field without a restart', async () => {
+    expect((await system.query(AWARD)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const published = await registry.as('labour')('/services/labour/versions', { body: { sdl: labourSchema({ award: true, statistics: false }), url: system.subgraphs.get('labour')!.url, publishedBy: 'test' } });
+    expect(published.status).toBe(201);
+    const after = await eventually(() => system.query(AWARD), (r) => r.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED');
+    expect(after.errors).toBeUndefined();
+    expect(after.data).toEqual({ labourAward: null });
+  });
+
+  it('keeps serving the last good supergraph while the registry is down, and takes the next one when it is back', async () => {
+    await registry.stop();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const during = await system.query('{ household(id: "none") { id } labourAward(id: "none") { id } }');
+    expect(during.errors).toBeUndefined();
+    expect(during.data).toEqual({ household: null, labourAward: null });
+    expect((await system.query(STATISTICS)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    await registry.restart();
+    const next = labourSchema({ award: true, statistics: true });
+    expect((await registry.as('labour')('/services/labour/versions', { body: { sdl: next, url: system.subgraphs.get('labour')!.url, publishedBy: 'test' } })).status).toBe(201);
+    const after = await eventually(() => system.query(STATISTICS), (r) => r.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED');
+    expect(after.errors).toBeUndefined();
+    expect(after.data).toEqual({ labourStatistics: [] });
+  });
+
+  it('starts from SUPERGRAPH_PATH when the registry cannot answer', async () => {
+    // A file without labourStatistics, unlike the registry's supergraph by now.
+    const partial = composeSources(readSubgraphSources().map((s) => (s.name === 'labour' ? { ...s, sdl: labourSchema({ award: true, statistics: false }) } : s)));
+    if ('errors' in partial) throw new Error(partial.errors.join('\n'));
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'saf-sg-')), 'supergraph.graphql');
+    await writeFile(file, partial.supergraphSdl);
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', REGISTRY_URL: `http://127.0.0.1:${await freePort()}`, REGISTRY_POLL_MS: '200', SUPERGRAPH_PATH: file };
+    for (const [name, s] of system.subgraphs) env[`${name.toUpperCase().replaceAll('-', '_')}_URL`] = s.url;
+    const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
+    await gateway.start();
+    const port = await listen(gateway.http, 0, '127.0.0.1');
+    try {
+      expect(gateway.isReady()).toBe(true);
+      const res = await gql(`http://127.0.0.1:${port}/graphql`, '{ household(id: "none") { id } }', undefined, { authorization: `Bearer ${await system.token({ sub: 'c', role: 'COORDINATOR' })}`, 'x-purpose': 'SWEEP' });
+      expect(res.errors).toBeUndefined();
+      // The file has no labourStatistics: it is the file that serves.
+      const ping = await gql(`http://127.0.0.1:${port}/graphql`, STATISTICS, undefined, { authorization: `Bearer ${await system.token({ sub: 'c', role: 'COORDINATOR' })}`, 'x-purpose': 'SWEEP' });
+      expect(ping.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await closeServer(gateway.http);
+      await gateway.stop();
+    }
+  });
+});
