@@ -14,7 +14,7 @@ import { registryCredential } from '@saf/auth';
 import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
 import { enumsSDL } from '@saf/programmes';
 import { registryClient } from '@saf/registry/client';
-import type { CheckResult } from '@saf/registry/compose';
+import type { CheckResult } from '@saf/registry/schema';
 
 const USAGE = `usage: npm run schema:publish -- --service NAME --schema FILE --url URL [--by WHO] [--acknowledge "why, and who agreed"] [--dry-run]
        npm run schema:publish -- --all [--by WHO]      (every subgraph of this repository, at its configured URL)

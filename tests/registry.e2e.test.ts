@@ -44,7 +44,7 @@ describe('gateways pull the supergraph from the schema registry', () => {
   beforeAll(async () => {
     registry = await startRegistry();
     system = await startSystem({
-      env: { REGISTRY_URL: registry.url, REGISTRY_POLL_MS: '200' },
+      env: { REGISTRY_URL: registry.url, REGISTRY_POLL_MS: '200', REGISTRY_USAGE_REPORT_MS: '200' },
       // No LABOUR_URL and the like: the gateway routes by the URLs the services published.
       urlsFromSupergraph: true,
       beforeGateway: async (subgraphs) => {
@@ -118,5 +118,38 @@ describe('gateways pull the supergraph from the schema registry', () => {
       await closeServer(gateway.http);
       await gateway.stop();
     }
+  });
+
+  it('refuses a breaking change to a field clients ran through the gateway, naming the operation and its client; an unused one goes', async () => {
+    const run = await system.query('query AwardLookup($id: ID!) { labourAward(id: $id) { id programme } }', { id: 'none' }, { headers: { 'apollographql-client-name': 'caseworker-console' } });
+    expect(run.errors).toBeUndefined();
+    const labour = system.subgraphs.get('labour')!.url;
+    const publish = (sdl: string, extra: Record<string, unknown> = {}) => registry.as('labour')('/services/labour/versions', { body: { sdl, url: labour, publishedBy: '王五', ...extra } });
+    const removed = labourSchema({ award: false, statistics: true });
+    // The gateway reports what it served every REGISTRY_USAGE_REPORT_MS.
+    const check = await eventually(
+      async () => (await (await publish(removed, { dryRun: true })).json()) as { ok: boolean; check: { problems: string[] } },
+      (c) => c.check.problems.join('\n').includes('AwardLookup'),
+      20,
+    );
+    expect(check.ok).toBe(false);
+    const refused = await publish(removed);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { errors: string[] }).errors.join('\n')).toMatch(/Query\.labourAward was removed\. used by .*AwardLookup \(caseworker-console\)/);
+    expect((await system.query('{ labourAward(id: "none") { id } }')).errors).toBeUndefined();
+
+    // Nobody ran the coordination office's internal recipients list in this test: it may go.
+    const unused = ownSchema('labour').replace(/\n  """\n  INTERNAL, person-level, coordination office only: who receives which 人社[^]*?_internalLabourRecipients\([^\n]*/, '');
+    expect(unused).not.toContain('_internalLabourRecipients');
+    const free = (await (await publish(unused, { dryRun: true })).json()) as { ok: boolean; check: { breaking: Array<{ id: string; usedBy: unknown[] }> } };
+    expect(free.ok).toBe(true);
+    expect(free.check.breaking.map((b) => [b.id, b.usedBy])).toEqual([['FIELD_REMOVED Query._internalLabourRecipients was removed.', []]]);
+
+    const acknowledged = await publish(removed, { acknowledge: 'the caseworker console reads awards through the person now; agreed with its team' });
+    expect(acknowledged.status).toBe(201);
+    const { versions } = (await (await registry.as('operator')('/services/labour/versions')).json()) as { versions: Array<{ status: string; acknowledgement: string | null; publishedBy: string }> };
+    expect(versions[0]).toMatchObject({ status: 'accepted', publishedBy: '王五', acknowledgement: expect.stringContaining('agreed with its team') });
+    const gone = await eventually(() => system.query('{ labourAward(id: "none") { id } }'), (r) => r.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+    expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

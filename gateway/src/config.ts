@@ -89,6 +89,8 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
   REGISTRY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** How often the gateway asks the registry for a newer supergraph. */
   REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often the gateway reports the operations clients ran to the registry (its breaking-change checks count them). */
+  REGISTRY_USAGE_REPORT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Per-subgraph request deadline, retries included; `<SUBGRAPH>_TIMEOUT_MS` overrides it for one subgraph. */
   SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
   /** Retries of a query fetch after a dropped connection or 502/503/504 (never mutations). */

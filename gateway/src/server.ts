@@ -30,6 +30,8 @@ import { legacyJsonStatusPlugin } from './httpStatus.ts';
 import { resolveSubgraphUrl, supergraphUrls } from './subgraphUrls.ts';
 import { supergraphFromFile, supergraphFromRegistry } from './supergraph.ts';
 import { serveConsole } from './console.ts';
+import { createUsageReporter } from './operationUsage.ts';
+import { registryClient } from '@saf/registry/client';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
@@ -101,10 +103,20 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   }
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
+  const registrySecret = config.REGISTRY_URL ? registryCredential(GATEWAY, config.env, config.NODE_ENV) : null;
+  // With a registry, the operations clients run go to it: its checks refuse what would break them.
+  const toRegistry = config.REGISTRY_URL ? registryClient({ url: config.REGISTRY_URL, party: GATEWAY, secret: registrySecret! }) : null;
+  const usage = toRegistry
+    ? createUsageReporter({
+        send: (body) => toRegistry('/usage', { body }),
+        intervalMs: config.REGISTRY_USAGE_REPORT_MS,
+        log,
+      })
+    : null;
   const gateway = new ApolloGateway({
     supergraphSdl: config.REGISTRY_URL
       ? supergraphFromRegistry(
-          { url: config.REGISTRY_URL, secret: registryCredential(GATEWAY, config.env, config.NODE_ENV), pollMs: config.REGISTRY_POLL_MS, fallbackFile: config.SUPERGRAPH_PATH },
+          { url: config.REGISTRY_URL, secret: registrySecret!, pollMs: config.REGISTRY_POLL_MS, fallbackFile: config.SUPERGRAPH_PATH },
           log,
           onLoaded,
         )
@@ -143,6 +155,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       onePerMissingDepartment(),
       legacyJsonStatusPlugin(),
       warmer.plugin,
+      ...(usage ? [usage.plugin] : []),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       // Answers are always no-store (sendGraphQLResponse), whatever a subgraph's cache-control says.
@@ -219,6 +232,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     start: () => apollo.start(),
     stop: async () => {
       await apollo.stop();
+      await usage?.close();
       // The last head of this process's writes, so a restart leaves none of them unwitnessed.
       await witnesses.flush().catch((err) => log.warn({ err }, 'handing the last access-log head to the witnesses'));
       witnesses.close();

@@ -4,6 +4,7 @@ import { SIGNATURE_HEADERS, SignatureError, createRequestVerifier, registryCrede
 import type { Database } from '@saf/db';
 import { HttpError, isDraining, observeRequest, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { history, latestSupergraph, latestVersions, publish, type UsageOf } from './publish.ts';
+import { recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
 
 export const REGISTRY = 'registry';
 /** Parties that talk to the registry but are not services of the graph: none may be published. */
@@ -39,6 +40,8 @@ export interface RouteContext {
  *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304)
  *   GET  /services                   every service's latest version
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
+ *   POST /usage                      the operations clients ran (gateways only): { operations: [{ name, document, client, count, lastSeen }] }
+ *   POST /operations                 registers an operation a client relies on: { client, name, document }
  * Every request but the health probes is signed (`x-saf-*`, as between our services) with the
  * sender's registry credential; a service may publish only itself.
  */
@@ -67,6 +70,7 @@ export function createRegistry(options: RegistryOptions) {
     }
   };
   const context: RouteContext = { signedBy };
+  const usageOf = options.usageOf ?? usageWithin(options.usageDays ?? 30);
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -97,13 +101,26 @@ export function createRegistry(options: RegistryOptions) {
       const service = decodeURIComponent(versions[1]!);
       if (from !== service) throw new HttpError(403, `signed by ${from}: a service publishes only its own schema, not ${service}'s`);
       const input = publicationOf(service, parseJson(body));
-      const result = await publish(db, input, options.usageOf);
+      const result = await publish(db, input, usageOf);
       if (result.status === 'refused') {
         log.warn({ service, problems: result.check.problems }, 'publication refused');
         return sendJson(res, 409, { ...result, errors: result.check.problems });
       }
       if (result.status === 'accepted' && !result.unchanged) log.info({ service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'schema published');
       return sendJson(res, result.status === 'accepted' && !result.unchanged ? 201 : 200, result);
+    }
+    if (url.pathname === '/usage' && req.method === 'POST') {
+      if (from !== GATEWAY_PARTY) throw new HttpError(403, 'only gateways report the operations clients ran');
+      const operations = reportedOperations(parseJson(body));
+      if (typeof operations === 'string') throw new HttpError(400, operations);
+      return sendJson(res, 200, { recorded: await recordUsage(db, from, operations) });
+    }
+    if (url.pathname === '/operations' && req.method === 'POST') {
+      const b = (parseJson(body) ?? {}) as Record<string, unknown>;
+      const operations = reportedOperations({ operations: [{ ...b, count: 1, lastSeen: new Date().toISOString() }] });
+      if (typeof operations === 'string') throw new HttpError(400, operations.replace('operations[0].', ''));
+      const op = operations[0]!;
+      return sendJson(res, 201, { hash: await registerOperation(db, { client: op.client, name: op.name, document: op.document, registeredBy: from }) });
     }
     for (const route of options.routes ?? []) if (await route(req, res, url, context)) return;
     if (req.method !== 'GET') throw new HttpError(405, 'method not allowed');

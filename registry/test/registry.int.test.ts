@@ -86,16 +86,44 @@ describe('schema registry: publishing', () => {
     expect(((await res.json()) as { errors: string[] }).errors[0]).toContain('names no owner');
   });
 
-  it('refuses a breaking change unless the owner acknowledges it, and records the acknowledgement', async () => {
-    const removed = ownSchema('labour').replace(/\n\s*"""One 人社 award by its id as loaded\."""\n\s*labourAward\(id: ID!\): LabourAward/, '');
+  it('lets a change go that no client uses; refuses one to what clients ran, naming the operations and their clients, until the owner acknowledges it', async () => {
+    // Nobody ran labourStatistics: removing it needs no ceremony.
+    const withoutStatistics = ownSchema('labour').replace(/\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!/, '');
+    expect(withoutStatistics).not.toContain('labourStatistics(');
+    const free = await registry.as('labour')('/services/labour/versions', publishing(withoutStatistics));
+    expect(free.status).toBe(201);
+    expect(((await free.json()) as { check: { breaking: Array<{ id: string; usedBy: unknown[] }> } }).check.breaking).toEqual([
+      expect.objectContaining({ id: 'FIELD_REMOVED Query.labourStatistics was removed.', usedBy: [] }),
+    ]);
+
+    // A caseworker console ran an award lookup last week; a registered report uses the awards' amounts.
+    const report = await registry.as('gateway')('/usage', {
+      body: {
+        operations: [
+          { name: 'AwardById', document: 'query AwardById($id: ID!) { labourAward(id: $id) { id programme } }', client: 'caseworker-console', count: 12, lastSeen: new Date(Date.now() - 7 * 86_400_000).toISOString() },
+          { name: 'OldLookup', document: 'query OldLookup { labourAward(id: "x") { id } }', client: 'retired-tool', count: 3, lastSeen: new Date(Date.now() - 90 * 86_400_000).toISOString() },
+        ],
+      },
+    });
+    expect(report.status).toBe(200);
+    expect((await registry.as('labour')('/usage', { body: { operations: [] } })).status).toBe(403);
+    const registered = await registry.as('operator')('/operations', { body: { client: '统计月报', name: 'MonthlyAmounts', document: 'query MonthlyAmounts { labourAward(id: "1") { regionCode amountFen } }' } });
+    expect(registered.status).toBe(201);
+
+    const removed = withoutStatistics.replace(/\n\s*"""One 人社 award by its id as loaded\."""\n\s*labourAward\(id: ID!\): LabourAward/, '');
     expect(removed).not.toContain('labourAward(id');
     const refused = await registry.as('labour')('/services/labour/versions', publishing(removed));
     expect(refused.status).toBe(409);
-    expect(((await refused.json()) as { errors: string[] }).errors.join('\n')).toContain('`FIELD_REMOVED` Query.labourAward was removed.');
+    const errors = ((await refused.json()) as { errors: string[] }).errors.join('\n');
+    expect(errors).toContain('`FIELD_REMOVED` Query.labourAward was removed. used by AwardById (caseworker-console)');
+    // Seen 90 days ago: outside the window, not in use.
+    expect(errors).not.toContain('OldLookup');
+
+    expect(errors).toContain('MonthlyAmounts (统计月报)');
     const accepted = await registry.as('labour')('/services/labour/versions', publishing(removed, { acknowledge: '人社 console no longer reads single awards; agreed with the coordination office' }));
     expect(accepted.status).toBe(201);
     const result = (await accepted.json()) as { version: number; diff: string; check: { changed: Array<{ name: string; owner: string }> } };
-    expect(result.version).toBe(2);
+    expect(result.version).toBe(3);
     expect(result.diff).toMatch(/^-\d+: {3}labourAward\(id: ID!\): LabourAward$/m);
     expect(result.check.changed).toEqual([{ name: 'labour', owner: expect.stringContaining('人力资源和社会保障局') }]);
     expect(await (await registry.as('gateway')('/supergraph')).text()).not.toContain('labourAward(id');
@@ -105,8 +133,9 @@ describe('schema registry: publishing', () => {
     const res = await registry.as('operator')('/services/labour/versions');
     const { versions } = (await res.json()) as { versions: Array<{ version: number | null; status: string; publishedBy: string; signedBy: string; publishedAt: string; acknowledgement: string | null; check: { problems: string[] } }> };
     expect(versions.map((v) => [v.status, v.version])).toEqual([
-      ['accepted', 2],
+      ['accepted', 3],
       ['refused', null],
+      ['accepted', 2],
       ['refused', null],
       ['refused', null],
       ['refused', null],
@@ -114,6 +143,7 @@ describe('schema registry: publishing', () => {
     ]);
     expect(versions[0]).toMatchObject({ publishedBy: '张三 (人社 信息科)', signedBy: 'labour', acknowledgement: expect.stringContaining('agreed') });
     expect(Date.parse(versions[0]!.publishedAt)).toBeGreaterThan(Date.now() - 600_000);
+    expect(versions[2]!.acknowledgement).toBeNull();
     expect(versions[1]!.check.problems.join('\n')).toContain('FIELD_REMOVED');
   });
 
@@ -147,7 +177,7 @@ describe('npm run schema:publish', () => {
       );
     });
 
-  it('publishes a schema file and prints the owners of what changed; a refusal exits 1 naming why', async () => {
+  it('publishes a schema file and prints the owners of what changed; a refusal exits 1 naming why', { timeout: 240_000 }, async () => {
     await publishOwn(registry, urlOf);
     const dir = await mkdtemp(path.join(tmpdir(), 'saf-publish-'));
     const file = path.join(dir, 'labour.graphql');
