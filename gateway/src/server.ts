@@ -31,6 +31,7 @@ import { resolveSubgraphUrl, supergraphUrls } from './subgraphUrls.ts';
 import { supergraphFromFile, supergraphFromRegistry } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 import { createUsageReporter } from './operationUsage.ts';
+import { serveRegistryHistory } from './registryHistory.ts';
 import { registryClient } from '@saf/registry/client';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
@@ -181,6 +182,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         if (isDraining(server)) return sendJson(res, 503, { status: 'not ready', reason: 'draining' });
         return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
       }
+      if (await serveRegistryHistory(req, res, url, { authenticate, toRegistry: toRegistry && ((path) => toRegistry(path)) })) return;
       if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       const headers = headerMapOf(req);
