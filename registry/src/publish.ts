@@ -57,6 +57,9 @@ export async function publish(db: Db, input: Publication, usageOf: UsageOf = eve
     const services: Published[] = [...latest.filter((v) => v.service !== input.service).map((v) => ({ service: v.service, sdl: v.sdl, url: v.url, owner: v.owner })), candidate].sort((a, b) => a.service.localeCompare(b.service));
     const diff = lineDiff(previous?.sdl ?? '', input.sdl);
     const check: CheckResult = { breaking: [], dangerous: [], changed: [], problems: [] };
+    // A service publishes its own part: taking over another service's fields (@override) goes
+    // through the platform's operator, not a publication.
+    if (/@override\b/.test(input.sdl)) check.problems.push(`${input.service}: @override takes fields over from another service; a publication may not (ask the platform's operator)`);
     if (!owner) check.problems.push(`${input.service}: the schema names no owner: add a line "# Owner: <office> (<English gloss>)"`);
     const composed = check.problems.length === 0 ? composePublished(services) : null;
     if (composed && 'errors' in composed) check.problems.push(...composed.errors.map((e) => `composition: ${e}`));

@@ -50,20 +50,22 @@ export function createRegistry(options: RegistryOptions) {
   const db = database.db;
   const nodeEnv = options.production ? 'production' : (options.env.NODE_ENV ?? 'development');
   const verifiers = new Map<string, RequestVerifier>();
-  const verifierOf = (party: string): RequestVerifier => {
-    let verifier = verifiers.get(party);
-    if (!verifier) {
-      verifier = createRequestVerifier({ self: REGISTRY, accept: { [party]: registryCredential(party, options.env, nodeEnv) } });
-      verifiers.set(party, verifier);
-    }
-    return verifier;
+  // One verifier (and nonce cache) per party, kept once a request of theirs verified: names made up
+  // by whoever sends requests do not fill the map.
+  const verifyAs = (party: string, request: Parameters<RequestVerifier['verify']>[0]): string => {
+    const known = verifiers.get(party);
+    if (known) return known.verify(request).from;
+    const verifier = createRequestVerifier({ self: REGISTRY, accept: { [party]: registryCredential(party, options.env, nodeEnv) } });
+    const from = verifier.verify(request).from;
+    verifiers.set(party, verifier);
+    return from;
   };
   const signedBy = (req: IncomingMessage, body: string): string => {
     const from = req.headers[SIGNATURE_HEADERS.from];
     if (typeof from !== 'string' || from === '') throw new HttpError(401, 'sign the request with your registry credential (x-saf-* headers)');
     if (from !== GATEWAY_PARTY && from !== OPERATOR_PARTY && !SERVICE_NAME.test(from)) throw new HttpError(403, `${from} is not a service name`);
     try {
-      return verifierOf(from).verify({ method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers }).from;
+      return verifyAs(from, { method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers });
     } catch (err) {
       if (err instanceof SignatureError) throw new HttpError(err.status, err.message);
       throw err;

@@ -80,6 +80,16 @@ describe('schema registry: publishing', () => {
     expect(((await syntax.json()) as { errors: string[] }).errors[0]).toMatch(/\[SYNTAX\] labour/);
   });
 
+  it('refuses a schema that takes over another service\'s fields', async () => {
+    const takeover = ownSchema('labour')
+      .replace('import: ["@key"', 'import: ["@key", "@override"')
+      .replace('type Person @key(fields: "id") {\n  id: ID!', 'type Person @key(fields: "id") {\n  id: ID!\n  name: String @override(from: "civil-affairs")');
+    expect(takeover).toContain('@override(from');
+    const res = await registry.as('labour')('/services/labour/versions', publishing(takeover));
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { errors: string[] }).errors[0]).toContain('@override takes fields over from another service');
+  });
+
   it('refuses a schema without an owner', async () => {
     const res = await registry.as('labour')('/services/labour/versions', publishing(ownSchema('labour').replace(/^# Owner:.*$/m, '')));
     expect(res.status).toBe(409);
@@ -136,6 +146,7 @@ describe('schema registry: publishing', () => {
       ['accepted', 3],
       ['refused', null],
       ['accepted', 2],
+      ['refused', null],
       ['refused', null],
       ['refused', null],
       ['refused', null],
