@@ -94,6 +94,11 @@ describe('gateways pull the supergraph from the schema registry', () => {
     const after = await eventually(() => system.query(STATISTICS), (r) => r.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED');
     expect(after.errors).toBeUndefined();
     expect(after.data).toEqual({ labourStatistics: [] });
+    // What an operator watches: polls that failed during the outage, and the updates.
+    const metrics = await (await fetch(`${new URL(system.gatewayUrl).origin}/metrics`)).text();
+    expect(Number(metrics.match(/saf_gateway_registry_polls_total\{outcome="failed"\} (\d+)/)?.[1])).toBeGreaterThan(0);
+    expect(Number(metrics.match(/saf_gateway_registry_polls_total\{outcome="updated"\} (\d+)/)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(metrics.match(/^saf_gateway_registry_last_answer_seconds (\S+)$/m)?.[1])).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
   it('starts from SUPERGRAPH_PATH when the registry cannot answer', async () => {

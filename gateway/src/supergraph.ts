@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import { registryClient } from '@saf/registry/client';
 import type { Logger } from '@saf/service';
+import { registryLastAnswer, registryPolls } from './metrics.ts';
 
 /**
  * Serves the supergraph from a file and hands every change to the gateway, which swaps schemas
@@ -68,6 +69,7 @@ export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLo
   let etag: string | undefined;
   const latest = async (): Promise<string | null> => {
     const res = await send('/supergraph', { headers: etag ? { 'if-none-match': etag } : {} });
+    if (res.status === 304 || res.status === 200) registryLastAnswer.set(Date.now() / 1000);
     if (res.status === 304) return null;
     if (res.status !== 200) throw new Error(`the registry answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     const sdl = await res.text();
@@ -88,24 +90,33 @@ export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLo
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     let failing = false;
+    let failed: string | undefined;
     const poll = async () => {
       try {
         const next = await latest();
         if (failing) log.info({ registry: source.url }, 'schema registry answers again');
         failing = false;
-        if (next !== null && next !== current) {
+        if (next === null || next === current) registryPolls.inc({ outcome: 'unchanged' });
+        else {
           try {
             update(next);
             current = next;
+            registryPolls.inc({ outcome: 'updated' });
             onLoaded?.(next, 'registry');
             log.info({ registry: source.url, etag }, 'supergraph updated from the schema registry');
             healthCheck(next).catch((err: Error) => log.warn({ err: err.message }, 'subgraph health check after update'));
           } catch (err) {
-            log.error({ err, etag }, 'the registry\'s supergraph failed to load; keeping the running schema');
+            // Asked for again at the next poll (the failure may pass, e.g. an update already under
+            // way), logged once per supergraph.
+            registryPolls.inc({ outcome: 'rejected' });
+            if (next !== failed) log.error({ err, etag }, 'the registry\'s supergraph failed to load; keeping the running schema');
+            failed = next;
+            etag = undefined;
           }
         }
       } catch (err) {
         // Logged once per outage: the running schema keeps serving meanwhile.
+        registryPolls.inc({ outcome: 'failed' });
         if (!failing) log.warn({ err: (err as Error).message, registry: source.url }, 'schema registry unavailable: keeping the running supergraph');
         failing = true;
       } finally {
