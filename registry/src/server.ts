@@ -105,10 +105,10 @@ export function createRegistry(options: RegistryOptions) {
       const input = publicationOf(service, parseJson(body));
       const result = await publish(db, input, usageOf);
       if (result.status === 'refused') {
-        log.warn({ service, problems: result.check.problems }, 'publication refused');
+        log.warn({ subgraph: service, problems: result.check.problems }, 'publication refused');
         return sendJson(res, 409, { ...result, errors: result.check.problems });
       }
-      if (result.status === 'accepted' && !result.unchanged) log.info({ service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'schema published');
+      if (result.status === 'accepted' && !result.unchanged) log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'schema published');
       return sendJson(res, result.status === 'accepted' && !result.unchanged ? 201 : 200, result);
     }
     if (url.pathname === '/usage' && req.method === 'POST') {
