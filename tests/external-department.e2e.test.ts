@@ -3,7 +3,7 @@
  * one copied protocol file) publishes itself to the schema registry; the gateway picks it up
  * without a restart, the household picture includes its data, and when it goes down the rest answers.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,20 @@ describe('a department from outside joins through the registry', () => {
   let system: System;
   let department: ServiceProcess | undefined;
   let departmentUrl = '';
+  let departmentPort = 0;
+  let v1Schema = '';
+  let dataFile = '';
+  /** Starts a release of the department's service on its port; it publishes itself. */
+  const release = (env: Record<string, string>) =>
+    spawnService('external/public-security/src/server.mjs', {
+      PORT: String(departmentPort),
+      PUBLIC_SECURITY_DATA: dataFile,
+      SAF_GATEWAY_SECRET: GATEWAY_SECRET,
+      SAF_REGISTRY_URL: registry.url,
+      SAF_REGISTRY_SECRET: REGISTRY_SECRET,
+      PUBLISHED_BY: '公安局 户政管理科 release job',
+      ...env,
+    });
   const fixture = householdWithEverything();
 
   beforeAll(async () => {
@@ -78,16 +92,17 @@ describe('a department from outside joins through the registry', () => {
         ],
       }),
     );
+    // Its first release: the schema without vehicleCount (version 2 adds it, below).
+    const full = await readFile(new URL('../external/public-security/schema.graphql', import.meta.url), 'utf8');
+    const v1 = full.replace(/\n  """How many motor vehicles[^\n]*\n  vehicleCount: Int/, '');
+    expect(v1).not.toContain('vehicleCount');
+    v1Schema = path.join(dir, 'schema-v1.graphql');
+    await writeFile(v1Schema, v1);
+    dataFile = data;
     const port = await freePort();
+    departmentPort = port;
     departmentUrl = `http://127.0.0.1:${port}/graphql`;
-    department = spawnService('external/public-security/src/server.mjs', {
-      PORT: String(port),
-      PUBLIC_SECURITY_DATA: data,
-      SAF_GATEWAY_SECRET: GATEWAY_SECRET,
-      SAF_REGISTRY_URL: registry.url,
-      SAF_REGISTRY_SECRET: REGISTRY_SECRET,
-      PUBLISHED_BY: '公安局 户政管理科 release job',
-    });
+    department = release({ SCHEMA_FILE: v1Schema });
     const published = await department.logged((l) => typeof l.msg === 'string' && /schema registry/.test(l.msg) && !/not reachable/.test(l.msg), 120_000);
     expect(published.msg).toBe('published to the schema registry');
 
@@ -101,6 +116,20 @@ describe('a department from outside joins through the registry', () => {
 
     const { versions } = (await (await registry.as('operator')('/services/public-security/versions')).json()) as { versions: Array<{ version: number; publishedBy: string; owner: string; url: string }> };
     expect(versions[0]).toMatchObject({ version: 1, publishedBy: '公安局 户政管理科 release job', owner: expect.stringContaining('公安局'), url: departmentUrl });
+  });
+
+  it('its next release publishes a new field, served without a gateway restart', async () => {
+    const VEHICLE_COUNT = 'query ($id: ID!) { person(id: $id) { vehicleCount } }';
+    expect((await system.query(VEHICLE_COUNT, { id: fixture.persons.head })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    await department!.stop();
+    department = release({});
+    await department.logged((l) => l.msg === 'published to the schema registry', 120_000);
+    const res = await eventually(() => system.query(VEHICLE_COUNT, { id: fixture.persons.head }), (r) => !r.errors);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ person: { vehicleCount: 1 } });
+    const { versions } = (await (await registry.as('operator')('/services/public-security/versions')).json()) as { versions: Array<{ version: number; diff: string }> };
+    expect(versions[0]!.version).toBe(2);
+    expect(versions[0]!.diff).toContain('vehicleCount: Int');
   });
 
   it('answers only the gateway\'s signed requests', async () => {
@@ -118,6 +147,7 @@ describe('a department from outside joins through the registry', () => {
   it('when it goes down, the rest of the picture answers, its part null and named', async () => {
     await department!.stop();
     department = undefined;
+    // The same operation as before the new release's supergraph: its plan was warmed after the update.
     const res = await system.query(PICTURE, { id: fixture.householdId });
     expect(res.status).toBe(200);
     expect(res.data!.household.awards).toHaveLength(7);

@@ -3,7 +3,7 @@
 // saf-protocol.mjs, copied from the platform's docs/reference: it verifies the gateway's
 // signature, reads the caller, and publishes this schema to the schema registry at start.
 //
-// Environment: PORT (default 4100), HOST (127.0.0.1), PUBLIC_URL (the URL the gateway reaches this
+// Environment: PORT (default 4100), HOST (127.0.0.1), SCHEMA_FILE (default schema.graphql), PUBLIC_URL (the URL the gateway reaches this
 // service at; default http://HOST:PORT/graphql), PUBLIC_SECURITY_DATA (a JSON file of vehicles
 // and registration changes; default data/sample.json), SAF_GATEWAY_SECRET (shared with the gateway),
 // SAF_REGISTRY_URL and SAF_REGISTRY_SECRET (to publish; unset: not published), PUBLISHED_BY.
@@ -15,7 +15,8 @@ import { GraphQLError, execute, parse, validate } from 'graphql';
 import { ProtocolError, createGatewayVerifier, publishSchema } from './saf-protocol.mjs';
 
 const SERVICE = 'public-security';
-const SDL = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+// The schema this release serves and publishes (SCHEMA_FILE: an older one, e.g. to roll back).
+const SDL = readFileSync(process.env.SCHEMA_FILE ?? new URL('../schema.graphql', import.meta.url), 'utf8');
 const log = (msg, fields = {}) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: SERVICE, msg, ...fields })}\n`);
 
 function byPerson(rows) {
@@ -41,6 +42,10 @@ export function createServer({ data, gatewaySecret }) {
           vehicles: (person, _args, context) => {
             requireCaller(context);
             return (vehicles.get(person.id) ?? []).map(({ personId: _p, ...v }) => v);
+          },
+          vehicleCount: (person, _args, context) => {
+            requireCaller(context);
+            return (vehicles.get(person.id) ?? []).length;
           },
           householdRegistrationChanges: (person, _args, context) => {
             requireCaller(context);
