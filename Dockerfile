@@ -40,6 +40,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
 COPY --from=build /app/subgraphs ./subgraphs
 COPY --from=build /app/gateway ./gateway
+COPY --from=build /app/registry ./registry
 COPY --from=build /app/scripts ./scripts
 COPY --from=console /app/console/dist ./console/dist
 RUN mkdir -p /data && chown node:node /data
@@ -51,4 +52,4 @@ EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008 4009
 HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "--import", "tsx", "scripts/healthcheck.ts"]
 # exec: node is PID 1 and gets SIGTERM itself; the services drain on it.
-CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --import tsx gateway/src/index.ts; else exec node --import tsx \"subgraphs/$SERVICE/src/index.ts\"; fi"]
+CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --import tsx gateway/src/index.ts; elif [ \"$SERVICE\" = registry ]; then exec node --import tsx registry/src/index.ts; else exec node --import tsx \"subgraphs/$SERVICE/src/index.ts\"; fi"]

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const graphqlMain = createRequire(import.meta.url).resolve('graphql');
 
 // Tiers by file suffix (STYLE.md): unit in-process, int on a real PostgreSQL, e2e with real servers.
-const roots = ['packages/*/test', 'subgraphs/*/test', 'gateway/test', 'tests', 'scripts/test', 'bench/test'];
+const roots = ['packages/*/test', 'subgraphs/*/test', 'gateway/test', 'registry/test', 'tests', 'scripts/test', 'bench/test'];
 const glob = (suffix: string) => roots.map((r) => `${r}/**/*${suffix}`);
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import { AccessLogPage } from './pages/AccessLog.tsx';
 import { CheckAwardPage } from './pages/CheckAward.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { HouseholdPage } from './pages/Household.tsx';
+import { SchemaRegistryPage } from './pages/SchemaRegistry.tsx';
 import { SearchPage } from './pages/Search.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
 import { StatisticsPage } from './pages/Statistics.tsx';
@@ -73,6 +74,7 @@ export function App() {
       case 'dashboard': page = <DashboardPage />; break;
       case 'statistics': page = <StatisticsPage />; break;
       case 'accessLog': page = <AccessLogPage />; break;
+      case 'schemas': page = <SchemaRegistryPage />; break;
     }
   }
   return (

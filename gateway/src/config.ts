@@ -80,6 +80,17 @@ function roleCeiling(value: string): number | string {
 export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesEnv.shape).extend({
   /** Any composed Federation 2 supergraph; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
+  /**
+   * The schema registry (registry/) the supergraph is pulled from, e.g. `http://registry:4020`;
+   * unset: the file alone. With it, SUPERGRAPH_PATH is where the gateway starts from when the
+   * registry cannot answer at start. The gateway signs with its registry credential
+   * (`GATEWAY_REGISTRY_SECRET`, or derived from `REGISTRY_SECRET`).
+   */
+  REGISTRY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** How often the gateway asks the registry for a newer supergraph. */
+  REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often the gateway reports the operations clients ran to the registry (its breaking-change checks count them). */
+  REGISTRY_USAGE_REPORT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Per-subgraph request deadline, retries included; `<SUBGRAPH>_TIMEOUT_MS` overrides it for one subgraph. */
   SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
   /** Retries of a query fetch after a dropped connection or 502/503/504 (never mutations). */

@@ -17,7 +17,7 @@ import type { GatewayConfig } from './config.ts';
 const DIST = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /** Paths that belong to the API, never answered with the app's index.html. */
-const API_PREFIXES = ['/graphql', '/health', '/metrics', '/dev/', '/audit', '/ingest', '/assets/'];
+const API_PREFIXES = ['/graphql', '/health', '/metrics', '/dev/', '/audit', '/ingest', '/assets/', '/registry/'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

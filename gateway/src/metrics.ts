@@ -113,3 +113,13 @@ export const accessLogCheckpoints = metric(
       labelNames: ['witness', 'outcome'] as const,
     }),
 );
+
+/** The schema registry (supergraph.ts): whether it answers, and which supergraph loads came from it. */
+export const registryPolls = metric(
+  'saf_gateway_registry_polls_total',
+  () => new Counter({ name: 'saf_gateway_registry_polls_total', help: 'Asks to the schema registry for a newer supergraph, by outcome (unchanged, updated, failed: it did not answer, rejected: its supergraph failed to load).', labelNames: ['outcome'] as const }),
+);
+export const registryLastAnswer = metric(
+  'saf_gateway_registry_last_answer_seconds',
+  () => new Gauge({ name: 'saf_gateway_registry_last_answer_seconds', help: 'When the schema registry last answered (Unix time); alert when it falls far behind while REGISTRY_URL is set.' }),
+);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { parse } from 'graphql';
+import { parse, print } from 'graphql';
 import type { Logger } from '@saf/service';
 import type { GatewayContext } from './context.ts';
 import { plansWarmed as planned } from './metrics.ts';
@@ -110,8 +110,12 @@ export function createPlanWarmer(gateway: ApolloGateway, options: PlanWarmerOpti
     plugin: {
       async requestDidStart() {
         return {
-          async didResolveOperation({ request, queryHash }) {
-            if (typeof request.query === 'string') remember(request.query, request.operationName ?? null, queryHash);
+          // The document as executed, after the access-log plugin (registered before this one)
+          // added its subject ids to it: the executor caches the plan of that document under the
+          // client's query hash, and a warmed plan of the client's own text would lack them (a
+          // household picture seen before a reload then came back null when a department was down).
+          async executionDidStart({ request, document, queryHash }) {
+            if (document) remember(print(document), request.operationName ?? null, queryHash);
           },
         };
       },

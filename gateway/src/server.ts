@@ -9,7 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
+import { GATEWAY, createRequestSigner, registryCredential, subgraphSigningSecret } from '@saf/auth';
 import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
@@ -27,9 +27,12 @@ import { createSubgraphClients } from './subgraphClients.ts';
 import { onePerMissingDepartment } from './partial.ts';
 import { createPlanWarmer } from './planWarmer.ts';
 import { legacyJsonStatusPlugin } from './httpStatus.ts';
-import { resolveSubgraphUrl } from './subgraphUrls.ts';
-import { supergraphFromFile } from './supergraph.ts';
+import { resolveSubgraphUrl, supergraphUrls } from './subgraphUrls.ts';
+import { supergraphFromFile, supergraphFromRegistry } from './supergraph.ts';
 import { serveConsole } from './console.ts';
+import { createUsageReporter } from './operationUsage.ts';
+import { serveRegistryHistory } from './registryHistory.ts';
+import { registryClient } from '@saf/registry/client';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
@@ -76,6 +79,9 @@ export interface GatewayServer {
 /** Builds (no I/O until `start`) the gateway: Apollo Gateway on the supergraph file, and its HTTP server. */
 export function createGateway(config: GatewayConfig, log: Logger): GatewayServer {
   const production = config.NODE_ENV === 'production';
+  // The subgraphs' URLs in the supergraph being served (published to the registry, or placeholders).
+  let urls = new Map<string, string>();
+  const urlOf = (name: string) => resolveSubgraphUrl(name, urls.get(name), config.env, config.SUBGRAPH_PORT_BASE, production);
   const authenticate = createAuthenticator(config);
   const signForAudit = createRequestSigner({ secret: subgraphSigningSecret('audit', config.env, config.NODE_ENV), from: GATEWAY, to: 'audit' });
   // The access log's head goes to the departments' services, which keep it outside the audit database.
@@ -84,7 +90,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       const sign = createRequestSigner({ secret: subgraphSigningSecret(name, config.env, config.NODE_ENV), from: GATEWAY, to: name });
       return {
         name,
-        url: () => resolveSubgraphUrl(name, undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        url: () => urlOf(name),
         sign: (path: string, body: string) => sign({ method: 'POST', path, body, caller: null }),
       };
     }),
@@ -92,10 +98,30 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     log,
   });
   let loaded = false;
+  function onLoaded(sdl: string): void {
+    urls = supergraphUrls(sdl);
+    loaded = true;
+  }
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
+  const registrySecret = config.REGISTRY_URL ? registryCredential(GATEWAY, config.env, config.NODE_ENV) : null;
+  // With a registry, the operations clients run go to it: its checks refuse what would break them.
+  const toRegistry = config.REGISTRY_URL ? registryClient({ url: config.REGISTRY_URL, party: GATEWAY, secret: registrySecret! }) : null;
+  const usage = toRegistry
+    ? createUsageReporter({
+        send: (body) => toRegistry('/usage', { body }),
+        intervalMs: config.REGISTRY_USAGE_REPORT_MS,
+        log,
+      })
+    : null;
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
+    supergraphSdl: config.REGISTRY_URL
+      ? supergraphFromRegistry(
+          { url: config.REGISTRY_URL, secret: registrySecret!, pollMs: config.REGISTRY_POLL_MS, fallbackFile: config.SUPERGRAPH_PATH },
+          log,
+          onLoaded,
+        )
+      : supergraphFromFile(config.SUPERGRAPH_PATH, log, onLoaded),
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
@@ -122,7 +148,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
-        auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+        auditUrl: () => urlOf('audit'),
         sign: (path, body) => signForAudit({ method: 'POST', path, body, caller: null }),
         log,
         onHead: (head) => witnesses.offer(head),
@@ -130,6 +156,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       onePerMissingDepartment(),
       legacyJsonStatusPlugin(),
       warmer.plugin,
+      ...(usage ? [usage.plugin] : []),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       // Answers are always no-store (sendGraphQLResponse), whatever a subgraph's cache-control says.
@@ -155,6 +182,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         if (isDraining(server)) return sendJson(res, 503, { status: 'not ready', reason: 'draining' });
         return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
       }
+      if (await serveRegistryHistory(req, res, url, { authenticate, toRegistry: toRegistry && ((path) => toRegistry(path)) })) return;
       if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       const headers = headerMapOf(req);
@@ -206,6 +234,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     start: () => apollo.start(),
     stop: async () => {
       await apollo.stop();
+      await usage?.close();
       // The last head of this process's writes, so a restart leaves none of them unwitnessed.
       await witnesses.flush().catch((err) => log.warn({ err }, 'handing the last access-log head to the witnesses'));
       witnesses.close();

@@ -12,8 +12,16 @@ import { resolveSubgraphUrl } from './subgraphUrls.ts';
 export function createSubgraphClients(config: GatewayConfig, log: Logger) {
   const clients = new Map<string, SubgraphClient>();
   return {
-    get(name: string, fileUrl: string | undefined): SubgraphClient {
-      const url = resolveSubgraphUrl(name, fileUrl, config.env, config.SUBGRAPH_PORT_BASE);
+    get(name: string, supergraphUrl: string | undefined): SubgraphClient {
+      let url: string;
+      try {
+        url = resolveSubgraphUrl(name, supergraphUrl, config.env, config.SUBGRAPH_PORT_BASE, config.NODE_ENV === 'production');
+      } catch (err) {
+        // The rest of the graph still serves; this subgraph's part answers SUBGRAPH_UNAVAILABLE
+        // (an `.invalid` host never resolves) until it is configured or published.
+        log.error({ subgraph: name, err: (err as Error).message }, 'subgraph has no URL');
+        url = `http://${name}.subgraph.invalid/graphql`;
+      }
       const known = clients.get(name);
       if (known?.url === url) return known;
       // A moved subgraph: the old client's idle connections time out on their own.

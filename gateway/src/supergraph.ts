@@ -2,7 +2,9 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
+import { registryClient } from '@saf/registry/client';
 import type { Logger } from '@saf/service';
+import { registryLastAnswer, registryPolls } from './metrics.ts';
 
 /**
  * Serves the supergraph from a file and hands every change to the gateway, which swaps schemas
@@ -40,6 +42,93 @@ export function supergraphFromFile(file: string, log: Logger, onLoaded?: (sdl: s
       cleanup: async () => {
         clearTimeout(timer);
         watcher.close();
+      },
+    };
+  };
+}
+
+export interface RegistrySource {
+  /** The schema registry (REGISTRY_URL). */
+  url: string;
+  /** The gateway's registry credential. */
+  secret: Buffer;
+  /** How often it asks for a newer supergraph (If-None-Match: an unchanged one costs a 304). */
+  pollMs: number;
+  /** Where it starts from when the registry cannot answer at start (SUPERGRAPH_PATH). */
+  fallbackFile: string;
+}
+
+/**
+ * The latest good supergraph from the schema registry: fetched at start (or, when the registry
+ * cannot answer, the file), then polled with its ETag and handed to the gateway when it changes,
+ * which swaps schemas between requests. While the registry is down, or when a new supergraph
+ * fails to load, the running one keeps serving.
+ */
+export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLoaded?: (sdl: string, from: 'registry' | 'file') => void): SupergraphSdlHook {
+  const send = registryClient({ url: source.url, party: 'gateway', secret: source.secret, timeoutMs: Math.min(10_000, Math.max(1_000, source.pollMs)) });
+  let etag: string | undefined;
+  const latest = async (): Promise<string | null> => {
+    const res = await send('/supergraph', { headers: etag ? { 'if-none-match': etag } : {} });
+    if (res.status === 304 || res.status === 200) registryLastAnswer.set(Date.now() / 1000);
+    if (res.status === 304) return null;
+    if (res.status !== 200) throw new Error(`the registry answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    const sdl = await res.text();
+    etag = res.headers.get('etag') ?? undefined;
+    return sdl;
+  };
+  return async ({ update, healthCheck }) => {
+    let current: string;
+    try {
+      current = (await latest())!;
+      log.info({ registry: source.url }, 'supergraph from the schema registry');
+      onLoaded?.(current, 'registry');
+    } catch (err) {
+      log.warn({ err: (err as Error).message, registry: source.url, file: source.fallbackFile }, 'schema registry unavailable at start: serving the supergraph file until it answers');
+      current = await readFile(source.fallbackFile, 'utf8');
+      onLoaded?.(current, 'file');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    let failing = false;
+    let failed: string | undefined;
+    const poll = async () => {
+      try {
+        const next = await latest();
+        if (failing) log.info({ registry: source.url }, 'schema registry answers again');
+        failing = false;
+        if (next === null || next === current) registryPolls.inc({ outcome: 'unchanged' });
+        else {
+          try {
+            update(next);
+            current = next;
+            registryPolls.inc({ outcome: 'updated' });
+            onLoaded?.(next, 'registry');
+            log.info({ registry: source.url, etag }, 'supergraph updated from the schema registry');
+            healthCheck(next).catch((err: Error) => log.warn({ err: err.message }, 'subgraph health check after update'));
+          } catch (err) {
+            // Asked for again at the next poll (the failure may pass, e.g. an update already under
+            // way), logged once per supergraph.
+            registryPolls.inc({ outcome: 'rejected' });
+            if (next !== failed) log.error({ err, etag }, 'the registry\'s supergraph failed to load; keeping the running schema');
+            failed = next;
+            etag = undefined;
+          }
+        }
+      } catch (err) {
+        // Logged once per outage: the running schema keeps serving meanwhile.
+        registryPolls.inc({ outcome: 'failed' });
+        if (!failing) log.warn({ err: (err as Error).message, registry: source.url }, 'schema registry unavailable: keeping the running supergraph');
+        failing = true;
+      } finally {
+        if (!stopped) timer = setTimeout(() => void poll(), source.pollMs);
+      }
+    };
+    timer = setTimeout(() => void poll(), source.pollMs);
+    return {
+      supergraphSdl: current,
+      cleanup: async () => {
+        stopped = true;
+        clearTimeout(timer);
       },
     };
   };

@@ -53,7 +53,7 @@ describe('warming the query plan cache after a supergraph load', () => {
     // Two requests seen (as Apollo Server reports them to plugins).
     const hooks = await warmer.plugin.requestDidStart!({} as never);
     for (const [source, operationName] of [[PICTURE, 'Picture'], [PICTURE, 'Picture'], [NICK, 'Nick']] as const) {
-      await hooks!.didResolveOperation!({ request: { query: source, operationName }, queryHash: hash(source), contextValue: {} as GatewayContext } as never);
+      await hooks!.executionDidStart!({ request: { query: source, operationName }, document: parse(source), queryHash: hash(source), contextValue: {} as GatewayContext } as never);
     }
     expect(await store.get(planStoreKey(hash(PICTURE), 'Picture'))).toBeUndefined();
 

@@ -118,6 +118,10 @@ export async function startSystem(
      * front of it. Default: the gateway itself.
      */
     gatewayForServices?: (gatewayUrl: string) => Promise<string>;
+    /** Runs once the subgraphs listen, before the gateway starts (e.g. publishing them to a schema registry). */
+    beforeGateway?: (subgraphs: Map<string, RunningSubgraph>) => Promise<void>;
+    /** No `<NAME>_URL` for the gateway: it takes the subgraphs' URLs from the supergraph (the registry's). */
+    urlsFromSupergraph?: boolean;
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
@@ -152,7 +156,8 @@ export async function startSystem(
     }),
   );
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', SUBGRAPH_TIMEOUT_MS: '5000', ...options.env };
-  for (const [name, s] of subgraphs) env[`${envPrefix(name)}_URL`] = s.url;
+  if (!options.urlsFromSupergraph) for (const [name, s] of subgraphs) env[`${envPrefix(name)}_URL`] = s.url;
+  await options.beforeGateway?.(subgraphs);
   const gateway = createGateway(gatewayConfig(env), (options.log ?? silent)('gateway'));
   await gateway.start();
   const port = await listen(gateway.http, 0, '127.0.0.1');

@@ -28,7 +28,7 @@ const FILE_SUFFIX = '_FILE';
  * missing files, which must not stop a service.
  */
 function ownPrefixes(): string[] {
-  return ['DATABASE_', 'DATA_', 'JWT_', 'SUBGRAPH_', 'GATEWAY_', 'SUPERGRAPH_', ...SERVICES.map((s) => `${envPrefix(s.name)}_`)];
+  return ['DATABASE_', 'DATA_', 'JWT_', 'SUBGRAPH_', 'GATEWAY_', 'SUPERGRAPH_', 'REGISTRY_', ...SERVICES.map((s) => `${envPrefix(s.name)}_`)];
 }
 
 /**
@@ -47,7 +47,9 @@ export function applyFileVariables(env: NodeJS.ProcessEnv, names: Iterable<strin
   for (const [key, file] of Object.entries(env)) {
     if (!key.endsWith(FILE_SUFFIX) || !file) continue;
     const name = key.slice(0, -FILE_SUFFIX.length);
-    if (!declared.has(name) && !prefixes.some((p) => name.startsWith(p))) continue;
+    // A department from outside (schema registry) has no prefix here: its secrets are ours by their suffix.
+    const ours = declared.has(name) || prefixes.some((p) => name.startsWith(p)) || /_(SIGNING|REGISTRY)_SECRET$/.test(name);
+    if (!ours) continue;
     if (env[name]) continue;
     let value: string;
     try {

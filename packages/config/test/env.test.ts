@@ -61,6 +61,13 @@ describe('variables from files (X_FILE)', () => {
     expect(env.TF_CLI_CONFIG).toBeUndefined();
   });
 
+  it("reads the secrets of a department from outside (schema registry) and the registry's", () => {
+    const env: NodeJS.ProcessEnv = { PUBLIC_SECURITY_SIGNING_SECRET_FILE: path.join(dir, 'signing'), PUBLIC_SECURITY_REGISTRY_SECRET_FILE: path.join(dir, 'signing'), REGISTRY_SECRET_FILE: path.join(dir, 'signing'), PUBLIC_SECURITY_OTHER_FILE: path.join(dir, 'missing') };
+    parseEnv(z.object({}), env);
+    expect([env.PUBLIC_SECURITY_SIGNING_SECRET, env.PUBLIC_SECURITY_REGISTRY_SECRET, env.REGISTRY_SECRET]).toEqual(Array(3).fill('0123456789abcdef0123456789abcdef'));
+    expect(env.PUBLIC_SECURITY_OTHER).toBeUndefined();
+  });
+
   it('reads a variable a schema declares outside the project prefixes', () => {
     const env: NodeJS.ProcessEnv = { SWEEP_TOKEN_FILE: path.join(dir, 'signing') };
     expect(parseEnv(z.object({ SWEEP_TOKEN: z.string() }), env).SWEEP_TOKEN).toBe('0123456789abcdef0123456789abcdef');
