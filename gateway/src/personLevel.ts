@@ -28,13 +28,17 @@ import { parseResidentId } from '@saf/identity';
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
 const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
-const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
+const PERSON_LEVEL_ROOT_FIELDS = new Set([
+  'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts',
+  // Payment rolls' reads and writes of a department's recipients (packages/department/src/rolls.ts).
+  ...['CivilAffairs', 'Labour', 'Health', 'Education', 'Housing', 'Justice', 'Disability'].flatMap((d) => [`_internal${d}RollAwards`, `_internal${d}RecordRollPayments`]),
+]);
 /**
  * Root fields that read no one's data in their answer but have our services read it for the
  * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
  * the purpose declared here, so it must be declared here.
  */
-const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep']);
+const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep', 'generatePaymentRoll', 'reconcilePaymentRoll']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
