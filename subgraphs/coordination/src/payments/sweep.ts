@@ -5,7 +5,7 @@ import { detectPaymentFindings, defaultPaymentRuleSet, paymentKey, type PaymentR
 import type { Logger } from '@saf/service';
 import { countStandingPayments, markPaymentsGone, paymentSweepById, recordPaymentsSeen, startPaymentSweep, updatePaymentSweep, type FiledPaymentFinding } from '../db/paymentFindings.ts';
 import type { PaymentSweepRow } from '../db/schema.ts';
-import type { GraphClient } from '../graph.ts';
+import { GraphRequestError, type GraphClient } from '../graph.ts';
 import type { RuleSetStore } from '../rules.ts';
 import { SWEEP_PAGE_MAX_IDS } from '../sweep.ts';
 import { PAYMENT_SWEEP_BATCH, readPaymentBatch, type PaymentSweepAnswer } from './batch.ts';
@@ -68,7 +68,16 @@ export class PaymentSweepRunner {
       // further requests while a range holds more than one; past the plan's end, read on.
       const starts: (string | null)[] = [null, ...plan.householdIds];
       const fetchPage = (after: string | null, first: number, until: string | null) => {
-        const page = this.graph.request<{ _internalSweepBatch: PaymentSweepAnswer }>(PAYMENT_SWEEP_BATCH, { region: sweep.regionCode, first, after, until, period: sweep.period }, caller, purpose);
+        const ask = () => this.graph.request<{ _internalSweepBatch: PaymentSweepAnswer }>(PAYMENT_SWEEP_BATCH, { region: sweep.regionCode, first, after, until, period: sweep.period }, caller, purpose);
+        // A page the gateway did not answer in time (a busy host, a cold start) is asked once more;
+        // a refusal is final.
+        const page = ask().catch((err: unknown) => {
+          if (err instanceof GraphRequestError && !err.errors.some((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'BAD_USER_INPUT')) {
+            this.log.warn({ sweep: sweep.id, err: err.message }, 'a payment sweep page was not answered; asking again');
+            return ask();
+          }
+          throw err;
+        });
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         return { page, until };
       };
