@@ -49,6 +49,11 @@ export const IDENTIFIED = new Set(['Person', 'Household']);
  * them on every person-level type that has them, so a read is logged under everyone it concerns).
  */
 export const SUBJECT_FIELDS = new Set(['personId', 'personIds', 'householdId', 'householdIds']);
+/**
+ * Fields whose text is a file naming persons (a payment roll's bank file, CSV): the resident IDs
+ * written in it are the read's subjects, though no one of them is a value of its own.
+ */
+const FILE_FIELDS = new Set(['PaymentRoll.bankFile']);
 /** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
 const HOUSEHOLD_ID_ARGS: Record<string, string> = { household: 'id', households: 'ids' };
 
@@ -219,6 +224,9 @@ class ResponseWalk {
         if (fieldValue === undefined || fieldValue === null) continue;
         const name = selection.name.value;
         if ((name === 'id' && IDENTIFIED.has(runtime.name)) || SUBJECT_FIELDS.has(name)) addStrings(fieldValue, this.out);
+        if (typeof fieldValue === 'string' && FILE_FIELDS.has(`${runtime.name}.${name}`)) {
+          for (const [candidate] of fieldValue.matchAll(/(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])/g)) if (isResidentId(candidate)) this.out.add(candidate);
+        }
         if (!selection.selectionSet) continue;
         const field = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields()[name] : undefined;
         const named = field ? getNamedType(field.type) : undefined;
