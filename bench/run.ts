@@ -32,7 +32,7 @@ import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, po
 import { graphqlRequests } from './lib/requests.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
-import { prepareMonolith, streamedSweepFloor, timedSweep, type Monolith } from './lib/sweep.ts';
+import { prepareMonolith, streamedSweepFloor, timedPaymentSweep, timedSweep, type Monolith } from './lib/sweep.ts';
 
 const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
 const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
@@ -40,6 +40,9 @@ const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
 const NODE_ENV = 'production';
 /** How long the processes are left idle after the runs before their memory is read again. */
 const SETTLE_MS = 15_000;
+/** The year of payments in the data (`--skip payments`: none), a month of which is swept. */
+const PAYMENTS_YEAR = 2025;
+
 /** The pause before each sweep and each monolith query. */
 const QUIET_MS = 2000;
 
@@ -479,7 +482,7 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     log(`generating ${args.loadHouseholds} households (seed ${args.seed}) in ${dir}`);
-    const data = await generateDataset(dir, { households: args.loadHouseholds, sweepHouseholds: args.sweepHouseholds, seed: args.seed });
+    const data = await generateDataset(dir, { households: args.loadHouseholds, sweepHouseholds: args.sweepHouseholds, seed: args.seed, ...(args.skip.has('payments') ? {} : { paymentsYear: PAYMENTS_YEAR }) });
     results.setup.records = data.parts.reduce((n, p) => n + p.records, 0);
     results.setup.persons = data.parts.reduce((n, p) => n + p.persons, 0);
     results.setup.pictures = data.pictures.length;
@@ -508,6 +511,15 @@ async function main(): Promise<void> {
     log(`  ${Math.round(load1.records / load1.seconds)} records/s`);
     await copyPart(0);
     if (!args.skip.has('sweep') || !args.skip.has('monolith')) await sweepsAndMonolith(ctx, data, targets.ours.url, first!, results);
+    if (!args.skip.has('payments')) {
+      // One region-month payment sweep of the swept households (SPEC section 11), after the duplicate-aid ones.
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      const coordinator = { authorization: `Bearer ${await ctx.keys.sign(COORDINATOR, '4h')}`, 'x-purpose': 'SUPERVISION' };
+      log(`payment sweep: region 6540, ${PAYMENTS_YEAR}-06`);
+      const p = await cpuLogged(ctx, 'payment sweep', () => timedPaymentSweep(targets.ours.url, coordinator, '6540', `${PAYMENTS_YEAR}-06`));
+      results.paymentSweep = { period: `${PAYMENTS_YEAR}-06`, seconds: p.seconds, households: p.householdsChecked, payments: p.paymentsChecked, findings: p.findingsCount };
+      log(`  ${Math.round(p.paymentsChecked / p.seconds)} payments/s`);
+    }
     let load2 = { records: 0, seconds: 0 };
     if (second && !args.skip.has('load2')) {
       log(`loading part 2: ${second.households} households, ${second.records} records`);

@@ -11,11 +11,13 @@ import { DEMO_GENERATION } from '@saf/generator';
 // The demo's arguments: its ids carry no namespace (`generationNamespace`), any other generation's do.
 const DEMO_HOUSEHOLDS = DEMO_GENERATION.households;
 const DEMO_SEED = DEMO_GENERATION.seed;
+/** The year of payments the demo has (SPEC section 11): the last whole year before the generator's day. */
+const DEMO_PAYMENTS_YEAR = 2025;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Writes the demo file with the same generator `npm run generate` runs. */
 async function generateDemo(file: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', String(DEMO_HOUSEHOLDS), '--seed', String(DEMO_SEED)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', String(DEMO_HOUSEHOLDS), '--seed', String(DEMO_SEED), '--payments', String(DEMO_PAYMENTS_YEAR)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.pipe(createWriteStream(file));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`demo data generation failed (exit ${code})`);
@@ -31,15 +33,17 @@ async function civilAffairs<T>(base: string, secret: Buffer, path: string, body:
 
 /**
  * Loads the demo data unless it is there already (the first household of the demo file is
- * registered, and civil affairs has the standards the file sets, which demo data loaded before
- * they were added lacks). Loading is idempotent anyway; the check only saves time on later starts.
+ * registered, and civil affairs has the standards and the bank accounts the file sets, which demo
+ * data loaded before they were added lacks). Loading is idempotent anyway; the check only saves time on later starts.
  */
 export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nodeEnv: string): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'saf-demo-'));
   const file = path.join(dir, 'demo.ndjson');
   try {
     await generateDemo(file);
-    const first = (await readFile(file, 'utf8')).split('\n').map((l) => (l ? (JSON.parse(l) as { type: string; id: string }) : null)).find((r) => r?.type === 'household');
+    const lines = (await readFile(file, 'utf8')).split('\n').map((l) => (l ? (JSON.parse(l) as { type: string; id: string; personId?: string }) : null));
+    const first = lines.find((r) => r?.type === 'household');
+    const account = lines.find((r) => r?.type === 'bankAccount');
     const targets = ingestTargets(env, portBase);
     const secrets = ingestSecrets(env, nodeEnv);
     if (first) {
@@ -51,7 +55,18 @@ export async function loadDemoData(env: NodeJS.ProcessEnv, portBase: number, nod
         JSON.stringify({ query: '{ assistanceStandards(regionCode: "654002") { id } }' }),
         { sub: 'demo-loader', role: 'COORDINATOR' },
       );
-      if (known.households.length && standards.data?.assistanceStandards.length) {
+      // Demo data loaded before payments were added has no accounts.
+      const accounts = account
+        ? await civilAffairs<{ data?: { person: { bankAccounts: unknown[] | null } | null } }>(
+            targets.CIVIL_AFFAIRS,
+            secrets.CIVIL_AFFAIRS,
+            '/graphql',
+            JSON.stringify({ query: 'query ($id: ID!) { person(id: $id) { bankAccounts { id } } }', variables: { id: account.personId } }),
+            { sub: 'demo-loader', role: 'COORDINATOR' },
+          )
+        : null;
+      const paymentsThere = !account || !!accounts?.data?.person?.bankAccounts?.length;
+      if (known.households.length && standards.data?.assistanceStandards.length && paymentsThere) {
         process.stdout.write('demo data already loaded\n');
         return;
       }

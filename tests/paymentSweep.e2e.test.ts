@@ -131,6 +131,17 @@ describe('payment sweeps (资金发放核查)', () => {
     expect(kept.history[1]!.note).toBe('第二笔为补发，已核实');
   });
 
+  it('shows a person’s standing payment findings on the person, to the office and the paying department', async () => {
+    const res = await system.query(`query ($id: ID!) { person(id: $id) { id paymentFindings { rule period paymentIds } } }`, { id: h4.persons.elder });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.person.paymentFindings).toEqual([{ rule: 'PAID_AFTER_DEATH', period: PERIOD, paymentIds: ['CL-1'] }]);
+    const labour = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings { rule } } }`, { id: h1.persons.spouse }, { caller: LABOUR_OFFICER });
+    expect(labour.errors).toBeUndefined();
+    expect(labour.data!.person.paymentFindings).toEqual([{ rule: 'PAID_TWICE' }]);
+    const caseworker = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings { rule } } }`, { id: h4.persons.elder }, { caller: CASEWORKER });
+    expect(caseworker.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('starts one sweep for the same region and period asked twice at once', async () => {
     const answers = await Promise.all([run(system), run(system)]);
     for (const a of answers) expect(a.errors).toBeUndefined();

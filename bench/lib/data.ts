@@ -103,8 +103,8 @@ const SERVICE_OF: Record<Department, string> = {
 };
 export const serviceOf = (d: Department) => SERVICE_OF[d];
 
-export async function generateDataset(dir: string, options: { households: number; sweepHouseholds: number; seed: string }): Promise<Dataset> {
-  const generation = createGeneration({ households: options.households, seed: options.seed });
+export async function generateDataset(dir: string, options: { households: number; sweepHouseholds: number; seed: string; paymentsYear?: number }): Promise<Dataset> {
+  const generation = createGeneration({ households: options.households, seed: options.seed, ...(options.paymentsYear ? { paymentsYear: options.paymentsYear } : {}) });
   const parts: Dataset['parts'] = [];
   const copy: CopyFile[][] = [];
   const monoAwards = new Out(path.join(dir, 'monolith-awards.csv'));

@@ -47,6 +47,8 @@ export interface Results {
   stream?: { seconds: number; findings: number; awards: number; persons: number; outside: number; rounds: number[] };
   /** The median query of the rounds (run alternating with the sweeps), and every round's time. */
   monolith: { seconds: number; matches: number; expected: number; rounds: number[] };
+  /** One payment sweep of the swept region for one month (SPEC section 11), when the data has payments. */
+  paymentSweep?: { period: string; seconds: number; households: number; payments: number; findings: number };
   /** Both parts' loads together, and each part's time (part 1, then part 2 after the sweeps). */
   load: { records: number; seconds: number; households: number; parts?: number[] };
   /** COPY of the same rows, each part's right after its load. */
@@ -92,6 +94,10 @@ export function renderTable(r: Results): string {
   const top = r.picture.at(-1);
   if (top) pictureTargets(r, top, lines);
   if (r.sweep.seconds) sweepRows(r, lines);
+  if (r.paymentSweep) {
+    const p = r.paymentSweep;
+    lines.push(row(['payment sweep, region-month', `ours (coordination via the gateway, ${p.period})`, `${n0(p.payments / p.seconds)} payments/s (${n0(p.payments)} payments, ${n0(p.households)} households in ${n1(p.seconds)} s; ${n0(p.findings)} findings)`, '', '', '', '', '']));
+  }
   if (r.load.seconds) loadRows(r, lines);
   for (const c of r.capacity) {
     const cpu = c.stats.gatewayCpuMs !== undefined ? `, gateway CPU ${n1(c.stats.gatewayCpuMs)} ms/req` : '';

@@ -42,6 +42,28 @@ export async function timedSweep(gatewayUrl: string, headers: Record<string, str
   }
 }
 
+/**
+ * A payment sweep (SPEC section 11) of a region and month: `runPaymentSweep` through the gateway,
+ * timed until it has ended (the region's households paged with every department's payments of the
+ * month and the accounts, the seven payment rules over the whole region, findings recorded).
+ */
+export async function timedPaymentSweep(gatewayUrl: string, headers: Record<string, string>, region: string, period: string) {
+  const started = performance.now();
+  const { runPaymentSweep } = await gql<{ runPaymentSweep: { id: string } }>(gatewayUrl, headers, `mutation { runPaymentSweep(regionCode: "${region}", period: "${period}") { id } }`);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const { paymentSweep: s } = await gql<{ paymentSweep: { status: string; householdsChecked: number; paymentsChecked: number; findingsCount: number; error: string | null } }>(
+      gatewayUrl,
+      headers,
+      `{ paymentSweep(id: "${runPaymentSweep.id}") { status householdsChecked paymentsChecked findingsCount error } }`,
+    );
+    if (s.status !== 'RUNNING') {
+      if (s.status !== 'DONE') throw new Error(`payment sweep ${s.status}: ${s.error}`);
+      return { ...s, seconds: (performance.now() - started) / 1000 };
+    }
+  }
+}
+
 /** The four rules of SPEC section 7 over one table; the pairs and repeatable flags come from the rule set, as data. */
 const MONOLITH_QUERY = `
 WITH paying AS MATERIALIZED (

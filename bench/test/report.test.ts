@@ -129,3 +129,15 @@ describe('the picture beside heavy work', () => {
     expect(lines.at(-1)).toContain('refused by the limits 3');
   });
 });
+
+describe('the payment sweep row', () => {
+  it('reports a region-month payment sweep when the run measured one, and nothing when it did not', () => {
+    const base = {
+      completeness: {}, picture: [], sweep: { persons: 0, households: 0, seconds: 0, findings: 0, rounds: [] }, monolith: { seconds: 0, matches: 0, expected: 0, rounds: [] },
+      load: { records: 0, seconds: 0, households: 0 }, copy: { rows: 0, seconds: 0 }, memory: { atRest: {}, after: {}, settled: {}, end: {} }, capacity: [], notes: [],
+    } as unknown as Results;
+    expect(renderTable(base)).not.toContain('payment sweep');
+    const table = renderTable({ ...base, paymentSweep: { period: '2025-06', seconds: 20, households: 34_000, payments: 40_000, findings: 12 } });
+    expect(table).toContain('| payment sweep, region-month | ours (coordination via the gateway, 2025-06) | 2,000 payments/s (40,000 payments, 34,000 households in 20.0 s; 12 findings)');
+  });
+});

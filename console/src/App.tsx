@@ -10,6 +10,7 @@ import { SessionContext, type SessionApi } from './lib/sessionContext.tsx';
 import { AccessLogPage } from './pages/AccessLog.tsx';
 import { CheckAwardPage } from './pages/CheckAward.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
+import { FundsPage } from './pages/Funds.tsx';
 import { HouseholdPage } from './pages/Household.tsx';
 import { SchemaRegistryPage } from './pages/SchemaRegistry.tsx';
 import { SearchPage } from './pages/Search.tsx';
@@ -75,6 +76,7 @@ export function App() {
       case 'statistics': page = <StatisticsPage />; break;
       case 'accessLog': page = <AccessLogPage />; break;
       case 'schemas': page = <SchemaRegistryPage />; break;
+      case 'funds': page = <FundsPage />; break;
     }
   }
   return (

@@ -28,13 +28,17 @@ import { parseResidentId } from '@saf/identity';
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
 const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
-const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
+const PERSON_LEVEL_ROOT_FIELDS = new Set([
+  'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts',
+  // Payment rolls' reads and writes of a department's recipients (packages/department/src/rolls.ts).
+  ...['CivilAffairs', 'Labour', 'Health', 'Education', 'Housing', 'Justice', 'Disability'].flatMap((d) => [`_internal${d}RollAwards`, `_internal${d}RecordRollPayments`]),
+]);
 /**
  * Root fields that read no one's data in their answer but have our services read it for the
  * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
  * the purpose declared here, so it must be declared here.
  */
-const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep']);
+const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep', 'generatePaymentRoll', 'reconcilePaymentRoll']);
 /** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
 const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
@@ -45,6 +49,11 @@ export const IDENTIFIED = new Set(['Person', 'Household']);
  * them on every person-level type that has them, so a read is logged under everyone it concerns).
  */
 export const SUBJECT_FIELDS = new Set(['personId', 'personIds', 'householdId', 'householdIds']);
+/**
+ * Fields whose text is a file naming persons (a payment roll's bank file, CSV): the resident IDs
+ * written in it are the read's subjects, though no one of them is a value of its own.
+ */
+const FILE_FIELDS = new Set(['PaymentRoll.bankFile']);
 /** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
 const HOUSEHOLD_ID_ARGS: Record<string, string> = { household: 'id', households: 'ids' };
 
@@ -215,6 +224,9 @@ class ResponseWalk {
         if (fieldValue === undefined || fieldValue === null) continue;
         const name = selection.name.value;
         if ((name === 'id' && IDENTIFIED.has(runtime.name)) || SUBJECT_FIELDS.has(name)) addStrings(fieldValue, this.out);
+        if (typeof fieldValue === 'string' && FILE_FIELDS.has(`${runtime.name}.${name}`)) {
+          for (const [candidate] of fieldValue.matchAll(/(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])/g)) if (isResidentId(candidate)) this.out.add(candidate);
+        }
         if (!selection.selectionSet) continue;
         const field = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields()[name] : undefined;
         const named = field ? getNamedType(field.type) : undefined;

@@ -516,4 +516,11 @@ describe('statistics and person-level fields', () => {
     expect(isPersonLevelType('BankAccount')).toBe(true);
     expect(real('query { person(id: "1") { bankAccounts { bank } labourPayments { amountFen } } }')).toBe(true);
   });
+
+  it('names the persons a payment roll’s bank file lists, from the file’s text', () => {
+    const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
+    const bankFile = `\uFEFFline,reference,bank,accountNumber,holderId,personId,awardId,amountFen\r\n1,PR-1-1,银行,6228480000000000017,${P2},${P2},CA-1,50000\r\n2,PR-1-2,银行,622848000000000001X,${P3},${P3},CA-2,50000\r\n`;
+    const subjects = collectSubjects(api, parse('query ($id: ID!) { paymentRoll(id: $id) { id bankFile } }'), { id: 'PR-1' }, { paymentRoll: { id: 'PR-1', bankFile } });
+    expect(subjects).toEqual([P2, P3].sort());
+  });
 });

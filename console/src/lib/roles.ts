@@ -10,6 +10,7 @@ export const SCREENS = {
   statistics: { path: '/statistics', roles: ['ANALYST', 'COORDINATOR'] },
   accessLog: { path: '/access-log', roles: ['AUDITOR'] },
   schemas: { path: '/schemas', roles: ['COORDINATOR', 'AUDITOR'] },
+  funds: { path: '/funds', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR', 'ANALYST'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 
 export type Screen = keyof typeof SCREENS;
@@ -30,8 +31,8 @@ export const HOME: Record<Role, string> = {
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
   CASEWORKER: ['search', 'worklist', 'check'],
-  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'schemas'],
-  DEPARTMENT_OFFICER: ['check'],
-  ANALYST: ['statistics'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'funds', 'schemas'],
+  DEPARTMENT_OFFICER: ['check', 'funds'],
+  ANALYST: ['statistics', 'funds'],
   AUDITOR: ['accessLog', 'schemas'],
 };

@@ -10,3 +10,4 @@ export * from './statisticsFields.ts';
 export * from './sweep.ts';
 export * from './witness.ts';
 export * from './payments.ts';
+export * from './rolls.ts';

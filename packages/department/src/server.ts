@@ -5,6 +5,7 @@ import { buildSubgraph, type Resolvers } from '@saf/service';
 import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
+import { rollFieldNames, rollFields } from './rolls.ts';
 import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
@@ -40,9 +41,12 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
   const kinds = [...options.kinds, paymentKind];
   const ingest = ingestRoute({ database: options.database, department: options.department, kinds, log: options.log, holdMs: options.ingestHoldMs });
   const own = options.resolvers as Record<string, Record<string, unknown>>;
+  const roll = rollFields(options.department);
+  const rollNames = rollFieldNames(options.paymentsField);
   const resolvers = {
     ...own,
-    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department) },
+    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department), [rollNames.awards]: roll.awards },
+    Mutation: { ...own.Mutation, [rollNames.record]: roll.record },
     Person: { ...own.Person, [options.paymentsField]: personPayments(options.department) },
     Payment: paymentResolvers(options.department),
     SweepBatch: { ...own.SweepBatch, [options.paymentsField]: sweepBatchPayments(options.department) },

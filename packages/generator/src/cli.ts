@@ -5,17 +5,19 @@ import type { Writable } from 'node:stream';
 import type { InterchangeRecord } from '@saf/interchange';
 import { MAX_HOUSEHOLDS, type GenerateOptions } from './generate.ts';
 
-export const USAGE = `usage: npm run generate -- --households N [--seed S] [--region PREFIX] [--planted FILE] [--no-plant] > file.ndjson
+export const USAGE = `usage: npm run generate -- --households N [--seed S] [--region PREFIX] [--planted FILE] [--no-plant] [--payments YEAR] > file.ndjson
 
   --households N    number of households (1 to ${MAX_HOUSEHOLDS}), planted ones included
   --seed S          any text; the same seed gives the same file (default 1)
   --region PREFIX   place households under this region code prefix (default 6540, all of Ili)
   --planted FILE    write the findings the planted cases must produce (a JSON array) to FILE
   --no-plant        plant no duplicate-aid cases: the file then has no finding at all
+  --payments YEAR   a year of monthly payments for the awards and the recipients' bank accounts,
+                    with planted cases of every payment rule (SPEC section 11) unless --no-plant
 `;
 
 export interface GenerateArgs {
-  options: Required<GenerateOptions>;
+  options: GenerateOptions & Required<Pick<GenerateOptions, 'households' | 'seed' | 'regionPrefix' | 'plant'>>;
   plantedFile: string | null;
 }
 
@@ -32,6 +34,7 @@ export function parseGenerateArgs(argv: readonly string[]): ParsedArgs {
         region: { type: 'string' },
         planted: { type: 'string' },
         'no-plant': { type: 'boolean' },
+        payments: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -48,10 +51,11 @@ export function parseGenerateArgs(argv: readonly string[]): ParsedArgs {
   const seed = values.seed ?? '1';
   if (seed.length === 0) return { ok: false, error: '--seed must not be empty' };
   if (values.planted !== undefined && values.planted.length === 0) return { ok: false, error: '--planted needs a file name' };
+  if (values.payments !== undefined && !/^(19|20)[0-9]{2}$/.test(values.payments)) return { ok: false, error: `--payments must be a year such as 2025, got "${values.payments}"` };
   return {
     ok: true,
     args: {
-      options: { households, seed, regionPrefix: values.region ?? '6540', plant: !values['no-plant'] },
+      options: { households, seed, regionPrefix: values.region ?? '6540', plant: !values['no-plant'], ...(values.payments ? { paymentsYear: Number(values.payments) } : {}) },
       plantedFile: values.planted ?? null,
     },
   };

@@ -14,6 +14,7 @@ import { Rng } from './random.ts';
 import { RegionScope } from './regions.ts';
 import { Registry, issuedKey } from './registry.ts';
 import type { PlantedFinding } from './rules.ts';
+import { PaymentPlanter, type PaymentNearMiss, type PlantedPaymentFinding } from './payments.ts';
 
 export interface GenerateOptions {
   /** How many households (planted ones included). */
@@ -27,6 +28,12 @@ export interface GenerateOptions {
    * has no finding at all and every household on 低保 meets the conditions of SPEC section 10.
    */
   plant?: boolean;
+  /**
+   * A year of monthly payments (SPEC section 11) for the generated awards, and the recipients'
+   * accounts: the year (e.g. 2025), or none (default). With `plant`, planted cases of every payment
+   * rule and near misses (payments.ts).
+   */
+  paymentsYear?: number;
 }
 
 export interface Generation {
@@ -41,6 +48,10 @@ export interface Generation {
    * (unemployment insurance over the standard); complete once `records` is exhausted.
    */
   ineligible: IneligibleCase[];
+  /** The payment findings the planted payment cases must produce (with `paymentsYear`). */
+  plantedPayments: PlantedPaymentFinding[];
+  /** Payments that must produce no finding (with `paymentsYear`). */
+  paymentNearMisses: PaymentNearMiss[];
 }
 
 /** Every eighth ordinary household has four members and aid from all seven departments. */
@@ -125,6 +136,7 @@ export function createGeneration(options: GenerateOptions): Generation {
   const nearMisses: NearMiss[] = [];
   const ineligible: IneligibleCase[] = [];
   const plantIneligible = options.plant ?? true;
+  const payer = options.paymentsYear ? new PaymentPlanter(options.paymentsYear, seed, options.plant ?? true) : null;
 
   function* records(): Generator<InterchangeRecord, void> {
     let ordinary = 0;
@@ -138,6 +150,7 @@ export function createGeneration(options: GenerateOptions): Generation {
         for (const [n, p] of result.households.entries()) {
           const { means } = householdMeans(Rng.of(`${seed}:means:planted:${i}:${n}`), registry, p.household, p.awards, null);
           yield* householdRecords(p.household, p.certificates, p.awards, means);
+          if (payer) yield* payer.exclusive(p.household, p.awards, result.findings);
         }
         i += result.households.length;
         continue;
@@ -167,6 +180,7 @@ export function createGeneration(options: GenerateOptions): Generation {
       const means = householdMeans(Rng.of(`${seed}:means:${i}`), registry, household, awards, unmet);
       ineligible.push(...means.ineligible);
       yield* householdRecords(household, certificates, awards, means.means);
+      if (payer) yield* payer.household(household, awards);
       ordinary++;
       i++;
     }
@@ -174,7 +188,7 @@ export function createGeneration(options: GenerateOptions): Generation {
     yield* standardRecords(scope.counties);
   }
 
-  return { records: records(), planted, nearMisses, ineligible };
+  return { records: records(), planted, nearMisses, ineligible, plantedPayments: payer?.planted ?? [], paymentNearMisses: payer?.nearMisses ?? [] };
 }
 
 function* householdRecords(h: Household, certificates: DisabilityCertificateRecord[], awards: AwardRecord[], means: HouseholdMeans): Generator<InterchangeRecord, void> {

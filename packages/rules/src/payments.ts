@@ -160,6 +160,8 @@ export function detectPaymentFindings(input: PaymentDetectInput): PaymentFinding
   const awardOf = (p: RulePayment) => awardByKey.get(`${p.department}:${p.awardId}`);
   const programmeOf = (p: RulePayment) => awardOf(p)?.programme ?? null;
   const householdOf = (personId: string) => personById.get(personId)?.householdId ?? null;
+  // Awards by recipient and programme: a region's month is tens of thousands of payments.
+  const awardsOf = groupBy(input.awards, (a) => `${a.personId}|${a.programme}`);
   const findings: PaymentFinding[] = [];
 
   const add = (rule: PaymentRuleCode, payments: readonly RulePayment[], extra: { values?: Record<Lang, Record<string, string>>; account?: string } = {}) => {
@@ -224,7 +226,7 @@ export function detectPaymentFindings(input: PaymentDetectInput): PaymentFinding
     // PAID_WITHOUT_AWARD: no paying award of the programme to the recipient on any day of the month.
     const award = awardOf(p);
     const code = award?.programme ?? null;
-    const covered = code !== null && input.awards.some((a) => a.programme === code && a.personId === p.personId && coversMonth(a, period));
+    const covered = code !== null && (awardsOf.get(`${p.personId}|${code}`) ?? []).some((a) => coversMonth(a, period));
     if (!covered) add('PAID_WITHOUT_AWARD', [p]);
 
     // AMOUNT_MISMATCH: the named award pays that month and its amount is not what was paid.

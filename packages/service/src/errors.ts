@@ -13,6 +13,7 @@ export const ErrorCode = {
   TOO_MANY_SWEEPS: 'TOO_MANY_SWEEPS',
   /** Statistics still being computed after a load (or never asked before): ask again shortly. */
   STATISTICS_COMPUTING: 'STATISTICS_COMPUTING',
+  CONFLICT: 'CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -39,4 +40,8 @@ export function tooManySweeps(message: string, limit: number): GraphQLError {
 /** Figures not ready within the wait: their computation goes on, and a later request gets them. */
 export function computing(message: string, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.STATISTICS_COMPUTING, retryAfterSeconds } });
+}
+/** The thing is no longer in the state the request needs (a roll approved or reconciled already, or meanwhile). */
+export function conflict(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
 }

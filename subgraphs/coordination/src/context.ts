@@ -3,7 +3,7 @@ import type { Caller } from '@saf/auth';
 import type { Database, Db } from '@saf/db';
 import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
-import { paymentFindingsByIds } from './db/paymentFindings.ts';
+import { paymentFindingsByIds, paymentFindingsOfPersons } from './db/paymentFindings.ts';
 import type { PaymentSweepRunner } from './payments/sweep.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
@@ -15,6 +15,7 @@ export function createLoaders(db: Db) {
     finding: new DataLoader((ids: readonly string[]) => findingsByIds(db, ids)),
     events: new DataLoader((ids: readonly string[]) => eventsByFindingIds(db, ids)),
     paymentFinding: new DataLoader((ids: readonly string[]) => paymentFindingsByIds(db, ids)),
+    paymentFindingsOfPerson: new DataLoader((ids: readonly string[]) => paymentFindingsOfPersons(db, ids)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
-import { awardById, fundsStatisticsField } from '@saf/department';
+import { awardById, fundsStatisticsField, rollFields } from '@saf/department';
+import { rollAccounts } from '../rollAccounts.ts';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import type { SQL } from 'drizzle-orm';
 import { assertMaySweep, assertPersonLevel, badInput } from '@saf/service';
@@ -53,6 +54,8 @@ export const Query = {
   person: async (_: unknown, { id }: { id: string }, ctx: Context) => visiblePerson(ctx, await ctx.loaders.person.load(id)),
   civilAffairsAward: awardById('CIVIL_AFFAIRS'),
   civilAffairsFundsStatistics: fundsStatisticsField('CIVIL_AFFAIRS'),
+  _internalCivilAffairsRollAwards: rollFields('CIVIL_AFFAIRS').awards,
+  _internalRollAccounts: rollAccounts,
   households: async (_: unknown, { ids }: { ids: string[] }, ctx: Context) => {
     assertPersonLevel(ctx.caller);
     if (ids.length > 500) throw badInput('at most 500 ids at once', 'ids');

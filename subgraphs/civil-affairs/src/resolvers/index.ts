@@ -4,7 +4,7 @@ import type { Context } from '../loaders.ts';
 import { CivilAffairsAward } from './CivilAffairsAward.ts';
 import { Household } from './Household.ts';
 import { BankAccount, Person } from './Person.ts';
-import { paymentResolvers, sweepBatchPayments } from '@saf/department';
+import { paymentResolvers, rollFields, sweepBatchPayments } from '@saf/department';
 import { assertMayReadPayments, assertMaySweep } from '@saf/service';
 import { sweepAccountRows } from '../db/accounts.ts';
 import { Query, sweepBatchById } from './Query.ts';
@@ -21,4 +21,6 @@ const SweepBatch = {
   },
 };
 
-export const resolvers = { Query, Household, Person, CivilAffairsAward, SweepBatch, BankAccount, Payment: paymentResolvers('CIVIL_AFFAIRS') } as unknown as Resolvers<Context>;
+const Mutation = { _internalCivilAffairsRecordRollPayments: rollFields('CIVIL_AFFAIRS').record };
+
+export const resolvers = { Query, Mutation, Household, Person, CivilAffairsAward, SweepBatch, BankAccount, Payment: paymentResolvers('CIVIL_AFFAIRS') } as unknown as Resolvers<Context>;

@@ -150,3 +150,15 @@ export async function countStandingPayments(db: Db, regionCode: string, period: 
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(paymentFindings).where(whereOf({ regionPrefix: regionCode, period }));
   return row?.n ?? 0;
 }
+
+/** The standing payment findings naming each person, newest month first: one query for all of them. */
+export async function paymentFindingsOfPersons(db: Db, personIds: readonly string[]): Promise<PaymentFindingRow[][]> {
+  const rows = personIds.length
+    ? await db
+        .select()
+        .from(paymentFindings)
+        .where(and(isNull(paymentFindings.goneAt), sql`${paymentFindings.personIds} && ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(personIds)}::jsonb))`))
+        .orderBy(desc(paymentFindings.period), desc(paymentFindings.id))
+    : [];
+  return personIds.map((id) => rows.filter((r) => r.personIds.includes(id)));
+}

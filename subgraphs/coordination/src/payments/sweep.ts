@@ -5,7 +5,7 @@ import { detectPaymentFindings, defaultPaymentRuleSet, paymentKey, type PaymentR
 import type { Logger } from '@saf/service';
 import { countStandingPayments, markPaymentsGone, paymentSweepById, recordPaymentsSeen, startPaymentSweep, updatePaymentSweep, type FiledPaymentFinding } from '../db/paymentFindings.ts';
 import type { PaymentSweepRow } from '../db/schema.ts';
-import type { GraphClient } from '../graph.ts';
+import { GraphRequestError, type GraphClient } from '../graph.ts';
 import type { RuleSetStore } from '../rules.ts';
 import { SWEEP_PAGE_MAX_IDS } from '../sweep.ts';
 import { PAYMENT_SWEEP_BATCH, readPaymentBatch, type PaymentSweepAnswer } from './batch.ts';
@@ -34,6 +34,8 @@ export class PaymentSweepRunner {
     private readonly rules: RuleSetStore,
     private readonly log: Logger,
     private readonly pageSize = 1000,
+    /** Pages in flight at once (the duplicate-aid sweeps' setting: two overlap the stages of a page). */
+    private readonly concurrency = 2,
   ) {}
 
   async start(regionCode: string, period: string, caller: Caller, purpose: string): Promise<PaymentSweepRow> {
@@ -61,38 +63,53 @@ export class PaymentSweepRunner {
       const payments: RulePayment[] = [];
       const awards: PaymentRuleAward[] = [];
       const accounts: RuleAccount[] = [];
-      // Pages in order: each from its planned start to the next page's (a household registered
-      // since the plan is read too), further requests while a range holds more than one.
+      // Pages in order, up to `concurrency` fetched ahead (as duplicate-aid sweeps do): each from
+      // its planned start to the next page's (a household registered since the plan is read too),
+      // further requests while a range holds more than one; past the plan's end, read on.
       const starts: (string | null)[] = [null, ...plan.householdIds];
-      for (let i = 0; i < starts.length; i++) {
-        const until = starts[i + 1] ?? null;
-        let after = starts[i] ?? null;
-        for (;;) {
-          const answer = await this.graph.request<{ _internalSweepBatch: PaymentSweepAnswer }>(
-            PAYMENT_SWEEP_BATCH,
-            { region: sweep.regionCode, first: until === null ? this.pageSize : MAX_SWEEP_BATCH, after, until, period: sweep.period },
-            caller,
-            purpose,
-          );
-          const batch = answer._internalSweepBatch;
-          const facts = readPaymentBatch(batch, householdRegion, sweep.period);
-          for (const h of facts.households) householdRegion.set(h.id, h.regionCode);
-          const paid = new Set(facts.payments.map((p) => p.personId));
-          for (const p of facts.persons) {
-            personRegion.set(p.id, p.regionCode ?? null);
-            // Only what the rules need to keep for the whole region: the paid members, and every
-            // member's household (an account holder may be any member of it).
-            persons.push(paid.has(p.id) ? p : { id: p.id, householdId: p.householdId, deathDate: p.deathDate });
+      const fetchPage = (after: string | null, first: number, until: string | null) => {
+        const ask = () => this.graph.request<{ _internalSweepBatch: PaymentSweepAnswer }>(PAYMENT_SWEEP_BATCH, { region: sweep.regionCode, first, after, until, period: sweep.period }, caller, purpose);
+        // A page the gateway did not answer in time (a busy host, a cold start) is asked once more;
+        // a refusal is final.
+        const page = ask().catch((err: unknown) => {
+          if (err instanceof GraphRequestError && !err.errors.some((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'BAD_USER_INPUT')) {
+            this.log.warn({ sweep: sweep.id, err: err.message }, 'a payment sweep page was not answered; asking again');
+            return ask();
           }
-          payments.push(...facts.payments);
-          awards.push(...facts.awards.filter((a) => paid.has(a.personId)));
-          accounts.push(...facts.accounts);
-          // More households in the range than one request holds, or past the end of the plan
-          // (registered since): read on.
-          if (!batch.hasNextPage || !batch.endCursor) break;
-          after = batch.endCursor;
+          throw err;
+        });
+        page.catch(() => {}); // awaited in order below; a failure ends the sweep there
+        return { page, until };
+      };
+      const ahead: ReturnType<typeof fetchPage>[] = [];
+      let planned = 0;
+      const fetchPlanned = () => {
+        const until = starts[planned + 1] ?? null;
+        ahead.push(fetchPage(starts[planned] ?? null, until === null ? (plan.pageSizes[planned] ?? this.pageSize) : MAX_SWEEP_BATCH, until));
+        planned += 1;
+      };
+      while (ahead.length < this.concurrency && planned < starts.length) fetchPlanned();
+      while (ahead.length) {
+        const { page, until } = ahead.shift()!;
+        const batch = (await page)._internalSweepBatch;
+        if (planned < starts.length) fetchPlanned();
+        const facts = readPaymentBatch(batch, householdRegion, sweep.period);
+        for (const h of facts.households) householdRegion.set(h.id, h.regionCode);
+        const paid = new Set(facts.payments.map((p) => p.personId));
+        for (const p of facts.persons) {
+          personRegion.set(p.id, p.regionCode ?? null);
+          // Only what the rules need to keep for the whole region: the paid members, and every
+          // member's household (an account holder may be any member of it).
+          persons.push(paid.has(p.id) ? p : { id: p.id, householdId: p.householdId, deathDate: p.deathDate });
         }
+        payments.push(...facts.payments);
+        awards.push(...facts.awards.filter((a) => paid.has(a.personId)));
+        accounts.push(...facts.accounts);
         await updatePaymentSweep(this.db, sweep.id, { householdsChecked: householdRegion.size, paymentsChecked: payments.length });
+        if (batch.hasNextPage && batch.endCursor) {
+          if (until !== null) ahead.unshift(fetchPage(batch.endCursor, MAX_SWEEP_BATCH, until));
+          else if (!ahead.length) ahead.push(fetchPage(batch.endCursor, this.pageSize, null));
+        }
       }
       const found = detectPaymentFindings({ period: sweep.period, payments, awards, persons, accounts, ruleSet, paymentRules: defaultPaymentRuleSet });
       const byKey = new Map(payments.map((p) => [paymentKey(p), p]));

@@ -8,14 +8,17 @@ import { Mutation } from './Mutation.ts';
 import { Person } from './Person.ts';
 import { Query } from './Query.ts';
 import { PaymentFinding, paymentMutation, paymentQuery } from './payments.ts';
+import { PaymentRoll, PaymentRollLine, rollMutation, rollQuery } from './rolls.ts';
 
 export const resolvers = {
-  Query: { ...Query, ...paymentQuery },
-  Mutation: { ...Mutation, ...paymentMutation },
+  Query: { ...Query, ...paymentQuery, ...rollQuery },
+  Mutation: { ...Mutation, ...paymentMutation, ...rollMutation },
   Person,
   Household,
   AidAward,
   DuplicateAidFinding,
   AssistanceTargets,
   PaymentFinding,
+  PaymentRoll,
+  PaymentRollLine,
 } as unknown as Resolvers<Context>;
