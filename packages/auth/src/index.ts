@@ -14,3 +14,4 @@ export * from './audit.ts';
 export * from './auditKey.ts';
 export * from './auditWitness.ts';
 export * from './purposes.ts';
+export * from './sharing.ts';

@@ -115,7 +115,7 @@ export function catalogueOf(supergraphSdl: string): Map<string, CatalogueEntry> 
       const classified = sharingOf(field.directives) ?? typeSharing;
       if (!subgraph || !classified) continue;
       const coordinate = `${def.name.value}.${field.name.value}`;
-      const description = (field.description?.value ?? def.description?.value ?? coordinate).replace(/\s+/g, ' ').trim();
+      const description = (field.description?.value ?? ('description' in def ? def.description?.value : undefined) ?? coordinate).replace(/\s+/g, ' ').trim();
       out.set(coordinate, { coordinate, subgraph, department: departments.get(subgraph) ?? null, description, ...classified });
     }
   }

@@ -7,5 +7,6 @@ import { Household } from './Household.ts';
 import { Mutation } from './Mutation.ts';
 import { Person } from './Person.ts';
 import { Query } from './Query.ts';
+import { SharingAgreement, SharingMutation, SharingQuery } from './Sharing.ts';
 
-export const resolvers = { Query, Mutation, Person, Household, AidAward, DuplicateAidFinding, AssistanceTargets } as unknown as Resolvers<Context>;
+export const resolvers = { Query: { ...Query, ...SharingQuery }, Mutation: { ...Mutation, ...SharingMutation }, SharingAgreement, Person, Household, AidAward, DuplicateAidFinding, AssistanceTargets } as unknown as Resolvers<Context>;
