@@ -118,6 +118,14 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
    * audit database could still hide.
    */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /**
+   * How long the sharing agreements in force (SPEC section 12) are used before they are read again
+   * from the coordination office, in ms. A change made through this gateway applies at once; one
+   * made through another gateway process within this time.
+   */
+  SHARING_AGREEMENTS_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  /** How often the counted use of the agreements goes to the coordination office, in ms. */
+  SHARING_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

@@ -30,6 +30,7 @@ import { legacyJsonStatusPlugin } from './httpStatus.ts';
 import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
+import { createSharingEnforcement } from './sharing.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
@@ -92,10 +93,22 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     log,
   });
   let loaded = false;
+  const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
+  // SPEC section 12: fields another department owns, only under an agreement for the purpose.
+  const sharing = createSharingEnforcement({
+    coordinationUrl: () => resolveSubgraphUrl('coordination', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+    sign: (path, body) => signForCoordination({ method: 'POST', path, body, caller: null }),
+    log,
+    ttlMs: config.SHARING_AGREEMENTS_TTL_MS,
+    usageFlushMs: config.SHARING_USAGE_FLUSH_MS,
+  });
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, () => (loaded = true)),
+    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, log, (sdl) => {
+      sharing.setSupergraph(sdl);
+      loaded = true;
+    }),
     buildService: ({ name, url }) => new SubgraphDataSource({ name, client: clients.get(name, url), log }),
     logger: { debug: () => {}, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
@@ -120,6 +133,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // First: a caller's `_internal…` field is FORBIDDEN whatever else it breaks.
       internalFieldsPlugin(),
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
+      // Before any subgraph is called: another department's fields only under a sharing agreement.
+      sharing.plugin,
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
         auditUrl: () => resolveSubgraphUrl('audit', undefined, config.env, config.SUBGRAPH_PORT_BASE),
@@ -209,6 +224,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // The last head of this process's writes, so a restart leaves none of them unwitnessed.
       await witnesses.flush().catch((err) => log.warn({ err }, 'handing the last access-log head to the witnesses'));
       witnesses.close();
+      await sharing.close().catch((err) => log.warn({ err }, 'sending the last sharing use counts'));
       clients.close();
     },
     isReady: () => loaded,
