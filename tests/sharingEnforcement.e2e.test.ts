@@ -20,7 +20,7 @@ const fixture = householdWithEverything(29);
 const PICTURE = 'query Picture($id: ID!) { household(id: $id) { id members { id name healthAwards { programme } labourAwards { programme } } } }';
 const AGREEMENT = 'id status';
 
-type Res = Awaited<ReturnType<System['query']>>;
+type Res = { data?: any; errors?: Array<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }> };
 
 describe('sharing enforcement at the gateway', () => {
   let system: System;
