@@ -106,6 +106,8 @@ type Decide = (coordinate: string, entry: CatalogueEntry) => { grantId: string |
 interface Walked {
   set: SelectionSetNode;
   changed: boolean;
+  /** The agreements the kept fields are read under. */
+  used: Array<{ grantId: string; coordinate: string }>;
   /** Refused non-null fields whose null goes up to the parent. */
   bubble: Refusal[];
 }
@@ -133,11 +135,11 @@ export function planSharing(
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const anchors: Anchor[] = [];
   const placeholders: string[][] = [];
-  const used = new Map<string, { grantId: string; coordinate: string }>();
 
   const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): Walked => {
     const kept: SelectionNode[] = [];
     const bubble: Refusal[] = [];
+    const used: Walked['used'] = [];
     let changed = false;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -153,6 +155,7 @@ export function planSharing(
         }
         const inner = walk(sel.selectionSet, type, path);
         bubble.push(...inner.bubble);
+        used.push(...inner.used);
         if (inner.changed) changed = true;
         if (inner.set.selections.length > 0) kept.push(inner.changed ? { ...sel, selectionSet: inner.set } : sel);
         continue;
@@ -173,10 +176,11 @@ export function planSharing(
       const coordinate = `${parent.name}.${name}`;
       const entry = catalogue.get(coordinate);
       let refusals: Refusal[] | null = null;
+      let grantId: string | null = null;
       if (entry && entry.department !== null && entry.department !== ownDepartment && entry.sharing !== 'UNCONDITIONAL') {
         const decision = decide(coordinate, entry);
         if ('coordinate' in decision) refusals = [decision];
-        else if (decision.grantId) used.set(`${decision.grantId}\0${coordinate}`, { grantId: decision.grantId, coordinate });
+        else grantId = decision.grantId;
       }
       if (!refusals && field.selectionSet) {
         const type = getNamedType(def.type);
@@ -186,12 +190,15 @@ export function planSharing(
           else {
             if (inner.changed) changed = true;
             kept.push(inner.changed ? { ...field, selectionSet: inner.set } : field);
+            if (grantId) used.push({ grantId, coordinate });
+            used.push(...inner.used);
             continue;
           }
         }
       }
       if (!refusals) {
         kept.push(field);
+        if (grantId) used.push({ grantId, coordinate });
         continue;
       }
       changed = true;
@@ -202,19 +209,21 @@ export function planSharing(
       kept.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER }, name: { kind: Kind.NAME, value: '__typename' } });
       placeholders.push(path);
     }
-    return { set: { ...set, selections: kept }, changed, bubble };
+    return { set: { ...set, selections: kept }, changed, bubble, used };
   };
 
   // Inlined only when something is refused: most operations pass as they came.
   const first = walk(inlineSpreads(operation.selectionSet, fragments), root, []);
-  const usedList = [...used.values()];
+  const seen = new Set<string>();
+  const usedList = first.used.filter((u) => {
+    const key = `${u.grantId}\0${u.coordinate}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
   if (!first.changed && first.bubble.length === 0) return { ...none, used: usedList };
   if (first.bubble.length > 0) return { ...none, refusedRoot: first.bubble, used: [] };
   const rewritten: OperationDefinitionNode = { ...operation, selectionSet: first.set };
   const doc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [rewritten] };
-  // The fields taken out were counted as used on the way down: only what is still read counts.
-  const refused = new Set(anchors.flatMap((a) => a.refusals.map((r) => r.coordinate)));
-  return { document: doc, operation: rewritten, queryHash: null, anchors, placeholders, refusedRoot: null, used: usedList.filter((u) => !refused.has(u.coordinate)) };
+  return { document: doc, operation: rewritten, queryHash: null, anchors, placeholders, refusedRoot: null, used: usedList };
 }
 
 function refusalError(r: Refusal, requester: string, purpose: string | null, path?: ReadonlyArray<string | number>): GraphQLFormattedError {
