@@ -3,7 +3,8 @@
  * agreement in force for the purpose declared in X-Purpose (or as UNCONDITIONAL); otherwise the
  * field is null with FORBIDDEN naming the agreement that is missing, no subgraph is asked for it,
  * and the rest answers. One test per case: without an agreement, with one, for another purpose,
- * after expiry, right after revocation.
+ * after expiry, right after revocation. And the use of an agreement, counted at the gateway, as
+ * its owner sees it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '@saf/loader';
@@ -26,7 +27,8 @@ describe('sharing enforcement at the gateway', () => {
   let system: System;
 
   beforeAll(async () => {
-    system = await startSystem();
+    // Use counts flushed to the coordination office every 200 ms (default 10 s).
+    system = await startSystem({ env: { SHARING_USAGE_FLUSH_MS: '200' } });
     expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
     // Labour's officers read health's data under shipped defaults: health withdraws them, so
     // what labour reads from health is what these tests agree.
@@ -131,5 +133,30 @@ describe('sharing enforcement at the gateway', () => {
     const revoked = await system.query(`mutation ($id: ID!) { revokeSharing(id: $id, note: "停止使用") { ${AGREEMENT} } }`, { id }, { caller: HEALTH });
     expect(revoked.data!.revokeSharing.status).toBe('REVOKED');
     expectRefused(await picture('EMPLOYMENT_AID_REVIEW'), 'EMPLOYMENT_AID_REVIEW');
+  });
+
+  it('counts the reads under an agreement per field, caller, purpose and day, for the owner to see', async () => {
+    const id = await agree('EMPLOYMENT_AID_REVIEW', ['Person.healthAwards', 'HealthAward.*']);
+    for (let i = 0; i < 3; i++) expectAllowed(await picture('EMPLOYMENT_AID_REVIEW'));
+    // Refused reads are not use of the agreement.
+    expectRefused(await picture('EMPLOYMENT_AID_RECHECK'), 'EMPLOYMENT_AID_RECHECK');
+    const USAGE = 'query ($id: ID!, $from: String) { sharingUsage(agreementId: $id, from: $from) { coordinate caller purpose day reads } }';
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    let rows: unknown[] = [];
+    for (let i = 0; i < 50 && rows.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await system.query(USAGE, { id, from: day }, { caller: HEALTH });
+      expect(res.errors).toBeUndefined();
+      rows = res.data!.sharingUsage;
+    }
+    expect(rows).toEqual([
+      { coordinate: 'HealthAward.programme', caller: LABOUR.sub, purpose: 'EMPLOYMENT_AID_REVIEW', day, reads: 3 },
+      { coordinate: 'Person.healthAwards', caller: LABOUR.sub, purpose: 'EMPLOYMENT_AID_REVIEW', day, reads: 3 },
+    ]);
+    // The requester sees it too; another department's officer does not.
+    expect((await system.query(USAGE, { id }, { caller: LABOUR })).data!.sharingUsage).toHaveLength(2);
+    const other = await system.query(USAGE, { id }, { caller: { sub: 'ed-enforce', role: 'DEPARTMENT_OFFICER', department: 'EDUCATION' } });
+    expect(other.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(other.data).toBeNull();
   });
 });

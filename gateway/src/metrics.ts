@@ -136,3 +136,12 @@ export const sharingGrantFetches = metric(
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     }),
 );
+export const sharingReadSpikes = metric(
+  'saf_sharing_read_spikes_total',
+  () =>
+    new Counter({
+      name: 'saf_sharing_read_spikes_total',
+      help: "Windows in which a caller's reads under sharing agreements jumped far above their own usual level (gateway/src/sharingSpikes.ts), by the caller's office; alert on any increase. The log names the caller.",
+      labelNames: ['office'] as const,
+    }),
+);

@@ -101,6 +101,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     log,
     ttlMs: config.SHARING_AGREEMENTS_TTL_MS,
     usageFlushMs: config.SHARING_USAGE_FLUSH_MS,
+    spikes: { windowMs: config.SHARING_SPIKE_WINDOW_MS, factor: config.SHARING_SPIKE_FACTOR, floor: config.SHARING_SPIKE_FLOOR },
   });
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);

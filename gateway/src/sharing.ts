@@ -22,7 +22,8 @@ import { coversCoordinate, officeOf, type Caller, type SharingGrant } from '@saf
 import { catalogueOf, type CatalogueEntry, type Logger } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import type { GatewayContext } from './context.ts';
-import { sharingDecisions, sharingGrantFetches, sharingRefusals } from './metrics.ts';
+import { sharingDecisions, sharingGrantFetches, sharingReadSpikes, sharingRefusals } from './metrics.ts';
+import { SpikeDetector } from './sharingSpikes.ts';
 
 /** Why a field is not served: the agreement that would allow it. */
 export interface Refusal {
@@ -286,6 +287,8 @@ export interface SharingEnforcementOptions {
   ttlMs: number;
   /** How often the use counts go to the coordination office. */
   usageFlushMs: number;
+  /** A caller's reads in one window over `factor` times their own usual level (and over `floor`) are a spike. */
+  spikes: { windowMs: number; factor: number; floor: number };
 }
 
 export interface SharingEnforcement {
@@ -382,6 +385,16 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
   };
   const flushTimer = setInterval(() => void flush(), options.usageFlushMs);
   flushTimer.unref();
+  const spikes = new SpikeDetector({
+    ...options.spikes,
+    history: 6,
+    onSpike: ({ caller, office, reads, usual }) => {
+      sharingReadSpikes.inc({ office });
+      options.log.warn({ caller, office, reads, usual: Math.round(usual), windowMs: options.spikes.windowMs }, "a caller's reads under sharing agreements jumped far above their usual level");
+    },
+  });
+  const spikeTimer = setInterval(() => spikes.tick(), options.spikes.windowMs);
+  spikeTimer.unref();
 
   const planFor = (schema: GraphQLSchema, document: DocumentNode, queryHash: string, operationName: string | null, caller: Caller, purpose: string | null, grants: GrantSnapshot | null): SharingPlan => {
     const office = officeOf(caller);
@@ -411,6 +424,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
       return {
         async serverWillStop() {
           clearInterval(flushTimer);
+          clearInterval(spikeTimer);
         },
       };
     },
@@ -455,6 +469,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
               const key = `${u.grantId}\0${u.coordinate}\0${caller.sub}\0${purpose?.code ?? ''}\0${day}`;
               usage.set(key, (usage.get(key) ?? 0) + 1);
             }
+            spikes.record(caller.sub, office, plan.used.length);
           }
           if (plan.anchors.length === 0 && plan.placeholders.length === 0) return;
           const errors: GraphQLFormattedError[] = [];
@@ -490,6 +505,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     flush,
     async close() {
       clearInterval(flushTimer);
+      clearInterval(spikeTimer);
       await flush();
       connections.close();
     },
