@@ -7,6 +7,7 @@ import type { RoleLimit } from './callerLimits.ts';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+const DEFAULT_TRUSTED_OPERATIONS = fileURLToPath(new URL('../trusted-operations.json', import.meta.url));
 
 const timeoutMs = z.coerce.number().int().min(100).max(120_000);
 
@@ -124,6 +125,13 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
    * made through another gateway process within this time.
    */
   SHARING_AGREEMENTS_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  /**
+   * Trusted operations: callers run only registered documents (the console's, in
+   * TRUSTED_OPERATIONS_PATH, and those registered against a sharing agreement) unless an agreement
+   * lets their office send ad-hoc queries. Default: on in production, off otherwise.
+   */
+  TRUSTED_OPERATIONS: z.enum(['on', 'off']).optional(),
+  TRUSTED_OPERATIONS_PATH: z.string().default(DEFAULT_TRUSTED_OPERATIONS),
   /** How often the counted use of the agreements goes to the coordination office, in ms. */
   SHARING_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /**

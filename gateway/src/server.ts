@@ -31,6 +31,7 @@ import { resolveSubgraphUrl } from './subgraphUrls.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { serveConsole } from './console.ts';
 import { createSharingEnforcement } from './sharing.ts';
+import { admitOperation, loadTrustedOperations } from './trusted.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
@@ -93,6 +94,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     log,
   });
   let loaded = false;
+  // Trusted operations (SPEC section 12): in production only registered documents, by default.
+  const trustedOperations = (config.TRUSTED_OPERATIONS ?? (production ? 'on' : 'off')) === 'on' ? loadTrustedOperations(config.TRUSTED_OPERATIONS_PATH) : null;
   const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
   // SPEC section 12: fields another department owns, only under an agreement for the purpose.
   const sharing = createSharingEnforcement({
@@ -183,6 +186,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // A client's purpose from X-Purpose; our own services' from their signature. Either must be
       // on the list for the caller's role (purpose.ts), or nothing runs.
       const purpose = acceptPurpose(caller, internal ? signedPurpose : declaredPurpose(req.headers['x-purpose']));
+      // Our own services' requests carry documents of their own code; callers' must be registered.
+      if (trustedOperations && !internal) await admitOperation(caller, body as Record<string, unknown> | undefined, url.searchParams, trustedOperations, sharing.current);
       const context: GatewayContext = { requestId, purpose, caller, internal };
       // Our own services' requests are part of an operation already running: never held.
       // The caller's own limits first: one caller's burst waits behind itself, not in the

@@ -18,7 +18,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { coversCoordinate, officeOf, type Caller, type SharingGrant } from '@saf/auth';
+import { coversCoordinate, defaultAgreements, officeOf, type Caller, type SharingGrant } from '@saf/auth';
 import { catalogueOf, type CatalogueEntry, type Logger } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import type { GatewayContext } from './context.ts';
@@ -65,10 +65,24 @@ export interface GrantSnapshot {
   /** The next moment a grant starts or ends (the active set is worked out again then). */
   boundaryAt: number;
   all: SharingGrant[];
+  /** Offices an agreement in force lets send operations not registered (trusted operations). */
+  adHoc: Set<string>;
+  /** Operations registered against agreements in force: hash → the document and the offices that may run it. */
+  operations: Map<string, { document: string; offices: Set<string> }>;
+  registered: RegisteredOperation[];
 }
 
-export function snapshotOf(grants: SharingGrant[], now = Date.now()): GrantSnapshot {
+/** An operation registered against an agreement (the coordination office's `sharing_operations`). */
+export interface RegisteredOperation {
+  hash: string;
+  agreementId: string;
+  document: string;
+}
+
+export function snapshotOf(grants: SharingGrant[], now = Date.now(), registered: RegisteredOperation[] = []): GrantSnapshot {
   const active = new Map<string, SharingGrant[]>();
+  const adHoc = new Set<string>();
+  const requesterOf = new Map<string, string>();
   let boundaryAt = Infinity;
   const ids: string[] = [];
   for (const g of grants) {
@@ -80,10 +94,20 @@ export function snapshotOf(grants: SharingGrant[], now = Date.now()): GrantSnaps
       if (list) list.push(g);
       else active.set(key, [g]);
       ids.push(`${g.id}:${g.coordinates.join(',')}`);
+      if (g.adHocQueries) adHoc.add(g.requester);
+      requesterOf.set(g.id, g.requester);
     }
   }
   ids.sort();
-  return { version: createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16), active, boundaryAt, all: grants };
+  const operations = new Map<string, { document: string; offices: Set<string> }>();
+  for (const op of registered) {
+    const office = requesterOf.get(op.agreementId);
+    if (!office) continue;
+    const entry = operations.get(op.hash) ?? { document: op.document, offices: new Set<string>() };
+    entry.offices.add(office);
+    operations.set(op.hash, entry);
+  }
+  return { version: createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16), active, boundaryAt, all: grants, adHoc, operations, registered };
 }
 
 /** Every fragment spread replaced by an inline fragment: each selection then has one place in the response. */
@@ -299,10 +323,12 @@ export interface SharingEnforcement {
   invalidate(): void;
   /** Sends the counted use now. */
   flush(): Promise<void>;
+  /** The agreements in force (read again when stale); null when they could never be read. */
+  current(): Promise<GrantSnapshot | null>;
   close(): Promise<void>;
 }
 
-const SHARING_MUTATIONS = new Set(['requestSharing', 'decideSharing', 'revokeSharing']);
+const SHARING_MUTATIONS = new Set(['requestSharing', 'decideSharing', 'revokeSharing', 'registerSharingOperation']);
 
 function dayInChina(now = Date.now()): string {
   return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -321,6 +347,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
   let catalogue: Map<string, CatalogueEntry> = new Map();
   let snapshot: GrantSnapshot | null = null;
   let fetchedAt = 0;
+  /** Set by a sharing mutation through this gateway: the next decision waits for a fresh read. */
   let stale = true;
   let fetching: Promise<GrantSnapshot | null> | null = null;
   let plans = new Map<string, SharingPlan>();
@@ -339,16 +366,24 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     fetching ??= (async () => {
       const timer = sharingGrantFetches.startTimer();
       try {
-        const { grants } = JSON.parse(await post('/sharing/grants', {})) as { grants: SharingGrant[] };
-        snapshot = snapshotOf(grants);
+        const { grants, operations } = JSON.parse(await post('/sharing/grants', {})) as { grants: SharingGrant[]; operations?: RegisteredOperation[] };
+        snapshot = snapshotOf(grants, Date.now(), operations ?? []);
         fetchedAt = Date.now();
         stale = false;
         timer({ outcome: 'ok' });
       } catch (err) {
         timer({ outcome: 'failed' });
-        // Kept while the office cannot answer (a revocation made through this gateway still applies: see invalidate).
-        options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read; keeping the last known');
+        // Kept while the office cannot answer; tried again in a second, in the background. A
+        // gateway that never read them enforces the shipped defaults meanwhile (docs/operations.md).
+        if (!snapshot) {
+          snapshot = snapshotOf(
+            defaultAgreements().map((d) => ({ ...d, validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER, adHocQueries: d.requester === 'COORDINATION' })),
+            Date.now(),
+          );
+          options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read: enforcing the shipped defaults until they can');
+        } else options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read; keeping the last known');
         fetchedAt = Date.now() - options.ttlMs + 1_000;
+        stale = false;
       } finally {
         fetching = null;
       }
@@ -359,9 +394,10 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
 
   const current = async (): Promise<GrantSnapshot | null> => {
     const now = Date.now();
-    if (stale || !snapshot) return fetchGrants();
-    if (now - fetchedAt >= options.ttlMs) void fetchGrants();
-    if (now >= snapshot.boundaryAt) snapshot = snapshotOf(snapshot.all, now);
+    if (stale || !snapshot) await fetchGrants();
+    else if (now - fetchedAt >= options.ttlMs) void fetchGrants();
+    if (!snapshot) return null;
+    if (now >= snapshot.boundaryAt) snapshot = snapshotOf(snapshot.all, now, snapshot.registered);
     return snapshot;
   };
 
@@ -420,7 +456,8 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async serverWillStart() {
-      void fetchGrants();
+      // Read before the first request (a few seconds at most: a gateway starts whatever the office does).
+      await Promise.race([fetchGrants(), new Promise((r) => setTimeout(r, 3_000).unref())]);
       return {
         async serverWillStop() {
           clearInterval(flushTimer);
@@ -503,6 +540,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
       plans = new Map();
     },
     flush,
+    current,
     async close() {
       clearInterval(flushTimer);
       clearInterval(spikeTimer);

@@ -37,6 +37,8 @@ export interface SharingGrant {
   purpose: string;
   validFrom: number;
   validUntil: number;
+  /** In production, the requester's callers may send operations not registered. */
+  adHocQueries?: boolean;
 }
 
 /** Whether `coordinates` (an agreement's) include `coordinate`. */

@@ -20,12 +20,23 @@ CREATE TABLE "sharing_agreements" (
 	"valid_until" timestamp with time zone NOT NULL,
 	"status" text NOT NULL,
 	"built_in" boolean DEFAULT false NOT NULL,
+	"ad_hoc_queries" boolean DEFAULT false NOT NULL,
 	"requested_by" text NOT NULL,
 	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"decided_by" text,
 	"decided_at" timestamp with time zone,
 	"revoked_by" text,
 	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "sharing_operations" (
+	"hash" text NOT NULL,
+	"agreement_id" text NOT NULL,
+	"operation_name" text,
+	"document" text NOT NULL,
+	"registered_by" text NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "sharing_operations_hash_agreement_id_pk" PRIMARY KEY("hash","agreement_id")
 );
 --> statement-breakpoint
 CREATE TABLE "sharing_usage" (

@@ -5,7 +5,9 @@ import type { Db } from '@saf/db';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { HttpError, badInput, catalogueOf, forbidden, notFound, parseJson, sendJson, unauthenticated, type CatalogueEntry, type Logger, type Route } from '@saf/service';
 import { z } from 'zod';
-import { sharingAgreementEvents, sharingAgreements, sharingUsage } from './db/schema.ts';
+import { createHash } from 'node:crypto';
+import { Kind, parse } from 'graphql';
+import { sharingAgreementEvents, sharingAgreements, sharingOperations, sharingUsage } from './db/schema.ts';
 
 type AgreementRow = typeof sharingAgreements.$inferSelect;
 type EventRow = typeof sharingAgreementEvents.$inferSelect;
@@ -47,6 +49,7 @@ export interface AgreementView {
   validUntil: string;
   status: string;
   builtIn: boolean;
+  adHocQueries: boolean;
   requestedBy: string;
 }
 
@@ -73,6 +76,7 @@ function view(row: AgreementRow): AgreementView {
     validUntil: iso(row.validUntil),
     status: statusOf(row),
     builtIn: row.builtIn,
+    adHocQueries: row.adHocQueries,
     requestedBy: row.requestedBy,
   };
 }
@@ -106,6 +110,7 @@ export interface SharingInput {
   legalBasis: string;
   validFrom?: string | null;
   validUntil: string;
+  adHocQueries?: boolean | null;
 }
 
 /**
@@ -130,7 +135,7 @@ export class SharingStore {
       await this.db.transaction(async (tx) => {
         const inserted = await tx
           .insert(sharingAgreements)
-          .values(chunk.map((d) => ({ ...d, validFrom: DEFAULT_FROM, validUntil: DEFAULT_UNTIL, status: 'APPROVED', builtIn: true, requestedBy: 'system', decidedBy: 'system' })))
+          .values(chunk.map((d) => ({ ...d, validFrom: DEFAULT_FROM, validUntil: DEFAULT_UNTIL, status: 'APPROVED', builtIn: true, adHocQueries: d.requester === 'COORDINATION', requestedBy: 'system', decidedBy: 'system' })))
           .onConflictDoNothing()
           .returning({ id: sharingAgreements.id });
         if (inserted.length > 0) {
@@ -199,7 +204,7 @@ export class SharingStore {
     const row = await this.db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(sharingAgreements)
-        .values({ id, requester, owner: input.owner, coordinates, purpose: purpose.code, legalBasis, validFrom, validUntil, status: 'REQUESTED', requestedBy: caller.sub })
+        .values({ id, requester, owner: input.owner, coordinates, purpose: purpose.code, legalBasis, validFrom, validUntil, status: 'REQUESTED', adHocQueries: input.adHocQueries ?? false, requestedBy: caller.sub })
         .returning();
       await tx.insert(sharingAgreementEvents).values({ agreementId: id, action: 'REQUESTED', actorSub: caller.sub, actorRole: caller.role, actorOffice: requester, note: legalBasis });
       return inserted!;
@@ -248,13 +253,46 @@ export class SharingStore {
     return view(row);
   }
 
-  /** What the gateway enforces: every approved agreement whose period has not ended. */
-  async grants(): Promise<SharingGrant[]> {
+  /** What the gateway enforces: every approved agreement whose period has not ended, and the operations registered against them. */
+  async grants(): Promise<{ grants: SharingGrant[]; operations: Array<{ hash: string; agreementId: string; document: string }> }> {
     const rows = await this.db
       .select()
       .from(sharingAgreements)
       .where(and(eq(sharingAgreements.status, 'APPROVED'), gt(sharingAgreements.validUntil, sql`now()`)));
-    return rows.map((r) => ({ id: r.id, requester: r.requester, owner: r.owner as Department, coordinates: r.coordinates, purpose: r.purpose, validFrom: Date.parse(r.validFrom), validUntil: Date.parse(r.validUntil) }));
+    const ids = rows.map((r) => r.id);
+    const operations = ids.length === 0 ? [] : await this.db.select({ hash: sharingOperations.hash, agreementId: sharingOperations.agreementId, document: sharingOperations.document }).from(sharingOperations).where(inArray(sharingOperations.agreementId, ids));
+    return {
+      grants: rows.map((r) => ({ id: r.id, requester: r.requester, owner: r.owner as Department, coordinates: r.coordinates, purpose: r.purpose, validFrom: Date.parse(r.validFrom), validUntil: Date.parse(r.validUntil), adHocQueries: r.adHocQueries })),
+      operations,
+    };
+  }
+
+  /** Registers `document` against the agreement for the requester's callers (trusted operations). */
+  async registerOperation(caller: Caller | null, agreementId: string, document: string) {
+    if (!caller) throw unauthenticated();
+    const agreement = await this.byId(agreementId);
+    if (!agreement) throw notFound(`no sharing agreement ${agreementId}`);
+    const requester = (caller.role === 'DEPARTMENT_OFFICER' || caller.role === 'COORDINATOR') && officeOf(caller) === agreement.requester;
+    if (!requester) throw forbidden(`only an officer of the requesting office (${agreement.requester}) registers operations against this agreement`);
+    const status = statusOf(agreement);
+    if (status !== 'ACTIVE' && status !== 'APPROVED') throw badInput(`agreement ${agreementId} is ${status}: operations are registered against an agreement approved and not ended`, 'agreementId');
+    if (document.length > 100_000) throw badInput('the document must be at most 100 000 characters', 'document');
+    let operationName: string | null = null;
+    try {
+      const ops = parse(document).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+      if (ops.length !== 1) throw new Error(`it holds ${ops.length} operations, not one`);
+      operationName = ops[0]!.kind === Kind.OPERATION_DEFINITION ? (ops[0]!.name?.value ?? null) : null;
+    } catch (err) {
+      throw badInput(`the document is not one GraphQL operation: ${(err as Error).message}`, 'document');
+    }
+    const hash = createHash('sha256').update(document).digest('hex');
+    const [row] = await this.db
+      .insert(sharingOperations)
+      .values({ hash, agreementId, operationName, document, registeredBy: caller.sub })
+      .onConflictDoUpdate({ target: [sharingOperations.hash, sharingOperations.agreementId], set: { registeredBy: caller.sub, at: sql`now()` } })
+      .returning();
+    await this.db.insert(sharingAgreementEvents).values({ agreementId, action: 'OPERATION_REGISTERED', actorSub: caller.sub, actorRole: caller.role, actorOffice: officeOf(caller), note: `${operationName ?? '(anonymous)'} ${hash}` });
+    return { hash, agreementId, operationName, registeredBy: row!.registeredBy, at: new Date(row!.at).toISOString() };
   }
 
   /** Adds the gateway's counts (one flush) to the day's rows. */
@@ -323,7 +361,7 @@ export function sharingRoutes(store: SharingStore): Route[] {
     if (url.pathname !== '/sharing/grants') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     onlyGateway(from, caller);
-    sendJson(res, 200, { grants: await store.grants() });
+    sendJson(res, 200, await store.grants());
     return true;
   };
   const usage: Route = async (req, res, url, { from, caller, body }) => {

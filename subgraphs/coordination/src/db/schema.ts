@@ -117,6 +117,8 @@ export const sharingAgreements = pgTable(
     /** REQUESTED, APPROVED, REJECTED or REVOKED (ACTIVE and EXPIRED are APPROVED within or after the period). */
     status: text('status').notNull(),
     builtIn: boolean('built_in').notNull().default(false),
+    /** The requester's callers may send operations not registered (in production; trusted operations, gateway/src/trusted.ts). */
+    adHocQueries: boolean('ad_hoc_queries').notNull().default(false),
     requestedBy: text('requested_by').notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     decidedBy: text('decided_by'),
@@ -159,4 +161,22 @@ export const sharingUsage = pgTable(
     reads: bigint('reads', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.agreementId, t.coordinate, t.caller, t.purpose, t.day] })],
+);
+
+/**
+ * Operations registered against an agreement (trusted operations): in production, callers of the
+ * requesting office may run these documents, by their sha256 hash or text, as well as the
+ * console's (gateway/trusted-operations.json), while the agreement is in force.
+ */
+export const sharingOperations = pgTable(
+  'sharing_operations',
+  {
+    hash: text('hash').notNull(),
+    agreementId: text('agreement_id').notNull(),
+    operationName: text('operation_name'),
+    document: text('document').notNull(),
+    registeredBy: text('registered_by').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.agreementId] })],
 );

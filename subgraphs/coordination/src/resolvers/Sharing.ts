@@ -17,6 +17,7 @@ export const SharingMutation = {
   requestSharing: (_: unknown, { input }: { input: SharingInput }, ctx: Context) => ctx.sharing.request(ctx.caller, input),
   decideSharing: (_: unknown, args: { id: string; approve: boolean; note: string }, ctx: Context) => ctx.sharing.decide(ctx.caller, args.id, args.approve, args.note),
   revokeSharing: (_: unknown, args: { id: string; note: string }, ctx: Context) => ctx.sharing.revoke(ctx.caller, args.id, args.note),
+  registerSharingOperation: (_: unknown, args: { agreementId: string; document: string }, ctx: Context) => ctx.sharing.registerOperation(ctx.caller, args.agreementId, args.document),
 };
 
 export const SharingAgreement = {
