@@ -13,6 +13,7 @@ import { DashboardPage } from './pages/Dashboard.tsx';
 import { HouseholdPage } from './pages/Household.tsx';
 import { SearchPage } from './pages/Search.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
+import { SharingPage } from './pages/Sharing.tsx';
 import { StatisticsPage } from './pages/Statistics.tsx';
 import { WorklistPage } from './pages/Worklist.tsx';
 
@@ -73,6 +74,7 @@ export function App() {
       case 'dashboard': page = <DashboardPage />; break;
       case 'statistics': page = <StatisticsPage />; break;
       case 'accessLog': page = <AccessLogPage />; break;
+      case 'sharing': page = <SharingPage />; break;
     }
   }
   return (

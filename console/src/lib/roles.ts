@@ -9,6 +9,7 @@ export const SCREENS = {
   dashboard: { path: '/dashboard', roles: ['COORDINATOR'] },
   statistics: { path: '/statistics', roles: ['ANALYST', 'COORDINATOR'] },
   accessLog: { path: '/access-log', roles: ['AUDITOR'] },
+  sharing: { path: '/sharing', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 
 export type Screen = keyof typeof SCREENS;
@@ -29,8 +30,8 @@ export const HOME: Record<Role, string> = {
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
   CASEWORKER: ['search', 'worklist', 'check'],
-  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics'],
-  DEPARTMENT_OFFICER: ['check'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'sharing'],
+  DEPARTMENT_OFFICER: ['check', 'sharing'],
   ANALYST: ['statistics'],
   AUDITOR: ['accessLog'],
 };
