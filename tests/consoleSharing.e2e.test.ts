@@ -111,7 +111,7 @@ describe('data sharing in the console', () => {
 
     await row.getByLabel('意见').fill('停止使用');
     await row.getByRole('button', { name: '撤销' }).click();
-    await health.getByText('已撤销').waitFor();
+    await health.getByText('已撤销，立即停止共享').waitFor();
     expect(await labourReadsHealth()).toBe(false);
     await labour.context().close();
     await health.context().close();
