@@ -6,6 +6,7 @@
  * that every subgraph names its owner, and prints the owners of the subgraphs that changed.
  * `--check` fails when the committed file is stale; `--check --base REF` also fails on a breaking
  * change since the supergraph committed at REF that schema-changes.md does not acknowledge.
+ * Both refuse a field that no `@sharing` class covers (the data-sharing catalogue, SPEC section 12).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { SERVICES } from '@saf/config';
-import { readSubgraphSDL } from '@saf/service';
+import { readSubgraphSDL, unclassifiedFields } from '@saf/service';
 import { organisation, ownerProblems, packageOwner, schemaOwner } from './owners.ts';
 import { acknowledgedIds, acknowledgementLine, changedSubgraphs, diffSupergraphs, type SchemaChange } from './schemaChanges.ts';
 
@@ -56,6 +57,14 @@ export function composeSources(sources: readonly SubgraphSource[]): { supergraph
     }
   }
   if (syntax.length > 0) return { errors: syntax };
+  // The catalogue (SPEC section 12): each owner declares how every field it defines is shared.
+  const unclassified = parsed.flatMap((s) =>
+    unclassifiedFields(s.typeDefs).map(
+      (coordinate) =>
+        `[SHARING] subgraphs/${s.name}/schema.graphql: ${coordinate} has no sharing class: mark it, or its type, @sharing(class: UNCONDITIONAL | CONDITIONAL | NOT_SHARED, sensitivity: LOW | MEDIUM | HIGH)`,
+    ),
+  );
+  if (unclassified.length > 0) return { errors: unclassified };
   const result = composeServices(parsed);
   if (result.errors) {
     return {

@@ -15,6 +15,7 @@ import { HouseholdPage } from './pages/Household.tsx';
 import { SchemaRegistryPage } from './pages/SchemaRegistry.tsx';
 import { SearchPage } from './pages/Search.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
+import { SharingPage } from './pages/Sharing.tsx';
 import { StatisticsPage } from './pages/Statistics.tsx';
 import { WorklistPage } from './pages/Worklist.tsx';
 
@@ -77,6 +78,7 @@ export function App() {
       case 'accessLog': page = <AccessLogPage />; break;
       case 'schemas': page = <SchemaRegistryPage />; break;
       case 'funds': page = <FundsPage />; break;
+      case 'sharing': page = <SharingPage />; break;
     }
   }
   return (

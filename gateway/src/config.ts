@@ -7,6 +7,7 @@ import type { RoleLimit } from './callerLimits.ts';
 import type { SubgraphPolicy } from './subgraphClient.ts';
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+const DEFAULT_TRUSTED_OPERATIONS = fileURLToPath(new URL('../trusted-operations.json', import.meta.url));
 
 const timeoutMs = z.coerce.number().int().min(100).max(120_000);
 
@@ -129,6 +130,29 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
    * audit database could still hide.
    */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /**
+   * How long the sharing agreements in force (SPEC section 12) are used before they are read again
+   * from the coordination office, in ms. A change made through this gateway applies at once; one
+   * made through another gateway process within this time.
+   */
+  SHARING_AGREEMENTS_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  /**
+   * Trusted operations: callers run only registered documents (the console's, in
+   * TRUSTED_OPERATIONS_PATH, and those registered against a sharing agreement) unless an agreement
+   * lets their office send ad-hoc queries. Default: on in production, off otherwise.
+   */
+  TRUSTED_OPERATIONS: z.enum(['on', 'off']).optional(),
+  TRUSTED_OPERATIONS_PATH: z.string().default(DEFAULT_TRUSTED_OPERATIONS),
+  /** How often the counted use of the agreements goes to the coordination office, in ms. */
+  SHARING_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /**
+   * The alert on use (saf_sharing_read_spikes_total): a caller's field reads under agreements in
+   * one window of SHARING_SPIKE_WINDOW_MS over SHARING_SPIKE_FACTOR times their own moving average
+   * (and at least SHARING_SPIKE_FLOOR), once six windows are behind them.
+   */
+  SHARING_SPIKE_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  SHARING_SPIKE_FACTOR: z.coerce.number().min(1).max(1_000).default(10),
+  SHARING_SPIKE_FLOOR: z.coerce.number().int().min(1).max(10_000_000).default(200),
   /** Operation limits (gateway/src/limits.ts). */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),

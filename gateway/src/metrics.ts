@@ -123,3 +123,35 @@ export const registryLastAnswer = metric(
   'saf_gateway_registry_last_answer_seconds',
   () => new Gauge({ name: 'saf_gateway_registry_last_answer_seconds', help: 'When the schema registry last answered (Unix time); alert when it falls far behind while REGISTRY_URL is set.' }),
 );
+export const sharingDecisions = metric(
+  'saf_sharing_decisions_total',
+  () =>
+    new Counter({
+      name: 'saf_sharing_decisions_total',
+      help: 'Sharing decisions for client operations (gateway/src/sharing.ts), by whether the operation, purpose, office and agreements in force were decided before (cached).',
+      labelNames: ['cached'] as const,
+    }),
+);
+export const sharingRefusals = metric(
+  'saf_sharing_refusals_total',
+  () => new Counter({ name: 'saf_sharing_refusals_total', help: 'Fields refused for want of a sharing agreement (answered null with FORBIDDEN), by owning department.', labelNames: ['owner'] as const }),
+);
+export const sharingGrantFetches = metric(
+  'saf_sharing_agreement_fetch_seconds',
+  () =>
+    new Histogram({
+      name: 'saf_sharing_agreement_fetch_seconds',
+      help: 'Reading the sharing agreements in force from the coordination office, by outcome (ok, failed).',
+      labelNames: ['outcome'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    }),
+);
+export const sharingReadSpikes = metric(
+  'saf_sharing_read_spikes_total',
+  () =>
+    new Counter({
+      name: 'saf_sharing_read_spikes_total',
+      help: "Windows in which a caller's reads under sharing agreements jumped far above their own usual level (gateway/src/sharingSpikes.ts), by the caller's office; alert on any increase. The log names the caller.",
+      labelNames: ['office'] as const,
+    }),
+);

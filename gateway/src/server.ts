@@ -33,6 +33,8 @@ import { serveConsole } from './console.ts';
 import { createUsageReporter } from './operationUsage.ts';
 import { serveRegistryHistory } from './registryHistory.ts';
 import { registryClient } from '@saf/registry/client';
+import { createSharingEnforcement } from './sharing.ts';
+import { admitOperation, loadTrustedOperations } from './trusted.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'CONFLICT', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
 
@@ -100,8 +102,21 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   let loaded = false;
   function onLoaded(sdl: string): void {
     urls = supergraphUrls(sdl);
+    sharing.setSupergraph(sdl);
     loaded = true;
   }
+  // Trusted operations (SPEC section 12): in production only registered documents, by default.
+  const trustedOperations = (config.TRUSTED_OPERATIONS ?? (production ? 'on' : 'off')) === 'on' ? loadTrustedOperations(config.TRUSTED_OPERATIONS_PATH) : null;
+  const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
+  // SPEC section 12: fields another department owns, only under an agreement for the purpose.
+  const sharing = createSharingEnforcement({
+    coordinationUrl: () => resolveSubgraphUrl('coordination', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+    sign: (path, body) => signForCoordination({ method: 'POST', path, body, caller: null }),
+    log,
+    ttlMs: config.SHARING_AGREEMENTS_TTL_MS,
+    usageFlushMs: config.SHARING_USAGE_FLUSH_MS,
+    spikes: { windowMs: config.SHARING_SPIKE_WINDOW_MS, factor: config.SHARING_SPIKE_FACTOR, floor: config.SHARING_SPIKE_FLOOR },
+  });
   // Deadlines, retries, breakers and keep-alive connections per subgraph (subgraphClient.ts).
   const clients = createSubgraphClients(config, log);
   const registrySecret = config.REGISTRY_URL ? registryCredential(GATEWAY, config.env, config.NODE_ENV) : null;
@@ -146,6 +161,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // First: a caller's `_internal…` field is FORBIDDEN whatever else it breaks.
       internalFieldsPlugin(),
       operationLimitsPlugin({ ...DEFAULT_LIMITS, maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxRootFields: config.MAX_ROOT_FIELDS, maxCost: config.MAX_COST }),
+      // Before any subgraph is called: another department's fields only under a sharing agreement.
+      sharing.plugin,
       // Every read of person-level data is logged before the answer leaves (or it does not leave).
       createAuditPlugin({
         auditUrl: () => urlOf('audit'),
@@ -195,6 +212,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // A client's purpose from X-Purpose; our own services' from their signature. Either must be
       // on the list for the caller's role (purpose.ts), or nothing runs.
       const purpose = acceptPurpose(caller, internal ? signedPurpose : declaredPurpose(req.headers['x-purpose']));
+      // Our own services' requests carry documents of their own code; callers' must be registered.
+      if (trustedOperations && !internal) await admitOperation(caller, body as Record<string, unknown> | undefined, url.searchParams, trustedOperations, sharing.current);
       const context: GatewayContext = { requestId, purpose, caller, internal };
       // Our own services' requests are part of an operation already running: never held.
       // The caller's own limits first: one caller's burst waits behind itself, not in the
@@ -238,6 +257,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       // The last head of this process's writes, so a restart leaves none of them unwitnessed.
       await witnesses.flush().catch((err) => log.warn({ err }, 'handing the last access-log head to the witnesses'));
       witnesses.close();
+      await sharing.close().catch((err) => log.warn({ err }, 'sending the last sharing use counts'));
       clients.close();
     },
     isReady: () => loaded,

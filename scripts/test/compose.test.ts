@@ -7,6 +7,7 @@ import { buildASTSchema, lexicographicSortSchema, parse, printSchema } from 'gra
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeAndCompare, composeSources, readSubgraphSources, SUBGRAPHS_DIR, type SubgraphSource } from '../compose.ts';
 import { ownerProblems } from '../owners.ts';
+import { catalogueOf } from '@saf/service';
 import { apiSchemaOf } from '../schemaChanges.ts';
 
 const ACK_DATE = '2026-01-01';
@@ -114,5 +115,28 @@ describe('npm run compose: breaking changes between departments', () => {
     // Through the AST: composition's graphql-js objects come from another module instance (CJS).
     const apollo = printSchema(lexicographicSortSchema(buildASTSchema(result.schema.toAPISchema().toAST())));
     expect(printSchema(lexicographicSortSchema(apiSchemaOf(result.supergraphSdl)))).toBe(apollo);
+  });
+
+  it('refuses a person-level field without a sharing class, naming the subgraph and the field', async () => {
+    const changed = await withLabourSchema((sdl) => sdl.replace(/(\n  labourAwards: \[LabourAward!\]) @sharing\(class: CONDITIONAL, sensitivity: HIGH\)/, '$1'));
+    const result = composeAndCompare({ sources: changed, committed, acknowledgements: '' });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringMatching(/^composition: \[SHARING\] subgraphs\/labour\/schema\.graphql: Person\.labourAwards has no sharing class/)]);
+    // A type's class covers its fields: taking it off the type names each field it left bare.
+    const bare = await withLabourSchema((sdl) => sdl.replace('type UnemploymentInsuranceDetails @sharing(class: CONDITIONAL, sensitivity: HIGH) {', 'type UnemploymentInsuranceDetails {'));
+    const problems = composeSources(bare);
+    expect('errors' in problems && problems.errors.join('\n')).toContain('UnemploymentInsuranceDetails.months has no sharing class');
+  });
+
+  it('publishes each owner\'s classes in the supergraph: the catalogue reads them with the owning department', () => {
+    const catalogue = catalogueOf(committed);
+    expect(catalogue.get('Person.labourAwards')).toMatchObject({ department: 'LABOUR', subgraph: 'labour', sharing: 'CONDITIONAL', sensitivity: 'HIGH' });
+    expect(catalogue.get('Query.labourStatistics')).toMatchObject({ department: 'LABOUR', sharing: 'UNCONDITIONAL', sensitivity: 'LOW' });
+    expect(catalogue.get('UnemploymentInsuranceDetails.months')?.description).toMatch(/\S/);
+    // Resolved by every department (an entity's key): no one owner, not listed.
+    expect(catalogue.has('Person.id')).toBe(false);
+    // Every field one department alone resolves is classified.
+    const departmentFields = [...catalogue.values()].filter((e) => e.department !== null);
+    expect(departmentFields.length).toBeGreaterThan(200);
   });
 });

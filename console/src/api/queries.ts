@@ -1,4 +1,9 @@
-// The operations the console sends; named, so the access log shows what was done.
+// The operations the console sends; named, so the access log shows what was done. Each is
+// registered as a trusted operation (gateway/trusted-operations.json, `npm run operations`):
+// production runs only registered documents, so a changed query here needs that file regenerated.
+
+/** Whether a token is good, at sign-in. */
+export const SIGN_IN_CHECK = 'query SignInCheck { __typename }';
 
 export const SEARCH_HOUSEHOLDS = /* GraphQL */ `
   query SearchHouseholds($regionCode: String!, $text: String!) {
@@ -142,4 +147,42 @@ export const SWEEPS = /* GraphQL */ `
 export const STATISTICS_CSV = /* GraphQL */ `
   query StatisticsCsv($statistic: StatisticKind!, $regionCode: String!, $date: String) {
     statisticsCsv(statistic: $statistic, regionCode: $regionCode, date: $date)
+  }`;
+
+// Data sharing (SPEC section 12): the catalogue, agreements and their use.
+const AGREEMENT_FIELDS = 'id requester owner coordinates purpose legalBasis validFrom validUntil status builtIn adHocQueries requestedBy history { action by office note at }';
+
+export const DATA_CATALOGUE = /* GraphQL */ `
+  query DataCatalogue($department: Department) {
+    dataCatalogue(department: $department) { coordinate department description sharing sensitivity }
+  }`;
+
+export const SHARING_AGREEMENTS = /* GraphQL */ `
+  query SharingAgreements($department: Department, $status: String) {
+    sharingAgreements(department: $department, status: $status) { ${AGREEMENT_FIELDS} }
+  }`;
+
+export const REQUEST_SHARING = /* GraphQL */ `
+  mutation RequestSharing($input: SharingRequestInput!) {
+    requestSharing(input: $input) { ${AGREEMENT_FIELDS} }
+  }`;
+
+export const DECIDE_SHARING = /* GraphQL */ `
+  mutation DecideSharing($id: ID!, $approve: Boolean!, $note: String!) {
+    decideSharing(id: $id, approve: $approve, note: $note) { ${AGREEMENT_FIELDS} }
+  }`;
+
+export const REVOKE_SHARING = /* GraphQL */ `
+  mutation RevokeSharing($id: ID!, $note: String!) {
+    revokeSharing(id: $id, note: $note) { ${AGREEMENT_FIELDS} }
+  }`;
+
+export const REGISTER_SHARING_OPERATION = /* GraphQL */ `
+  mutation RegisterSharingOperation($agreementId: ID!, $document: String!) {
+    registerSharingOperation(agreementId: $agreementId, document: $document) { hash agreementId operationName registeredBy at }
+  }`;
+
+export const SHARING_USAGE = /* GraphQL */ `
+  query SharingUsage($agreementId: ID!, $from: String, $to: String) {
+    sharingUsage(agreementId: $agreementId, from: $from, to: $to) { coordinate caller purpose day reads }
   }`;

@@ -11,6 +11,7 @@ export const SCREENS = {
   accessLog: { path: '/access-log', roles: ['AUDITOR'] },
   schemas: { path: '/schemas', roles: ['COORDINATOR', 'AUDITOR'] },
   funds: { path: '/funds', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR', 'ANALYST'] },
+  sharing: { path: '/sharing', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 
 export type Screen = keyof typeof SCREENS;
@@ -31,8 +32,8 @@ export const HOME: Record<Role, string> = {
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
   CASEWORKER: ['search', 'worklist', 'check'],
-  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'funds', 'schemas'],
-  DEPARTMENT_OFFICER: ['check', 'funds'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'funds', 'sharing', 'schemas'],
+  DEPARTMENT_OFFICER: ['check', 'funds', 'sharing'],
   ANALYST: ['statistics', 'funds'],
   AUDITOR: ['accessLog', 'schemas'],
 };

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Unauthenticated, Unreachable, request } from '../api/client.ts';
+import { SIGN_IN_CHECK } from '../api/queries.ts';
 import { Notice } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { DEPARTMENTS, type Department } from '../lib/catalogue.ts';
@@ -19,7 +20,7 @@ type Problem = 'malformed' | 'expired' | 'role' | 'refused' | 'unreachable' | 'p
 /** The gateway checks the token before anything else: a cheap operation that reads no one's data. */
 async function checkToken(token: string): Promise<Problem | null> {
   try {
-    await request({ token, purpose: '' }, 'query SignInCheck { __typename }');
+    await request({ token, purpose: '' }, SIGN_IN_CHECK);
     return null;
   } catch (err) {
     if (err instanceof Unauthenticated) return 'refused';

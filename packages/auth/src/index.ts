@@ -15,3 +15,4 @@ export * from './auditKey.ts';
 export * from './auditWitness.ts';
 export * from './purposes.ts';
 export * from './registryCredential.ts';
+export * from './sharing.ts';

@@ -8,3 +8,4 @@ export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './idle.ts';
 export * from './suggestions.ts';
+export * from './sharing.ts';

@@ -9,6 +9,8 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
   const own = parseEnv(
     z.object({
       GATEWAY_URL: z.string().url().optional(),
+      /** The composed supergraph the data-sharing catalogue is read from (as the gateway's); default the committed one. */
+      SUPERGRAPH_PATH: z.string().optional(),
       /**
        * Households per sweep page (about 3 persons each). 1000 against 2000, measured side by
        * side: sweeps about 10% slower, the gateway's resident memory after a sweep and household
@@ -33,6 +35,7 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
   );
   return {
     gatewayUrl: own.GATEWAY_URL ?? `http://127.0.0.1:${common.GATEWAY_PORT}/graphql`,
+    ...(own.SUPERGRAPH_PATH ? { supergraphPath: own.SUPERGRAPH_PATH } : {}),
     sweepPageSize: own.SWEEP_PAGE_SIZE,
     sweepMaxPerCaller: own.SWEEP_MAX_PER_CALLER,
     statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,

@@ -9,9 +9,11 @@ import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
 import type { FigureCache } from './statistics/cache.ts';
 import type { SweepRunner } from './sweep.ts';
+import type { SharingStore } from './sharing.ts';
 
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, sharing?: SharingStore) {
   return {
+    sharingHistory: new DataLoader((ids: readonly string[]) => (sharing ? sharing.history(ids) : Promise.resolve(ids.map(() => [])))),
     finding: new DataLoader((ids: readonly string[]) => findingsByIds(db, ids)),
     events: new DataLoader((ids: readonly string[]) => eventsByFindingIds(db, ids)),
     paymentFinding: new DataLoader((ids: readonly string[]) => paymentFindingsByIds(db, ids)),
@@ -36,6 +38,8 @@ export interface Services {
   statisticsGraph: GraphClient;
   /** How long a request waits for figures being computed before it is told to ask again (STATISTICS_WAIT_MS). */
   statisticsWaitMs: number;
+  /** The data-sharing catalogue and agreements (SPEC section 12). */
+  sharing: SharingStore;
 }
 
 export interface Context extends Services {

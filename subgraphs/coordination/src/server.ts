@@ -11,6 +11,10 @@ import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 import { PaymentSweepRunner } from './payments/sweep.ts';
+import { Catalogue, SharingStore, sharingRoutes } from './sharing.ts';
+
+/** The composed supergraph the catalogue is read from (the gateway's SUPERGRAPH_PATH). */
+export const DEFAULT_SUPERGRAPH = new URL('../../../gateway/supergraph.graphql', import.meta.url);
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -26,6 +30,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   statisticsRefreshMs?: number;
   /** How long a request waits for figures being computed (STATISTICS_WAIT_MS). */
   statisticsWaitMs?: number;
+  /** The composed supergraph whose @sharing marks are the catalogue (default: the committed one). */
+  supergraphPath?: URL | string;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -41,7 +47,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));
   const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
+  const sharing = new SharingStore(db, new Catalogue(options.supergraphPath ?? DEFAULT_SUPERGRAPH), log);
   const services: Services = {
+    sharing,
     database,
     log,
     rules,
@@ -61,13 +69,15 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     production: options.production ?? false,
     signingSecret: options.signingSecret,
     ready: database.ping,
-    context: async (_req, requestId, caller, purpose) => ({ ...services, requestId, caller, purpose, db, loaders: createLoaders(db) }),
+    routes: sharingRoutes(sharing),
+    context: async (_req, requestId, caller, purpose) => ({ ...services, requestId, caller, purpose, db, loaders: createLoaders(db, sharing) }),
   });
   return {
     ...built,
     services,
     start: async () => {
       await services.sweeps.open(database.kind);
+      await sharing.seedDefaults();
       await built.start();
       refresher.start();
     },

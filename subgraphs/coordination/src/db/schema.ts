@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Duplicate-aid findings (重复救助线索) stored by sweeps. The id is derived from the rule and the
@@ -224,3 +224,86 @@ export const paymentRollLines = pgTable(
 
 export type PaymentRollRow = typeof paymentRolls.$inferSelect;
 export type PaymentRollLineRow = typeof paymentRollLines.$inferSelect;
+/**
+ * Sharing agreements (数据共享协议, SPEC section 12): an office asks a department for some of its
+ * `CONDITIONAL` fields for one purpose, over a period; the department's officers decide. What the
+ * gateway enforces is every APPROVED row whose period has not ended. `builtIn`: shipped with the
+ * system for the roles' everyday work (listed and revocable like any other).
+ */
+export const sharingAgreements = pgTable(
+  'sharing_agreements',
+  {
+    id: text('id').primaryKey(),
+    requester: text('requester').notNull(),
+    owner: text('owner').notNull(),
+    coordinates: text('coordinates').array().notNull(),
+    purpose: text('purpose').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+    validUntil: timestamp('valid_until', { withTimezone: true, mode: 'string' }).notNull(),
+    /** REQUESTED, APPROVED, REJECTED or REVOKED (ACTIVE and EXPIRED are APPROVED within or after the period). */
+    status: text('status').notNull(),
+    builtIn: boolean('built_in').notNull().default(false),
+    /** The requester's callers may send operations not registered (in production; trusted operations, gateway/src/trusted.ts). */
+    adHocQueries: boolean('ad_hoc_queries').notNull().default(false),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'string' }),
+    revokedBy: text('revoked_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [index('sharing_agreements_owner_idx').on(t.owner), index('sharing_agreements_requester_idx').on(t.requester), index('sharing_agreements_status_idx').on(t.status)],
+);
+
+/** Every change of an agreement (requested, approved, rejected, revoked), with who made it and their note. */
+export const sharingAgreementEvents = pgTable(
+  'sharing_agreement_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    agreementId: text('agreement_id').notNull(),
+    action: text('action').notNull(),
+    actorSub: text('actor_sub').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorOffice: text('actor_office').notNull(),
+    note: text('note').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('sharing_agreement_events_agreement_idx').on(t.agreementId)],
+);
+
+/**
+ * Use of the agreements, counted at the gateway and flushed here: reads per agreement, field,
+ * caller and purpose per day (Beijing time). Aggregates only: who read which person is the access
+ * log's, not this table's.
+ */
+export const sharingUsage = pgTable(
+  'sharing_usage',
+  {
+    agreementId: text('agreement_id').notNull(),
+    coordinate: text('coordinate').notNull(),
+    caller: text('caller').notNull(),
+    purpose: text('purpose').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    reads: bigint('reads', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agreementId, t.coordinate, t.caller, t.purpose, t.day] })],
+);
+
+/**
+ * Operations registered against an agreement (trusted operations): in production, callers of the
+ * requesting office may run these documents, by their sha256 hash or text, as well as the
+ * console's (gateway/trusted-operations.json), while the agreement is in force.
+ */
+export const sharingOperations = pgTable(
+  'sharing_operations',
+  {
+    hash: text('hash').notNull(),
+    agreementId: text('agreement_id').notNull(),
+    operationName: text('operation_name'),
+    document: text('document').notNull(),
+    registeredBy: text('registered_by').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.agreementId] })],
+);

@@ -9,10 +9,11 @@ import { Person } from './Person.ts';
 import { Query } from './Query.ts';
 import { PaymentFinding, paymentMutation, paymentQuery } from './payments.ts';
 import { PaymentRoll, PaymentRollLine, rollMutation, rollQuery } from './rolls.ts';
+import { SharingAgreement, SharingMutation, SharingQuery } from './Sharing.ts';
 
 export const resolvers = {
-  Query: { ...Query, ...paymentQuery, ...rollQuery },
-  Mutation: { ...Mutation, ...paymentMutation, ...rollMutation },
+  Query: { ...Query, ...paymentQuery, ...rollQuery, ...SharingQuery },
+  Mutation: { ...Mutation, ...paymentMutation, ...rollMutation, ...SharingMutation },
   Person,
   Household,
   AidAward,
@@ -21,4 +22,5 @@ export const resolvers = {
   PaymentFinding,
   PaymentRoll,
   PaymentRollLine,
+  SharingAgreement,
 } as unknown as Resolvers<Context>;
