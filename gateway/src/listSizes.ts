@@ -22,6 +22,8 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   // subgraphs/coordination/src/resolvers/Query.ts
   'Query.duplicateAidFindings': { argument: { name: 'first', counts: 'value' }, max: 500 },
   'Query.duplicateAidSweeps': { argument: { name: 'first', counts: 'value' }, max: 100 },
+  'Query.applications': { argument: { name: 'first', counts: 'value' }, max: 100 },
+  'Query.reviewTasks': { argument: { name: 'first', counts: 'value' }, max: 100 },
   // subgraphs/audit/src/resolvers/Query.ts
   'Query.accessLog': { argument: { name: 'first', counts: 'value' }, max: 500 },
 };

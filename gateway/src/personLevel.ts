@@ -27,7 +27,7 @@ import { parseResidentId } from '@saf/identity';
  * keep in sync with the person-level types of the subgraphs' schemas.
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'AssistanceApplication', 'ReviewTask', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set(['searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders']);
 /**
  * Root fields that read no one's data in their answer but have our services read it for the

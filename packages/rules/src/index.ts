@@ -13,3 +13,5 @@ export { awardKey, isPaying, periodOf } from './dates.ts';
 export type { Period } from './dates.ts';
 export { sortDepartments } from './departments.ts';
 export { departmentsText, joinList } from './explain.ts';
+export { parseEligibilityRules, defaultEligibilityRules, evaluateMeans, eligibilityRulesSchema, BY_HUKOU } from './eligibility.ts';
+export type { EligibilityRules, EligibilityConditions, MeansInput, MeansMember, Evaluation } from './eligibility.ts';

@@ -3,6 +3,8 @@ import type { Caller } from '@saf/auth';
 import type { Database, Db } from '@saf/db';
 import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
+import { eventsByApplicationIds } from './db/applications.ts';
+import type { EligibilityStore } from './casework/eligibilityStore.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
 import type { FigureCache } from './statistics/cache.ts';
@@ -12,6 +14,7 @@ export function createLoaders(db: Db) {
   return {
     finding: new DataLoader((ids: readonly string[]) => findingsByIds(db, ids)),
     events: new DataLoader((ids: readonly string[]) => eventsByFindingIds(db, ids)),
+    applicationEvents: new DataLoader((ids: readonly string[]) => eventsByApplicationIds(db, ids)),
   };
 }
 
@@ -20,6 +23,8 @@ export interface Services {
   database: Database;
   log: Logger;
   rules: RuleSetStore;
+  /** The eligibility conditions of the economic check (casework/eligibilityStore.ts). */
+  eligibility: EligibilityStore;
   sweeps: SweepRunner;
   graph: GraphClient;
   /** Keys the ids of findings as masked for a caller (`findingView.ts`). */

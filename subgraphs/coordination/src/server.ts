@@ -6,6 +6,7 @@ import { createLoaders, type Context, type Services } from './context.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
+import { EligibilityStore } from './casework/eligibilityStore.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
@@ -44,6 +45,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     database,
     log,
     rules,
+    eligibility: new EligibilityStore(db),
     graph,
     maskKey,
     statistics,

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Caller } from '@saf/auth';
+import { loadFile } from '@saf/loader';
+import { writeNdjson } from './support/files.ts';
+import { meansHousehold, STANDARD } from './support/casework.ts';
+import { startSystem, type System } from './support/system.ts';
+
+// Casework (SPEC section 10) through the gateway: the steps of an application with their roles,
+// refused out of order, by the wrong role or outside jurisdiction; the archive; the list.
+
+const CW_A: Caller = { sub: 'cw-a', role: 'CASEWORKER', region: '654002' };
+const CW_B: Caller = { sub: 'cw-b', role: 'CASEWORKER', region: '654002001' };
+const CW_ELSEWHERE: Caller = { sub: 'cw-x', role: 'CASEWORKER', region: '654023' };
+const CA_OFFICER: Caller = { sub: 'ca-1', role: 'DEPARTMENT_OFFICER', department: 'CIVIL_AFFAIRS' };
+const CA_OFFICER_ELSEWHERE: Caller = { sub: 'ca-2', role: 'DEPARTMENT_OFFICER', department: 'CIVIL_AFFAIRS', region: '654023' };
+const HEALTH_OFFICER: Caller = { sub: 'he-1', role: 'DEPARTMENT_OFFICER', department: 'HEALTH' };
+const ANALYST: Caller = { sub: 'an-1', role: 'ANALYST' };
+const AUDITOR: Caller = { sub: 'au-1', role: 'AUDITOR' };
+
+const poor = meansHousehold(1, [{ incomes: [{ monthlyFen: 100_000 }, { monthlyFen: 90_000, endDate: '2024-12-31' }], properties: [{ kind: 'RESIDENTIAL' }, { kind: 'COMMERCIAL', disposedDate: '2023-01-01' }] }, { incomes: [{ monthlyFen: 50_000 }] }, {}]);
+const other = meansHousehold(2, [{}, {}]);
+
+const APP = `id stage householdId personId programme department regionCode amountFen consentSignedBy consentSignedOn awardId filedBy waitingDays waitingHours stageSince noticeStart noticeEnd openObjections availableActions
+  assessment { complete missingDepartments householdSize incomePerHeadFen standardFen eligible reasons gapFen }
+  findings { rule }
+  history { action by byRole at note fromStage toStage assessment { complete } }`;
+const SUBMIT = `mutation Submit($input: ApplicationInput!) { submitApplication(input: $input) { ${APP} } }`;
+const ADVANCE = `mutation Advance($id: ID!, $action: ApplicationAction!, $note: String!) { advanceApplication(id: $id, action: $action, note: $note) { ${APP} } }`;
+const READ = `query ReadApplication($id: ID!) { application(id: $id) { ${APP} } }`;
+const LIST = `query Applications($region: String!, $stage: ApplicationStage, $first: Int, $after: String) { applications(regionCode: $region, stage: $stage, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id stage personId waitingDays } } } }`;
+
+describe('casework: the steps of an application', () => {
+  let system: System;
+  const coordinationDb = () => system.subgraphs.get('coordination')!.database.db;
+  const submit = (input: Record<string, unknown>, caller: Caller = CW_A) => system.query(SUBMIT, { input }, { caller });
+  const advance = (id: string, action: string, caller: Caller, note = `${action} note`) => system.query(ADVANCE, { id, action, note }, { caller });
+  const minimumLiving = (h: typeof poor, person = 0) => ({ householdId: h.householdId, personId: h.persons[person], programme: 'MINIMUM_LIVING_URBAN', reason: '家庭收入低于当地低保标准', consentSignedBy: h.persons[0], consentSignedOn: '2026-11-30' });
+  /** The notice started `days` days ago (the test cannot wait a week). */
+  const backdateNotice = (id: string, days: number) => coordinationDb().execute(sql`UPDATE applications SET notice_start = notice_start - ${days}::int, notice_end = notice_end - ${days}::int WHERE id = ${id}`);
+
+  beforeAll(async () => {
+    system = await startSystem();
+    const result = await loadFile(await writeNdjson([STANDARD, ...poor.records, ...other.records]), system.loadOptions);
+    expect(result.ok).toBe(true);
+  });
+  afterAll(() => system?.stop());
+
+  it('refuses to file for the wrong role, outside jurisdiction, without the authorisation, or for someone not of the household', async () => {
+    for (const caller of [CA_OFFICER, ANALYST, CW_ELSEWHERE]) {
+      const res = await submit(minimumLiving(poor), caller);
+      expect(res.errors?.[0]?.extensions?.code, caller.sub).toBe('FORBIDDEN');
+      expect(JSON.stringify(res.data ?? null)).not.toContain(poor.persons[0]);
+    }
+    const noConsent = await submit({ ...minimumLiving(poor), consentSignedBy: null, consentSignedOn: null });
+    expect(noConsent.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentSignedBy' });
+    const strangerSigned = await submit({ ...minimumLiving(poor), consentSignedBy: other.persons[0] });
+    expect(strangerSigned.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentSignedBy' });
+    const notMember = await submit({ ...minimumLiving(poor), personId: other.persons[0] });
+    expect(notMember.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'personId' });
+    const future = await submit({ ...minimumLiving(poor), consentSignedOn: '2999-01-01' });
+    expect(future.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentSignedOn' });
+    const list = await system.query(LIST, { region: '654002' }, { caller: CW_A });
+    expect(list.data!.applications.totalCount).toBe(0);
+  });
+
+  it('takes a 低保 application from intake to approval, refusing every step out of order, by the wrong role or outside jurisdiction', async () => {
+    const filed = await submit(minimumLiving(poor, 1));
+    expect(filed.errors).toBeUndefined();
+    const app = filed.data!.submitApplication;
+    expect(app).toMatchObject({ stage: 'SUBMITTED', department: 'CIVIL_AFFAIRS', regionCode: '654002', filedBy: CW_A.sub, consentSignedBy: poor.persons[0], consentSignedOn: '2026-11-30', awardId: null });
+    expect(app.availableActions).toEqual(['RECORD_VISIT', 'WITHDRAW']);
+    const id = app.id as string;
+    const stageIs = async (stage: string) => expect((await system.query(READ, { id }, { caller: CW_A })).data!.application.stage).toBe(stage);
+
+    // Out of order at SUBMITTED.
+    for (const action of ['REVIEW', 'START_NOTICE', 'OBJECT', 'RESOLVE_OBJECTION', 'APPEAL']) {
+      const res = await advance(id, action, CW_B);
+      expect(res.errors?.[0]?.extensions, action).toMatchObject({ code: 'BAD_USER_INPUT', stage: 'SUBMITTED' });
+    }
+    for (const action of ['APPROVE', 'REJECT']) expect((await advance(id, action, CA_OFFICER)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', stage: 'SUBMITTED' });
+    // The wrong role, or outside jurisdiction.
+    expect((await advance(id, 'RECORD_VISIT', CA_OFFICER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await advance(id, 'RECORD_VISIT', CW_ELSEWHERE)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await advance(id, 'RECORD_VISIT', CW_A, '   ')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
+    await stageIs('SUBMITTED');
+
+    const visited = await advance(id, 'RECORD_VISIT', CW_A, '入户核实：三口人，一处住房');
+    expect(visited.errors).toBeUndefined();
+    expect(visited.data!.advanceApplication.stage).toBe('ASSESSED');
+    // The township's review is by someone other than the filer.
+    const ownReview = await advance(id, 'REVIEW', CW_A);
+    expect(ownReview.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/other than who filed/) });
+    expect((await advance(id, 'REVIEW', CW_ELSEWHERE)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await advance(id, 'REVIEW', CA_OFFICER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await stageIs('ASSESSED');
+    expect((await advance(id, 'REVIEW', CW_B, '审核通过')).data!.advanceApplication.stage).toBe('REVIEWED');
+    const notice = (await advance(id, 'START_NOTICE', CW_B, '社区公示栏张贴')).data!.advanceApplication;
+    expect(notice.stage).toBe('IN_NOTICE');
+    const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+    expect(days(notice.noticeStart, notice.noticeEnd)).toBe(6);
+
+    // Before the 7 days have run: refused.
+    const early = await advance(id, 'APPROVE', CA_OFFICER);
+    expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', stage: 'IN_NOTICE' }, message: expect.stringMatching(/7 days/) });
+    await backdateNotice(id, 7);
+    // An objection holds approval until resolved.
+    const objected = await advance(id, 'OBJECT', CW_B, '邻居反映家中有经营收入');
+    expect(objected.data!.advanceApplication).toMatchObject({ stage: 'IN_NOTICE', openObjections: 1 });
+    expect((await advance(id, 'APPROVE', CA_OFFICER)).errors?.[0]?.message).toMatch(/objection/);
+    expect((await advance(id, 'RESOLVE_OBJECTION', CA_OFFICER, '核实无经营收入，异议不成立')).data!.advanceApplication.openObjections).toBe(0);
+    expect((await advance(id, 'RESOLVE_OBJECTION', CW_B)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', stage: 'IN_NOTICE' });
+    // Only an officer of the owning department approves, within their region when they have one.
+    for (const caller of [HEALTH_OFFICER, CW_A, CW_B, CA_OFFICER_ELSEWHERE]) expect((await advance(id, 'APPROVE', caller)).errors?.[0]?.extensions?.code, caller.sub).toBe('FORBIDDEN');
+    await stageIs('IN_NOTICE');
+    const approved = await advance(id, 'APPROVE', CA_OFFICER, '同意纳入低保');
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.advanceApplication.stage).toBe('APPROVED');
+    for (const action of ['WITHDRAW', 'APPEAL', 'RECORD_VISIT']) expect((await advance(id, action, CW_A)).errors?.[0]?.extensions?.stage).toBe('APPROVED');
+    for (const action of ['APPROVE', 'REJECT']) expect((await advance(id, action, CA_OFFICER)).errors?.[0]?.extensions?.stage).toBe('APPROVED');
+
+    // The archive: every step, who, when, the note, the assessment as it was.
+    const archive = (await system.query(READ, { id }, { caller: CA_OFFICER })).data!.application;
+    expect(archive.history.map((e: { action: string; by: string; fromStage: string | null; toStage: string }) => [e.action, e.by, e.fromStage, e.toStage])).toEqual([
+      ['SUBMIT', CW_A.sub, null, 'SUBMITTED'],
+      ['RECORD_VISIT', CW_A.sub, 'SUBMITTED', 'ASSESSED'],
+      ['REVIEW', CW_B.sub, 'ASSESSED', 'REVIEWED'],
+      ['START_NOTICE', CW_B.sub, 'REVIEWED', 'IN_NOTICE'],
+      ['OBJECT', CW_B.sub, 'IN_NOTICE', 'IN_NOTICE'],
+      ['RESOLVE_OBJECTION', CA_OFFICER.sub, 'IN_NOTICE', 'IN_NOTICE'],
+      ['APPROVE', CA_OFFICER.sub, 'IN_NOTICE', 'APPROVED'],
+    ]);
+    expect(archive.history[1]).toMatchObject({ note: '入户核实：三口人，一处住房', byRole: 'CASEWORKER', assessment: { complete: true } });
+    expect(archive.history.every((e: { at: string }) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+
+  it('rejects with a reason, takes an appeal back to review, and withdraws', async () => {
+    const app = (await submit({ householdId: other.householdId, personId: other.persons[1], programme: 'TEMPORARY_ASSISTANCE', amountFen: 150_000, reason: '突发重病', consentSignedBy: other.persons[0], consentSignedOn: '2026-12-01' })).data!.submitApplication;
+    const id = app.id as string;
+    await advance(id, 'RECORD_VISIT', CW_A);
+    expect((await advance(id, 'REJECT', CA_OFFICER)).errors?.[0]?.extensions?.stage).toBe('ASSESSED');
+    await advance(id, 'REVIEW', CW_B);
+    const rejected = await advance(id, 'REJECT', CA_OFFICER, '已享受医疗救助，不重复救助');
+    expect(rejected.data!.advanceApplication.stage).toBe('REJECTED');
+    expect((await advance(id, 'APPEAL', CA_OFFICER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await advance(id, 'APPROVE', CA_OFFICER)).errors?.[0]?.extensions?.stage).toBe('REJECTED');
+    const appealed = await advance(id, 'APPEAL', CW_A, '申请人提出复核');
+    expect(appealed.data!.advanceApplication).toMatchObject({ stage: 'REVIEWED', noticeStart: null });
+    const withdrawn = await advance(id, 'WITHDRAW', CW_A, '申请人撤回');
+    expect(withdrawn.data!.advanceApplication.stage).toBe('WITHDRAWN');
+    expect(withdrawn.data!.advanceApplication.availableActions).toEqual([]);
+    expect(withdrawn.data!.advanceApplication.history.map((e: { action: string }) => e.action)).toEqual(['SUBMIT', 'RECORD_VISIT', 'REVIEW', 'REJECT', 'APPEAL', 'WITHDRAW']);
+    expect(withdrawn.data!.advanceApplication.history[3].note).toBe('已享受医疗救助，不重复救助');
+  });
+
+  it('lets one of two steps taken at once win, and one of two filings of the same application', async () => {
+    const input = { householdId: other.householdId, personId: other.persons[0], programme: 'LEGAL_AID', amountFen: 0, reason: '劳动争议' };
+    const twice = await Promise.all([submit(input), submit(input)]);
+    expect(twice.filter((r) => !r.errors).length).toBe(1);
+    expect(twice.find((r) => r.errors)!.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'personId' });
+    const id = twice.find((r) => !r.errors)!.data!.submitApplication.id as string;
+    await advance(id, 'RECORD_VISIT', CW_A);
+    const both = await Promise.all([advance(id, 'REVIEW', CW_B, 'one'), advance(id, 'REVIEW', CW_B, 'two'), advance(id, 'WITHDRAW', CW_A, 'three')]);
+    expect(both.filter((r) => !r.errors).length).toBe(1);
+    for (const lost of both.filter((r) => r.errors)) expect(['CONFLICT', 'BAD_USER_INPUT']).toContain(lost.errors![0]!.extensions!.code);
+    const history = (await system.query(READ, { id }, { caller: CW_A })).data!.application.history;
+    expect(history.filter((e: { action: string }) => e.action === 'REVIEW' || e.action === 'WITHDRAW')).toHaveLength(1);
+  });
+
+  it('lists applications per stage for those who may see them, with how long each has waited', async () => {
+    const all = await system.query(LIST, { region: '654002', first: 2 }, { caller: CW_A });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.applications.totalCount).toBe(3);
+    expect(all.data!.applications.pageInfo.hasNextPage).toBe(true);
+    const rest = await system.query(LIST, { region: '654002', first: 2, after: all.data!.applications.pageInfo.endCursor }, { caller: CW_A });
+    expect(rest.data!.applications.edges).toHaveLength(1);
+    const approved = await system.query(LIST, { region: '654002', stage: 'APPROVED' }, { caller: CA_OFFICER });
+    expect(approved.data!.applications.edges.map((e: { node: { stage: string } }) => e.node.stage)).toEqual(['APPROVED']);
+    // Another department's officer sees none of civil affairs' applications; the legal aid one is justice's.
+    const health = await system.query(LIST, { region: '654002' }, { caller: HEALTH_OFFICER });
+    expect(health.data!.applications.totalCount).toBe(0);
+    for (const caller of [CW_ELSEWHERE, ANALYST]) expect((await system.query(LIST, { region: '654002' }, { caller })).errors?.[0]?.extensions?.code, caller.sub).toBe('FORBIDDEN');
+    // Waiting time: an application that reached its stage three days ago has waited three days.
+    const id = approved.data!.applications.edges[0].node.id as string;
+    await coordinationDb().execute(sql`UPDATE applications SET stage_since = now() - interval '3 days 2 hours' WHERE id = ${id}`);
+    expect((await system.query(READ, { id }, { caller: CA_OFFICER })).data!.application).toMatchObject({ waitingDays: 3, waitingHours: 74 });
+    // Outside jurisdiction, another department, analysts: FORBIDDEN, the same as for no such application.
+    for (const caller of [CW_ELSEWHERE, HEALTH_OFFICER, ANALYST]) {
+      const res = await system.query(READ, { id }, { caller });
+      expect(res.errors?.[0]?.extensions?.code, caller.sub).toBe('FORBIDDEN');
+      expect(res.data?.application ?? null).toBeNull();
+    }
+    expect((await system.query(READ, { id: 'APP-NONE' }, { caller: CW_A })).errors?.[0]?.message).toBe((await system.query(READ, { id }, { caller: CW_ELSEWHERE })).errors?.[0]?.message);
+  });
+
+  it('keeps the archive unchanged: the database refuses to edit or delete a step', async () => {
+    await expect(coordinationDb().execute(sql`UPDATE application_events SET note = 'changed'`)).rejects.toThrow();
+    await expect(coordinationDb().execute(sql`DELETE FROM application_events`)).rejects.toThrow();
+    const [{ n }] = (await coordinationDb().execute(sql`SELECT count(*)::int AS n FROM application_events WHERE note = 'changed'`)).rows as { n: number }[];
+    expect(n).toBe(0);
+  });
+
+  it('logs a read of an application under the persons and household it names', async () => {
+    const list = await system.query(LIST, { region: '654002', stage: 'APPROVED' }, { caller: CA_OFFICER });
+    const id = list.data!.applications.edges[0].node.id;
+    await system.query(READ, { id }, { caller: CW_B });
+    const log = await system.query(`query Log($p: ID!) { accessLog(personId: $p, first: 50) { edges { node { sub operation subjectIds } } } }`, { p: poor.persons[1] }, { caller: AUDITOR });
+    expect(log.errors).toBeUndefined();
+    expect(log.data!.accessLog.edges.map((e: { node: object }) => e.node)).toContainEqual(expect.objectContaining({ sub: CW_B.sub, operation: 'ReadApplication', subjectIds: expect.arrayContaining([poor.persons[1], poor.householdId]) }));
+  });
+});
