@@ -13,6 +13,8 @@ export const ErrorCode = {
   TOO_MANY_SWEEPS: 'TOO_MANY_SWEEPS',
   /** Statistics still being computed after a load (or never asked before): ask again shortly. */
   STATISTICS_COMPUTING: 'STATISTICS_COMPUTING',
+  /** Someone else changed the record between reading and writing it (two steps of one application at once): reload and retry. */
+  CONFLICT: 'CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -39,4 +41,8 @@ export function tooManySweeps(message: string, limit: number): GraphQLError {
 /** Figures not ready within the wait: their computation goes on, and a later request gets them. */
 export function computing(message: string, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.STATISTICS_COMPUTING, retryAfterSeconds } });
+}
+/** The record changed under the request (another step won): nothing was written. */
+export function conflict(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
 }

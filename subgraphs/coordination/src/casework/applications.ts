@@ -4,7 +4,7 @@ import type { Caller } from '@saf/auth';
 import { todayInChina } from '@saf/department';
 import { isValidIsoDate, parseResidentId } from '@saf/identity';
 import { programme as programmeInfo } from '@saf/programmes';
-import { assertPersonLevel, assertRole, badInput, forbidden, inJurisdiction, isBound } from '@saf/service';
+import { assertPersonLevel, assertRole, badInput, conflict, forbidden, inJurisdiction, isBound } from '@saf/service';
 import type { Context } from '../context.ts';
 import { advanceRow, applicationById, insertApplication, type ApplicationRow } from '../db/applications.ts';
 import { assemble, type Assessment } from './assessment.ts';
@@ -21,12 +21,6 @@ export interface ApplicationInput {
   consentSignedOn?: string | null;
 }
 
-/** Stable codes of the refusals particular to casework. */
-export const CONFLICT = 'CONFLICT';
-
-function conflict(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: CONFLICT } });
-}
 function refusedStep(message: string, stage: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: 'action', stage } });
 }
