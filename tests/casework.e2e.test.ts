@@ -4,6 +4,7 @@ import type { Caller } from '@saf/auth';
 import { loadFile } from '@saf/loader';
 import { writeNdjson } from './support/files.ts';
 import { meansHousehold, STANDARD } from './support/casework.ts';
+import { eventually } from './support/faults.ts';
 import { startSystem, type System } from './support/system.ts';
 
 // Casework (SPEC section 10) through the gateway: the steps of an application with their roles,
@@ -20,6 +21,16 @@ const AUDITOR: Caller = { sub: 'au-1', role: 'AUDITOR' };
 
 const poor = meansHousehold(1, [{ incomes: [{ monthlyFen: 100_000 }, { monthlyFen: 90_000, endDate: '2024-12-31' }], properties: [{ kind: 'RESIDENTIAL' }, { kind: 'COMMERCIAL', disposedDate: '2023-01-01' }] }, { incomes: [{ monthlyFen: 50_000 }] }, {}]);
 const other = meansHousehold(2, [{}, {}]);
+// Hand-computed against the standard of 72,000 fen: 144,000 over 2 is at it; 80,000 for one above it.
+const atStandard = meansHousehold(3, [{ incomes: [{ monthlyFen: 144_000 }] }, {}]);
+const aboveStandard = meansHousehold(4, [{ incomes: [{ monthlyFen: 80_000 }] }]);
+const commercial = meansHousehold(5, [{ properties: [{ kind: 'RESIDENTIAL' }, { kind: 'COMMERCIAL' }] }, {}]);
+const twoHomes = meansHousehold(6, [{ properties: [{ kind: 'RESIDENTIAL' }] }, { properties: [{ kind: 'RESIDENTIAL' }], incomes: [{ monthlyFen: 30_000 }] }]);
+// 215,999 over 3: 71,999 a head, a fen below the standard.
+const justBelow = meansHousehold(7, [{ incomes: [{ monthlyFen: 200_000 }] }, { incomes: [{ monthlyFen: 15_999 }] }, {}]);
+const whileDown = meansHousehold(8, [{ incomes: [{ monthlyFen: 20_000 }] }, {}]);
+// 特困 already paid to the head: a 低保 award would be EXCLUSIVE_PROGRAMMES with it.
+const EXTREME = { type: 'award', id: 'CA-CW-TK-3', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: atStandard.persons[0], householdId: atStandard.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
 
 const APP = `id stage householdId personId programme department regionCode amountFen consentSignedBy consentSignedOn awardId filedBy waitingDays waitingHours stageSince noticeStart noticeEnd openObjections availableActions
   assessment { complete missingDepartments householdSize incomePerHeadFen standardFen eligible reasons gapFen }
@@ -41,7 +52,7 @@ describe('casework: the steps of an application', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const result = await loadFile(await writeNdjson([STANDARD, ...poor.records, ...other.records]), system.loadOptions);
+    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown].flatMap((h) => h.records)]), system.loadOptions);
     expect(result.ok).toBe(true);
   });
   afterAll(() => system?.stop());
@@ -207,5 +218,78 @@ describe('casework: the steps of an application', () => {
     const log = await system.query(`query Log($p: ID!) { accessLog(personId: $p, first: 50) { edges { node { sub operation subjectIds } } } }`, { p: poor.persons[1] }, { caller: AUDITOR });
     expect(log.errors).toBeUndefined();
     expect(log.data!.accessLog.edges.map((e: { node: object }) => e.node)).toContainEqual(expect.objectContaining({ sub: CW_B.sub, operation: 'ReadApplication', subjectIds: expect.arrayContaining([poor.persons[1], poor.householdId]) }));
+  });
+
+  it('assembles the assessment through the graph: income at, a fen below and above the standard, property conditions, the findings the award would cause', async () => {
+    const assessmentOf = async (h: typeof poor) => {
+      const res = await submit(minimumLiving(h));
+      expect(res.errors).toBeUndefined();
+      return res.data!.submitApplication;
+    };
+    const poorHead = (await system.query(LIST, { region: '654002', stage: 'APPROVED' }, { caller: CW_A })).data!.applications.edges[0].node.id;
+    // The approved one: 100,000 + 50,000 (an ended income left out) over 3 = 50,000; one residence, the commercial one disposed of.
+    expect((await system.query(READ, { id: poorHead }, { caller: CW_A })).data!.application.assessment).toMatchObject({ complete: true, missingDepartments: [], householdSize: 3, incomePerHeadFen: 50_000, standardFen: 72_000, eligible: true, gapFen: 22_000 });
+    const at = await assessmentOf(atStandard);
+    expect(at.assessment).toMatchObject({ complete: true, householdSize: 2, incomePerHeadFen: 72_000, standardFen: 72_000, eligible: false, gapFen: null });
+    expect(at.findings.map((f: { rule: string }) => f.rule)).toEqual(['EXCLUSIVE_PROGRAMMES']);
+    expect((await assessmentOf(justBelow)).assessment).toMatchObject({ householdSize: 3, incomePerHeadFen: 71_999, eligible: true, gapFen: 1 });
+    const above = await assessmentOf(aboveStandard);
+    expect(above.assessment).toMatchObject({ householdSize: 1, incomePerHeadFen: 80_000, eligible: false });
+    expect(above.findings).toEqual([]);
+    const shop = await assessmentOf(commercial);
+    expect(shop.assessment).toMatchObject({ incomePerHeadFen: 0, eligible: false, reasons: expect.arrayContaining([expect.stringMatching(/商业用房/)]) });
+    expect((await assessmentOf(twoHomes)).assessment).toMatchObject({ incomePerHeadFen: 15_000, eligible: false, reasons: expect.arrayContaining([expect.stringMatching(/住房 2 套/)]) });
+
+    // An ineligible household may be reviewed and published, never approved: rejected with the reason.
+    const id = above.id as string;
+    await advance(id, 'RECORD_VISIT', CW_A);
+    await advance(id, 'REVIEW', CW_B);
+    await advance(id, 'START_NOTICE', CW_B);
+    await backdateNotice(id, 7);
+    const refused = await advance(id, 'APPROVE', CA_OFFICER);
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', stage: 'IN_NOTICE' }, message: expect.stringMatching(/not eligible/) });
+    expect((await advance(id, 'REJECT', CA_OFFICER, '人均收入高于低保标准')).data!.advanceApplication.stage).toBe('REJECTED');
+  });
+
+  it('names a department that is down in the assessment, which then holds the review (and so the approval) until it is assembled again', async () => {
+    const labour = system.subgraphs.get('labour')!;
+    await labour.stop();
+    let id: string;
+    try {
+      const filed = await submit(minimumLiving(whileDown));
+      expect(filed.errors).toBeUndefined();
+      const app = filed.data!.submitApplication;
+      id = app.id;
+      expect(app.assessment).toMatchObject({ complete: false, missingDepartments: ['LABOUR'], householdSize: 2, incomePerHeadFen: null, eligible: null, gapFen: null });
+      expect(app.assessment.reasons.join(' ')).toMatch(/LABOUR/);
+      const visited = (await advance(id, 'RECORD_VISIT', CW_A)).data!.advanceApplication;
+      expect(visited.assessment).toMatchObject({ complete: false, missingDepartments: ['LABOUR'] });
+      const review = await advance(id, 'REVIEW', CW_B);
+      expect(review.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', stage: 'ASSESSED' }, message: expect.stringMatching(/incomplete \(LABOUR/) });
+    } finally {
+      await labour.restart();
+    }
+    await eventually(async () => expect((await system.query(`query Back($p: ID!) { person(id: $p) { incomes { id } } }`, { p: whileDown.persons[0] }, { caller: CW_A })).errors).toBeUndefined());
+    const again = (await advance(id!, 'RECORD_VISIT', CW_A, '人社恢复后重新核对')).data!.advanceApplication;
+    expect(again.assessment).toMatchObject({ missingDepartments: [], householdSize: 2, incomePerHeadFen: 10_000, eligible: true, gapFen: 62_000 });
+    expect((await advance(id!, 'REVIEW', CW_B)).data!.advanceApplication.stage).toBe('REVIEWED');
+    // The archive keeps the incomplete assessment as it was at the first steps.
+    const history = (await system.query(READ, { id: id! }, { caller: CW_A })).data!.application.history;
+    expect(history.map((e: { assessment: { complete: boolean } | null }) => e.assessment?.complete)).toEqual([false, false, ...history.slice(2).map(() => true)]);
+  });
+
+  it('applies the conditions the coordination office sets: a new version, logged with its note, used at the next visit', async () => {
+    const read = await system.query(`{ eligibilityRules { version json } }`, {}, { caller: CW_A });
+    expect(read.data!.eligibilityRules.version).toBe(0);
+    const rules = JSON.parse(read.data!.eligibilityRules.json);
+    rules.programmes.MINIMUM_LIVING_URBAN.maxResidences = 2;
+    const UPDATE = `mutation Update($rules: String!, $note: String!) { updateEligibilityRules(rules: $rules, note: $note) { version changedBy note } }`;
+    expect((await system.query(UPDATE, { rules: JSON.stringify(rules), note: '试行' }, { caller: CW_A })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await system.query(UPDATE, { rules: '{"consentRequired":["X"]}', note: '错' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules' });
+    const updated = await system.query(UPDATE, { rules: JSON.stringify(rules), note: '两套住房可纳入（试点）' });
+    expect(updated.data!.updateEligibilityRules).toMatchObject({ version: 1, changedBy: 'coordinator-1', note: '两套住房可纳入（试点）' });
+    const id = (await system.query(LIST, { region: '654002', stage: 'SUBMITTED' }, { caller: CW_A })).data!.applications.edges.find((e: { node: { personId: string } }) => e.node.personId === twoHomes.persons[0]).node.id;
+    const visited = (await advance(id, 'RECORD_VISIT', CW_A)).data!.advanceApplication;
+    expect(visited.assessment).toMatchObject({ eligible: true, incomePerHeadFen: 15_000, gapFen: 57_000 });
   });
 });
