@@ -292,4 +292,46 @@ describe('casework: the steps of an application', () => {
     const visited = (await advance(id, 'RECORD_VISIT', CW_A)).data!.advanceApplication;
     expect(visited.assessment).toMatchObject({ eligible: true, incomePerHeadFen: 15_000, gapFen: 57_000 });
   });
+
+  it('publishes the applications in notice masked, on the list and as a printable page: no ID, birth date, full name or address', async () => {
+    const inNotice = async (h: typeof poor, person: number) => {
+      const list = await system.query(LIST, { region: '654002' }, { caller: CW_A });
+      const found = list.data!.applications.edges.find((e: { node: { personId: string; stage: string } }) => e.node.personId === h.persons[person] && e.node.stage === 'SUBMITTED');
+      const id = found ? found.node.id : (await submit(minimumLiving(h, person))).data!.submitApplication.id;
+      await advance(id, 'RECORD_VISIT', CW_A);
+      await advance(id, 'REVIEW', CW_B);
+      expect((await advance(id, 'START_NOTICE', CW_B)).data!.advanceApplication.stage).toBe('IN_NOTICE');
+      return id as string;
+    };
+    const wang = await inNotice(justBelow, 0);
+    const ayi = await inNotice(commercial, 1);
+    const NOTICE = `query Notice($r: String!) { publicNotice(regionCode: $r) { applicationId maskedName regionCode programme householdSize amountFen noticeStart noticeEnd } publicNoticeHtml(regionCode: $r) }`;
+    const res = await system.query(NOTICE, { r: '654002' }, { caller: ANALYST });
+    expect(res.errors).toBeUndefined();
+    const entries = res.data!.publicNotice;
+    expect(entries.find((e: { applicationId: string }) => e.applicationId === wang)).toMatchObject({ maskedName: '王**', regionCode: '654002', programme: 'MINIMUM_LIVING_URBAN', householdSize: 3, amountFen: 3 });
+    expect(entries.find((e: { applicationId: string }) => e.applicationId === ayi)).toMatchObject({ maskedName: '阿*******', householdSize: 2 });
+    const html = res.data!.publicNoticeHtml as string;
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('王**');
+    expect(html).toContain('城市居民最低生活保障');
+    const households = [poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown];
+    const published = JSON.stringify(entries) + html;
+    for (const h of households) {
+      expect(published).not.toContain(h.householdId);
+      for (const record of h.records as { type: string; id: string; name?: string; birthDate?: string; address?: string }[]) {
+        if (record.type === 'person') {
+          expect(published).not.toContain(record.id);
+          expect(published).not.toContain(record.name);
+          expect(published).not.toContain(record.birthDate);
+          expect(published).not.toContain(record.id.slice(6, 14));
+        }
+        if (record.address) expect(published).not.toContain('解放路');
+      }
+    }
+    // Under another county: nothing. Once the 7 days have run, off the notice (awaiting approval).
+    expect((await system.query(NOTICE, { r: '654023' }, { caller: CW_ELSEWHERE })).data!.publicNotice).toEqual([]);
+    await backdateNotice(wang, 7);
+    expect((await system.query(NOTICE, { r: '654002' })).data!.publicNotice.map((e: { applicationId: string }) => e.applicationId)).not.toContain(wang);
+  });
 });

@@ -5,6 +5,7 @@ import { listApplications } from '../db/applications.ts';
 import { advanceApplication, readableApplication, submitApplication, type ApplicationInput } from '../casework/applications.ts';
 import type { Action } from '../casework/stages.ts';
 import { isRegionPrefix } from '@saf/identity';
+import { publicNotice, publicNoticeHtml } from '../casework/notice.ts';
 
 function prefixOf(regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -26,6 +27,15 @@ export const casework = {
       const page = await listApplications(ctx.db, { regionPrefix: prefix, stage: args.stage, department: caller.role === 'DEPARTMENT_OFFICER' ? caller.department : null }, first, after);
       const edges = page.rows.map((node) => ({ node, cursor: encodeCursor(node.createdAt, node.id, 'OLDEST_FIRST') }));
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+    },
+    // Published, as the township posts it: any signed-in caller.
+    publicNotice: (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
+      if (!ctx.caller) throw badInput('no caller');
+      return publicNotice(ctx.db, prefixOf(regionCode));
+    },
+    publicNoticeHtml: async (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
+      if (!ctx.caller) throw badInput('no caller');
+      return publicNoticeHtml(regionCode, await publicNotice(ctx.db, prefixOf(regionCode)));
     },
     eligibilityRules: (_: unknown, __: unknown, ctx: Context) => {
       assertRole(ctx.caller, 'COORDINATOR', 'CASEWORKER', 'DEPARTMENT_OFFICER');
