@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Caller } from '@saf/auth';
+import { rowsOf } from '@saf/db';
+import { subgraphSigningSecret } from '@saf/auth';
+import { signedFetch } from '@saf/testing';
 import { loadFile } from '@saf/loader';
 import { writeNdjson } from './support/files.ts';
 import { meansHousehold, STANDARD } from './support/casework.ts';
@@ -14,6 +17,7 @@ const CW_A: Caller = { sub: 'cw-a', role: 'CASEWORKER', region: '654002' };
 const CW_B: Caller = { sub: 'cw-b', role: 'CASEWORKER', region: '654002' };
 const CW_ELSEWHERE: Caller = { sub: 'cw-x', role: 'CASEWORKER', region: '654023' };
 const CA_OFFICER: Caller = { sub: 'ca-1', role: 'DEPARTMENT_OFFICER', department: 'CIVIL_AFFAIRS' };
+const JUSTICE_OFFICER: Caller = { sub: 'ju-1', role: 'DEPARTMENT_OFFICER', department: 'JUSTICE' };
 const CA_OFFICER_ELSEWHERE: Caller = { sub: 'ca-2', role: 'DEPARTMENT_OFFICER', department: 'CIVIL_AFFAIRS', region: '654023' };
 const HEALTH_OFFICER: Caller = { sub: 'he-1', role: 'DEPARTMENT_OFFICER', department: 'HEALTH' };
 const ANALYST: Caller = { sub: 'an-1', role: 'ANALYST' };
@@ -29,6 +33,10 @@ const twoHomes = meansHousehold(6, [{ properties: [{ kind: 'RESIDENTIAL' }] }, {
 // 215,999 over 3: 71,999 a head, a fen below the standard.
 const justBelow = meansHousehold(7, [{ incomes: [{ monthlyFen: 200_000 }] }, { incomes: [{ monthlyFen: 15_999 }] }, {}]);
 const whileDown = meansHousehold(8, [{ incomes: [{ monthlyFen: 20_000 }] }, {}]);
+// Eligible (30,000 over 2), but the second member already has 特困 dispersed support: a 低保
+// award for every member collides with it (EXCLUSIVE_PROGRAMMES), a case planted for the sweep.
+const exclusive = meansHousehold(9, [{ incomes: [{ monthlyFen: 30_000 }] }, {}]);
+const EXCLUSIVE_TK = { type: 'award', id: 'CA-CW-TK-9', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: exclusive.persons[1], householdId: exclusive.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
 // 特困 already paid to the head: a 低保 award would be EXCLUSIVE_PROGRAMMES with it.
 const EXTREME = { type: 'award', id: 'CA-CW-TK-3', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: atStandard.persons[0], householdId: atStandard.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
 
@@ -52,7 +60,7 @@ describe('casework: the steps of an application', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown].flatMap((h) => h.records)]), system.loadOptions);
+    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, EXCLUSIVE_TK, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown, exclusive].flatMap((h) => h.records)]), system.loadOptions);
     expect(result.ok).toBe(true);
   });
   afterAll(() => system?.stop());
@@ -207,8 +215,8 @@ describe('casework: the steps of an application', () => {
   it('keeps the archive unchanged: the database refuses to edit or delete a step', async () => {
     await expect(coordinationDb().execute(sql`UPDATE application_events SET note = 'changed'`)).rejects.toThrow();
     await expect(coordinationDb().execute(sql`DELETE FROM application_events`)).rejects.toThrow();
-    const [{ n }] = (await coordinationDb().execute(sql`SELECT count(*)::int AS n FROM application_events WHERE note = 'changed'`)).rows as { n: number }[];
-    expect(n).toBe(0);
+    const rows = await rowsOf<{ n: number }>(coordinationDb(), sql`SELECT count(*)::int AS n FROM application_events WHERE note = 'changed'`);
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('logs a read of an application under the persons and household it names', async () => {
@@ -333,5 +341,67 @@ describe('casework: the steps of an application', () => {
     expect((await system.query(NOTICE, { r: '654023' }, { caller: CW_ELSEWHERE })).data!.publicNotice).toEqual([]);
     await backdateNotice(wang, 7);
     expect((await system.query(NOTICE, { r: '654002' })).data!.publicNotice.map((e: { applicationId: string }) => e.applicationId)).not.toContain(wang);
+  });
+
+  it('creates the award in the owning department on approval: 低保 for every member at the gap, in the household picture, caught by checks and the next sweep', async () => {
+    const PICTURE = `query Picture($id: ID!) { household(id: $id) { awards { id department programme personId amountFen frequency startDate endDate status } } }`;
+    const approved = (await system.query(LIST, { region: '654002', stage: 'APPROVED' }, { caller: CW_A })).data!.applications.edges[0].node.id as string;
+    const app = (await system.query(READ, { id: approved }, { caller: CW_A })).data!.application;
+    expect(app.awardId).toBe(`${approved}-1`);
+    const today = app.history.at(-1).at.slice(0, 10);
+    const picture = await system.query(PICTURE, { id: poor.householdId }, { caller: CW_A });
+    expect(picture.errors).toBeUndefined();
+    const granted = picture.data!.household.awards.filter((a: { id: string }) => a.id.startsWith(approved));
+    // (720 − 500) 元 = 22,000 fen a month for each of the three members; the applicant's is the application's award.
+    expect(granted.map((a: { id: string; personId: string }) => [a.id, a.personId])).toEqual(expect.arrayContaining([[`${approved}-1`, poor.persons[1]], [`${approved}-2`, expect.any(String)], [`${approved}-3`, expect.any(String)]]));
+    expect(granted).toHaveLength(3);
+    for (const a of granted) expect(a).toMatchObject({ department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', amountFen: 22_000, frequency: 'MONTHLY', status: 'ACTIVE', endDate: null });
+    expect(new Set(granted.map((a: { startDate: string }) => a.startDate)).size).toBe(1);
+    expect(Math.abs(Date.parse(granted[0].startDate) - Date.parse(today))).toBeLessThanOrEqual(86_400_000);
+    // A second 低保 for the applicant is now caught before it is granted.
+    const CHECK = `query Check($award: ProposedAwardInput!) { checkProposedAward(award: $award) { rule awardIds } }`;
+    const check = await system.query(CHECK, { award: { department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', personId: poor.persons[1], householdId: poor.householdId, regionCode: '654002', amountFen: 10_000, frequency: 'MONTHLY', startDate: '2027-01-01' } }, { caller: CW_A });
+    expect(check.data!.checkProposedAward).toContainEqual({ rule: 'SAME_PROGRAMME_OVERLAP', awardIds: expect.arrayContaining([`${approved}-1`]) });
+
+    // A planted conflict: approved with the finding shown, then found by the next sweep.
+    const filed = (await submit(minimumLiving(exclusive))).data!.submitApplication;
+    expect(filed.findings.map((f: { rule: string }) => f.rule)).toEqual(['EXCLUSIVE_PROGRAMMES']);
+    const id = filed.id as string;
+    await advance(id, 'RECORD_VISIT', CW_A);
+    await advance(id, 'REVIEW', CW_B);
+    await advance(id, 'START_NOTICE', CW_B);
+    await backdateNotice(id, 7);
+    // Both at once: one approval, the same awards.
+    const twice = await Promise.all([advance(id, 'APPROVE', CA_OFFICER, '同意'), advance(id, 'APPROVE', CA_OFFICER, '同意')]);
+    expect(twice.filter((r) => !r.errors)).toHaveLength(1);
+    const history = (await system.query(READ, { id }, { caller: CW_A })).data!.application.history;
+    expect(history.filter((e: { action: string }) => e.action === 'APPROVE')).toHaveLength(1);
+    const sweep = await system.query(`mutation { runDuplicateAidSweep(regionCode: "654002") { id } }`, {}, { caller: CW_A });
+    const sweepId = sweep.data!.runDuplicateAidSweep.id;
+    await eventually(async () => expect((await system.query(`query S($id: ID!) { duplicateAidSweep(id: $id) { status } }`, { id: sweepId }, { caller: CW_A })).data!.duplicateAidSweep.status).toBe('DONE'), 60_000, 250);
+    const findings = await system.query(`{ duplicateAidFindings(regionCode: "654002", first: 100) { edges { node { rule awardIds } } } }`, {}, { caller: CW_A });
+    expect(findings.data!.duplicateAidFindings.edges.map((e: { node: object }) => e.node)).toContainEqual({ rule: 'EXCLUSIVE_PROGRAMMES', awardIds: expect.arrayContaining(['CA-CW-TK-9', `${id}-2`]) });
+  });
+
+  it('creates another department’s award on its officer’s approval, registered with civil affairs; the departments take grants from the coordination office only', async () => {
+    const legal = (await system.query(LIST, { region: '654002', stage: 'REVIEWED' }, { caller: CW_A })).data!.applications.edges.find((e: { node: { personId: string } }) => e.node.personId === other.persons[0]).node.id as string;
+    await advance(legal, 'START_NOTICE', CW_B);
+    await backdateNotice(legal, 7);
+    expect((await advance(legal, 'APPROVE', CA_OFFICER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const approved = await advance(legal, 'APPROVE', JUSTICE_OFFICER, '指派律师');
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.advanceApplication).toMatchObject({ stage: 'APPROVED', department: 'JUSTICE', awardId: `${legal}-1` });
+    const picture = await system.query(`query P($id: ID!) { household(id: $id) { awards { id department programme personId status } } }`, { id: other.householdId }, { caller: CW_A });
+    expect(picture.data!.household.awards).toContainEqual({ id: `${legal}-1`, department: 'JUSTICE', programme: 'LEGAL_AID', personId: other.persons[0], status: 'ACTIVE' });
+
+    const justice = system.subgraphs.get('justice')!.url.replace(/\/graphql$/, '/grants');
+    const body = JSON.stringify({ applicationId: 'APP-20261207-ABCDEF0123', records: [{ type: 'award', id: 'APP-20261207-ABCDEF0123-1', department: 'JUSTICE', programme: 'LEGAL_AID', personId: other.persons[1], householdId: other.householdId, regionCode: '654002', amountFen: 0, frequency: 'ONCE', startDate: '2026-01-01', endDate: '2026-01-01', status: 'ACTIVE', details: {} }] });
+    const secret = subgraphSigningSecret('justice', {}, 'test');
+    expect((await fetch(justice, { method: 'POST', body })).status).toBe(401);
+    for (const from of ['gateway', 'loader']) expect((await signedFetch(justice, secret, { from, to: 'justice', body })).status, from).toBe(403);
+    // Coordination's signature for an id that is not the application's (a loaded award): refused.
+    const foreign = body.replace('"id":"APP-20261207-ABCDEF0123-1"', '"id":"JU-1-LEGAL_AID"');
+    expect((await signedFetch(justice, secret, { from: 'coordination', to: 'justice', body: foreign })).status).toBe(400);
+    expect((await signedFetch(justice, secret, { from: 'coordination', to: 'justice', body })).status).toBe(200);
   });
 });

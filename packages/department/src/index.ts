@@ -9,3 +9,4 @@ export * from './statistics.ts';
 export * from './statisticsFields.ts';
 export * from './sweep.ts';
 export * from './witness.ts';
+export * from './grant.ts';

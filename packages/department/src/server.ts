@@ -7,6 +7,7 @@ import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
+import { COORDINATION, grantRoute } from './grant.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
@@ -38,12 +39,13 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     signingSecret: options.signingSecret,
     // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
     // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
-    acceptFrom: [GATEWAY, LOADER, OPERATOR],
+    // Coordination signs only for /grants (an approved application's awards).
+    acceptFrom: [GATEWAY, LOADER, OPERATOR, COORDINATION],
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
     // Every department witnesses the access log in its own database (witness.ts).
-    routes: [ingest, witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
+    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
   });
   // Before the pool closes: a load still held prepared would keep one of its connections.
   return { http: built.http, start: built.start, stop: () => ingest.close() };

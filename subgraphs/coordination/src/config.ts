@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv } from '@saf/config';
+import { commonEnv, parseEnv, subgraphUrl } from '@saf/config';
+import { subgraphSigningSecret } from '@saf/auth';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS } from './statistics/cache.ts';
 
@@ -38,5 +39,9 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,
     statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
     statisticsWaitMs: own.STATISTICS_WAIT_MS,
+    // The departments' own routes (an approved application's award, casework/grant.ts): where the
+    // gateway finds them (`<NAME>_URL` or the port base), and the secret each shares.
+    subgraphUrl: (name: string) => subgraphUrl(name, env, common.SUBGRAPH_PORT_BASE),
+    subgraphSecret: (name: string) => subgraphSigningSecret(name, env, common.NODE_ENV),
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import { eventsByApplicationIds } from './db/applications.ts';
 import type { EligibilityStore } from './casework/eligibilityStore.ts';
+import type { DepartmentLinks } from './casework/grant.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
 import type { FigureCache } from './statistics/cache.ts';
@@ -25,6 +26,8 @@ export interface Services {
   rules: RuleSetStore;
   /** The eligibility conditions of the economic check (casework/eligibilityStore.ts). */
   eligibility: EligibilityStore;
+  /** Where the departments' own routes are, for the awards of approved applications (casework/grant.ts). */
+  departments: DepartmentLinks;
   sweeps: SweepRunner;
   graph: GraphClient;
   /** Keys the ids of findings as masked for a caller (`findingView.ts`). */

@@ -1,4 +1,6 @@
 import { hkdfSync } from 'node:crypto';
+import { subgraphSigningSecret } from '@saf/auth';
+import { subgraphUrl } from '@saf/config';
 import { GATEWAY, createRequestSigner } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
@@ -26,6 +28,10 @@ export interface CoordinationOptions extends SubgraphDeps {
   statisticsRefreshMs?: number;
   /** How long a request waits for figures being computed (STATISTICS_WAIT_MS). */
   statisticsWaitMs?: number;
+  /** A department subgraph's URL (default: on this machine at the default port base). */
+  subgraphUrl?: (subgraph: string) => string;
+  /** The secret a department shares (default: derived as development and tests derive it). */
+  subgraphSecret?: (subgraph: string) => Buffer;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -46,6 +52,10 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     log,
     rules,
     eligibility: new EligibilityStore(db),
+    departments: {
+      url: options.subgraphUrl ?? ((name) => subgraphUrl(name, {}, 4000)),
+      secret: options.subgraphSecret ?? ((name) => subgraphSigningSecret(name, {}, options.production ? 'production' : 'development')),
+    },
     graph,
     maskKey,
     statistics,

@@ -51,6 +51,8 @@ export interface Assessment {
   gapFen: number | null;
   /** The version of the eligibility conditions applied. */
   rulesVersion: number;
+  /** The members alive on the day (a 低保 approval creates an award for each). */
+  memberIds: string[];
 }
 
 const BY_SUBGRAPH = new Map(departments.map((d) => [d.subgraph, d.code]));
@@ -133,6 +135,7 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
     reasons: [...evaluation.reasons, ...missingDepartments.map((d) => `${d} 未答复：核对不完整，不能据此审批 (${d} did not answer: the assessment is incomplete)`)],
     gapFen: evaluation.gapFen,
     rulesVersion: version,
+    memberIds: (household?.members ?? []).filter((m) => m.deathDate === null || m.deathDate > date).map((m) => m.id),
   };
   return { household, assessment, findings };
 }
