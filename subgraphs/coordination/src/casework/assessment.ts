@@ -107,17 +107,24 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
   let findings: unknown[] = [];
   const findingsMissing: Department[] = [];
   if (household) {
+    // 低保's unit is the household: its approval pays every member alive, so each one's award is checked.
+    const living = household.members.filter((m) => m.deathDate === null || m.deathDate > date).map((m) => m.id);
+    const recipients = rules.programmes[input.programme]?.gapAmount ? [input.personId, ...living.filter((id) => id !== input.personId)] : [input.personId];
+    const seen = new Set<string>();
     try {
-      findings = await checkProposedAward(ctx, {
-        department: info.department,
-        programme: input.programme,
-        personId: input.personId,
-        householdId: household.id,
-        regionCode: household.regionCode,
-        amountFen: evaluation.gapFen ?? input.amountFen ?? 0,
-        frequency: info.repeatable ? 'ONCE' : 'MONTHLY',
-        startDate: date,
-      });
+      for (const personId of recipients) {
+        const found = await checkProposedAward(ctx, {
+          department: info.department,
+          programme: input.programme,
+          personId,
+          householdId: household.id,
+          regionCode: household.regionCode,
+          amountFen: evaluation.gapFen ?? input.amountFen ?? 0,
+          frequency: info.repeatable ? 'ONCE' : 'MONTHLY',
+          startDate: date,
+        });
+        for (const f of found as { id: string }[]) if (!seen.has(f.id)) seen.add(f.id) && findings.push(f);
+      }
     } catch (err) {
       if (!(err instanceof GraphQLError) || err.extensions?.code !== 'SUBGRAPH_UNAVAILABLE') throw err;
       findingsMissing.push(...departmentsOf([err as { extensions?: { services?: unknown } }]));
