@@ -10,3 +10,4 @@ export * from './statisticsFields.ts';
 export * from './sweep.ts';
 export * from './witness.ts';
 export * from './grant.ts';
+export * from './outbox.ts';

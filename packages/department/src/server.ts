@@ -8,6 +8,7 @@ import { ingestRoute, type IngestKind } from './ingest.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 import { COORDINATION, grantRoute } from './grant.ts';
+import { outboxRoute } from './outbox.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
@@ -24,6 +25,8 @@ export interface DepartmentServerOptions extends SubgraphDeps {
   kinds: IngestKind[];
   /** Loaders beyond the award ones (e.g. disability certificates). */
   extraLoaders?: (db: Database['db']) => Record<string, unknown>;
+  /** Whether the department emits events for dynamic management (its `outbox` table; outbox.ts). */
+  outbox?: boolean;
 }
 
 /** Builds (no I/O) a department subgraph that stores awards and serves them on Person and Household. */
@@ -45,7 +48,7 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), ...options.extraLoaders?.(read) } }),
     // Every department witnesses the access log in its own database (witness.ts).
-    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
+    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret }), ...(options.outbox ? [outboxRoute(options.database.db)] : [])],
   });
   // Before the pool closes: a load still held prepared would keep one of its connections.
   return { http: built.http, start: built.start, stop: () => ingest.close() };

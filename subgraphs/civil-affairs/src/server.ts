@@ -1,5 +1,5 @@
 import { GATEWAY, LOADER, OPERATOR } from '@saf/auth';
-import { COORDINATION, grantRoute, ingestRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { COORDINATION, grantRoute, ingestRoute, outboxRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing } from './db/queries.ts';
 import { grantKinds, ingestKinds } from './db/ingest.ts';
@@ -39,7 +39,7 @@ export function createServer({ database, log, production = false, signingSecret,
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     // Civil affairs witnesses the access log in its own database, like every department.
-    routes: [ingest, grantRoute({ database, department: 'CIVIL_AFFAIRS', kinds: grantKinds, log }), witnessRoute({ db, name: 'civil-affairs', signingSecret })],
+    routes: [ingest, grantRoute({ database, department: 'CIVIL_AFFAIRS', kinds: grantKinds, log }), witnessRoute({ db, name: 'civil-affairs', signingSecret }), outboxRoute(db)],
   });
   return { http: built.http, start: built.start, stop: () => ingest.close() };
 }

@@ -13,6 +13,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     typeDefs,
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, propertyKind],
+    outbox: true,
     extraLoaders: (db) => ({ properties: createPropertyLoader(db) }),
     ...deps,
   });

@@ -13,6 +13,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     typeDefs,
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, incomeKind],
+    outbox: true,
     extraLoaders: (db) => ({ incomes: createIncomeLoader(db) }),
     ...deps,
   });
