@@ -9,6 +9,7 @@ import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
 import { EligibilityStore } from './casework/eligibilityStore.ts';
+import { OutboxPoller } from './casework/dynamic.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
@@ -32,6 +33,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   subgraphUrl?: (subgraph: string) => string;
   /** The secret a department shares (default: derived as development and tests derive it). */
   subgraphSecret?: (subgraph: string) => Buffer;
+  /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0: never. */
+  outboxPollMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -63,6 +66,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
   };
+  const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 2000);
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -80,9 +84,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       await services.sweeps.open(database.kind);
       await built.start();
       refresher.start();
+      poller.start();
     },
     stop: async () => {
       await refresher.stop();
+      await poller.stop();
       await services.sweeps.stop();
     },
   };

@@ -6,6 +6,7 @@ import { advanceApplication, readableApplication, submitApplication, type Applic
 import type { Action } from '../casework/stages.ts';
 import { isRegionPrefix } from '@saf/identity';
 import { publicNotice, publicNoticeHtml } from '../casework/notice.ts';
+import { listTasks } from '../db/reviewTasks.ts';
 
 function prefixOf(regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -36,6 +37,17 @@ export const casework = {
     publicNoticeHtml: async (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
       if (!ctx.caller) throw badInput('no caller');
       return publicNoticeHtml(regionCode, await publicNotice(ctx.db, prefixOf(regionCode)));
+    },
+    reviewTasks: async (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: Context) => {
+      const caller = assertPersonLevel(ctx.caller);
+      const prefix = prefixOf(args.regionCode);
+      if (caller.role !== 'DEPARTMENT_OFFICER' || caller.region) assertRegionWithin(caller, prefix);
+      const first = args.first ?? 50;
+      if (first < 1 || first > 100) throw badInput('first must be 1 to 100', 'first');
+      const after = args.after ? decodeCursor(args.after, 'OLDEST_FIRST') : null;
+      const page = await listTasks(ctx.db, { regionPrefix: prefix, department: caller.role === 'DEPARTMENT_OFFICER' ? caller.department : null }, first, after);
+      const edges = page.rows.map((row) => ({ node: { ...row, createdAt: new Date(row.createdAt).toISOString() }, cursor: encodeCursor(row.createdAt, row.id, 'OLDEST_FIRST') }));
+      return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
     },
     eligibilityRules: (_: unknown, __: unknown, ctx: Context) => {
       assertRole(ctx.caller, 'COORDINATOR', 'CASEWORKER', 'DEPARTMENT_OFFICER');
