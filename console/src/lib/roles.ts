@@ -9,6 +9,10 @@ export const SCREENS = {
   dashboard: { path: '/dashboard', roles: ['COORDINATOR'] },
   statistics: { path: '/statistics', roles: ['ANALYST', 'COORDINATOR'] },
   accessLog: { path: '/access-log', roles: ['AUDITOR'] },
+  applications: { path: '/applications', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
+  application: { path: '/applications/:id', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
+  notice: { path: '/notice', roles: ['CASEWORKER', 'COORDINATOR'] },
+  reviewTasks: { path: '/review-tasks', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 
 export type Screen = keyof typeof SCREENS;
@@ -28,9 +32,9 @@ export const HOME: Record<Role, string> = {
 
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
-  CASEWORKER: ['search', 'worklist', 'check'],
-  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics'],
-  DEPARTMENT_OFFICER: ['check'],
+  CASEWORKER: ['search', 'worklist', 'applications', 'notice', 'reviewTasks', 'check'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'applications', 'reviewTasks', 'check', 'statistics'],
+  DEPARTMENT_OFFICER: ['check', 'applications', 'reviewTasks'],
   ANALYST: ['statistics'],
   AUDITOR: ['accessLog'],
 };
