@@ -15,7 +15,7 @@ export interface MemberSpec {
 
 export function meansHousehold(n: number, members: MemberSpec[], names = ['王建国', '阿依古丽·买买提', '李娜', '努尔兰', '张伟']) {
   const householdId = `H65400209${String(n).padStart(4, '0')}`;
-  const persons = members.map((_, i) => makeResidentId('654002', `19${60 + i}-0${(i % 9) + 1}-1${i}`, 100 * n + 2 * i + 1));
+  const persons = members.map((_, i) => makeResidentId('654002', `19${60 + i}-0${(i % 9) + 1}-1${i}`, 10 * n + 2 * i + 1));
   const records: object[] = [{ type: 'household', id: householdId, regionCode: '654002', hukou: 'URBAN', address: '伊宁市 解放路 9 号 3 单元' }];
   members.forEach((m, i) => {
     records.push({ type: 'person', id: persons[i], name: names[i % names.length], gender: 'MALE', birthDate: `19${60 + i}-0${(i % 9) + 1}-1${i}`, householdId, relation: i === 0 ? 'HEAD' : 'CHILD', deathDate: m.deathDate ?? null });
