@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
 import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadDemoData } from './demo.ts';
+import { seedApplications } from './demoCasework.ts';
 
 const env = parseEnv(commonEnv.extend({ DEMO_DATA: z.enum(['0', '1']).default('1') }));
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,7 +73,11 @@ async function main(): Promise<void> {
   run('gateway', 'gateway/src/index.ts');
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   await waitReady('gateway', gateway);
-  if (env.DEMO_DATA === '1') await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
+  if (env.DEMO_DATA === '1') {
+    await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
+    // Applications at every stage, through the gateway (development tokens: never in production).
+    if (env.NODE_ENV !== 'production') await seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line)).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
+  }
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
   process.stdout.write(`\nrunning:\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
 }
