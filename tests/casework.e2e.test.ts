@@ -388,6 +388,16 @@ describe('casework: the steps of an application', () => {
     await advance(legal, 'START_NOTICE', CW_B);
     await backdateNotice(legal, 7);
     expect((await advance(legal, 'APPROVE', CA_OFFICER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Justice down: the award cannot be written there, so the approval is refused and the stage stays.
+    const justiceService = system.subgraphs.get('justice')!;
+    await justiceService.stop();
+    try {
+      const down = await advance(legal, 'APPROVE', JUSTICE_OFFICER, '指派律师');
+      expect(down.errors?.[0]).toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' }, message: expect.stringMatching(/JUSTICE did not answer/) });
+      expect((await system.query(READ, { id: legal }, { caller: CW_A })).data!.application).toMatchObject({ stage: 'IN_NOTICE', awardId: null });
+    } finally {
+      await justiceService.restart();
+    }
     const approved = await advance(legal, 'APPROVE', JUSTICE_OFFICER, '指派律师');
     expect(approved.errors).toBeUndefined();
     expect(approved.data!.advanceApplication).toMatchObject({ stage: 'APPROVED', department: 'JUSTICE', awardId: `${legal}-1` });

@@ -23,6 +23,8 @@ interface Tuning {
   sweepPageSize?: number;
   /** How long a department holds a prepared load for its commit (INGEST_HOLD_MS). */
   ingestHoldMs?: number;
+  /** How often coordination reads the departments' outboxes for review tasks (OUTBOX_POLL_MS); unset: never. */
+  outboxPollMs?: number;
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -124,7 +126,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;

@@ -33,7 +33,7 @@ export interface CoordinationOptions extends SubgraphDeps {
   subgraphUrl?: (subgraph: string) => string;
   /** The secret a department shares (default: derived as development and tests derive it). */
   subgraphSecret?: (subgraph: string) => Buffer;
-  /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0: never. */
+  /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0 or unset: never (tests that are not about it stay free of its requests). */
   outboxPollMs?: number;
 }
 
@@ -66,7 +66,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
   };
-  const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 2000);
+  const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
