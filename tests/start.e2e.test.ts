@@ -59,6 +59,8 @@ describe('npm start on a machine without a database server', () => {
 
   it('loads the demo data and answers a caseworker with a household from every department', async () => {
     expect(output).toContain('demo data loaded');
+    // And applications at every stage a fresh system reaches (scripts/demoCasework.ts).
+    expect(output).toMatch(/demo applications: .*SUBMITTED \d+.*IN_NOTICE \d+/);
     // The demo file is generated with a fixed seed: its first household is known.
     const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--households', '300', '--seed', '2026'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const households = generated.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; id: string; regionCode?: string }).filter((r) => r.type === 'household');
