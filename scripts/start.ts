@@ -73,13 +73,14 @@ async function main(): Promise<void> {
   run('gateway', 'gateway/src/index.ts');
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   await waitReady('gateway', gateway);
-  if (env.DEMO_DATA === '1') {
-    await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
-    // Applications at every stage, through the gateway (development tokens: never in production).
-    if (env.NODE_ENV !== 'production') await seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line)).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
-  }
+  if (env.DEMO_DATA === '1') await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV);
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
   process.stdout.write(`\nrunning:\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nCtrl-C stops everything.\n`);
+  // Demo applications at every stage, filed through the gateway in the background (a minute or
+  // so; development tokens, so never in production; only where none exist yet).
+  if (env.DEMO_DATA === '1' && env.NODE_ENV !== 'production') {
+    seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line)).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
+  }
 }
 
 main().catch((err) => {
