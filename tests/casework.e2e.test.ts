@@ -286,6 +286,23 @@ describe('casework: the steps of an application', () => {
     expect(history.map((e: { assessment: { complete: boolean } | null }) => e.assessment?.complete)).toEqual([false, false, ...history.slice(2).map(() => true)]);
   });
 
+  it('with civil affairs down, files nothing and records a visit that concludes nothing', async () => {
+    const id = (await submit({ householdId: other.householdId, personId: other.persons[1], programme: 'MEDICAL_ASSISTANCE_OUTPATIENT', amountFen: 30_000, reason: '门诊费用' })).data!.submitApplication.id as string;
+    const civil = system.subgraphs.get('civil-affairs')!;
+    await civil.stop();
+    try {
+      const refused = await submit(minimumLiving(other, 0));
+      expect(refused.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      const visited = await advance(id, 'RECORD_VISIT', CW_A, '民政系统故障时入户');
+      expect(visited.errors).toBeUndefined();
+      expect(visited.data!.advanceApplication).toMatchObject({ stage: 'ASSESSED', assessment: { complete: false, missingDepartments: expect.arrayContaining(['CIVIL_AFFAIRS']), eligible: null, householdSize: 2 } });
+    } finally {
+      await civil.restart();
+    }
+    await eventually(async () => expect((await system.query(READ, { id }, { caller: CW_A })).errors).toBeUndefined());
+    expect((await advance(id, 'WITHDRAW', CW_A, '撤回')).data!.advanceApplication.stage).toBe('WITHDRAWN');
+  });
+
   it('applies the conditions the coordination office sets: a new version, logged with its note, used at the next visit', async () => {
     const read = await system.query(`{ eligibilityRules { version json } }`, {}, { caller: CW_A });
     expect(read.data!.eligibilityRules.version).toBe(0);

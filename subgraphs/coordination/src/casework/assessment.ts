@@ -96,13 +96,10 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
   const date = todayInChina();
   const { rules, version } = await ctx.eligibility.current();
   const { household, missing } = await readMeans(ctx, input.householdId, date);
-  const evaluation = evaluateMeans(rules, {
-    programme: input.programme,
-    date,
-    hukou: household?.hukou ?? null,
-    members: household?.members ?? [],
-    standards: household ? household.assistanceStandards : null,
-  });
+  // Without civil affairs there is no household to evaluate: nothing is concluded.
+  const evaluation = household
+    ? evaluateMeans(rules, { programme: input.programme, date, hukou: household.hukou, members: household.members, standards: household.assistanceStandards })
+    : { householdSize: 0, incomePerHeadFen: null, standardFen: null, eligible: null, reasons: [], gapFen: null };
   const info = programmeInfo(input.programme)!;
   let findings: unknown[] = [];
   const findingsMissing: Department[] = [];
@@ -123,7 +120,11 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
           frequency: info.repeatable ? 'ONCE' : 'MONTHLY',
           startDate: date,
         });
-        for (const f of found as { id: string }[]) if (!seen.has(f.id)) seen.add(f.id) && findings.push(f);
+        for (const f of found as { id: string }[]) {
+          if (seen.has(f.id)) continue;
+          seen.add(f.id);
+          findings.push(f);
+        }
       }
     } catch (err) {
       if (!(err instanceof GraphQLError) || err.extensions?.code !== 'SUBGRAPH_UNAVAILABLE') throw err;
