@@ -18,6 +18,7 @@ import { DatabaseSetupError, ensureDatabase, serviceDatabaseName } from '@saf/db
 import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadDemoData } from './demo.ts';
 import { Supervisor, type Supervised } from './supervise.ts';
+import { seedApplications } from './demoCasework.ts';
 
 const env = parseEnv(
   commonEnv.extend({
@@ -144,6 +145,11 @@ async function main(): Promise<void> {
   }
   const rows = SERVICES.map((s) => `  ${s.name.padEnd(28)} ${subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE)}`);
   out(`\nrunning (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s):\n  ${'console'.padEnd(28)} ${gateway}/\n  ${'gateway'.padEnd(28)} ${gateway}/graphql\n${rows.join('\n')}\n\nA service that stops is started again; Ctrl-C stops everything.`);
+  // Demo applications at every stage, filed through the gateway in the background (a minute or
+  // so; development tokens, so never in production; only where none exist yet).
+  if (env.DEMO_DATA === '1' && env.NODE_ENV !== 'production') {
+    seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line)).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
+  }
 }
 
 main().catch(async (err) => {

@@ -1,12 +1,15 @@
 /**
  * The console's operations, registered as trusted operations (SPEC section 12): in production the
  * gateway runs only registered documents (gateway/src/trusted.ts), and the console's are these.
- * `npm run operations` writes gateway/trusted-operations.json from console/src/api/queries.ts;
+ * `npm run operations` writes gateway/trusted-operations.json from console/src/api/queries.ts,
+ * casework.ts and funds.ts;
  * `npm run console:build` runs it, and a unit test fails while the file is stale.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
+import * as casework from '../console/src/api/casework.ts';
+import * as funds from '../console/src/api/funds.ts';
 import * as queries from '../console/src/api/queries.ts';
 
 export const TRUSTED_OPERATIONS_FILE = new URL('../gateway/trusted-operations.json', import.meta.url);
@@ -20,7 +23,7 @@ export interface TrustedOperation {
 /** Every operation the console sends, by the sha256 of its exact text. */
 export function consoleOperations(): TrustedOperation[] {
   const texts = new Set<string>();
-  for (const value of Object.values(queries)) if (typeof value === 'string' && /^\s*(query|mutation)\b/.test(value)) texts.add(value);
+  for (const value of [...Object.values(queries), ...Object.values(casework), ...Object.values(funds)]) if (typeof value === 'string' && /^\s*(query|mutation)\b/.test(value)) texts.add(value);
   texts.add(queries.accessLogQuery(queries.ACCESS_LOG_FIELDS));
   return [...texts]
     .map((document) => {

@@ -141,10 +141,18 @@ describe('npm start on a machine without a database server', () => {
     expect((await fetch(`${gateway}${script![1]}`)).status).toBe(200);
   });
 
+  it('files the demo applications in the background, at every stage a fresh system reaches', async () => {
+    // scripts/demoCasework.ts, after "running:" is printed.
+    const started = Date.now();
+    while (!/demo applications/.test(output) && Date.now() - started < 240_000) await new Promise((r) => setTimeout(r, 500));
+    expect(output).toMatch(/demo applications: .*SUBMITTED \d+.*IN_NOTICE \d+/);
+  }, 300_000);
+
   it('stops every service on Ctrl-C', async () => {
     child.kill('SIGINT');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     expect(child.exitCode).toBe(0);
     expect(await refusesConnections(Number(new URL(gateway).port))).toBe(true);
   }, 30_000);
+
 });

@@ -8,6 +8,10 @@ import { match, navigate, useLocation } from './lib/router.tsx';
 import { loadSession, saveSession, type Session } from './lib/session.ts';
 import { SessionContext, type SessionApi } from './lib/sessionContext.tsx';
 import { AccessLogPage } from './pages/AccessLog.tsx';
+import { ApplicationPage } from './pages/Application.tsx';
+import { ApplicationsPage } from './pages/Applications.tsx';
+import { PublicNoticePage } from './pages/PublicNotice.tsx';
+import { ReviewTasksPage } from './pages/ReviewTasks.tsx';
 import { CheckAwardPage } from './pages/CheckAward.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { FundsPage } from './pages/Funds.tsx';
@@ -79,6 +83,10 @@ export function App() {
       case 'schemas': page = <SchemaRegistryPage />; break;
       case 'funds': page = <FundsPage />; break;
       case 'sharing': page = <SharingPage />; break;
+      case 'applications': page = <ApplicationsPage />; break;
+      case 'application': page = <ApplicationPage id={route.params.id!} />; break;
+      case 'notice': page = <PublicNoticePage />; break;
+      case 'reviewTasks': page = <ReviewTasksPage />; break;
     }
   }
   return (

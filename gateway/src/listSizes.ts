@@ -24,6 +24,8 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   'Query.duplicateAidSweeps': { argument: { name: 'first', counts: 'value' }, max: 100 },
   // subgraphs/coordination/src/resolvers/payments.ts
   'Query.paymentFindings': { argument: { name: 'first', counts: 'value' }, max: 500 },
+  'Query.applications': { argument: { name: 'first', counts: 'value' }, max: 100 },
+  'Query.reviewTasks': { argument: { name: 'first', counts: 'value' }, max: 100 },
   // subgraphs/audit/src/resolvers/Query.ts
   'Query.accessLog': { argument: { name: 'first', counts: 'value' }, max: 500 },
 };

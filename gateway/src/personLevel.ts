@@ -27,7 +27,7 @@ import { parseResidentId } from '@saf/identity';
  * keep in sync with the person-level types of the subgraphs' schemas.
  */
 // Keep in sync with the schema: every type that carries a person's or household's identity.
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
+const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AssistanceApplication', 'ReviewTask', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set([
   'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts',
   // Payment rolls' reads and writes of a department's recipients (packages/department/src/rolls.ts).

@@ -23,6 +23,8 @@ interface Tuning {
   sweepPageSize?: number;
   /** How long a department holds a prepared load for its commit (INGEST_HOLD_MS). */
   ingestHoldMs?: number;
+  /** How often coordination reads the departments' outboxes for review tasks (OUTBOX_POLL_MS); unset: never. */
+  outboxPollMs?: number;
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -31,6 +33,9 @@ interface ServiceDeps {
   production: boolean;
   /** The access log's chain keys (the audit service's; the others ignore them). */
   chainKeys: ChainKeyring;
+  /** Where another subgraph listens, and the secret it shares (coordination's grants to a department). */
+  subgraphUrl?: (name: string) => string;
+  subgraphSecret?: (name: string) => Buffer;
 }
 
 type Factory = (deps: { database: TestDatabase; log: ReturnType<typeof createLogger>; gatewayUrl: () => string } & ServiceDeps & Tuning) => ReturnType<typeof civilAffairs>;
@@ -125,7 +130,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;
@@ -136,8 +141,8 @@ export async function startSystem(
   const production = options.env?.NODE_ENV === 'production';
   // Production refuses the development chain key: a key of this system's own, as deployed.
   const chainKeys = chainKeyring({ current: options.env?.AUDIT_CHAIN_KEY ?? (production ? randomBytes(32).toString('base64') : undefined) }, production ? 'production' : undefined);
-  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production, chainKeys });
   const subgraphs = new Map<string, RunningSubgraph>();
+  const depsOf = (name: string): ServiceDeps => ({ signingSecret: secretOf(name), production, chainKeys, subgraphUrl: (other) => subgraphs.get(other)!.url, subgraphSecret: secretOf });
   await Promise.all(
     SERVICES.map(async (s) => {
       const migrations = fileURLToPath(new URL(`../../subgraphs/${s.name}/drizzle`, import.meta.url));

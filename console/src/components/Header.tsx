@@ -6,7 +6,7 @@ import { Link } from '../lib/router.tsx';
 import { purposeLabel, purposesOf } from '../lib/purposes.ts';
 import { useSession } from '../lib/sessionContext.tsx';
 
-const NAV_KEYS = { search: 'nav.search', worklist: 'nav.worklist', household: 'nav.search', check: 'nav.check', dashboard: 'nav.dashboard', statistics: 'nav.statistics', accessLog: 'nav.accessLog', schemas: 'nav.schemas', funds: 'nav.funds', sharing: 'nav.sharing' } as const;
+const NAV_KEYS = { search: 'nav.search', worklist: 'nav.worklist', household: 'nav.search', check: 'nav.check', dashboard: 'nav.dashboard', statistics: 'nav.statistics', accessLog: 'nav.accessLog', schemas: 'nav.schemas', funds: 'nav.funds', sharing: 'nav.sharing', applications: 'nav.applications', application: 'nav.applications', notice: 'nav.notice', reviewTasks: 'nav.reviewTasks' } as const;
 
 export function Header({ current, dev }: { current: Screen | null; dev: boolean }) {
   const { t, label, lang, setLang } = useI18n();

@@ -12,6 +12,10 @@ export const SCREENS = {
   schemas: { path: '/schemas', roles: ['COORDINATOR', 'AUDITOR'] },
   funds: { path: '/funds', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR', 'ANALYST'] },
   sharing: { path: '/sharing', roles: ['DEPARTMENT_OFFICER', 'COORDINATOR'] },
+  applications: { path: '/applications', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
+  application: { path: '/applications/:id', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
+  notice: { path: '/notice', roles: ['CASEWORKER', 'COORDINATOR'] },
+  reviewTasks: { path: '/review-tasks', roles: ['CASEWORKER', 'COORDINATOR', 'DEPARTMENT_OFFICER'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 
 export type Screen = keyof typeof SCREENS;
@@ -31,9 +35,9 @@ export const HOME: Record<Role, string> = {
 
 /** Navigation entries per role, in order. */
 export const NAV: Record<Role, Screen[]> = {
-  CASEWORKER: ['search', 'worklist', 'check'],
-  COORDINATOR: ['dashboard', 'worklist', 'search', 'check', 'statistics', 'funds', 'sharing', 'schemas'],
-  DEPARTMENT_OFFICER: ['check', 'funds', 'sharing'],
+  CASEWORKER: ['search', 'worklist', 'applications', 'notice', 'reviewTasks', 'check'],
+  COORDINATOR: ['dashboard', 'worklist', 'search', 'applications', 'reviewTasks', 'check', 'statistics', 'funds', 'sharing', 'schemas'],
+  DEPARTMENT_OFFICER: ['check', 'applications', 'reviewTasks', 'funds', 'sharing'],
   ANALYST: ['statistics', 'funds'],
   AUDITOR: ['accessLog', 'schemas'],
 };

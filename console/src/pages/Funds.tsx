@@ -1,4 +1,5 @@
 import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
+import { APPROVE, BANK_FILE, FINDINGS, FUNDS, GENERATE, RECONCILE, REVIEW, ROLL_BY_ID, SWEEP, SWEEP_STATUS } from '../api/funds.ts';
 import { useGraphQL, useQuery } from '../api/useGraphQL.ts';
 import { BarChart } from '../components/BarChart.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -10,18 +11,6 @@ import { useSession } from '../lib/sessionContext.tsx';
 // office, funds figures for the office and analysts. Account numbers come masked from the graph;
 // only the bank file, saved straight to disk, holds them in full.
 
-const ROLL = `id department regionCode period status lineCount totalFen heldCount generatedBy approvedBy
-  lines { line awardId programme personId amountFen accountNumber status holds { kind findingId rule explanation } }`;
-const GENERATE = `mutation GenerateRoll($d: Department!, $r: String!, $p: String!) { generatePaymentRoll(department: $d, regionCode: $r, period: $p) { ${ROLL} } }`;
-const APPROVE = `mutation ApproveRoll($id: ID!, $n: String!) { approvePaymentRoll(id: $id, note: $n) { id } }`;
-const RECONCILE = `mutation ReconcileRoll($id: ID!, $r: String!) { reconcilePaymentRoll(id: $id, bankReturn: $r) { id } }`;
-const ROLL_BY_ID = `query PaymentRoll($id: ID!) { paymentRoll(id: $id) { ${ROLL} } }`;
-const BANK_FILE = `query BankFile($id: ID!) { paymentRoll(id: $id) { id bankFile } }`;
-const FINDINGS = `query PaymentFindings($r: String!, $p: String) { paymentFindings(regionCode: $r, period: $p, first: 100) { totalCount edges { node { id rule period personIds paymentIds departments accountNumber explanation status } } } }`;
-const SWEEP = `mutation RunPaymentSweep($r: String!, $p: String!) { runPaymentSweep(regionCode: $r, period: $p) { id status } }`;
-const SWEEP_STATUS = `query PaymentSweepStatus($id: ID!) { paymentSweep(id: $id) { id status error findingsCount } }`;
-const REVIEW = `mutation ReviewPaymentFinding($id: ID!, $d: FindingDecision!, $n: String!) { reviewPaymentFinding(id: $id, decision: $d, note: $n) { id status } }`;
-const FUNDS = `query FundsStatistics($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme regionCode period paidFen failedFen recipients } }`;
 
 interface Line { line: number; awardId: string; programme: string; personId: string; amountFen: number; accountNumber: string | null; status: string; holds: { kind: string; findingId: string | null; rule: string | null; explanation: string | null }[] }
 interface Roll { id: string; department: string; regionCode: string; period: string; status: string; lineCount: number; totalFen: string; heldCount: number; generatedBy: string; approvedBy: string | null; lines: Line[] }

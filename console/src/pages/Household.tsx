@@ -6,6 +6,7 @@ import { useSweep } from '../api/useSweep.ts';
 import { AwardCards } from '../components/AwardCards.tsx';
 import { EconomicSituation } from '../components/EconomicSituation.tsx';
 import { FindingCard } from '../components/FindingCard.tsx';
+import { Intake } from '../components/Intake.tsx';
 import { Members } from '../components/Members.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
@@ -88,6 +89,8 @@ function Picture({ household: h, unavailable, reload }: { household: HouseholdPi
       </section>
 
       <EconomicSituation householdId={h.id} />
+
+      {session.claims.role === 'CASEWORKER' && <Intake householdId={h.id} members={h.members} />}
 
       <section aria-labelledby="awards-h">
         <h2 id="awards-h">{t('awards.title', { count: h.awards?.length ?? 0 })}</h2>

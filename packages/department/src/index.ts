@@ -11,3 +11,5 @@ export * from './sweep.ts';
 export * from './witness.ts';
 export * from './payments.ts';
 export * from './rolls.ts';
+export * from './grant.ts';
+export * from './outbox.ts';

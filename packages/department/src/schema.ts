@@ -113,3 +113,28 @@ export const payments = pgTable(
 
 export type AwardRow = typeof awards.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
+
+/**
+ * Events for the coordination office's dynamic management (动态管理, SPEC section 10), written
+ * by a trigger in the same transaction as the change (a death, a new income or property record),
+ * and kept until the office has turned them into review tasks for every department paying the
+ * household (outbox.ts): an event is never lost, whoever is down when it happens. Only the
+ * services that emit such events have this table (civil affairs, labour, housing).
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    /** DEATH, INCOME or PROPERTY. */
+    kind: text('kind').notNull(),
+    personId: text('person_id').notNull(),
+    /** The record that changed (the person, the income or property record). */
+    recordId: text('record_id').notNull(),
+    /** The day it takes effect (date of death, start of the income, acquisition). */
+    eventDate: date('event_date', { mode: 'string' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** When the coordination office acknowledged it; null while it waits. */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [index('outbox_waiting_idx').on(t.seq).where(sql`delivered_at IS NULL`)],
+);

@@ -9,6 +9,8 @@ import { rollFieldNames, rollFields } from './rolls.ts';
 import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
+import { COORDINATION, grantRoute } from './grant.ts';
+import { outboxRoute } from './outbox.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
@@ -30,6 +32,8 @@ export interface DepartmentServerOptions extends SubgraphDeps {
   paymentsField: string;
   /** Loaders beyond the award ones (e.g. disability certificates). */
   extraLoaders?: (db: Database['db']) => Record<string, unknown>;
+  /** Whether the department emits events for dynamic management (its `outbox` table; outbox.ts). */
+  outbox?: boolean;
 }
 
 /** The department's funds figures' root field, named after its payments field (`labourPayments` → `labourFundsStatistics`). */
@@ -60,12 +64,13 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     signingSecret: options.signingSecret,
     // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
     // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
-    acceptFrom: [GATEWAY, LOADER, OPERATOR],
+    // Coordination signs only for /grants (an approved application's awards).
+    acceptFrom: [GATEWAY, LOADER, OPERATOR, COORDINATION],
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), payments: createPaymentLoader(read), ...options.extraLoaders?.(read) } }),
     // Every department witnesses the access log in its own database (witness.ts).
-    routes: [ingest, witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret })],
+    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret }), ...(options.outbox ? [outboxRoute(options.database.db)] : [])],
   });
   // Before the pool closes: a load still held prepared would keep one of its connections.
   return { http: built.http, start: built.start, stop: () => ingest.close() };

@@ -18,3 +18,5 @@ export {
   paymentRuleSetSchema,
 } from './payments.ts';
 export type { PaymentDetectInput, PaymentFinding, PaymentRuleAward, PaymentRuleCode, PaymentRuleSet, RuleAccount, RulePayment } from './payments.ts';
+export { parseEligibilityRules, defaultEligibilityRules, evaluateMeans, eligibilityRulesSchema, BY_HUKOU } from './eligibility.ts';
+export type { EligibilityRules, EligibilityConditions, MeansInput, MeansMember, Evaluation } from './eligibility.ts';

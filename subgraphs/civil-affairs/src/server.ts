@@ -1,8 +1,8 @@
 import { GATEWAY, LOADER, OPERATOR } from '@saf/auth';
-import { ingestRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { COORDINATION, grantRoute, ingestRoute, outboxRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing, memberships } from './db/queries.ts';
-import { ingestKinds } from './db/ingest.ts';
+import { grantKinds, ingestKinds } from './db/ingest.ts';
 import { createLoaders, type Context } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -34,11 +34,13 @@ export function createServer({ database, log, production = false, signingSecret,
     signingSecret,
     // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
     // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
-    acceptFrom: [GATEWAY, LOADER, OPERATOR],
+    // Coordination signs only for /grants (an approved application's awards, and the register's
+    // record of another department's).
+    acceptFrom: [GATEWAY, LOADER, OPERATOR, COORDINATION],
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     // Civil affairs witnesses the access log in its own database, like every department.
-    routes: [ingest, witnessRoute({ db, name: 'civil-affairs', signingSecret })],
+    routes: [ingest, grantRoute({ database, department: 'CIVIL_AFFAIRS', kinds: grantKinds, log }), witnessRoute({ db, name: 'civil-affairs', signingSecret }), outboxRoute(db)],
   });
   return { http: built.http, start: built.start, stop: () => ingest.close() };
 }

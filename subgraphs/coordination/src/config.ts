@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv } from '@saf/config';
+import { commonEnv, parseEnv, subgraphUrl } from '@saf/config';
+import { subgraphSigningSecret } from '@saf/auth';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS } from './statistics/cache.ts';
 
@@ -30,6 +31,8 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
       STATISTICS_REFRESH_MS: z.coerce.number().int().min(0).default(10_000),
       /** How long (ms) a request waits for figures being computed before it gets STATISTICS_COMPUTING; keep it under the gateway's deadline for coordination. */
       STATISTICS_WAIT_MS: z.coerce.number().int().min(100).default(DEFAULT_WAIT_MS),
+      /** How often (ms) the outboxes of civil affairs, labour and housing are read for review tasks (动态管理); 0: never. */
+      OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(5000),
     }),
     env,
   );
@@ -41,5 +44,10 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,
     statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
     statisticsWaitMs: own.STATISTICS_WAIT_MS,
+    outboxPollMs: own.OUTBOX_POLL_MS,
+    // The departments' own routes (an approved application's award, casework/grant.ts): where the
+    // gateway finds them (`<NAME>_URL` or the port base), and the secret each shares.
+    subgraphUrl: (name: string) => subgraphUrl(name, env, common.SUBGRAPH_PORT_BASE),
+    subgraphSecret: (name: string) => subgraphSigningSecret(name, env, common.NODE_ENV),
   };
 }

@@ -5,6 +5,9 @@ import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import { paymentFindingsByIds, paymentFindingsOfPersons } from './db/paymentFindings.ts';
 import type { PaymentSweepRunner } from './payments/sweep.ts';
+import { eventsByApplicationIds } from './db/applications.ts';
+import type { EligibilityStore } from './casework/eligibilityStore.ts';
+import type { DepartmentLinks } from './casework/grant.ts';
 import type { GraphClient } from './graph.ts';
 import type { RuleSetStore } from './rules.ts';
 import type { FigureCache } from './statistics/cache.ts';
@@ -18,6 +21,7 @@ export function createLoaders(db: Db, sharing?: SharingStore) {
     events: new DataLoader((ids: readonly string[]) => eventsByFindingIds(db, ids)),
     paymentFinding: new DataLoader((ids: readonly string[]) => paymentFindingsByIds(db, ids)),
     paymentFindingsOfPerson: new DataLoader((ids: readonly string[]) => paymentFindingsOfPersons(db, ids)),
+    applicationEvents: new DataLoader((ids: readonly string[]) => eventsByApplicationIds(db, ids)),
   };
 }
 
@@ -26,6 +30,10 @@ export interface Services {
   database: Database;
   log: Logger;
   rules: RuleSetStore;
+  /** The eligibility conditions of the economic check (casework/eligibilityStore.ts). */
+  eligibility: EligibilityStore;
+  /** Where the departments' own routes are, for the awards of approved applications (casework/grant.ts). */
+  departments: DepartmentLinks;
   sweeps: SweepRunner;
   /** Payment sweeps (资金发放核查, payments/sweep.ts). */
   paymentSweeps: PaymentSweepRunner;

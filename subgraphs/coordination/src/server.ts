@@ -1,4 +1,6 @@
 import { hkdfSync } from 'node:crypto';
+import { subgraphSigningSecret } from '@saf/auth';
+import { subgraphUrl } from '@saf/config';
 import { GATEWAY, createRequestSigner } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
@@ -6,6 +8,8 @@ import { createLoaders, type Context, type Services } from './context.ts';
 import { createGraphClient } from './graph.ts';
 import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
+import { EligibilityStore } from './casework/eligibilityStore.ts';
+import { OutboxPoller } from './casework/dynamic.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
@@ -32,6 +36,12 @@ export interface CoordinationOptions extends SubgraphDeps {
   statisticsWaitMs?: number;
   /** The composed supergraph whose @sharing marks are the catalogue (default: the committed one). */
   supergraphPath?: URL | string;
+  /** A department subgraph's URL (default: on this machine at the default port base). */
+  subgraphUrl?: (subgraph: string) => string;
+  /** The secret a department shares (default: derived as development and tests derive it). */
+  subgraphSecret?: (subgraph: string) => Buffer;
+  /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0 or unset: never (tests that are not about it stay free of its requests). */
+  outboxPollMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -53,6 +63,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     database,
     log,
     rules,
+    eligibility: new EligibilityStore(db),
+    departments: {
+      url: options.subgraphUrl ?? ((name) => subgraphUrl(name, {}, 4000)),
+      secret: options.subgraphSecret ?? ((name) => subgraphSigningSecret(name, {}, options.production ? 'production' : 'development')),
+    },
     graph,
     maskKey,
     statistics,
@@ -61,6 +76,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
     paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
   };
+  const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -80,9 +96,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       await sharing.seedDefaults();
       await built.start();
       refresher.start();
+      poller.start();
     },
     stop: async () => {
       await refresher.stop();
+      await poller.stop();
       await services.sweeps.stop();
       await services.paymentSweeps.idle();
     },

@@ -1,3 +1,6 @@
+import { todayInChina } from '@saf/department';
+import { insertTasks } from './db/reviewTasks.ts';
+import { yearlyTasks } from './casework/dynamic.ts';
 import type { Caller } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
@@ -151,6 +154,8 @@ export class SweepRunner {
           const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => filed(f, householdRegion, personRegion, (k) => owner.get(k))), sweep.id));
           created += result.created.length;
         }
+        // The yearly reviews of 低保 and 特困 that have come due (动态管理): this page's awards are at hand.
+        await insertTasks(this.db, yearlyTasks(pageAwards, pagePersons, householdRegion, todayInChina()));
         households += checked;
         persons += pagePersons.length;
         await updateSweep(this.db, sweep.id, { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });

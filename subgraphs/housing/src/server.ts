@@ -14,6 +14,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     paymentsField: 'housingPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, propertyKind],
+    outbox: true,
     extraLoaders: (db) => ({ properties: createPropertyLoader(db) }),
     ...deps,
   });

@@ -14,6 +14,7 @@ export function createServer(deps: SubgraphDeps): BuiltSubgraph {
     paymentsField: 'labourPayments',
     resolvers,
     kinds: [{ ...awardKind, check: checkDetails }, incomeKind],
+    outbox: true,
     extraLoaders: (db) => ({ incomes: createIncomeLoader(db) }),
     ...deps,
   });

@@ -65,3 +65,6 @@ const awardRecipientKind: IngestKind = {
 
 /** In commit order. */
 export const ingestKinds: IngestKind[] = [householdKind, personKind, { ...awardKind, check: checkDetails }, awardRecipientKind, standardKind, bankAccountKind, paymentKind];
+
+/** What an approved application writes here (`/grants`): its awards, and the register's record of another department's. */
+export const grantKinds: IngestKind[] = [{ ...awardKind, check: checkDetails }, awardRecipientKind];

@@ -1,7 +1,7 @@
 import { check, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-export { auditCheckpoints, awards, dataVersions, ingestStaging, payments } from '@saf/department/schema';
+export { auditCheckpoints, awards, dataVersions, ingestStaging, outbox, payments } from '@saf/department/schema';
 
 /** Registered households (户), keyed by the registry's household number. */
 export const households = pgTable(

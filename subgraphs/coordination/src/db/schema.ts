@@ -307,3 +307,98 @@ export const sharingOperations = pgTable(
   },
   (t) => [primaryKey({ columns: [t.hash, t.agreementId] })],
 );
+
+/**
+ * Applications for assistance (救助申请, SPEC section 10): the current state of each, one row,
+ * changed only by a version-checked update (`version`), so two advances at once cannot both win.
+ * What happened is in `application_events`, which is append-only.
+ */
+export const applications = pgTable(
+  'applications',
+  {
+    id: text('id').primaryKey(),
+    householdId: text('household_id').notNull(),
+    personId: text('person_id').notNull(),
+    programme: text('programme').notNull(),
+    department: text('department').notNull(),
+    /** The household's region code as civil affairs gave it at submission: whose jurisdiction the application is in. */
+    regionCode: text('region_code').notNull(),
+    amountFen: integer('amount_fen'),
+    reason: text('reason').notNull(),
+    consentSignedBy: text('consent_signed_by'),
+    consentSignedOn: date('consent_signed_on', { mode: 'string' }),
+    stage: text('stage').notNull(),
+    version: integer('version').notNull().default(1),
+    filedBy: text('filed_by').notNull(),
+    /** The applicant's name masked for the public notice (王**), never the full name. */
+    maskedName: text('masked_name').notNull(),
+    /** The assessment and findings in force (as at the latest step that assembled them). */
+    assessment: jsonb('assessment'),
+    findings: jsonb('findings').notNull().default(sql`'[]'::jsonb`),
+    noticeStart: date('notice_start', { mode: 'string' }),
+    noticeEnd: date('notice_end', { mode: 'string' }),
+    openObjections: integer('open_objections').notNull().default(0),
+    awardId: text('award_id'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** When the application reached its stage: how long it has waited there. */
+    stageSince: timestamp('stage_since', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('applications_region_code_idx').on(t.regionCode.op('text_pattern_ops')),
+    index('applications_stage_idx').on(t.stage),
+    // One application in progress per person and programme: two filed at once, one is refused.
+    uniqueIndex('applications_open_person_programme_idx').on(t.personId, t.programme).where(sql`stage IN ('SUBMITTED', 'ASSESSED', 'REVIEWED', 'IN_NOTICE')`),
+  ],
+);
+
+/**
+ * The archive (档案): every step of every application, who, when, the note, and the assessment
+ * and findings as they were at that step. Append-only, enforced by the database (migration).
+ */
+export const applicationEvents = pgTable(
+  'application_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    applicationId: text('application_id').notNull(),
+    action: text('action').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage').notNull(),
+    bySub: text('by_sub').notNull(),
+    byRole: text('by_role').notNull(),
+    note: text('note'),
+    assessment: jsonb('assessment'),
+    findings: jsonb('findings'),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('application_events_application_id_idx').on(t.applicationId)],
+);
+
+/** Versions of the eligibility conditions (资格条件); the newest is in force. */
+export const eligibilityRuleVersions = pgTable('eligibility_rule_versions', {
+  version: bigserial('version', { mode: 'number' }).primaryKey(),
+  rules: jsonb('rules').notNull(),
+  changedBy: text('changed_by'),
+  note: text('note').notNull(),
+  at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().default(sql`now()`),
+});
+
+/**
+ * Review tasks (动态管理): a paying award to look at again, for the department that pays it,
+ * because the household's data changed (a death, a new income or property) or its yearly review
+ * is due. `id` is derived from the event and the award, so an event delivered twice is one task.
+ */
+export const reviewTasks = pgTable(
+  'review_tasks',
+  {
+    id: text('id').primaryKey(),
+    department: text('department').notNull(),
+    householdId: text('household_id').notNull(),
+    regionCode: text('region_code').notNull(),
+    personId: text('person_id'),
+    awardId: text('award_id'),
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('OPEN'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('review_tasks_region_code_idx').on(t.regionCode.op('text_pattern_ops'))],
+);

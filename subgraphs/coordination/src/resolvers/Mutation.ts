@@ -4,6 +4,7 @@ import { findingFor } from '../findingView.ts';
 import type { Context } from '../context.ts';
 import { review } from '../db/findings.ts';
 import { regionPrefix } from './Query.ts';
+import { casework } from './casework.ts';
 
 export const Mutation = {
   runDuplicateAidSweep: (_: unknown, { regionCode }: { regionCode: string }, ctx: Context) => {
@@ -25,5 +26,6 @@ export const Mutation = {
     ctx.loaders.events.clear(args.id);
     return row && findingFor(caller, row, ctx.maskKey);
   },
+  ...casework.Mutation,
   updateDuplicateAidRules: (_: unknown, args: { rules: string; note: string }, ctx: Context) => ctx.rules.update(args.rules, args.note, assertRole(ctx.caller, 'COORDINATOR').sub),
 };

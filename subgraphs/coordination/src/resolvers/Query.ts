@@ -8,6 +8,7 @@ import { decodeCursor, type FindingOrder } from '../cursor.ts';
 import { listFindings } from '../db/findings.ts';
 import { listSweeps, sweepById } from '../db/sweeps.ts';
 import { checkProposedAward, type ProposedAwardInput } from '../proposal.ts';
+import { casework } from './casework.ts';
 
 export function regionPrefix(regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -65,4 +66,5 @@ export const Query = {
     return ctx.rules.current();
   },
   ...statisticsQuery,
+  ...casework.Query,
 };

@@ -1,6 +1,7 @@
 import type { Resolvers } from '@saf/service';
 import type { Context } from '../context.ts';
 import { AidAward } from './AidAward.ts';
+import { AssistanceApplication } from './AssistanceApplication.ts';
 import { AssistanceTargets } from './AssistanceTargets.ts';
 import { DuplicateAidFinding } from './DuplicateAidFinding.ts';
 import { Household } from './Household.ts';
@@ -19,6 +20,7 @@ export const resolvers = {
   AidAward,
   DuplicateAidFinding,
   AssistanceTargets,
+  AssistanceApplication,
   PaymentFinding,
   PaymentRoll,
   PaymentRollLine,

@@ -1,4 +1,4 @@
-export { auditCheckpoints, awards, dataVersions, ingestStaging, payments } from '@saf/department/schema';
+export { auditCheckpoints, awards, dataVersions, ingestStaging, outbox, payments } from '@saf/department/schema';
 
 import { sql } from 'drizzle-orm';
 import { check, date, index, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';

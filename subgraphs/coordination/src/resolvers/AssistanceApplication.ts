@@ -1,0 +1,31 @@
+import { programme } from '@saf/programmes';
+import type { Context } from '../context.ts';
+import type { ApplicationEventRow, ApplicationRow } from '../db/applications.ts';
+import { ACTIONS, mayTake, nextStage, type Stage } from '../casework/stages.ts';
+
+const HOUR_MS = 3_600_000;
+const waited = (since: string) => Math.max(0, Date.now() - new Date(since).getTime());
+
+export const AssistanceApplication = {
+  programmeNameZh: (a: ApplicationRow) => programme(a.programme)?.nameZh ?? a.programme,
+  submittedAt: (a: ApplicationRow) => new Date(a.createdAt).toISOString(),
+  stageSince: (a: ApplicationRow) => new Date(a.stageSince).toISOString(),
+  waitingDays: (a: ApplicationRow) => Math.floor(waited(a.stageSince) / (24 * HOUR_MS)),
+  waitingHours: (a: ApplicationRow) => Math.floor(waited(a.stageSince) / HOUR_MS),
+  findings: (a: ApplicationRow) => (a.findings as unknown[]) ?? [],
+  history: async (a: ApplicationRow, _: unknown, ctx: Context) =>
+    (await ctx.loaders.applicationEvents.load(a.id)).map((e: ApplicationEventRow) => ({
+      action: e.action,
+      by: e.bySub,
+      byRole: e.byRole,
+      at: new Date(e.at).toISOString(),
+      note: e.note,
+      fromStage: e.fromStage,
+      toStage: e.toStage,
+      assessment: e.assessment,
+      findings: (e.findings as unknown[]) ?? [],
+    })),
+  // What the console offers: the steps this caller may take at this stage (the checks that need
+  // the data, such as the notice's 7 days, are the step's own).
+  availableActions: (a: ApplicationRow, _: unknown, ctx: Context) => (ctx.caller ? ACTIONS.filter((action) => nextStage(a.stage as Stage, action).ok && !mayTake(ctx.caller!, action, a)) : []),
+};

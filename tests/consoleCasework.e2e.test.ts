@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '@saf/console/build';
+import { loadFile } from '@saf/loader';
+import { meansHousehold, STANDARD } from './support/casework.ts';
+import { writeNdjson } from './support/files.ts';
+import { startSystem, type System } from './support/system.ts';
+
+// Casework in the console (SPEC section 10), in Chinese, in Debian's Chromium: a caseworker files
+// a 低保 application from the household page and records the visit, another reviews it and starts
+// the notice, the printable notice shows the name masked, and a civil affairs officer approves it.
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/console/', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// 100,000 over 2 members: 500 元 a head against the standard of 720 元 — eligible, 220 元 each.
+const family = meansHousehold(31, [{ incomes: [{ monthlyFen: 100_000 }], properties: [{ kind: 'RESIDENTIAL' }] }, {}]);
+
+describe('casework in the console, in a browser', () => {
+  let system: System;
+  let browser: Browser;
+  let origin: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    await mkdir(ARTIFACTS, { recursive: true });
+    system = await startSystem();
+    origin = new URL(system.gatewayUrl).origin;
+    expect(await loadFile(await writeNdjson([STANDARD, ...family.records]), system.loadOptions)).toMatchObject({ ok: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  async function signIn(who: { role: string; sub: string; department?: string }, purpose: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    await context.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient')));
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    await page.goto(`${origin}/`);
+    const form = page.locator('form.dev');
+    await form.getByLabel('角色').selectOption(who.role);
+    if (who.department) await form.getByLabel('部门').selectOption(who.department);
+    await form.getByLabel('用户名（可选）').fill(who.sub);
+    await form.getByLabel('查询用途').selectOption(purpose);
+    await form.getByRole('button', { name: '生成令牌并登录' }).click();
+    await page.getByTestId('who').waitFor();
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  const step = async (page: Page, action: string, note: string, stage: string) => {
+    await page.getByLabel('意见（必填）').fill(note);
+    await page.getByRole('button', { name: action, exact: true }).click();
+    await page.getByTestId('stage').getByText(stage, { exact: true }).waitFor();
+  };
+
+  it('takes a 低保 application from the household page to an award, each role seeing only its own steps', async () => {
+    const first = await signIn({ role: 'CASEWORKER', sub: 'cw-console-a' }, 'MINIMUM_LIVING_REVIEW');
+    await first.goto(`${origin}/households/${family.householdId}`);
+    await first.getByText('受理救助申请').click();
+    const intake = first.getByRole('form', { name: '受理救助申请' });
+    await intake.getByLabel('申请理由').fill('家庭收入低于当地低保标准');
+    await intake.getByRole('button', { name: '提交申请' }).click();
+    await first.getByTestId('stage').getByText('已受理', { exact: true }).waitFor();
+    const id = decodeURIComponent(first.url().split('/applications/')[1]!);
+    expect(id).toMatch(/^APP-/);
+    await expect(first.getByTestId('eligible').textContent()).resolves.toBe('符合条件');
+    expect(await first.locator('.assessment').textContent()).toContain('¥500.00');
+    // The filer may record the visit, not review their own application.
+    expect(await first.getByRole('button', { name: '乡镇审核', exact: true }).count()).toBe(0);
+    await step(first, '入户调查', '入户核实：两口人，一套住房', '已入户调查');
+    await shot(first, 'casework-assessed');
+
+    const second = await signIn({ role: 'CASEWORKER', sub: 'cw-console-b' }, 'MINIMUM_LIVING_REVIEW');
+    await second.goto(`${origin}/applications?stage=ASSESSED`);
+    await second.locator(`tr[data-application-id="${id}"]`).getByRole('link').click();
+    await step(second, '乡镇审核', '审核通过', '乡镇已审核');
+    await step(second, '开始公示', '社区公示栏张贴', '公示中');
+
+    // The notice to print: the name masked, nothing that identifies the family.
+    await second.goto(`${origin}/notice`);
+    await second.getByRole('heading', { name: '社会救助审批公示' }).waitFor();
+    await second.locator('table.notice').getByText('王**', { exact: true }).waitFor();
+    const notice = (await second.locator('.public-notice').textContent())!;
+    expect(notice).not.toContain('王建国');
+    for (const personId of family.persons) expect(notice).not.toContain(personId);
+    expect(notice).not.toContain('解放路');
+    await shot(second, 'casework-notice');
+
+    // Seven days later (the test cannot wait a week), a civil affairs officer approves.
+    await system.subgraphs.get('coordination')!.database.db.execute(sql`UPDATE applications SET notice_start = notice_start - 7, notice_end = notice_end - 7 WHERE id = ${id}`);
+    const officer = await signIn({ role: 'DEPARTMENT_OFFICER', sub: 'ca-console', department: 'CIVIL_AFFAIRS' }, 'MINIMUM_LIVING_REVIEW');
+    await officer.goto(`${origin}/applications/${encodeURIComponent(id)}`);
+    expect(await officer.getByRole('button', { name: '入户调查', exact: true }).count()).toBe(0);
+    await step(officer, '批准', '同意纳入城市低保', '已批准');
+    await expect(officer.locator('.facts').first().textContent()).resolves.toContain(`${id}-1`);
+    const history = await officer.locator('table.history tbody tr td:nth-child(2)').allTextContents();
+    expect(history).toEqual(['受理', '入户调查', '乡镇审核', '开始公示', '批准']);
+    await shot(officer, 'casework-approved');
+    // The English switch.
+    await officer.getByRole('button', { name: 'English' }).click();
+    await officer.getByTestId('stage').getByText('Approved', { exact: true }).waitFor();
+
+    // The award is in the household picture the caseworker opens.
+    await first.goto(`${origin}/households/${family.householdId}`);
+    for (const n of [1, 2]) await first.locator(`li.award[data-award-key="CIVIL_AFFAIRS:${id}-${n}"]`).waitFor();
+    expect(await first.locator(`li.award[data-award-key="CIVIL_AFFAIRS:${id}-1"]`).textContent()).toContain('220');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Caller } from '@saf/auth';
+import { rowsOf } from '@saf/db';
+import { loadFile } from '@saf/loader';
+import { householdWithEverything } from './support/fixture.ts';
+import { eventually } from './support/faults.ts';
+import { writeNdjson } from './support/files.ts';
+import { startSystem, type System } from './support/system.ts';
+
+// 动态管理 (SPEC section 10): a death, a new income or property record in a paying household
+// becomes a review task for every department paying it, even when one is down at the time; the
+// yearly review of 低保 and 特困.
+
+const CASEWORKER: Caller = { sub: 'cw-rt', role: 'CASEWORKER', region: '654002' };
+const ELSEWHERE: Caller = { sub: 'cw-x', role: 'CASEWORKER', region: '654023' };
+const LABOUR_OFFICER: Caller = { sub: 'lb-rt', role: 'DEPARTMENT_OFFICER', department: 'LABOUR' };
+const fixture = householdWithEverything(61);
+const { elder, spouse } = fixture.persons;
+// Paying on and after 2026-11-01: civil affairs' 低保, labour's job, education's two exemptions,
+// housing's rental subsidy, the federation's nursing subsidy (health's and justice's were once, in 2024).
+const PAYING = ['CIVIL_AFFAIRS', 'DISABLED_PERSONS_FEDERATION', 'EDUCATION', 'HOUSING', 'LABOUR'];
+const TASKS = `query Tasks($r: String!) { reviewTasks(regionCode: $r, first: 100) { totalCount edges { node { id department householdId personId awardId reason status createdAt } } } }`;
+type Task = { department: string; householdId: string; personId: string; awardId: string; reason: string; status: string };
+
+describe('review tasks from the departments’ outboxes', () => {
+  let system: System;
+  const tasks = async (caller: Caller = CASEWORKER): Promise<Task[]> => {
+    const res = await system.query(TASKS, { r: '654002' }, { caller });
+    expect(res.errors).toBeUndefined();
+    return res.data!.reviewTasks.edges.map((e: { node: Task }) => e.node);
+  };
+  const personRecord = (fixture.records as { type: string; id?: string }[]).find((r) => r.type === 'person' && r.id === elder)!;
+
+  beforeAll(async () => {
+    system = await startSystem({ outboxPollMs: 500 });
+    expect((await loadFile(await writeNdjson(fixture.records), system.loadOptions)).ok).toBe(true);
+  });
+  afterAll(() => system?.stop());
+
+  it('delivers a death to every department paying the household, education down at the time included', async () => {
+    const education = system.subgraphs.get('education')!;
+    await education.stop();
+    try {
+      const death = await loadFile(await writeNdjson([{ ...personRecord, deathDate: '2026-11-01' }]), system.loadOptions);
+      expect(death.ok).toBe(true);
+      // The event waits in civil affairs' outbox while the graph cannot say who pays the household.
+      const waiting = () => rowsOf<{ n: number }>(system.subgraphs.get('civil-affairs')!.database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE kind = 'DEATH' AND delivered_at IS NULL`);
+      expect((await waiting())[0]!.n).toBe(1);
+      await new Promise((r) => setTimeout(r, 3000)); // several polls of the office while education is down
+      expect(await tasks()).toEqual([]);
+      expect((await waiting())[0]!.n).toBe(1);
+    } finally {
+      await education.restart();
+    }
+    const delivered = await eventually(async () => {
+      const list = await tasks();
+      expect(list.length).toBe(PAYING.length);
+      return list;
+    }, 60_000, 500);
+    expect(delivered.map((t) => t.department).sort()).toEqual(PAYING);
+    for (const t of delivered) expect(t).toMatchObject({ householdId: fixture.householdId, status: 'OPEN', reason: expect.stringMatching(/死亡（2026-11-01）/) });
+    expect(delivered.find((t) => t.department === 'EDUCATION')!.awardId).toBe('ED-61-TWO_EXEMPTIONS_ONE_SUBSIDY');
+    // Loading the same death again changes nothing: no event, no task.
+    expect((await loadFile(await writeNdjson([{ ...personRecord, deathDate: '2026-11-01' }]), system.loadOptions)).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await tasks()).toHaveLength(PAYING.length);
+  });
+
+  it('makes tasks of a new income and a new property; each department’s officers see their own, other places none', async () => {
+    const lines = [
+      { type: 'income', id: 'RS-RT-1', department: 'LABOUR', personId: spouse, source: 'WAGE', monthlyFen: 260_000, startDate: '2026-12-01', endDate: null },
+      { type: 'property', id: 'ZJ-RT-1', department: 'HOUSING', personId: spouse, kind: 'COMMERCIAL', areaSqm: 40, acquiredDate: '2026-12-01', disposedDate: null },
+    ];
+    expect((await loadFile(await writeNdjson(lines), system.loadOptions)).ok).toBe(true);
+    const all = await eventually(async () => {
+      const list = await tasks();
+      expect(list.length).toBe(3 * PAYING.length);
+      return list;
+    }, 60_000, 500);
+    expect(all.filter((t) => /RS-RT-1/.test(t.reason)).map((t) => t.department).sort()).toEqual(PAYING);
+    expect(all.filter((t) => /ZJ-RT-1/.test(t.reason)).map((t) => t.department).sort()).toEqual(PAYING);
+    const labour = await tasks(LABOUR_OFFICER);
+    expect(labour).toHaveLength(3);
+    expect(labour.every((t) => t.department === 'LABOUR')).toBe(true);
+    expect((await system.query(TASKS, { r: '654002' }, { caller: ELSEWHERE })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('puts 低保 and 特困 awards up for their yearly review when a sweep reads them', async () => {
+    const sweep = await system.query(`mutation { runDuplicateAidSweep(regionCode: "654002") { id } }`, {}, { caller: CASEWORKER });
+    const id = sweep.data!.runDuplicateAidSweep.id;
+    await eventually(async () => expect((await system.query(`query S($id: ID!) { duplicateAidSweep(id: $id) { status } }`, { id }, { caller: CASEWORKER })).data!.duplicateAidSweep.status).toBe('DONE'), 60_000, 250);
+    const yearly = (await tasks()).filter((t) => /年度复核/.test(t.reason));
+    // The 低保 award from 2024-01-01, due on 2026-01-01; no other award here is 低保 or 特困.
+    expect(yearly).toEqual([expect.objectContaining({ department: 'CIVIL_AFFAIRS', awardId: 'CA-61-MINIMUM_LIVING_URBAN', reason: expect.stringMatching(/2026-01-01 到期/) })]);
+    // A second sweep makes no second task for the same year.
+    const again = await system.query(`mutation { runDuplicateAidSweep(regionCode: "654002") { id } }`, {}, { caller: CASEWORKER });
+    await eventually(async () => expect((await system.query(`query S($id: ID!) { duplicateAidSweep(id: $id) { status } }`, { id: again.data!.runDuplicateAidSweep.id }, { caller: CASEWORKER })).data!.duplicateAidSweep.status).toBe('DONE'), 60_000, 250);
+    expect((await tasks()).filter((t) => /年度复核/.test(t.reason))).toHaveLength(1);
+  });
+});
