@@ -109,10 +109,10 @@ describe('npm start on a machine without a database server', () => {
   });
 
   it('rolls back a transaction on the embedded server, and the service goes on after it', async () => {
-    // The coordination office's database: its service holds its one connection only while busy
-    // (the pool lets an idle one go after 30 s), so another client gets its turn.
+    // The coordination office's database, beside the running service's own connection: the two
+    // take turns between requests, the transaction keeping the backend until it ends.
     const port = Number(/one process on 127\.0\.0\.1:(\d+)/.exec(output)![1]);
-    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/coordination`, connectionTimeoutMillis: 120_000 });
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/coordination`, connectionTimeoutMillis: 30_000 });
     await client.connect();
     try {
       await client.query('CREATE TABLE rollback_probe (id int)');
