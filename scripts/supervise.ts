@@ -143,21 +143,25 @@ export class Supervisor {
       service.onExit = (how) => finish(() => reject(new StartError(`${service.name} stopped while starting (${how})`, service)));
       const poll = async () => {
         while (!done && !this.stopping) {
-          if (service.readyLine) {
-            if (service.saidReady) return finish(() => resolve(Date.now() - service.startedAt));
-          } else try {
-            const res = await fetch(`${service.base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
-            await res.body?.cancel();
-            if (res.ok) return finish(() => resolve(Date.now() - service.startedAt));
-          } catch {
-            // not listening yet
-          }
+          if (await this.isReady(service)) return finish(() => resolve(Date.now() - service.startedAt));
           if (Date.now() > deadline) return finish(() => reject(new StartError(`${service.name} not ready after ${this.options.readyTimeoutMs / 1000} s (START_TIMEOUT_S)`, service)));
           await new Promise((r) => setTimeout(r, 250));
         }
       };
       void poll();
     });
+  }
+
+  /** Whether the service said it is ready (`readyLine`) or answers /health/ready. */
+  private async isReady(service: Service): Promise<boolean> {
+    if (service.readyLine) return service.saidReady;
+    try {
+      const res = await fetch(`${service.base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+      await res.body?.cancel();
+      return res.ok;
+    } catch {
+      return false; // not listening yet
+    }
   }
 
   /** Starts `list` at once and waits until every one is ready: one line as each is, one every 10 s naming who is still starting. */

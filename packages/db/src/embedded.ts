@@ -7,8 +7,11 @@
  * chosen by the database name a connection asks for: nothing is shared between services, no
  * session state (search_path, prepared statements, an open transaction) can cross from one to
  * another. PGlite is one backend, so each instance serves one connection at a time; others wait
- * their turn (services use a pool of one). When a connection ends, whatever it left is undone
- * (an open transaction rolled back, `DISCARD ALL`) before the next is let in.
+ * their turn between requests (services use a pool of one; an operator's psql can join): a
+ * connection keeps the backend while it is in a transaction, an extended-query sequence or a COPY.
+ * When a connection ends, what it left is undone (an open transaction rolled back, its prepared
+ * statements deallocated, `RESET ALL`). Settings made with SET while it runs are seen by the other
+ * connections to the same database, which share the one session: the services make none.
  *
  * PGlite runs the protocol itself (`execProtocolRaw`) except `COPY … FROM STDIN`, which it cannot
  * read from a socket: those are answered here (CopyInResponse, the rows collected, then one
@@ -57,12 +60,14 @@ interface Waiting {
 class Instance {
   private busy = false;
   private readonly queue: Waiting[] = [];
+  /** What PGlite answered the first startup message: the session is one, later connections join it. */
+  startupReply: Buffer | null = null;
   constructor(
     readonly name: string,
     readonly db: Promise<PGlite>,
   ) {}
 
-  /** Resolves when the caller has the instance to itself; `release` lets the next in. */
+  /** Resolves when the caller has the backend to itself; `release` lets the next in. */
   acquire(): Promise<void> {
     if (!this.busy) {
       this.busy = true;
@@ -78,7 +83,18 @@ class Instance {
   }
 }
 
-/** One client connection, bound to an instance after its startup message. */
+/** The name a Parse ('P') or Close-statement ('C' 'S') message gives, '' for the unnamed one. */
+function statementName(m: Buffer): string {
+  const from = m[0] === 0x43 ? 6 : 5;
+  return m.subarray(from, m.indexOf(0, from)).toString('utf8');
+}
+
+/**
+ * One client connection, bound to an instance after its startup message. Connections to one
+ * instance take turns on its one backend: a connection has it from a request until the answer
+ * ends idle (ReadyForQuery 'I'), so a transaction, an extended-query sequence up to its Sync or a
+ * COPY is never interleaved with another connection's requests.
+ */
 class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
@@ -89,7 +105,12 @@ class Connection {
   /** Rows of a COPY FROM STDIN being received, and the statement to run them with. */
   private copy: { statement: string; chunks: Buffer[] } | null = null;
   private closed = false;
+  /** Whether this connection has the backend now (mid-transaction, mid-sequence or mid-COPY between its requests). */
   private holding = false;
+  /** Whether the last answer ended with ReadyForQuery. */
+  private synced = true;
+  /** Named prepared statements this connection made: deallocated when it ends. */
+  private readonly statements = new Set<string>();
 
   constructor(
     private readonly socket: net.Socket,
@@ -138,27 +159,46 @@ class Connection {
 
   private async handle(messages: Buffer[]): Promise<void> {
     if (this.closed) return;
+    if (!this.instance) {
+      await this.startup(messages.shift()!);
+      if (!this.instance || !messages.length) return;
+    }
+    if (!this.holding) {
+      await this.instance.acquire();
+      this.holding = true;
+    }
+    try {
+      await this.run(messages);
+    } finally {
+      // The backend goes to the next connection once this one's answer ended idle.
+      if (this.holding && !this.copy && this.synced && this.status === 'I') {
+        this.holding = false;
+        this.instance.release();
+      }
+    }
+  }
+
+  private async run(messages: Buffer[]): Promise<void> {
     let pending: Buffer[] = [];
     const flush = async () => {
       if (!pending.length) return;
       const out = Buffer.from(await this.db!.execProtocolRaw(new Uint8Array(Buffer.concat(pending))));
       pending = [];
-      this.status = lastStatus(out) ?? this.status;
+      const status = lastStatus(out);
+      this.synced = status !== null;
+      this.status = status ?? this.status;
       if (out.length) this.socket.write(out);
     };
     for (const m of messages) {
-      if (!this.instance) {
-        await this.startup(m);
-        if (!this.instance) return;
-        continue;
-      }
       const type = String.fromCharCode(m[0]!);
       if (this.copy) {
         if (type === 'd') this.copy.chunks.push(m.subarray(5));
         else if (type === 'c') await this.finishCopy();
         else if (type === 'f') {
           this.copy = null;
-          this.socket.write(Buffer.concat([errorResponse('57014', 'COPY from stdin failed: the client gave up'), readyForQuery(this.status === 'T' ? 'E' : this.status)]));
+          if (this.status === 'T') this.status = 'E';
+          this.synced = true;
+          this.socket.write(Buffer.concat([errorResponse('57014', 'COPY from stdin failed: the client gave up'), readyForQuery(this.status)]));
         }
         continue;
       }
@@ -167,12 +207,17 @@ class Connection {
         this.socket.end();
         return;
       }
+      if (type === 'P') {
+        const name = statementName(m);
+        if (name) this.statements.add(name);
+      } else if (type === 'C' && m[5] === 0x53) this.statements.delete(statementName(m));
       if (type === 'Q') {
         const sql = m.subarray(5, m.length - 1).toString('utf8');
         const copy = COPY_FROM_STDIN.exec(sql);
         if (copy) {
           await flush();
           this.copy = { statement: `${copy[1]}'/dev/blob'`, chunks: [] };
+          this.synced = false;
           // Text format, no per-column formats: what pg-copy-streams needs to start sending.
           this.socket.write(message('G', Buffer.from([0, 0, 0])));
           continue;
@@ -194,19 +239,23 @@ class Connection {
       this.closed = true;
       return;
     }
-    await instance.acquire();
-    this.holding = true;
-    if (this.closed) return this.releaseInstance(instance);
-    this.instance = instance;
     this.db = await instance.db;
-    const out = Buffer.from(await this.db.execProtocolRaw(new Uint8Array(startup)));
-    this.status = lastStatus(out) ?? 'I';
-    this.socket.write(out);
+    await instance.acquire();
+    try {
+      // Later connections join the session the first one started: a startup message would start it afresh.
+      instance.startupReply ??= Buffer.from(await this.db.execProtocolRaw(new Uint8Array(startup)));
+      this.instance = instance;
+      this.status = 'I';
+      this.socket.write(instance.startupReply);
+    } finally {
+      instance.release();
+    }
   }
 
   private async finishCopy(): Promise<void> {
     const { statement, chunks } = this.copy!;
     this.copy = null;
+    this.synced = true;
     try {
       const result = await this.db!.query(statement, [], { blob: new Blob([new Uint8Array(Buffer.concat(chunks))]) });
       this.socket.write(Buffer.concat([message('C', cstring(`COPY ${result.affectedRows ?? 0}`)), readyForQuery(this.status)]));
@@ -222,25 +271,26 @@ class Connection {
     this.onFatal(err);
   }
 
-  /** The client is gone: undo what its session left, then let the next connection in. */
+  /** The client is gone: undo what it left (an open transaction, its prepared statements), and pass the backend on. */
   private async end(): Promise<void> {
-    if (this.closed && !this.holding) return;
+    if (this.closed) return;
     this.closed = true;
     await this.chain;
     const instance = this.instance;
-    if (!instance || !this.holding) return;
     // The server is closing its databases: nothing to undo, no one to let in.
-    if (this.stopping()) return;
+    if (!instance || this.stopping()) return;
+    if (!this.holding) {
+      await instance.acquire();
+      this.holding = true;
+    }
     try {
-      if (this.status !== 'I') await this.db!.execProtocolRaw(new Uint8Array(query('ROLLBACK')));
-      await this.db!.execProtocolRaw(new Uint8Array(query('DISCARD ALL')));
+      if (this.status !== 'I' || this.copy) await this.db!.execProtocolRaw(new Uint8Array(query('ROLLBACK')));
+      for (const name of this.statements) await this.db!.execProtocolRaw(new Uint8Array(query(`DEALLOCATE "${name.replaceAll('"', '""')}"`)));
+      // Settings it made (SET search_path …) would stay with the session the others share.
+      await this.db!.execProtocolRaw(new Uint8Array(query('RESET ALL')));
     } catch (err) {
       this.onFatal(err);
     }
-    this.releaseInstance(instance);
-  }
-
-  private releaseInstance(instance: Instance): void {
     this.holding = false;
     instance.release();
   }

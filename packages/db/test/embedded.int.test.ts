@@ -87,15 +87,24 @@ describe('the embedded server', () => {
     await b.end();
   });
 
-  it('lets a second connection to one service wait its turn', async () => {
+  it('lets two connections to one database take turns, a transaction keeping the backend until it ends', async () => {
     const first = await connect('alpha');
-    const second = connect('alpha');
-    let connected = false;
-    void second.then(() => (connected = true));
+    const second = await connect('alpha');
+    expect((await second.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await first.query('BEGIN');
+    await first.query("INSERT INTO t VALUES (30, 'first')");
+    let answered = false;
+    const waiting = second.query('SELECT count(*)::int AS n FROM t WHERE id = 30').then((r) => ((answered = true), r));
     await new Promise((r) => setTimeout(r, 300));
-    expect(connected).toBe(false);
+    expect(answered).toBe(false);
+    await first.query('COMMIT');
+    expect((await waiting).rows).toEqual([{ n: 1 }]);
+    // Each keeps its own prepared statements under their names.
+    await first.query({ name: 'one', text: 'SELECT 1 AS v' });
+    await second.query({ name: 'two', text: 'SELECT 2 AS v' });
+    expect((await first.query({ name: 'one', text: 'SELECT 1 AS v' })).rows).toEqual([{ v: 1 }]);
     await first.end();
-    expect((await (await second).query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await second.end();
   });
 
   it('refuses a database it does not hold', async () => {
