@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { registryCredential } from '@saf/auth';
 import { SERVICES, commonEnv, parseEnv, subgraphUrl } from '@saf/config';
 import { enumsSDL } from '@saf/programmes';
+import { sharingSDL } from '@saf/service';
 import { registryClient } from '@saf/registry/client';
 import type { CheckResult } from '@saf/registry/schema';
 
@@ -81,8 +82,8 @@ async function main(argv: string[]): Promise<number> {
     if (!values.service || !values.url) throw new UsageError('--service and --url are required (or --all)');
     const own = SERVICES.some((s) => s.name === values.service);
     if (!values.schema && !own) throw new UsageError('--schema FILE is required');
-    // Our own subgraphs serve the programme catalogue's enums with their schema file.
-    const sdl = values.schema ? readFileSync(values.schema, 'utf8') + (own ? `\n${enumsSDL}` : '') : ownSchema(values.service);
+    // Our own subgraphs serve the programme catalogue's enums and the sharing directive with their schema file (readSubgraphSDL).
+    const sdl = values.schema ? readFileSync(values.schema, 'utf8') + (own ? `\n${enumsSDL}\n${sharingSDL}` : '') : ownSchema(values.service);
     jobs.push({ service: values.service, sdl, url: values.url });
   }
   let ok = true;
@@ -98,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function ownSchema(name: string): string {
-  return `${readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), 'utf8')}\n${enumsSDL}`;
+  return `${readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), 'utf8')}\n${enumsSDL}\n${sharingSDL}`;
 }
 
 main(process.argv.slice(2)).then(

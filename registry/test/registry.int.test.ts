@@ -98,7 +98,7 @@ describe('schema registry: publishing', () => {
 
   it('lets a change go that no client uses; refuses one to what clients ran, naming the operations and their clients, until the owner acknowledges it', async () => {
     // Nobody ran labourStatistics: removing it needs no ceremony.
-    const withoutStatistics = ownSchema('labour').replace(/\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!/, '');
+    const withoutStatistics = ownSchema('labour').replace(/\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!( @sharing\([^)]*\))?/, '');
     expect(withoutStatistics).not.toContain('labourStatistics(');
     const free = await registry.as('labour')('/services/labour/versions', publishing(withoutStatistics));
     expect(free.status).toBe(201);
@@ -120,7 +120,7 @@ describe('schema registry: publishing', () => {
     const registered = await registry.as('operator')('/operations', { body: { client: '统计月报', name: 'MonthlyAmounts', document: 'query MonthlyAmounts { labourAward(id: "1") { regionCode amountFen } }' } });
     expect(registered.status).toBe(201);
 
-    const removed = withoutStatistics.replace(/\n\s*"""One 人社 award by its id as loaded\."""\n\s*labourAward\(id: ID!\): LabourAward/, '');
+    const removed = withoutStatistics.replace(/\n\s*"""One 人社 award by its id as loaded\."""\n\s*labourAward\(id: ID!\): LabourAward( @sharing\([^)]*\))?/, '');
     expect(removed).not.toContain('labourAward(id');
     const refused = await registry.as('labour')('/services/labour/versions', publishing(removed));
     expect(refused.status).toBe(409);
@@ -134,7 +134,7 @@ describe('schema registry: publishing', () => {
     expect(accepted.status).toBe(201);
     const result = (await accepted.json()) as { version: number; diff: string; check: { changed: Array<{ name: string; owner: string }> } };
     expect(result.version).toBe(3);
-    expect(result.diff).toMatch(/^-\d+: {3}labourAward\(id: ID!\): LabourAward$/m);
+    expect(result.diff).toMatch(/^-\d+: {3}labourAward\(id: ID!\): LabourAward @sharing\(class: CONDITIONAL, sensitivity: HIGH\)$/m);
     expect(result.check.changed).toEqual([{ name: 'labour', owner: expect.stringContaining('人力资源和社会保障局') }]);
     expect(await (await registry.as('gateway')('/supergraph')).text()).not.toContain('labourAward(id');
   });
