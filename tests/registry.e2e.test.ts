@@ -19,8 +19,8 @@ import { startSystem, type System } from './support/system.ts';
 // is served as soon as it is published.
 const AWARD = '{ labourAward(id: "none") { id } }';
 const STATISTICS = '{ labourStatistics(regionCode: "65") { programme } }';
-const AWARD_FIELD = /\n  """One 人社 award by its id as loaded\."""\n  labourAward\(id: ID!\): LabourAward/;
-const STATISTICS_FIELD = /\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!/;
+const AWARD_FIELD = /\n  """One 人社 award by its id as loaded\."""\n  labourAward\(id: ID!\): LabourAward( @sharing\([^)]*\))?/;
+const STATISTICS_FIELD = /\n  """\n  人社 figures per programme[^]*?labourStatistics\(regionCode: String!, date: String\): \[ProgrammeAggregate!\]!( @sharing\([^)]*\))?/;
 const labourSchema = (fields: { award: boolean; statistics: boolean }) => {
   let sdl = ownSchema('labour');
   if (!fields.award) sdl = sdl.replace(AWARD_FIELD, '');
