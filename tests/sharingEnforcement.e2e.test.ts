@@ -142,8 +142,10 @@ describe('sharing enforcement at the gateway', () => {
     expectRefused(await picture('EMPLOYMENT_AID_RECHECK'), 'EMPLOYMENT_AID_RECHECK');
     const USAGE = 'query ($id: ID!, $from: String) { sharingUsage(agreementId: $id, from: $from) { coordinate caller purpose day reads } }';
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    let rows: unknown[] = [];
-    for (let i = 0; i < 50 && rows.length < 2; i++) {
+    // The gateway sends its counts every SHARING_USAGE_FLUSH_MS: wait until all six reads are in
+    // (a flush may fall between two pictures, and then the rows show part of them for a moment).
+    let rows: Array<{ reads: number }> = [];
+    for (let i = 0; i < 150 && rows.reduce((n, r) => n + r.reads, 0) < 6; i++) {
       await new Promise((r) => setTimeout(r, 100));
       const res = await system.query(USAGE, { id, from: day }, { caller: HEALTH });
       expect(res.errors).toBeUndefined();
