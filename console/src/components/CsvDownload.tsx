@@ -12,7 +12,7 @@ const KINDS = ['ASSISTANCE_STATISTICS', 'PROGRAMME_OVERLAP', 'PROGRAMME_COUNT_DI
  * starts EF BB BF) behind an object URL clicked as a download link. No inline script and no
  * data: URL, so the console's CSP needs nothing more; the URL is let go once the download began.
  */
-function saveFile(text: string, fileName: string, type: string): void {
+export function saveFile(text: string, fileName: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

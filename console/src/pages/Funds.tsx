@@ -2,6 +2,7 @@ import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
 import { APPROVE, BANK_FILE, FINDINGS, FUNDS, GENERATE, RECONCILE, REVIEW, ROLL_BY_ID, SWEEP, SWEEP_STATUS } from '../api/funds.ts';
 import { useGraphQL, useQuery } from '../api/useGraphQL.ts';
 import { BarChart } from '../components/BarChart.tsx';
+import { saveFile } from '../components/CsvDownload.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { isRegionPrefix } from '../lib/regions.ts';
@@ -22,19 +23,6 @@ function lastMonth(): string {
   d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() - 1);
   return d.toISOString().slice(0, 7);
-}
-
-/** Saves text as a file (the bank file): a Blob behind an object URL, let go once the download began. */
-function saveFile(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function problemOf(t: ReturnType<typeof useI18n>['t'], res: { kind: string; message?: string }): string {
@@ -121,7 +109,7 @@ function Rolls({ regionCode, period }: { regionCode: string; period: string }) {
   const download = () =>
     act(async () => {
       const res = await run<{ paymentRoll: { id: string; bankFile: string | null } }>(BANK_FILE, { id: roll!.id });
-      if (res.kind === 'ok' && res.data.paymentRoll.bankFile) saveFile(res.data.paymentRoll.bankFile, `代发文件_${roll!.id}.csv`);
+      if (res.kind === 'ok' && res.data.paymentRoll.bankFile) saveFile(res.data.paymentRoll.bankFile, `代发文件_${roll!.id}.csv`, 'text/csv;charset=utf-8');
       return res;
     }, t('funds.roll.downloaded'));
   const upload = (e: ChangeEvent<HTMLInputElement>) => {
