@@ -37,6 +37,11 @@ const whileDown = meansHousehold(8, [{ incomes: [{ monthlyFen: 20_000 }] }, {}])
 // award for every member collides with it (EXCLUSIVE_PROGRAMMES), a case planted for the sweep.
 const exclusive = meansHousehold(9, [{ incomes: [{ monthlyFen: 30_000 }] }, {}]);
 const EXCLUSIVE_TK = { type: 'award', id: 'CA-CW-TK-9', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: exclusive.persons[1], householdId: exclusive.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
+// Eligible at the visit (40,000 over 2); the data change before the approval (tests below).
+const incomeRises = meansHousehold(10, [{ incomes: [{ monthlyFen: 40_000 }] }, {}]);
+const incomeChanges = meansHousehold(11, [{ incomes: [{ monthlyFen: 40_000 }] }, {}]);
+// For the race of an approval with a withdrawal or rejection: 10,000 for one.
+const raced = meansHousehold(12, [{ incomes: [{ monthlyFen: 10_000 }] }]);
 // 特困 already paid to the head: a 低保 award would be EXCLUSIVE_PROGRAMMES with it.
 const EXTREME = { type: 'award', id: 'CA-CW-TK-3', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: atStandard.persons[0], householdId: atStandard.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
 
@@ -60,7 +65,7 @@ describe('casework: the steps of an application', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, EXCLUSIVE_TK, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown, exclusive].flatMap((h) => h.records)]), system.loadOptions);
+    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, EXCLUSIVE_TK, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown, exclusive, incomeRises, incomeChanges, raced].flatMap((h) => h.records)]), system.loadOptions);
     expect(result.ok).toBe(true);
   });
   afterAll(() => system?.stop());
@@ -431,5 +436,97 @@ describe('casework: the steps of an application', () => {
     const foreign = body.replace('"id":"APP-20261207-ABCDEF0123-1"', '"id":"JU-1-LEGAL_AID"');
     expect((await signedFetch(justice, secret, { from: 'coordination', to: 'justice', body: foreign })).status).toBe(400);
     expect((await signedFetch(justice, secret, { from: 'coordination', to: 'justice', body })).status).toBe(200);
+  });
+
+  /** Filed, visited, reviewed and published, the notice run: ready for the officer. */
+  const readyToApprove = async (h: typeof poor) => {
+    const filed = await submit(minimumLiving(h));
+    expect(filed.errors).toBeUndefined();
+    const id = filed.data!.submitApplication.id as string;
+    for (const [action, caller] of [['RECORD_VISIT', CW_A], ['REVIEW', CW_B], ['START_NOTICE', CW_B]] as const) expect((await advance(id, action, caller)).errors, action).toBeUndefined();
+    await backdateNotice(id, 7);
+    return id;
+  };
+  const PICTURE_AWARDS = `query PictureAwards($id: ID!) { household(id: $id) { awards { id personId amountFen } } }`;
+  const awardsOf = async (householdId: string, applicationId: string) => {
+    const picture = await system.query(PICTURE_AWARDS, { id: householdId }, { caller: CW_A });
+    expect(picture.errors).toBeUndefined();
+    return picture.data!.household.awards.filter((a: { id: string }) => a.id.startsWith(`${applicationId}-`)) as { id: string; personId: string; amountFen: number }[];
+  };
+
+  it('assembles the economic check again at the approval: income that rose above the standard since the visit blocks it', async () => {
+    const id = await readyToApprove(incomeRises);
+    const before = (await system.query(READ, { id }, { caller: CA_OFFICER })).data!.application;
+    expect(before.assessment).toMatchObject({ eligible: true, incomePerHeadFen: 20_000 });
+    // Labour records a new wage for the second member after the visit: 40,000 + 120,000 over 2 = 80,000, above 72,000.
+    const raise = { type: 'income', id: 'RS-CW-10-1-9', department: 'LABOUR', personId: incomeRises.persons[1], source: 'WAGE', monthlyFen: 120_000, startDate: '2026-01-01', endDate: null };
+    expect((await loadFile(await writeNdjson([raise]), system.loadOptions)).ok).toBe(true);
+    const refused = await advance(id, 'APPROVE', CA_OFFICER, '同意');
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', stage: 'IN_NOTICE' }, message: expect.stringMatching(/not eligible now/) });
+    expect(refused.errors![0]!.message).toMatch(/80000|80,000|800/);
+    const after = (await system.query(READ, { id }, { caller: CA_OFFICER })).data!.application;
+    expect(after).toMatchObject({ stage: 'IN_NOTICE', awardId: null });
+    expect(after.history.map((e: { action: string }) => e.action)).not.toContain('APPROVE');
+    expect(await awardsOf(incomeRises.householdId, id)).toEqual([]);
+    expect((await advance(id, 'REJECT', CA_OFFICER, '审批时核对：家庭人均收入已高于低保标准')).data!.advanceApplication.stage).toBe('REJECTED');
+  });
+
+  it('assembles it as the coordination office for the officer: a department down blocks the approval naming it; the decision keeps the check as it was then', async () => {
+    const id = await readyToApprove(incomeChanges);
+    // A smaller new wage after the visit: 40,000 + 20,000 over 2 = 30,000 a head, still below the standard.
+    const wage = { type: 'income', id: 'RS-CW-11-1-9', department: 'LABOUR', personId: incomeChanges.persons[1], source: 'WAGE', monthlyFen: 20_000, startDate: '2026-01-01', endDate: null };
+    expect((await loadFile(await writeNdjson([wage]), system.loadOptions)).ok).toBe(true);
+    const labour = system.subgraphs.get('labour')!;
+    await labour.stop();
+    try {
+      const down = await advance(id, 'APPROVE', CA_OFFICER, '同意');
+      expect(down.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', stage: 'IN_NOTICE' }, message: expect.stringMatching(/incomplete \(LABOUR did not answer\)/) });
+      expect((await system.query(READ, { id }, { caller: CW_A })).data!.application).toMatchObject({ stage: 'IN_NOTICE', awardId: null });
+    } finally {
+      await labour.restart();
+    }
+    await eventually(async () => expect((await system.query(`query Back($p: ID!) { person(id: $p) { incomes { id } } }`, { p: incomeChanges.persons[0] }, { caller: CW_A })).errors).toBeUndefined());
+    const approved = await advance(id, 'APPROVE', CA_OFFICER, '同意纳入低保');
+    expect(approved.errors).toBeUndefined();
+    const app = approved.data!.advanceApplication;
+    // The archive: the visit's check as it was, the approval's as assembled at the approval.
+    const visit = app.history.find((e: { action: string }) => e.action === 'RECORD_VISIT');
+    const decision = app.history.find((e: { action: string }) => e.action === 'APPROVE');
+    expect(visit.assessment).toMatchObject({ complete: true });
+    const archive = await rowsOf<{ action: string; assessment: { incomePerHeadFen: number; gapFen: number; complete: boolean } }>(coordinationDb(), sql`SELECT action, assessment FROM application_events WHERE application_id = ${id} ORDER BY seq`);
+    expect(archive.find((e) => e.action === 'RECORD_VISIT')!.assessment).toMatchObject({ incomePerHeadFen: 20_000, gapFen: 52_000 });
+    expect(archive.find((e) => e.action === 'APPROVE')!.assessment).toMatchObject({ complete: true, incomePerHeadFen: 30_000, gapFen: 42_000 });
+    expect(decision.assessment).toMatchObject({ complete: true });
+    expect(app.assessment).toMatchObject({ incomePerHeadFen: 30_000, gapFen: 42_000, eligible: true });
+    // The awards at the gap as it is now: (720 − 300) 元 for each of the two.
+    expect((await awardsOf(incomeChanges.householdId, id)).map((a) => a.amountFen)).toEqual([42_000, 42_000]);
+    // The office read the labour and housing data under its own name, for the officer, with the officer's purpose.
+    const log = await system.query(`query Log($p: ID!) { accessLog(personId: $p, first: 100) { edges { node { sub role purpose operation } } } }`, { p: incomeChanges.persons[1] }, { caller: AUDITOR });
+    expect(log.errors).toBeUndefined();
+    expect(log.data!.accessLog.edges.map((e: { node: object }) => e.node)).toContainEqual(expect.objectContaining({ sub: `coordination office (approval of ${id} for ${CA_OFFICER.sub})`, role: 'COORDINATOR', operation: 'CaseworkMeans' }));
+  });
+
+  it('never lets a WITHDRAW or REJECT win against an approval whose awards are written: both sent at once, many times, one wins and no award is left behind', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = await readyToApprove(raced);
+      const other = i % 2 === 0 ? () => advance(id, 'WITHDRAW', CW_A, '申请人撤回') : () => advance(id, 'REJECT', CA_OFFICER, '不予批准');
+      // The second request at a different moment each time: before, during and after the awards are written.
+      const [approve, second] = await Promise.all([advance(id, 'APPROVE', CA_OFFICER, '同意'), new Promise((r) => setTimeout(r, (i % 4) * 60)).then(other)]);
+      const won = [approve, second].filter((r) => !r.errors);
+      expect(won, `round ${i}`).toHaveLength(1);
+      for (const lost of [approve, second].filter((r) => r.errors)) expect(lost.errors![0]!.extensions!.code, `round ${i}`).toBe('CONFLICT');
+      const app = (await system.query(READ, { id }, { caller: CW_A })).data!.application;
+      const awards = await awardsOf(raced.householdId, id);
+      if (app.stage === 'APPROVED') {
+        expect(awards.map((a) => a.id)).toEqual([`${id}-1`]);
+        expect(app.awardId).toBe(`${id}-1`);
+      } else {
+        expect(['WITHDRAWN', 'REJECTED']).toContain(app.stage);
+        expect(awards, `round ${i}: an award left behind by a ${app.stage} application`).toEqual([]);
+      }
+      outcomes.push(app.stage);
+    }
+    expect(outcomes).toHaveLength(8);
   });
 });

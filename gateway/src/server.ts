@@ -211,7 +211,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
       assertNoControlCharacters(body ?? Object.fromEntries(url.searchParams), body === undefined ? undefined : text);
       // A client's purpose from X-Purpose; our own services' from their signature. Either must be
       // on the list for the caller's role (purpose.ts), or nothing runs.
-      const purpose = acceptPurpose(caller, internal ? signedPurpose : declaredPurpose(req.headers['x-purpose']));
+      const purpose = acceptPurpose(caller, internal ? signedPurpose : declaredPurpose(req.headers['x-purpose']), internal);
       // Our own services' requests carry documents of their own code; callers' must be registered.
       if (trustedOperations && !internal) await admitOperation(caller, body as Record<string, unknown> | undefined, url.searchParams, trustedOperations, sharing.current);
       const context: GatewayContext = { requestId, purpose, caller, internal };

@@ -44,4 +44,11 @@ describe('purposes from the list, per role', () => {
     expect(civil?.message).toMatch(/not one a DEPARTMENT_OFFICER of LABOUR may declare/);
     expect((civil?.extensions.allowed as { code: string }[]).map((p) => p.code)).toEqual(['EMPLOYMENT_AID_REVIEW', 'EMPLOYMENT_AID_RECHECK', 'EMPLOYMENT_AID_PAYMENT', 'DUPLICATE_AID_CHECK']);
   });
+
+  it('lets our own services carry the purpose of whom they act for (the office assembling the check at an approval), only a listed one', () => {
+    const office: Caller = { sub: 'coordination office (approval of APP-1 for ca-1)', role: 'COORDINATOR' };
+    expect(refusal(() => acceptPurpose(office, 'MINIMUM_LIVING_REVIEW'))?.extensions.code).toBe('PURPOSE_NOT_ALLOWED');
+    expect(acceptPurpose(office, 'MINIMUM_LIVING_REVIEW', true)?.code).toBe('MINIMUM_LIVING_REVIEW');
+    expect(refusal(() => acceptPurpose(office, 'test', true))?.extensions.code).toBe('PURPOSE_NOT_ALLOWED');
+  });
 });

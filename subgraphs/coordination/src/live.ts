@@ -1,3 +1,4 @@
+import type { Caller } from '@saf/auth';
 import { awardKey, detectFindings, type Finding, type RuleAward, type RulePerson } from '@saf/rules';
 import { assertPersonLevel } from '@saf/service';
 import { recordLive, standingFindingsOfPersons } from './db/findings.ts';
@@ -23,8 +24,8 @@ export async function withStatus(ctx: Context, found: Finding[], regionCode: str
  * What the caller sees of findings on a person or household civil affairs has just shown them:
  * its members are no secret to them; anyone else in a finding is `findingFor`'s to decide.
  */
-export function asSeenBy(ctx: Context, findings: FindingData[], members: readonly PersonFacts[]): FindingView[] {
-  const caller = assertPersonLevel(ctx.caller);
+export function asSeenBy(ctx: Context, findings: FindingData[], members: readonly PersonFacts[], viewer?: Caller): FindingView[] {
+  const caller = viewer ?? assertPersonLevel(ctx.caller);
   const view: ViewContext = {
     seen: new Set(members.map((m) => m.id)),
     names: new Map(members.flatMap((m) => (m.name ? [[m.id, m.name] as const] : []))),

@@ -1,3 +1,4 @@
+import type { Caller } from '@saf/auth';
 import { isValidIsoDate, isRegionCode, parseResidentId } from '@saf/identity';
 import { FREQUENCIES, programme, type Frequency } from '@saf/programmes';
 import { checkProposal, type RuleAward } from '@saf/rules';
@@ -48,7 +49,7 @@ function validate(input: ProposedAwardInput): RuleAward {
 }
 
 /** Findings the proposed award would cause, against the person's and household's current awards, PENDING included. */
-export async function checkProposedAward(ctx: Context, input: ProposedAwardInput) {
+export async function checkProposedAward(ctx: Context, input: ProposedAwardInput, viewer?: Caller) {
   const caller = assertPersonLevel(ctx.caller);
   if (caller.role === 'DEPARTMENT_OFFICER' && caller.department !== input.department) throw forbidden(`an officer of ${caller.department} checks ${caller.department} awards only`);
   const proposed = validate(input);
@@ -71,5 +72,5 @@ export async function checkProposedAward(ctx: Context, input: ProposedAwardInput
   const awards = gatherAwards(household ? [person, household, ...(household.members ?? [])] : [person]);
   const { ruleSet } = await ctx.rules.current();
   const found = checkProposal({ proposed, persons, awards, ruleSet }).map((f) => ({ ...f, status: 'OPEN', firstSeenAt: null, goneAt: null, history: [] }));
-  return asSeenBy(ctx, found, [person, ...(household?.members ?? [])]);
+  return asSeenBy(ctx, found, [person, ...(household?.members ?? [])], viewer);
 }

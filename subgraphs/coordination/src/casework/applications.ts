@@ -6,10 +6,19 @@ import { isValidIsoDate, parseResidentId } from '@saf/identity';
 import { programme as programmeInfo } from '@saf/programmes';
 import { assertPersonLevel, assertRole, badInput, conflict, forbidden, inJurisdiction, isBound } from '@saf/service';
 import type { Context } from '../context.ts';
-import { advanceRow, applicationById, insertApplication, type ApplicationRow } from '../db/applications.ts';
-import { assemble, type Assessment } from './assessment.ts';
+import { advanceRow, applicationById, claimApproval, endClaim, insertApplication, type ApplicationRow } from '../db/applications.ts';
+import { assemble, assembleForApproval, type Assessment } from './assessment.ts';
 import { mayTake, nextStage, NOTICE_DAYS, STEPS, type Action, type Stage } from './stages.ts';
-import { grantAwards } from './grant.ts';
+import { GrantFailure, grantAwards } from './grant.ts';
+
+/** A claim left by a process that stopped mid-approval is taken over by an APPROVE after this long. */
+const CLAIM_ABANDONED_MS = 5 * 60_000;
+
+/** Whether an APPROVE may take over the approval claim: its outcome was not confirmed, or its process stopped. */
+function approvalMayResume(row: ApplicationRow): boolean {
+  if (row.approvalClaim === 'UNCONFIRMED') return true;
+  return !!row.approvalClaimedAt && Date.now() - new Date(row.approvalClaimedAt).getTime() > CLAIM_ABANDONED_MS;
+}
 
 export interface ApplicationInput {
   householdId: string;
@@ -140,6 +149,9 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
   if (!row) throw forbidden(HIDDEN);
   const refusal = mayTake(caller, action, row);
   if (refusal) throw forbidden(refusal);
+  if (row.approvalClaim && !(action === 'APPROVE' && approvalMayResume(row))) {
+    throw conflict(`an approval of application ${row.id} is under way (since ${new Date(row.approvalClaimedAt ?? Date.now()).toISOString()}): no other step is taken until it ends${row.approvalClaim === 'UNCONFIRMED' ? '; its department did not confirm the awards: an officer approving again completes it' : ''}`);
+  }
   const next = nextStage(row.stage as Stage, action);
   if (!next.ok) throw refusedStep(next.reason, row.stage);
   const text = note(noteText);
@@ -173,9 +185,15 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
     case 'APPROVE': {
       if (!row.noticeEnd || today <= row.noticeEnd) throw refusedStep(`the public notice runs ${NOTICE_DAYS} days, until ${row.noticeEnd ?? '?'}: approval from ${row.noticeEnd ? addDays(row.noticeEnd, 1) : '?'}`, row.stage);
       if (row.openObjections > 0) throw refusedStep(`${row.openObjections} objection(s) to the notice are open: resolve them first`, row.stage);
+      // The decision rests on the data as it is now, not as it was at the visit: assembled again
+      // by the office, recorded with the approval in the archive.
+      const fresh = await assembleForApproval(ctx, { applicationId: row.id, householdId: row.householdId, personId: row.personId, programme: row.programme, amountFen: row.amountFen });
+      assessment = fresh.household ? fresh.assessment : { ...fresh.assessment, householdSize: assessment?.householdSize ?? 0 };
+      findings = fresh.household ? fresh.findings : findings;
+      Object.assign(changes, { assessment, findings });
       if (await assessed(ctx, row.programme)) {
-        if (!assessment?.complete) throw refusedStep(`the assessment is incomplete (${assessment?.missingDepartments.join(', ') || 'none assembled'} did not answer) and cannot support an approval`, row.stage);
-        if (assessment.eligible === false) throw refusedStep(`the assessment finds the household not eligible (${assessment.reasons.join('; ')}): reject it with the reason instead`, row.stage);
+        if (!assessment.complete) throw refusedStep(`the economic check assembled for the approval is incomplete (${assessment.missingDepartments.join(', ')} did not answer) and cannot support an approval: approve again when it answers`, row.stage);
+        if (assessment.eligible === false) throw refusedStep(`the economic check assembled for the approval finds the household not eligible now (${assessment.reasons.join('; ')}): reject it with the reason instead`, row.stage);
       }
       break;
     }
@@ -186,13 +204,28 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
       break;
   }
   const event = { action, fromStage: row.stage, toStage: next.to, bySub: caller.sub, byRole: caller.role, note: text, assessment, findings };
+  let version = row.version;
   if (action === 'APPROVE') {
-    // The award is written in the owning department first, under ids derived from the
-    // application: a second approval at once writes the same awards, and only one moves the stage.
-    const awardId = await grantAwards(ctx, row, assessment, today);
-    changes.awardId = awardId;
+    // The application is taken for the approval before the awards are written (a version-checked
+    // claim): a WITHDRAW, REJECT or second APPROVE at the same time is refused (CONFLICT) rather
+    // than winning after the awards exist. The awards' ids are the application's, so approving
+    // again after an unconfirmed attempt writes the same awards.
+    const claimed = await claimApproval(ctx.db, row.id, row.version);
+    if (claimed === null) throw conflict(`application ${row.id} changed while APPROVE was being taken (another step was taken at the same time); reload it and try again`);
+    version = claimed;
+    try {
+      changes.awardId = await grantAwards(ctx, row, assessment, today);
+    } catch (err) {
+      if (!(err instanceof GrantFailure)) {
+        await endClaim(ctx.db, row.id, version, 'UNCONFIRMED');
+        throw err;
+      }
+      await endClaim(ctx.db, row.id, version, err.nothingWritten ? 'release' : 'UNCONFIRMED');
+      throw err.error;
+    }
+    Object.assign(changes, { approvalClaim: null, approvalClaimedAt: null });
   }
-  const updated = await advanceRow(ctx.db, row.id, row.version, changes, event);
+  const updated = await advanceRow(ctx.db, row.id, version, changes, event);
   if (!updated) throw conflict(`application ${row.id} changed while ${action} was being taken (another step was taken at the same time); reload it and try again`);
   return updated;
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Caller } from '@saf/auth';
 import { departments, programme as programmeInfo, type Department } from '@saf/programmes';
 import { evaluateMeans } from '@saf/rules';
 import { forbidden } from '@saf/service';
@@ -92,7 +93,7 @@ export interface AssembleInput {
  * missing leaves no household to assess (`household` null). A missing part is named in
  * `missingDepartments`, and the assessment is not `complete`.
  */
-export async function assemble(ctx: Context, input: AssembleInput): Promise<{ household: MeansHousehold | null; assessment: Assessment; findings: unknown[] }> {
+export async function assemble(ctx: Context, input: AssembleInput, viewer?: Caller): Promise<{ household: MeansHousehold | null; assessment: Assessment; findings: unknown[] }> {
   const date = todayInChina();
   const { rules, version } = await ctx.eligibility.current();
   const { household, missing } = await readMeans(ctx, input.householdId, date);
@@ -119,7 +120,7 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
           amountFen: evaluation.gapFen ?? input.amountFen ?? 0,
           frequency: info.repeatable ? 'ONCE' : 'MONTHLY',
           startDate: date,
-        });
+        }, viewer);
         for (const f of found as { id: string }[]) {
           if (seen.has(f.id)) continue;
           seen.add(f.id);
@@ -146,4 +147,20 @@ export async function assemble(ctx: Context, input: AssembleInput): Promise<{ ho
     memberIds: (household?.members ?? []).filter((m) => m.deathDate === null || m.deathDate > date).map((m) => m.id),
   };
   return { household, assessment, findings };
+}
+
+/**
+ * The economic check again at 审批, assembled by the coordination office itself: the approving
+ * officer may not read other departments' data, so the office reads as its own service identity
+ * (named for the officer and the application, so the access log says who it acted for), carrying
+ * the purpose the officer declared. The findings are kept as the officer may see them. What the
+ * office reads here is what the decision rests on, and goes into the archive with it.
+ */
+export function officeFor(caller: Caller, applicationId: string): Caller {
+  return { sub: `coordination office (approval of ${applicationId} for ${caller.sub})`.slice(0, 200), role: 'COORDINATOR' };
+}
+
+export async function assembleForApproval(ctx: Context, input: AssembleInput & { applicationId: string }) {
+  const officer = ctx.caller!;
+  return assemble({ ...ctx, caller: officeFor(officer, input.applicationId) }, input, officer);
 }

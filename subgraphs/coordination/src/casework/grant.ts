@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { createRequestSigner } from '@saf/auth';
 import { department as departmentInfo, programme as programmeInfo, type Department } from '@saf/programmes';
 import { unavailable } from '@saf/service';
@@ -12,6 +13,25 @@ export interface DepartmentLinks {
   secret(subgraph: string): Buffer;
 }
 
+/**
+ * An award request that failed. `nothingWritten`: the department certainly wrote nothing (it
+ * refused, or the connection was refused before anything was sent); otherwise the outcome is not
+ * known (a timeout, a reset, or the awards written and their entry in civil affairs' register not).
+ */
+export class GrantFailure extends Error {
+  constructor(
+    readonly error: GraphQLError,
+    readonly nothingWritten: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+const refusedConnection = (err: unknown) => {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND';
+};
+
 async function send(ctx: Context, dept: Department, applicationId: string, records: object[]): Promise<void> {
   const subgraph = departmentInfo(dept).subgraph;
   const base = new URL(ctx.departments.url(subgraph));
@@ -23,12 +43,13 @@ async function send(ctx: Context, dept: Department, applicationId: string, recor
   try {
     res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
   } catch (err) {
-    throw unavailable(`${dept} did not answer: the award was not created and the application stays in notice (${(err as Error).message})`, { services: [subgraph] });
+    if (refusedConnection(err)) throw new GrantFailure(unavailable(`${dept} did not answer: the award was not created and the application stays in notice (${(err as Error).message})`, { services: [subgraph] }), true);
+    throw new GrantFailure(unavailable(`${dept} did not confirm the award (${(err as Error).message}): the approval is unconfirmed; approve again to complete it (the same awards are written once)`, { services: [subgraph] }), false);
   }
   if (!res.ok) {
     const detail = await res.text().catch(() => '');
     ctx.log.error({ status: res.status, detail, applicationId, department: dept }, 'a department refused an approved application’s award');
-    throw unavailable(`${dept} refused the award (${res.status}): the application stays in notice`, { services: [subgraph] });
+    throw new GrantFailure(unavailable(`${dept} refused the award (${res.status}): the application stays in notice`, { services: [subgraph] }), true);
   }
 }
 
@@ -60,7 +81,13 @@ export async function grantAwards(ctx: Context, row: ApplicationRow, assessment:
       : [{ ...base, id: `${row.id}-1`, personId: row.personId, amountFen: row.amountFen ?? 0, frequency: info.repeatable ? 'ONCE' : 'MONTHLY', endDate: info.repeatable ? today : null, details: {} }];
   await send(ctx, dept, row.id, records);
   if (dept !== 'CIVIL_AFFAIRS') {
-    await send(ctx, 'CIVIL_AFFAIRS', row.id, records.map((r) => ({ type: 'awardRecipient', department: dept, id: r.id, personId: r.personId, householdId: r.householdId })));
+    try {
+      await send(ctx, 'CIVIL_AFFAIRS', row.id, records.map((r) => ({ type: 'awardRecipient', department: dept, id: r.id, personId: r.personId, householdId: r.householdId })));
+    } catch (err) {
+      // The awards are written in the department: whatever civil affairs did, the approval is not undone.
+      if (err instanceof GrantFailure) throw new GrantFailure(unavailable(`the award is written in ${dept} but civil affairs did not register it (${err.message}): approve again to complete the approval`, { services: ['civil-affairs'] }), false);
+      throw err;
+    }
   }
   return `${row.id}-1`;
 }

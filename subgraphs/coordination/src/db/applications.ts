@@ -67,3 +67,29 @@ export async function listApplications(db: Db, filter: ApplicationFilter, first:
   const rows = await db.select().from(applications).where(and(...page)).orderBy(asc(applications.createdAt), asc(applications.id)).limit(first + 1);
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: total[0]?.n ?? 0 };
 }
+
+/**
+ * Takes the application for an approval under way (`approval_claim` RUNNING), if nobody has
+ * taken a step since `version` was read: from then on every other step is refused until the
+ * approval ends. Returns the new version, or null when another step won.
+ */
+export async function claimApproval(db: Db, id: string, version: number): Promise<number | null> {
+  const [row] = await db
+    .update(applications)
+    .set({ approvalClaim: 'RUNNING', approvalClaimedAt: sql`now()`, version: version + 1 })
+    .where(and(eq(applications.id, id), eq(applications.version, version)))
+    .returning({ version: applications.version });
+  return row?.version ?? null;
+}
+
+/**
+ * Ends a claim whose approval did not happen: `release` when the department wrote nothing (the
+ * application is as it was), else `UNCONFIRMED` (the outcome is not known: only APPROVE again,
+ * which writes the same awards, may end it).
+ */
+export async function endClaim(db: Db, id: string, version: number, how: 'release' | 'UNCONFIRMED'): Promise<void> {
+  await db
+    .update(applications)
+    .set(how === 'release' ? { approvalClaim: null, approvalClaimedAt: null, version: version + 1 } : { approvalClaim: 'UNCONFIRMED', version: version + 1 })
+    .where(and(eq(applications.id, id), eq(applications.version, version)));
+}

@@ -339,6 +339,14 @@ export const applications = pgTable(
     noticeEnd: date('notice_end', { mode: 'string' }),
     openObjections: integer('open_objections').notNull().default(0),
     awardId: text('award_id'),
+    /**
+     * An approval under way (审批中): `RUNNING` while the office writes the awards in the owning
+     * department, `UNCONFIRMED` when that request's outcome is unknown (timed out). While it is
+     * set no other step is taken (CONFLICT), so no WITHDRAW or REJECT can win against awards that
+     * were already written; only APPROVE again (the awards' ids are the application's) ends it.
+     */
+    approvalClaim: text('approval_claim'),
+    approvalClaimedAt: timestamp('approval_claimed_at', { withTimezone: true, mode: 'string' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     /** When the application reached its stage: how long it has waited there. */
     stageSince: timestamp('stage_since', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
@@ -399,6 +407,27 @@ export const reviewTasks = pgTable(
     reason: text('reason').notNull(),
     status: text('status').notNull().default('OPEN'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** How the department closed it (CONTINUED CHANGED ENDED), by whom, when and why; null while OPEN. */
+    outcome: text('outcome'),
+    closedBy: text('closed_by'),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'string' }),
+    note: text('note'),
   },
   (t) => [index('review_tasks_region_code_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+/** What was done with a review task (its history): append-only, enforced by the database (migration). */
+export const reviewTaskEvents = pgTable(
+  'review_task_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    taskId: text('task_id').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome'),
+    bySub: text('by_sub').notNull(),
+    byRole: text('by_role').notNull(),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('review_task_events_task_id_idx').on(t.taskId)],
 );
