@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Caller } from '@saf/auth';
 import { rowsOf } from '@saf/db';
+import { GATEWAY, createRequestSigner, subgraphSigningSecret } from '@saf/auth';
 import { loadFile } from '@saf/loader';
+import { createLogger } from '@saf/service';
+import { createGraphClient } from '@saf/coordination/graph';
+import { YearlyReviews } from '@saf/coordination/casework/yearly';
 import { householdWithEverything } from './support/fixture.ts';
 import { eventually } from './support/faults.ts';
 import { writeNdjson } from './support/files.ts';
@@ -20,20 +24,24 @@ const { elder, spouse } = fixture.persons;
 // Paying on and after 2026-11-01: civil affairs' 低保, labour's job, education's two exemptions,
 // housing's rental subsidy, the federation's nursing subsidy (health's and justice's were once, in 2024).
 const PAYING = ['CIVIL_AFFAIRS', 'DISABLED_PERSONS_FEDERATION', 'EDUCATION', 'HOUSING', 'LABOUR'];
-const TASKS = `query Tasks($r: String!) { reviewTasks(regionCode: $r, first: 100) { totalCount edges { node { id department householdId personId awardId reason status createdAt } } } }`;
-type Task = { department: string; householdId: string; personId: string; awardId: string; reason: string; status: string };
+const TASKS = `query Tasks($r: String!) { reviewTasks(regionCode: $r, first: 100) { totalCount edges { node { id department householdId personId awardId reason status createdAt outcome closedBy closedAt note history { action outcome by byRole at note } } } } }`;
+const CLOSE = `mutation Close($id: ID!, $outcome: ReviewOutcome!, $note: String!) { closeReviewTask(id: $id, outcome: $outcome, note: $note) { id status outcome closedBy closedAt note history { action outcome by byRole note } } }`;
+type Task = { id: string; department: string; householdId: string; personId: string; awardId: string; reason: string; status: string };
+const yearly = (t: { reason: string }) => /年度复核/.test(t.reason);
 
 describe('review tasks from the departments’ outboxes', () => {
   let system: System;
-  const tasks = async (caller: Caller = CASEWORKER): Promise<Task[]> => {
+  const allTasks = async (caller: Caller = CASEWORKER): Promise<Task[]> => {
     const res = await system.query(TASKS, { r: '654002' }, { caller });
     expect(res.errors).toBeUndefined();
     return res.data!.reviewTasks.edges.map((e: { node: Task }) => e.node);
   };
+  /** The tasks events made (the yearly ones come on their own schedule). */
+  const tasks = async (caller: Caller = CASEWORKER): Promise<Task[]> => (await allTasks(caller)).filter((t) => !yearly(t));
   const personRecord = (fixture.records as { type: string; id?: string }[]).find((r) => r.type === 'person' && r.id === elder)!;
 
   beforeAll(async () => {
-    system = await startSystem({ outboxPollMs: 500 });
+    system = await startSystem({ outboxPollMs: 500, yearlyReviewMs: 1000 });
     expect((await loadFile(await writeNdjson(fixture.records), system.loadOptions)).ok).toBe(true);
   });
   afterAll(() => system?.stop());
@@ -86,16 +94,72 @@ describe('review tasks from the departments’ outboxes', () => {
     expect((await system.query(TASKS, { r: '654002' }, { caller: ELSEWHERE })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('puts 低保 and 特困 awards up for their yearly review when a sweep reads them', async () => {
+  it('puts 低保 and 特困 awards up for their yearly review on a schedule, without a sweep, never twice for one award and year', async () => {
+    // Made by the office's schedule: no sweep has run in this system.
+    const made = await eventually(async () => {
+      const list = (await allTasks()).filter(yearly);
+      expect(list).toHaveLength(1);
+      return list;
+    }, 60_000, 500);
+    // The 低保 award from 2024-01-01, due on 2026-01-01; no other award here is 低保 or 特困.
+    expect(made).toEqual([expect.objectContaining({ department: 'CIVIL_AFFAIRS', awardId: 'CA-61-MINIMUM_LIVING_URBAN', reason: expect.stringMatching(/2026-01-01 到期/) })]);
+    // Two coordination processes making next year's at the same moment: one task.
+    const secret = subgraphSigningSecret('coordination', {}, 'test');
+    const sign = createRequestSigner({ secret, from: 'coordination', to: GATEWAY });
+    const graph = createGraphClient(() => system.gatewayUrl, (body, caller, purpose) => sign({ method: 'POST', path: new URL(system.gatewayUrl).pathname, body, caller, purpose }));
+    const db = system.subgraphs.get('coordination')!.database.db;
+    const log = createLogger('yearly-test', 'silent');
+    const [one, two] = await Promise.all([new YearlyReviews(db, graph, log, 0).run('65', '2027-01-02'), new YearlyReviews(db, graph, log, 0).run('65', '2027-01-02')]);
+    expect(one + two).toBe(1);
+    const rows = await rowsOf<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM review_tasks WHERE reason LIKE '%2027-01-01 到期%'`);
+    expect(rows[0]!.n).toBe(1);
+    // The schedule keeps running: still one task for 2026.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await allTasks()).filter((t) => yearly(t) && /2026-01-01/.test(t.reason))).toHaveLength(1);
+  });
+
+  it('lets an officer of the task’s department close it with an outcome and a note, in its history; refuses everyone else and a second closing', async () => {
+    const labourTask = (await tasks(LABOUR_OFFICER))[0]!;
+    const educationTask = (await tasks()).find((t) => t.department === 'EDUCATION')!;
+    const EDUCATION_OFFICER: Caller = { sub: 'ed-rt', role: 'DEPARTMENT_OFFICER', department: 'EDUCATION' };
+    const LABOUR_ELSEWHERE: Caller = { sub: 'lb-x', role: 'DEPARTMENT_OFFICER', department: 'LABOUR', region: '654023' };
+    for (const [caller, id] of [[CASEWORKER, labourTask.id], [EDUCATION_OFFICER, labourTask.id], [LABOUR_ELSEWHERE, labourTask.id], [LABOUR_OFFICER, educationTask.id], [LABOUR_OFFICER, 'RT-none']] as const) {
+      const res = await system.query(CLOSE, { id, outcome: 'ENDED', note: '停发' }, { caller });
+      expect(res.errors?.[0]?.extensions?.code, `${caller.sub} ${id}`).toBe('FORBIDDEN');
+    }
+    expect((await system.query(CLOSE, { id: labourTask.id, outcome: 'CHANGED', note: '  ' }, { caller: LABOUR_OFFICER })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
+    // Two closings at once: one wins.
+    const both = await Promise.all([
+      system.query(CLOSE, { id: labourTask.id, outcome: 'CHANGED', note: '核实新增收入，调整待遇' }, { caller: LABOUR_OFFICER }),
+      system.query(CLOSE, { id: labourTask.id, outcome: 'ENDED', note: '停发' }, { caller: LABOUR_OFFICER }),
+    ]);
+    expect(both.filter((r) => !r.errors)).toHaveLength(1);
+    for (const lost of both.filter((r) => r.errors)) expect(['BAD_USER_INPUT', 'CONFLICT']).toContain(lost.errors![0]!.extensions!.code);
+    const closed = both.find((r) => !r.errors)!.data!.closeReviewTask;
+    expect(closed).toMatchObject({ status: 'CLOSED', closedBy: LABOUR_OFFICER.sub });
+    expect(closed.history).toEqual([
+      expect.objectContaining({ action: 'CREATE', byRole: 'COORDINATOR' }),
+      { action: 'CLOSE', outcome: closed.outcome, by: LABOUR_OFFICER.sub, byRole: 'DEPARTMENT_OFFICER', note: closed.note },
+    ]);
+    const again = await system.query(CLOSE, { id: labourTask.id, outcome: 'CONTINUED', note: '再次' }, { caller: LABOUR_OFFICER });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', status: 'CLOSED' });
+    const listed = (await allTasks()).find((t) => t.id === labourTask.id) as Task & { outcome: string; closedAt: string };
+    expect(listed).toMatchObject({ status: 'CLOSED', outcome: closed.outcome });
+    expect(Number.isNaN(Date.parse(listed.closedAt))).toBe(false);
+    // The history is kept unchanged by the database.
+    const db = system.subgraphs.get('coordination')!.database.db;
+    await expect(db.execute(sql`UPDATE review_task_events SET note = 'changed'`)).rejects.toThrow();
+    await expect(db.execute(sql`DELETE FROM review_task_events`)).rejects.toThrow();
+  });
+
+  it('still makes the yearly reviews when a sweep reads the awards, the same task once', async () => {
     const sweep = await system.query(`mutation { runDuplicateAidSweep(regionCode: "654002") { id } }`, {}, { caller: CASEWORKER });
     const id = sweep.data!.runDuplicateAidSweep.id;
     await eventually(async () => expect((await system.query(`query S($id: ID!) { duplicateAidSweep(id: $id) { status } }`, { id }, { caller: CASEWORKER })).data!.duplicateAidSweep.status).toBe('DONE'), 60_000, 250);
-    const yearly = (await tasks()).filter((t) => /年度复核/.test(t.reason));
-    // The 低保 award from 2024-01-01, due on 2026-01-01; no other award here is 低保 or 特困.
-    expect(yearly).toEqual([expect.objectContaining({ department: 'CIVIL_AFFAIRS', awardId: 'CA-61-MINIMUM_LIVING_URBAN', reason: expect.stringMatching(/2026-01-01 到期/) })]);
+    expect((await allTasks()).filter((t) => yearly(t) && /2026-01-01 到期/.test(t.reason))).toEqual([expect.objectContaining({ department: 'CIVIL_AFFAIRS', awardId: 'CA-61-MINIMUM_LIVING_URBAN' })]);
     // A second sweep makes no second task for the same year.
     const again = await system.query(`mutation { runDuplicateAidSweep(regionCode: "654002") { id } }`, {}, { caller: CASEWORKER });
     await eventually(async () => expect((await system.query(`query S($id: ID!) { duplicateAidSweep(id: $id) { status } }`, { id: again.data!.runDuplicateAidSweep.id }, { caller: CASEWORKER })).data!.duplicateAidSweep.status).toBe('DONE'), 60_000, 250);
-    expect((await tasks()).filter((t) => /年度复核/.test(t.reason))).toHaveLength(1);
+    expect((await allTasks()).filter((t) => yearly(t) && /2026-01-01 到期/.test(t.reason))).toHaveLength(1);
   });
 });

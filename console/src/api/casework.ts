@@ -78,8 +78,13 @@ export const REVIEW_TASKS = /* GraphQL */ `
   query ReviewTasks($regionCode: String!, $first: Int, $after: String) {
     reviewTasks(regionCode: $regionCode, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id department householdId personId awardId reason createdAt status } }
+      edges { node { id department householdId personId awardId reason createdAt status outcome closedBy closedAt note history { action outcome by at note } } }
     }
+  }`;
+
+export const CLOSE_REVIEW_TASK = /* GraphQL */ `
+  mutation CloseReviewTask($id: ID!, $outcome: ReviewOutcome!, $note: String!) {
+    closeReviewTask(id: $id, outcome: $outcome, note: $note) { id status outcome closedBy closedAt note }
   }`;
 
 export const STAGES = ['SUBMITTED', 'ASSESSED', 'REVIEWED', 'IN_NOTICE', 'APPROVED', 'REJECTED', 'WITHDRAWN'] as const;

@@ -11,7 +11,7 @@ const DICTIONARIES: Record<Lang, Record<Key, string>> = { zh, en };
 const HTML_LANG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
 const STORAGE_KEY = 'saf.console.lang';
 
-export type LabelGroup = 'dept' | 'deptLong' | 'relation' | 'status' | 'frequency' | 'rule' | 'findingStatus' | 'role' | 'gender' | 'hukou' | 'event' | 'detail' | 'value' | 'sweepStatus' | 'gap' | 'operation' | 'statKind' | 'incomeSource' | 'propertyKind' | 'stage' | 'action';
+export type LabelGroup = 'dept' | 'deptLong' | 'relation' | 'status' | 'frequency' | 'rule' | 'findingStatus' | 'role' | 'gender' | 'hukou' | 'event' | 'detail' | 'value' | 'sweepStatus' | 'gap' | 'operation' | 'statKind' | 'incomeSource' | 'propertyKind' | 'stage' | 'action' | 'outcome';
 
 export interface I18n {
   lang: Lang;

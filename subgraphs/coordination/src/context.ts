@@ -6,6 +6,7 @@ import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import { paymentFindingsByIds, paymentFindingsOfPersons } from './db/paymentFindings.ts';
 import type { PaymentSweepRunner } from './payments/sweep.ts';
 import { eventsByApplicationIds } from './db/applications.ts';
+import { eventsByTaskIds } from './db/reviewTasks.ts';
 import type { EligibilityStore } from './casework/eligibilityStore.ts';
 import type { DepartmentLinks } from './casework/grant.ts';
 import type { GraphClient } from './graph.ts';
@@ -22,6 +23,7 @@ export function createLoaders(db: Db, sharing?: SharingStore) {
     paymentFinding: new DataLoader((ids: readonly string[]) => paymentFindingsByIds(db, ids)),
     paymentFindingsOfPerson: new DataLoader((ids: readonly string[]) => paymentFindingsOfPersons(db, ids)),
     applicationEvents: new DataLoader((ids: readonly string[]) => eventsByApplicationIds(db, ids)),
+    reviewTaskEvents: new DataLoader((ids: readonly string[]) => eventsByTaskIds(db, ids)),
   };
 }
 

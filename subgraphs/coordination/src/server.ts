@@ -10,6 +10,7 @@ import { resolvers } from './resolvers/index.ts';
 import { RuleSetStore } from './rules.ts';
 import { EligibilityStore } from './casework/eligibilityStore.ts';
 import { OutboxPoller } from './casework/dynamic.ts';
+import { YearlyReviews } from './casework/yearly.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
@@ -42,9 +43,11 @@ export interface CoordinationOptions extends SubgraphDeps {
   subgraphSecret?: (subgraph: string) => Buffer;
   /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0 or unset: never (tests that are not about it stay free of its requests). */
   outboxPollMs?: number;
+  /** How often (ms) the yearly 低保/特困 review tasks are made (YEARLY_REVIEW_MS), the first soon after start; 0 or unset: never on its own. */
+  yearlyReviewMs?: number;
 }
 
-export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
+export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services; yearlyReviews: YearlyReviews } {
   const { database, log } = options;
   const db = database.db;
   const gatewayUrl = options.gatewayUrl ?? (() => 'http://127.0.0.1:4000/graphql');
@@ -77,6 +80,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
   };
   const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
+  const yearly = new YearlyReviews(db, graph, log, options.yearlyReviewMs ?? 0);
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -91,16 +95,19 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   return {
     ...built,
     services,
+    yearlyReviews: yearly,
     start: async () => {
       await services.sweeps.open(database.kind);
       await sharing.seedDefaults();
       await built.start();
       refresher.start();
       poller.start();
+      yearly.start();
     },
     stop: async () => {
       await refresher.stop();
       await poller.stop();
+      await yearly.stop();
       await services.sweeps.stop();
       await services.paymentSweeps.idle();
     },

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@saf/db';
 import type { KeysetCursor } from '../cursor.ts';
-import { reviewTasks } from './schema.ts';
+import { reviewTaskEvents, reviewTasks } from './schema.ts';
 
 export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
 export type NewReviewTask = typeof reviewTasks.$inferInsert;
@@ -21,4 +21,32 @@ export async function listTasks(db: Db, filter: { regionPrefix: string; departme
   const page = after ? [...conditions, or(gt(reviewTasks.createdAt, after.at), and(eq(reviewTasks.createdAt, after.at), gt(reviewTasks.id, after.id)))!] : conditions;
   const rows = await db.select().from(reviewTasks).where(and(...page)).orderBy(asc(reviewTasks.createdAt), asc(reviewTasks.id)).limit(first + 1);
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: total?.n ?? 0 };
+}
+
+export type ReviewTaskEventRow = typeof reviewTaskEvents.$inferSelect;
+
+export async function taskById(db: Db, id: string): Promise<ReviewTaskRow | null> {
+  const [row] = await db.select().from(reviewTasks).where(eq(reviewTasks.id, id));
+  return row ?? null;
+}
+
+/** Closes an OPEN task and records it in its history, together; null when it was no longer OPEN. */
+export async function closeTask(db: Db, id: string, close: { outcome: string; note: string; bySub: string; byRole: string }): Promise<ReviewTaskRow | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(reviewTasks)
+      .set({ status: 'CLOSED', outcome: close.outcome, note: close.note, closedBy: close.bySub, closedAt: sql`now()` })
+      .where(and(eq(reviewTasks.id, id), eq(reviewTasks.status, 'OPEN')))
+      .returning();
+    if (!row) return null;
+    await tx.insert(reviewTaskEvents).values({ taskId: id, action: 'CLOSE', ...close });
+    return row;
+  });
+}
+
+export async function eventsByTaskIds(db: Db, ids: readonly string[]): Promise<ReviewTaskEventRow[][]> {
+  const rows = ids.length ? await db.select().from(reviewTaskEvents).where(inArray(reviewTaskEvents.taskId, [...ids])).orderBy(asc(reviewTaskEvents.seq)) : [];
+  const by = new Map<string, ReviewTaskEventRow[]>();
+  for (const row of rows) by.set(row.taskId, [...(by.get(row.taskId) ?? []), row]);
+  return ids.map((id) => by.get(id) ?? []);
 }

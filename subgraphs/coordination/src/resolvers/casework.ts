@@ -6,7 +6,8 @@ import { advanceApplication, readableApplication, submitApplication, type Applic
 import type { Action } from '../casework/stages.ts';
 import { isRegionPrefix } from '@saf/identity';
 import { publicNotice, publicNoticeHtml } from '../casework/notice.ts';
-import { listTasks } from '../db/reviewTasks.ts';
+import { listTasks, type ReviewTaskRow } from '../db/reviewTasks.ts';
+import { closeReviewTask, historyOf } from '../casework/reviewTasks.ts';
 
 function prefixOf(regionCode: string): string {
   if (!isRegionPrefix(regionCode)) throw badInput('regionCode must be a region code prefix of 2, 4, 6, 9 or 12 digits', 'regionCode');
@@ -15,6 +16,11 @@ function prefixOf(regionCode: string): string {
 
 /** Casework (SPEC section 10): applications, their steps and the eligibility conditions. */
 export const casework = {
+  ReviewTask: {
+    createdAt: (t: ReviewTaskRow) => new Date(t.createdAt).toISOString(),
+    closedAt: (t: ReviewTaskRow) => (t.closedAt ? new Date(t.closedAt).toISOString() : null),
+    history: async (t: ReviewTaskRow, _: unknown, ctx: Context) => historyOf(t, await ctx.loaders.reviewTaskEvents.load(t.id)),
+  },
   Query: {
     application: (_: unknown, { id }: { id: string }, ctx: Context) => readableApplication(ctx, id),
     applications: async (_: unknown, args: { regionCode: string; stage?: string | null; first?: number | null; after?: string | null }, ctx: Context) => {
@@ -46,7 +52,7 @@ export const casework = {
       if (first < 1 || first > 100) throw badInput('first must be 1 to 100', 'first');
       const after = args.after ? decodeCursor(args.after, 'OLDEST_FIRST') : null;
       const page = await listTasks(ctx.db, { regionPrefix: prefix, department: caller.role === 'DEPARTMENT_OFFICER' ? caller.department : null }, first, after);
-      const edges = page.rows.map((row) => ({ node: { ...row, createdAt: new Date(row.createdAt).toISOString() }, cursor: encodeCursor(row.createdAt, row.id, 'OLDEST_FIRST') }));
+      const edges = page.rows.map((row) => ({ node: row, cursor: encodeCursor(row.createdAt, row.id, 'OLDEST_FIRST') }));
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
     },
     eligibilityRules: (_: unknown, __: unknown, ctx: Context) => {
@@ -57,6 +63,7 @@ export const casework = {
   Mutation: {
     submitApplication: (_: unknown, { input }: { input: ApplicationInput }, ctx: Context) => submitApplication(ctx, input),
     advanceApplication: (_: unknown, args: { id: string; action: Action; note: string }, ctx: Context) => advanceApplication(ctx, args.id, args.action, args.note),
+    closeReviewTask: (_: unknown, args: { id: string; outcome: string; note: string }, ctx: Context) => closeReviewTask(ctx, args.id, args.outcome, args.note),
     updateEligibilityRules: (_: unknown, args: { rules: string; note: string }, ctx: Context) => ctx.eligibility.update(args.rules, args.note, assertRole(ctx.caller, 'COORDINATOR').sub),
   },
 };

@@ -10,6 +10,7 @@ import { Person } from './Person.ts';
 import { Query } from './Query.ts';
 import { PaymentFinding, paymentMutation, paymentQuery } from './payments.ts';
 import { PaymentRoll, PaymentRollLine, rollMutation, rollQuery } from './rolls.ts';
+import { casework } from './casework.ts';
 import { SharingAgreement, SharingMutation, SharingQuery } from './Sharing.ts';
 
 export const resolvers = {
@@ -25,4 +26,5 @@ export const resolvers = {
   PaymentRoll,
   PaymentRollLine,
   SharingAgreement,
+  ReviewTask: casework.ReviewTask,
 } as unknown as Resolvers<Context>;
