@@ -19,6 +19,7 @@ import { ensureConsoleBuilt } from '@saf/console/build';
 import { loadDemoData } from './demo.ts';
 import { Supervisor, type Supervised } from './supervise.ts';
 import { seedApplications } from './demoCasework.ts';
+import { subgraphSigningSecret } from '@saf/auth';
 
 const env = parseEnv(
   commonEnv.extend({
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   // Demo applications at every stage, filed through the gateway in the background (a minute or
   // so; development tokens, so never in production; only where none exist yet).
   if (env.DEMO_DATA === '1' && env.NODE_ENV !== 'production') {
-    seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line)).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
+    seedApplications(`${gateway}/graphql`, (line) => process.stdout.write(line), { url: subgraphUrl('coordination', process.env, env.SUBGRAPH_PORT_BASE), secret: subgraphSigningSecret('coordination', process.env, env.NODE_ENV) }).catch((err: Error) => process.stderr.write(`demo applications not filed: ${err.message}\n`));
   }
 }
 

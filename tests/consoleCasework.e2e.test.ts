@@ -27,7 +27,7 @@ describe('casework in the console, in a browser', () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
     await mkdir(ARTIFACTS, { recursive: true });
-    system = await startSystem();
+    system = await startSystem({ outboxPollMs: 500 });
     origin = new URL(system.gatewayUrl).origin;
     expect(await loadFile(await writeNdjson([STANDARD, ...family.records]), system.loadOptions)).toMatchObject({ ok: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -110,6 +110,33 @@ describe('casework in the console, in a browser', () => {
     await first.goto(`${origin}/households/${family.householdId}`);
     for (const n of [1, 2]) await first.locator(`li.award[data-award-key="CIVIL_AFFAIRS:${id}-${n}"]`).waitFor();
     expect(await first.locator(`li.award[data-award-key="CIVIL_AFFAIRS:${id}-1"]`).textContent()).toContain('220');
+
+    // Labour records a new wage in the household: a review task for civil affairs, which pays it;
+    // the caseworker sees it, the civil affairs officer closes it with the outcome and a note.
+    const wage = { type: 'income', id: 'RS-CONSOLE-31-1', department: 'LABOUR', personId: family.persons[1], source: 'WAGE', monthlyFen: 60_000, startDate: '2026-12-01', endDate: null };
+    expect(await loadFile(await writeNdjson([wage]), system.loadOptions)).toMatchObject({ ok: true });
+    const taskRow = (page: Page) => page.locator('table.tasks tbody tr', { hasText: `${id}-1` });
+    await expect.poll(async () => {
+      await first.goto(`${origin}/review-tasks`);
+      await first.getByRole('heading', { name: '复核任务（动态管理）' }).waitFor();
+      return taskRow(first).count();
+    }, { timeout: 60_000, interval: 1000 }).toBe(1);
+    expect(await taskRow(first).textContent()).toContain('待复核');
+    expect(await taskRow(first).getByRole('button', { name: '结案' }).count()).toBe(0);
+    await officer.getByRole('button', { name: '中文' }).click();
+    await officer.goto(`${origin}/review-tasks`);
+    const row = taskRow(officer);
+    await row.getByLabel('复核结果').selectOption('CHANGED');
+    await row.getByLabel('复核意见（必填）').fill('核实新增工资收入，调整低保金');
+    await row.getByRole('button', { name: '结案' }).click();
+    await row.getByTestId('task-closed').waitFor();
+    expect(await row.getByTestId('task-closed').textContent()).toMatch(/^已结案：变更待遇（ca-console，/);
+    expect(await row.textContent()).toContain('核实新增工资收入，调整低保金');
+    await shot(officer, 'casework-review-task-closed');
+    // The caseworker's list shows it closed, with who.
+    await first.reload();
+    await taskRow(first).getByTestId('task-closed').waitFor();
+    expect(await taskRow(first).textContent()).toContain('ca-console');
     expect(pageErrors).toEqual([]);
   });
 });

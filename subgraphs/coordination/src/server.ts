@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { subgraphSigningSecret } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
-import { GATEWAY, createRequestSigner } from '@saf/auth';
+import { GATEWAY, LOADER, createRequestSigner } from '@saf/auth';
 import type { BuiltSubgraph, SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs } from '@saf/service';
 import { createLoaders, type Context, type Services } from './context.ts';
@@ -11,6 +11,7 @@ import { RuleSetStore } from './rules.ts';
 import { EligibilityStore } from './casework/eligibilityStore.ts';
 import { OutboxPoller } from './casework/dynamic.ts';
 import { YearlyReviews } from './casework/yearly.ts';
+import { archiveRoute } from './casework/archive.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
@@ -89,7 +90,9 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     production: options.production ?? false,
     signingSecret: options.signingSecret,
     ready: database.ping,
-    routes: sharingRoutes(sharing),
+    // The loader brings archived applications in (casework/archive.ts); GraphQL stays the gateway's alone.
+    acceptFrom: [GATEWAY, LOADER],
+    routes: [...sharingRoutes(sharing), archiveRoute(services, options.production ?? false)],
     context: async (_req, requestId, caller, purpose) => ({ ...services, requestId, caller, purpose, db, loaders: createLoaders(db, sharing) }),
   });
   return {
