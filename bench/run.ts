@@ -33,6 +33,7 @@ import { graphqlRequests } from './lib/requests.ts';
 import { renderFile, renderTable, resultFileName, type Path, type Results } from './lib/report.ts';
 import { medianBy, medianRun, type RunStats } from './lib/stats.ts';
 import { prepareMonolith, streamedSweepFloor, timedPaymentSweep, timedSweep, type Monolith } from './lib/sweep.ts';
+import { ensureComparisonGateways } from './hive/install.ts';
 
 const CASEWORKER: Caller = { sub: 'bench-caseworker', role: 'CASEWORKER', region: '6540' };
 const COORDINATOR: Caller = { sub: 'bench-coordinator', role: 'COORDINATOR' };
@@ -63,6 +64,8 @@ type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target; r
 
 async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
+  // Hive's packages are the benchmark's alone, installed apart (bench/hive) on first use.
+  ensureComparisonGateways();
   const { nodeOptions } = ctx.args;
   for (const s of SERVICES) processes.start(s.name, `subgraphs/${s.name}/src/index.ts`, `http://127.0.0.1:${portBase + s.portOffset}`, {}, nodeOptions[s.name] ?? []);
   await Promise.all(SERVICES.map((s) => processes.waitReady(s.name)));

@@ -2,13 +2,30 @@
  * The embedded databases of `npm start` (no DATABASE_URL): one process holding every service's
  * PGlite (`DATA_DIR/<service>`), served over the PostgreSQL wire protocol on EMBEDDED_DB_PORT,
  * each service's by its own database name (packages/db/src/embedded.ts). Prints
- * `embedded databases ready` once all answer; SIGTERM or SIGINT closes them cleanly.
+ * `embedded databases listening` at once (services may connect: their first request waits for
+ * their database), then each database as it opens and `embedded databases ready` once all are;
+ * SIGTERM or SIGINT closes them cleanly.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv } from '@saf/config';
 import { serveEmbedded } from '@saf/db';
 
 const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535) }));
+
+/** The empty cluster new databases are copied from, kept per PGlite release (made once per checkout, not per DATA_DIR). */
+function templateCache(): string {
+  const pglite = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
+  const version = JSON.parse(readFileSync(path.join(pglite, '..', '..', 'package.json'), 'utf8')).version as string;
+  return fileURLToPath(new URL(`../node_modules/.cache/saf-start/pglite-${version}-empty.tar`, import.meta.url));
+}
+
+function fatal(err: unknown): never {
+  process.stderr.write(`embedded databases: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -16,13 +33,15 @@ async function main(): Promise<void> {
     dataDir: env.DATA_DIR,
     names: SERVICES.map((s) => s.name),
     port: env.EMBEDDED_DB_PORT,
+    templateCache: templateCache(),
     onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
-    onFatal: (err) => {
-      process.stderr.write(`embedded databases: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
+    onFatal: fatal,
   });
-  process.stdout.write(`embedded databases ready: ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/ on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(`embedded databases listening on 127.0.0.1:${server.port}; opening ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/\n`);
+  server.opened.then(
+    () => process.stdout.write(`embedded databases ready: ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/ on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
+    fatal,
+  );
   let closing = false;
   const stop = () => {
     if (closing) return;

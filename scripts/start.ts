@@ -20,6 +20,7 @@ import { loadDemoData } from './demo.ts';
 import { Supervisor, type Supervised } from './supervise.ts';
 import { seedApplications } from './demoCasework.ts';
 import { subgraphSigningSecret } from '@saf/auth';
+import { bundle, compiledPath, startEntries } from './bundle.mjs';
 
 const env = parseEnv(
   commonEnv.extend({
@@ -28,6 +29,8 @@ const env = parseEnv(
     START_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
     /** No DATABASE_URL: one process serves every service's embedded database (1), or each service opens its own PGlite (0, as before: ~8 GB). */
     EMBEDDED_SHARED: z.enum(['0', '1']).default('1'),
+    /** Run the services compiled to JavaScript on plain Node (1), or each under tsx (0: slower to start, more memory). */
+    START_COMPILE: z.enum(['0', '1']).default('1'),
   }),
 );
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,17 +72,17 @@ function freePort(): Promise<number> {
  * a pool of one connection (PGlite is one backend). A service whose own `<SERVICE>_DATABASE_URL`
  * is set keeps it.
  */
-async function startEmbeddedDatabases(): Promise<Record<string, Record<string, string>>> {
+async function startEmbeddedDatabases(): Promise<{ envs: Record<string, Record<string, string>>; databases: Supervised }> {
   const port = await freePort();
   out(`starting the embedded databases (PGlite under ${env.DATA_DIR}/, one process on 127.0.0.1:${port})`);
-  const databases = supervisor.add('databases', 'scripts/embedded-postgres.ts', '', { env: { EMBEDDED_DB_PORT: String(port) }, readyLine: 'embedded databases ready', stopLast: true });
+  const databases = supervisor.add('databases', 'scripts/embedded-postgres.ts', '', { env: { EMBEDDED_DB_PORT: String(port) }, readyLine: 'embedded databases listening', stopLast: true });
   await supervisor.startAll([databases]);
   const envs: Record<string, Record<string, string>> = {};
   for (const s of SERVICES) {
     const own = `${envPrefix(s.name)}_DATABASE_URL`;
     envs[s.name] = process.env[own] ? {} : { [own]: `postgres://postgres@127.0.0.1:${port}/${s.name}`, DATABASE_POOL_SIZE: '1' };
   }
-  return envs;
+  return { envs, databases };
 }
 
 function hints(service: Supervised): string[] {
@@ -94,7 +97,31 @@ function hints(service: Supervised): string[] {
   return tips;
 }
 
-const supervisor = new Supervisor({ root, readyTimeoutMs: env.START_TIMEOUT_S * 1000, out, err: (line) => process.stderr.write(`${line}\n`) });
+/** Entries compiled to JavaScript (scripts/bundle.mjs), filled before the first service starts. */
+const compiled = new Map<string, string>();
+
+/**
+ * The services compiled (scripts/bundle.mjs): by `npm start` (scripts/start.mjs) already, with this
+ * file; else now. A failure is said and leaves them under tsx.
+ */
+async function compileServices(): Promise<void> {
+  const entries = startEntries(root).filter((e) => e !== 'scripts/start.ts');
+  const done = process.env.SAF_START_COMPILED;
+  if (done) {
+    for (const e of entries) compiled.set(e, compiledPath(done, e));
+    out(`services compiled (${(Number(process.env.SAF_START_COMPILE_MS ?? 0) / 1000).toFixed(1)} s)`);
+    return;
+  }
+  const began = Date.now();
+  try {
+    for (const [e, file] of await bundle(root, entries)) compiled.set(e, file);
+    out(`services compiled (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    process.stderr.write(`could not compile the services (${(err as Error).message.split('\n')[0]}); they run under tsx\n`);
+  }
+}
+
+const supervisor = new Supervisor({ root, compiled, readyTimeoutMs: env.START_TIMEOUT_S * 1000, out, err: (line) => process.stderr.write(`${line}\n`) });
 
 async function main(): Promise<void> {
   process.on('SIGINT', () => void supervisor.stop().then(() => process.exit(0)));
@@ -110,6 +137,8 @@ async function main(): Promise<void> {
   if (built === false) out('console up to date');
   else if (built) out(`console built (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
+  if (env.START_COMPILE === '1') await compileServices();
+
   if (env.DATABASE_URL) {
     try {
       await ensureServerDatabases(env.DATABASE_URL);
@@ -120,11 +149,13 @@ async function main(): Promise<void> {
   }
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
   try {
-    const serviceEnv = env.DATABASE_URL || env.EMBEDDED_SHARED === '0' ? {} : await startEmbeddedDatabases();
+    // The embedded databases' process listens at once and opens the databases while the subgraphs start (their first query waits for theirs).
+    const embedded = env.DATABASE_URL || env.EMBEDDED_SHARED === '0' ? null : await startEmbeddedDatabases();
+    const serviceEnv = embedded?.envs ?? {};
     const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `embedded, PGlite under ${env.DATA_DIR}/`;
     out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
     const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''), { env: serviceEnv[s.name] }));
-    await supervisor.startAll(subgraphs);
+    await supervisor.startAll(subgraphs, embedded ? [embedded.databases] : []);
     out('starting the gateway');
     await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway)]);
   } catch (err) {

@@ -79,6 +79,8 @@ export class StartError extends Error {
 
 export interface SupervisorOptions {
   root: string;
+  /** Entries compiled to JavaScript (scripts/bundle.mjs), run on plain Node; the others run under tsx. */
+  compiled?: ReadonlyMap<string, string>;
   readyTimeoutMs: number;
   out: (line: string) => void;
   err: (line: string) => void;
@@ -102,7 +104,8 @@ export class Supervisor {
   }
 
   private spawn(service: Service): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+    const compiled = this.options.compiled?.get(service.entry);
+    const child = spawn(process.execPath, compiled ? [compiled] : ['--import', 'tsx', service.entry], {
       cwd: this.options.root,
       env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,25 +167,38 @@ export class Supervisor {
     }
   }
 
-  /** Starts `list` at once and waits until every one is ready: one line as each is, one every 10 s naming who is still starting. */
-  async startAll(list: Supervised[]): Promise<void> {
+  /**
+   * Starts `list` at once and waits until every one is ready: one line as each is, one every 10 s
+   * naming who is still starting. One of `needed` (started before, what these depend on) that
+   * exits meanwhile fails the start, naming it.
+   */
+  async startAll(list: Supervised[], needed: Supervised[] = []): Promise<void> {
     const services = list.map((s) => this.services.get(s.name)!);
     const waiting = new Set(services.map((s) => s.name));
     const began = Date.now();
+    let neededExit: (err: StartError) => void = () => {};
+    const neededGone = new Promise<never>((_, reject) => (neededExit = reject));
+    neededGone.catch(() => {});
+    const watched = needed.map((n) => this.services.get(n.name)!);
+    for (const w of watched) w.onExit = (how) => neededExit(new StartError(`${w.name} stopped while the others started (${how})`, w));
     for (const s of services) this.spawn(s);
     const progress = setInterval(() => {
       if (waiting.size) this.options.out(`still starting (${Math.round((Date.now() - began) / 1000)} s): ${[...waiting].join(', ')}`);
     }, PROGRESS_EVERY_MS);
     try {
-      await Promise.all(
-        services.map(async (s) => {
-          const took = await this.ready(s);
-          waiting.delete(s.name);
-          this.options.out(`${s.name} ready (${seconds(took)}, pid ${s.child?.pid})`);
-        }),
-      );
+      await Promise.race([
+        neededGone,
+        Promise.all(
+          services.map(async (s) => {
+            const took = await this.ready(s);
+            waiting.delete(s.name);
+            this.options.out(`${s.name} ready (${seconds(took)}, pid ${s.child?.pid})`);
+          }),
+        ),
+      ]);
     } finally {
       clearInterval(progress);
+      for (const w of watched) w.onExit = null;
     }
   }
 

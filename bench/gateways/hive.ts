@@ -6,10 +6,14 @@
  * with a fixed caller (our subgraphs refuse unsigned requests).
  */
 import { createServer } from 'node:http';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { GATEWAY, createRequestSigner, parseCaller, subgraphSigningSecret, type RequestSigner } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import { benchGatewayEnv } from './env.ts';
+import { importComparison } from '../hive/install.ts';
+import type { GatewayRuntimeModule } from './hiveTypes.ts';
+
+// Installed apart from the repository's packages (bench/hive), by `npm run bench`.
+const { createGatewayRuntime } = await importComparison<GatewayRuntimeModule>('@graphql-hive/gateway-runtime');
 
 const env = benchGatewayEnv();
 const parsed = parseCaller(JSON.parse(env.BENCH_CALLER));

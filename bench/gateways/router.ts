@@ -6,11 +6,15 @@
  * URL at its port and signs the exact body with a fixed caller.
  */
 import { createServer } from 'node:http';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GATEWAY, createRequestSigner, parseCaller, subgraphSigningSecret, type RequestSigner } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import { benchGatewayEnv } from './env.ts';
+import { importComparison } from '../hive/install.ts';
+import type { GatewayRuntimeModule, RouterRuntimeModule } from './hiveTypes.ts';
+
+// Installed apart from the repository's packages (bench/hive), by `npm run bench`.
+const { createGatewayRuntime } = await importComparison<GatewayRuntimeModule>('@graphql-hive/gateway-runtime');
+const { unifiedGraphHandler } = await importComparison<RouterRuntimeModule>('@graphql-hive/router-runtime');
 
 const env = benchGatewayEnv();
 const parsed = parseCaller(JSON.parse(env.BENCH_CALLER));

@@ -5,18 +5,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './processes.ts';
 
-const PACKAGES = ['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway', '@graphql-hive/gateway-runtime', 'graphql', 'pg', 'autocannon', 'tsx'];
+const PACKAGES = ['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', 'graphql', 'pg', 'autocannon', 'tsx'];
 
 function version(pkg: string): string {
-  try {
-    const file = path.join(ROOT, 'node_modules', pkg, 'package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  } catch {
+  // The comparison gateways are installed apart (bench/hive).
+  for (const dir of [path.join(ROOT, 'node_modules'), path.join(ROOT, 'bench', 'hive', 'node_modules')]) {
     try {
-      return (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;
+      return (JSON.parse(readFileSync(path.join(dir, pkg, 'package.json'), 'utf8')) as { version: string }).version;
     } catch {
-      return '?';
+      // next
     }
+  }
+  try {
+    return (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return '?';
   }
 }
 

@@ -20,8 +20,10 @@
  */
 import net from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 const SSL_REQUEST = 80877103;
@@ -43,6 +45,25 @@ function errorResponse(code: string, text: string, severity = 'ERROR'): Buffer {
 }
 
 const readyForQuery = (status: string) => message('Z', Buffer.from(status, 'latin1'));
+
+const parameterStatus = (name: string, value: string) => message('S', Buffer.concat([cstring(name), cstring(value)]));
+
+/**
+ * The answer to a startup message while the database is still opening, as PGlite gives it once
+ * open (authentication ok, the session's settings, ready): what a client needs to send its first
+ * request, which then waits for the database.
+ */
+const PENDING_STARTUP = Buffer.concat([
+  message('R', Buffer.from([0, 0, 0, 0])),
+  parameterStatus('client_encoding', 'UTF8'),
+  parameterStatus('server_encoding', 'UTF8'),
+  parameterStatus('DateStyle', 'ISO, MDY'),
+  parameterStatus('integer_datetimes', 'on'),
+  parameterStatus('standard_conforming_strings', 'on'),
+  parameterStatus('TimeZone', 'UTC'),
+  message('K', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])),
+  readyForQuery('I'),
+]);
 const query = (sql: string) => message('Q', cstring(sql));
 
 /** The status byte of the last ReadyForQuery in `out` ('I' idle, 'T' in a transaction, 'E' failed one), or null. */
@@ -50,6 +71,115 @@ function lastStatus(out: Buffer): string | null {
   let status: string | null = null;
   for (let at = 0; at + 5 <= out.length; at += 1 + out.readInt32BE(at + 1)) if (out[at] === 0x5a) status = String.fromCharCode(out[at + 5]!);
   return status;
+}
+
+/** One database's PostgreSQL: a PGlite on this thread, or in a worker thread of its own. */
+interface Backend {
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array>;
+  /** `COPY … FROM '/dev/blob'` with `data` as the blob; the rows copied. */
+  copyFrom(statement: string, data: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+function inThread(pglite: PGlite): Backend {
+  return {
+    execProtocolRaw: (m) => pglite.execProtocolRaw(m),
+    copyFrom: async (statement, data) => (await pglite.query(statement, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) })).affectedRows ?? 0,
+    close: () => pglite.close(),
+  };
+}
+
+/**
+ * A database's PGlite in a worker thread: the nine open and run side by side instead of taking
+ * turns on one thread (on two cores busy with other work, one thread gets a small share; PGlite
+ * is CPU-bound while opening). Plain JavaScript, evaluated: it runs the same under tsx and from
+ * the compiled start (scripts/bundle.mjs). The compiled PostgreSQL (WebAssembly) is compiled once
+ * and shared by the workers.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { PGlite } = await import(workerData.pglite);
+  const db = await PGlite.create(workerData.dir, {
+    postgresqlconf: workerData.conf,
+    pgliteWasmModule: workerData.wasmModule,
+    loadDataDir: workerData.template ? new Blob([workerData.template]) : undefined,
+  });
+  parentPort.on('message', async (m) => {
+    try {
+      if (m.op === 'exec') {
+        const out = await db.execProtocolRaw(m.data);
+        parentPort.postMessage({ id: m.id, data: out });
+      } else if (m.op === 'copy') {
+        const r = await db.query(m.statement, [], { blob: new Blob([m.data]) });
+        parentPort.postMessage({ id: m.id, rows: r.affectedRows ?? 0 });
+      } else if (m.op === 'close') {
+        await db.close();
+        parentPort.postMessage({ id: m.id });
+      }
+    } catch (err) {
+      parentPort.postMessage({ id: m.id, error: { message: err && err.message ? err.message : String(err), code: err && err.code } });
+    }
+  });
+  parentPort.postMessage({ open: true });
+})().catch((err) => parentPort.postMessage({ failed: (err && err.stack) || String(err) }));
+`;
+
+let wasmModule: Promise<WebAssembly.Module> | null = null;
+const pgliteUrl = () => import.meta.resolve('@electric-sql/pglite');
+
+async function inWorker(dir: string, template: Blob | undefined): Promise<Backend> {
+  wasmModule ??= (async () => WebAssembly.compile(await readFile(fileURLToPath(new URL('./pglite.wasm', pgliteUrl())))))();
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { pglite: pgliteUrl(), dir, conf: EMBEDDED_CONF, wasmModule: await wasmModule, template: template ? new Uint8Array(await template.arrayBuffer()) : undefined },
+  });
+  const waiting = new Map<number, { resolve: (m: WorkerReply) => void; reject: (err: Error) => void }>();
+  let next = 0;
+  let failure: Error | null = null;
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: WorkerReply & { open?: boolean; failed?: string }) => {
+      if (m.open) return resolve();
+      if (m.failed) return reject(new Error(m.failed));
+      const w = waiting.get(m.id!);
+      waiting.delete(m.id!);
+      w?.resolve(m);
+    });
+    const gone = (err: Error) => {
+      failure = err;
+      reject(err);
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    };
+    worker.on('error', gone);
+    worker.on('exit', (code) => gone(new Error(`the database's worker thread exited (${code})`)));
+  });
+  const call = (m: Record<string, unknown>): Promise<WorkerReply> =>
+    new Promise((resolve, reject) => {
+      if (failure) return reject(failure);
+      const id = next++;
+      waiting.set(id, {
+        resolve: (reply) => (reply.error ? reject(Object.assign(new Error(reply.error.message), { code: reply.error.code })) : resolve(reply)),
+        reject,
+      });
+      worker.postMessage({ ...m, id });
+    });
+  return {
+    execProtocolRaw: async (data) => (await call({ op: 'exec', data })).data!,
+    copyFrom: async (statement, data) => (await call({ op: 'copy', statement, data })).rows!,
+    close: async () => {
+      await call({ op: 'close' });
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+}
+
+interface WorkerReply {
+  id?: number;
+  data?: Uint8Array;
+  rows?: number;
+  error?: { message: string; code?: string };
 }
 
 interface Waiting {
@@ -62,10 +192,24 @@ class Instance {
   private readonly queue: Waiting[] = [];
   /** What PGlite answered the first startup message: the session is one, later connections join it. */
   startupReply: Buffer | null = null;
-  constructor(
-    readonly name: string,
-    readonly db: Promise<PGlite>,
-  ) {}
+  /** Resolves once the database is open (it opens in the background while the server already listens). */
+  readonly db: Promise<Backend>;
+  opened = false;
+  resolve!: (db: Backend) => void;
+  reject!: (err: unknown) => void;
+  /** A connection waits for it: opened next. */
+  wanted: () => void = () => {};
+  constructor(readonly name: string) {
+    this.db = new Promise<Backend>((resolve, reject) => {
+      this.resolve = (db) => {
+        this.opened = true;
+        resolve(db);
+      };
+      this.reject = reject;
+    });
+    // A failure is reported through onFatal; connections waiting get it from their own await.
+    this.db.catch(() => {});
+  }
 
   /** Resolves when the caller has the backend to itself; `release` lets the next in. */
   acquire(): Promise<void> {
@@ -99,7 +243,7 @@ class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
   private instance: Instance | null = null;
-  private db: PGlite | null = null;
+  private db: Backend | null = null;
   private chain: Promise<void> = Promise.resolve();
   private status = 'I';
   /** Rows of a COPY FROM STDIN being received, and the statement to run them with. */
@@ -111,6 +255,8 @@ class Connection {
   private synced = true;
   /** Named prepared statements this connection made: deallocated when it ends. */
   private readonly statements = new Set<string>();
+  /** The startup message of a connection answered while its database was still opening. */
+  private pendingStartup: Buffer | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -168,6 +314,7 @@ class Connection {
       this.holding = true;
     }
     try {
+      await this.joinSession();
       await this.run(messages);
     } finally {
       // The backend goes to the next connection once this one's answer ended idle.
@@ -239,17 +386,34 @@ class Connection {
       this.closed = true;
       return;
     }
+    this.instance = instance;
+    this.status = 'I';
+    if (!instance.opened) {
+      // Still opening: the client is answered now (a driver's connect timeout is a few seconds) and
+      // its first request waits until the database is open; the session is started then.
+      this.socket.write(PENDING_STARTUP);
+      this.pendingStartup = startup;
+      instance.wanted();
+      this.db = await instance.db;
+      return;
+    }
     this.db = await instance.db;
     await instance.acquire();
     try {
       // Later connections join the session the first one started: a startup message would start it afresh.
       instance.startupReply ??= Buffer.from(await this.db.execProtocolRaw(new Uint8Array(startup)));
-      this.instance = instance;
-      this.status = 'I';
       this.socket.write(instance.startupReply);
     } finally {
       instance.release();
     }
+  }
+
+  /** A connection answered before its database was open: the session it asked for, started once the backend is its (no reply: it had one). */
+  private async joinSession(): Promise<void> {
+    const startup = this.pendingStartup;
+    if (!startup) return;
+    this.pendingStartup = null;
+    this.instance!.startupReply ??= Buffer.from(await this.db!.execProtocolRaw(new Uint8Array(startup)));
   }
 
   private async finishCopy(): Promise<void> {
@@ -257,8 +421,8 @@ class Connection {
     this.copy = null;
     this.synced = true;
     try {
-      const result = await this.db!.query(statement, [], { blob: new Blob([new Uint8Array(Buffer.concat(chunks))]) });
-      this.socket.write(Buffer.concat([message('C', cstring(`COPY ${result.affectedRows ?? 0}`)), readyForQuery(this.status)]));
+      const rows = await this.db!.copyFrom(statement, new Uint8Array(Buffer.concat(chunks)));
+      this.socket.write(Buffer.concat([message('C', cstring(`COPY ${rows}`)), readyForQuery(this.status)]));
     } catch (err) {
       const e = err as { code?: string; message?: string };
       if (this.status === 'T') this.status = 'E';
@@ -300,6 +464,8 @@ export interface EmbeddedServer {
   port: number;
   /** A connection URL for one service's database. */
   url(name: string): string;
+  /** Resolves when every database is open (they open one after another once the server listens; rejects on the first that cannot). */
+  opened: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -311,8 +477,15 @@ export interface EmbeddedOptions {
   host?: string;
   /** Told as each database opens (`fresh`: made now, from the empty cluster). */
   onOpen?: (name: string, ms: number, fresh: boolean) => void;
-  /** Something the server cannot go on from (PGlite stopped): the host should exit, to be restarted. */
+  /** Something the server cannot go on from (PGlite stopped, a database that cannot open): the host should exit, to be restarted. */
   onFatal?: (err: unknown) => void;
+  /**
+   * A file keeping the empty cluster new databases are copied from (made by `initdb` when missing:
+   * on two busy cores about 10 s of CPU, the most of a first start); kept per PGlite version.
+   */
+  templateCache?: string;
+  /** Each database in a worker thread of its own, all opening at once (default); false: all on this thread, one after another. */
+  threads?: boolean;
 }
 
 /**
@@ -322,38 +495,88 @@ export interface EmbeddedOptions {
  */
 export const EMBEDDED_CONF = ['shared_buffers=16MB'];
 
+/** The empty cluster: from `templateCache` when there, else made now (and kept there). */
+async function makeEmptyCluster(templateCache: string | undefined): Promise<Blob> {
+  if (templateCache) {
+    const kept = await readFile(templateCache).catch(() => null);
+    if (kept) return new Blob([new Uint8Array(kept)]);
+  }
+  const seed = await PGlite.create('memory://', { postgresqlconf: EMBEDDED_CONF });
+  try {
+    const blob = (await seed.dumpDataDir('none')) as Blob;
+    if (templateCache) {
+      // Written aside and renamed: a start beside this one never reads half a file.
+      const tmp = `${templateCache}.${process.pid}.tmp`;
+      await mkdir(path.dirname(templateCache), { recursive: true });
+      await writeFile(tmp, new Uint8Array(await blob.arrayBuffer()));
+      await rename(tmp, templateCache);
+    }
+    return blob;
+  } finally {
+    await seed.close();
+  }
+}
+
 /**
- * Opens every service's PGlite, one after another, and serves them on one port, by database name.
- * New databases are copied from one freshly made empty cluster (`initdb` once, not once each:
- * on two busy cores each took 15–20 s).
+ * Serves every service's PGlite on one port, by database name. The server listens at once and the
+ * databases open in the background, one after another (PGlite runs on this one thread), the one a
+ * connection waits for first: a client connecting meanwhile is answered and its first request
+ * waits until its database is open. New databases are copied from one empty cluster (`initdb`
+ * once, not once each: on two busy cores each took 15–20 s).
  */
 export async function serveEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const memory = options.dataDir === 'memory://';
+  const threads = options.threads ?? true;
   if (!memory) await mkdir(path.resolve(options.dataDir), { recursive: true });
   const instances = new Map<string, Instance>();
   let template: Promise<Blob> | null = null;
-  const emptyCluster = () =>
-    (template ??= (async () => {
-      const seed = await PGlite.create('memory://', { postgresqlconf: EMBEDDED_CONF });
-      try {
-        return (await seed.dumpDataDir('none')) as Blob;
-      } finally {
-        await seed.close();
-      }
-    })());
+  const emptyCluster = () => (template ??= makeEmptyCluster(memory ? undefined : options.templateCache));
+  const order: Instance[] = [];
   for (const name of options.names) {
-    const dir = memory ? 'memory://' : path.resolve(options.dataDir, name);
+    const instance = new Instance(name);
+    instance.wanted = () => {
+      // Not yet opening: next in line.
+      const at = order.indexOf(instance);
+      if (at > 0) order.unshift(...order.splice(at, 1));
+    };
+    instances.set(name, instance);
+    order.push(instance);
+  }
+  let stopping = false;
+  const open = async (instance: Instance) => {
+    const dir = memory ? 'memory://' : path.resolve(options.dataDir, instance.name);
     const fresh = memory || !existsSync(path.join(dir, 'PG_VERSION'));
     const began = Date.now();
-    const pglite = await PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF, loadDataDir: fresh ? await emptyCluster() : undefined });
-    instances.set(name, new Instance(name, Promise.resolve(pglite)));
-    options.onOpen?.(name, Date.now() - began, fresh);
-  }
+    const template = fresh ? await emptyCluster() : undefined;
+    const backend = threads ? await inWorker(dir, template) : inThread(await PGlite.create(dir, { postgresqlconf: EMBEDDED_CONF, loadDataDir: template }));
+    instance.resolve(backend);
+    options.onOpen?.(instance.name, Date.now() - began, fresh);
+  };
+  const onFatal =
+    options.onFatal ??
+    ((err: unknown) => {
+      throw err;
+    });
+  const openOrSay = async (instance: Instance) => {
+    try {
+      await open(instance);
+    } catch (err) {
+      const failure = new Error(`embedded database ${instance.name} (${memory ? 'memory' : path.resolve(options.dataDir, instance.name)}) cannot be opened: ${(err as Error).message}`);
+      instance.reject(failure);
+      throw failure;
+    }
+  };
+  const opened = (async () => {
+    if (threads) {
+      // The empty cluster first (when some are new), then all at once, each on its thread.
+      if (memory || order.some((i) => !existsSync(path.join(path.resolve(options.dataDir, i.name), 'PG_VERSION')))) await emptyCluster();
+      await Promise.all(order.splice(0).map(openOrSay));
+      return;
+    }
+    for (let next = order.shift(); next && !stopping; next = order.shift()) await openOrSay(next);
+  })();
+  opened.catch(() => {});
   const sockets = new Set<net.Socket>();
-  let stopping = false;
-  const onFatal = options.onFatal ?? ((err: unknown) => {
-    throw err;
-  });
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -368,13 +591,16 @@ export async function serveEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   return {
     port,
     url: (name) => `postgres://postgres@${host}:${port}/${encodeURIComponent(name)}`,
+    opened,
     close: async () => {
       stopping = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
-      await Promise.all([...instances.values()].map(async (i) => (await i.db).close()));
+      // One being opened finishes first; those never started have nothing to close.
+      await opened.catch(() => {});
+      await Promise.all([...instances.values()].filter((i) => i.opened).map(async (i) => (await i.db).close()));
     },
   };
 }
