@@ -43,7 +43,7 @@ describe('agreement changes across gateway processes, and in the access log', ()
       const res = await system.query(`mutation ($id: ID!) { revokeSharing(id: $id, note: "改为按需申请") { id } }`, { id: `default:LABOUR:HEALTH:${purpose}` }, { caller: HEALTH });
       expect(res.errors).toBeUndefined();
     }
-  }, 180_000);
+  }, 400_000);
   afterAll(async () => {
     await b?.stop();
     await system?.stop();

@@ -117,6 +117,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     loaded = true;
   }
   // Trusted operations (SPEC section 12): in production only registered documents, by default.
+  if (config.SHARING_ENFORCEMENT === 'off') log.warn('SHARING_ENFORCEMENT=off: fields of other departments are served without a sharing agreement (for measurement only)');
   const trustedOperations = (config.TRUSTED_OPERATIONS ?? (production ? 'on' : 'off')) === 'on' ? loadTrustedOperations(config.TRUSTED_OPERATIONS_PATH) : null;
   const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
   // SPEC section 12: fields another department owns, only under an agreement for the purpose.
@@ -125,6 +126,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     sign: (path, body) => signForCoordination({ method: 'POST', path, body, caller: null }),
     log,
     ttlMs: config.SHARING_AGREEMENTS_TTL_MS,
+    enforce: config.SHARING_ENFORCEMENT === 'on',
     usageFlushMs: config.SHARING_USAGE_FLUSH_MS,
     spikes: { windowMs: config.SHARING_SPIKE_WINDOW_MS, factor: config.SHARING_SPIKE_FACTOR, floor: config.SHARING_SPIKE_FLOOR },
   });

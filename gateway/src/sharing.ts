@@ -314,6 +314,8 @@ export interface SharingEnforcementOptions {
   ttlMs: number;
   /** Watch the coordination office's change stream (default true). */
   watch?: boolean;
+  /** false: no field is checked (SHARING_ENFORCEMENT=off, for measuring the cost); default true. */
+  enforce?: boolean;
   /** How often the use counts go to the coordination office. */
   usageFlushMs: number;
   /** A caller's reads in one window over `factor` times their own usual level (and over `floor`) are a spike. */
@@ -532,7 +534,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
         async didResolveOperation(rc) {
           const { caller, internal, purpose } = rc.contextValue;
           mutatesAgreements = rc.operation?.operation === 'mutation' && rc.operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && SHARING_MUTATIONS.has(s.name.value));
-          if (internal || !caller || catalogue.size === 0) return;
+          if (internal || !caller || catalogue.size === 0 || options.enforce === false) return;
           office = officeOf(caller);
           const grants = await current();
           plan = planFor(rc.schema, rc.document, rc.queryHash, rc.operationName, caller, purpose?.code ?? null, grants);
