@@ -36,14 +36,14 @@ describe('agreement changes across gateway processes, and in the access log', ()
     const port = await freePort();
     const urls = Object.fromEntries([...system.subgraphs].map(([name, s]) => [`${envPrefix(name)}_URL`, s.url]));
     b = spawnService('gateway/src/index.ts', { ...urls, GATEWAY_PORT: String(port), LOG_LEVEL: 'info', SHARING_AGREEMENTS_TTL_MS: TEN_MINUTES });
-    await b.logged((l) => l.msg === 'sharing agreements: change stream up', 120_000);
+    await b.logged((l) => l.msg === 'sharing agreements: change stream up', 600_000);
     bUrl = `http://127.0.0.1:${port}/graphql`;
     await waitReady(`http://127.0.0.1:${port}/health/ready`);
     for (const purpose of ['EMPLOYMENT_AID_REVIEW', 'EMPLOYMENT_AID_RECHECK', 'EMPLOYMENT_AID_PAYMENT']) {
       const res = await system.query(`mutation ($id: ID!) { revokeSharing(id: $id, note: "改为按需申请") { id } }`, { id: `default:LABOUR:HEALTH:${purpose}` }, { caller: HEALTH });
       expect(res.errors).toBeUndefined();
     }
-  }, 400_000);
+  }, 900_000);
   afterAll(async () => {
     await b?.stop();
     await system?.stop();

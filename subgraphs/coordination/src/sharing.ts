@@ -310,10 +310,12 @@ export class SharingStore {
       await this.published();
     }
     const [next] = await this.db
-      .select({ at: sql<string | null>`min(${sharingAgreements.validUntil})` })
+      .select({ at: sharingAgreements.validUntil })
       .from(sharingAgreements)
-      .where(and(eq(sharingAgreements.status, 'APPROVED'), gt(sharingAgreements.validUntil, sql`now()`)));
-    return next?.at ? Date.parse(next.at) : null;
+      .where(and(eq(sharingAgreements.status, 'APPROVED'), gt(sharingAgreements.validUntil, sql`now()`)))
+      .orderBy(asc(sharingAgreements.validUntil))
+      .limit(1);
+    return next ? Date.parse(next.at) : null;
   }
 
   /** Changes not yet in the access log, oldest first, with their agreement. */
