@@ -27,6 +27,7 @@ import { timedCopy, timedLoad } from './lib/load.ts';
 import { machine } from './lib/machine.ts';
 import { bodyFor, checkAnswers, fetchPicture, runAutocannon, type Target } from './lib/picture.ts';
 import { DASHBOARD, pictureBesideHeavyWork } from './lib/heavy.ts';
+import { enforcementSideBySide } from './lib/enforcement.ts';
 import { prepareMonolithPicture, pictureDifference, runMonolithPicture, type MonolithPicture } from './lib/monolithPicture.ts';
 import { Processes, ROOT, SUBGRAPHS, backendsCpuByDatabase, backendsCpuSince, postgresBackends, postgresBackendsCpu, postgresCpuMs } from './lib/processes.ts';
 import { graphqlRequests } from './lib/requests.ts';
@@ -60,7 +61,7 @@ interface Context {
   keys: BenchKeys;
 }
 
-type Targets = { ours: Target; variant?: Target; apollo: Target; hive: Target; router: Target };
+type Targets = { ours: Target; variant?: Target; unenforced?: Target; apollo: Target; hive: Target; router: Target };
 
 async function startSystem(ctx: Context): Promise<Targets> {
   const { processes, portBase } = ctx;
@@ -78,16 +79,21 @@ async function startSystem(ctx: Context): Promise<Targets> {
   processes.start('router', 'bench/gateways/router.ts', `http://127.0.0.1:${port(5)}`, { BENCH_PORT: String(port(5)), BENCH_CALLER: caller });
   // The variant serves on its own port; sweeps still go to the first (GATEWAY_PORT everywhere else).
   if (ctx.args.variant) processes.start('variant', 'gateway/src/index.ts', `http://127.0.0.1:${port(4)}`, { ...ctx.args.variantEnv, GATEWAY_PORT: String(port(4)) }, ctx.args.variant);
+  // The same gateway without enforcing the sharing agreements: what enforcing them costs (enforcement.ts).
+  const enforcement = !ctx.args.skip.has('enforcement');
+  if (enforcement) processes.start('unenforced', 'gateway/src/index.ts', `http://127.0.0.1:${port(6)}`, { GATEWAY_PORT: String(port(6)), SHARING_ENFORCEMENT: 'off' }, nodeOptions.gateway ?? []);
   await processes.waitReady('gateway');
   if (ctx.args.variant) await processes.waitReady('variant');
+  if (enforcement) await processes.waitReady('unenforced');
   const token = await ctx.keys.sign(CASEWORKER, '4h');
   const ours: Target = { url: `http://127.0.0.1:${port(1)}/graphql`, headers: { authorization: `Bearer ${token}`, 'x-purpose': encodeURIComponent('低保审核') } };
   const variant: Target | undefined = ctx.args.variant ? { ...ours, url: `http://127.0.0.1:${port(4)}/graphql` } : undefined;
+  const unenforced: Target | undefined = enforcement ? { ...ours, url: `http://127.0.0.1:${port(6)}/graphql` } : undefined;
   const apollo: Target = { url: `http://127.0.0.1:${port(2)}/graphql`, headers: {} };
   const hive: Target = { url: `http://127.0.0.1:${port(3)}/graphql`, headers: {} };
   const router: Target = { url: `http://127.0.0.1:${port(5)}/graphql`, headers: {} };
   for (const t of [apollo, hive, router]) await waitGraphql(t);
-  return { ours, ...(variant ? { variant } : {}), apollo, hive, router };
+  return { ours, ...(variant ? { variant } : {}), ...(unenforced ? { unenforced } : {}), apollo, hive, router };
 }
 
 /** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
@@ -438,7 +444,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'saf-bench-'));
   const profileDir = path.join(ROOT, 'bench', 'profiles');
   if (args.cpuProf.size) await mkdir(profileDir, { recursive: true });
-  const portBase = await freePortBase(SERVICES.length + 5);
+  const portBase = await freePortBase(SERVICES.length + 6);
   const keys = benchKeys();
   // Only this project's variables from the caller's environment; the rest is fixed here.
   const env: NodeJS.ProcessEnv = {
@@ -494,8 +500,8 @@ async function main(): Promise<void> {
     results.setup.pictures = data.pictures.length;
     if (!data.pictures.length) throw new Error('no household with four members and awards from all seven departments');
 
-    const gateways = args.variant ? 5 : 4;
-    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 5}, databases ${baseDb}_* on ${serverUrl.host}`);
+    const gateways = (args.variant ? 5 : 4) + (args.skip.has('enforcement') ? 0 : 1);
+    log(`starting 9 subgraphs and ${gateways} gateways on ports ${portBase + 1}–${portBase + SERVICES.length + 6}, databases ${baseDb}_* on ${serverUrl.host}`);
     await ensureDatabase(serverUrl.toString(), baseDb);
     const targets = await startSystem(ctx);
     await new Promise((r) => setTimeout(r, 2000));
@@ -536,6 +542,12 @@ async function main(): Promise<void> {
     results.load = { records: load1.records + load2.records, seconds: load1.seconds + load2.seconds, households: data.households, parts: load2.seconds ? [load1.seconds, load2.seconds] : [load1.seconds] };
 
     if (!args.skip.has('picture')) await pictures(ctx, data, targets, results);
+    if (targets.unenforced) {
+      // At the middle concurrency asked for (c=10 of 1,10,32): the picture enforced and not, alternating.
+      const concurrency = args.concurrency[Math.floor(args.concurrency.length / 2)]!;
+      log(`household picture with and without sharing enforcement, c=${concurrency}`);
+      results.enforcement = await enforcementSideBySide({ on: targets.ours, off: targets.unenforced, bodies: loadedPictures(ctx, data).map((p) => bodyFor(p.id)), concurrency, seconds: args.duration, rounds: Math.max(args.rounds, 3), log });
+    }
     // After the runs the targets are about (load, sweep, household pictures)…
     results.memory.after = processes.rss();
     await logHeap(targets.ours.url);

@@ -11,7 +11,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof NAMES       run these processes under --cpu-prof (e.g. gateway,coordination); profiles in bench/profiles/
   --skip LIST            leave out some of: sweep, load2 (the households after the swept ones), copy, monolith, stream (the floor of
                          a sweep by streams), picture, capacity, heavy (the picture beside a sweep and analysts' dashboards),
-                         payments (no year of payments in the data, no payment sweep)
+                         payments (no year of payments in the data, no payment sweep), enforcement (the picture with and
+                         without the sharing agreements enforced, side by side)
   --paths LIST           household-picture paths to run, of ours, apollo, hive, router, floor, monolith (default all; e.g. ours,floor for an A/B of a setting)
   --env KEY=VALUE        set a variable for every process of the system (repeatable; e.g. SWEEP_PAGE_SIZE=500)
   --variant=OPTIONS      also run this gateway a second time with these Node options (e.g. --variant=--single-threaded-gc),

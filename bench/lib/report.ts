@@ -2,6 +2,7 @@
 import type { Machine } from './machine.ts';
 import type { RunStats } from './stats.ts';
 import type { HeavyRound } from './heavy.ts';
+import type { EnforcementComparison } from './enforcement.ts';
 import { describeGc, type GcKind, type GcPauses } from './gc.ts';
 
 export type Path = 'ours' | 'variant' | 'apollo' | 'hive' | 'router' | 'floor' | 'monolith';
@@ -58,6 +59,8 @@ export interface Results {
   capacity: { name: string; stats: RunStats & { gatewayCpuMs?: number } }[];
   /** The c=10 picture alone and beside a sweep and four analysts' dashboards, round by round (heavy.ts). */
   heavy?: HeavyRound[];
+  /** The picture with the sharing agreements enforced and not, side by side (enforcement.ts). */
+  enforcement?: EnforcementComparison;
   notes: string[];
   /** The Node options of the `variant` path, when it ran. */
   variant?: string;
@@ -104,6 +107,7 @@ export function renderTable(r: Results): string {
     lines.push(row([`${c.name}, c=10`, 'ours', `${n0(c.stats.rps)} req/s${cpu}${c.stats.errors ? `, ${c.stats.errors} errors` : ''}`, n1(c.stats.p50), n1(c.stats.p95), n1(c.stats.p99), '', '']));
   }
   if (r.heavy?.length) heavyRows(r.heavy, lines);
+  if (r.enforcement) enforcementRows(r.enforcement, lines);
   if (Object.keys(r.memory.after).length) memoryRows(r, lines);
   return lines.join('\n');
 }
@@ -120,6 +124,15 @@ export function anchorOf(r: Pick<Results, 'completeness'>): 'router' | 'hive' {
 /** How many rounds a path ran at a concurrency. */
 function runsOf(r: Results, concurrency: number, p: Path): number | undefined {
   return r.picture.find((x) => x.concurrency === concurrency)?.rounds?.[p]?.length;
+}
+
+/** The picture with the sharing agreements enforced against the same without: medians of the rounds, and on ÷ off. */
+export function enforcementRows(e: EnforcementComparison, lines: string[]): void {
+  const rounds = e.rounds.map((x) => `${x.p50.toFixed(2)}/${x.p99.toFixed(2)}`).join(', ');
+  const at = `household picture, c=${e.concurrency}, sharing enforcement`;
+  lines.push(row([at, 'ours, enforcing', `${n0(e.on.rps)} req/s${e.on.errors ? `, ${e.on.errors} errors` : ''}; p99 of all rounds pooled ${n1(e.on.pooledP99)} ms`, n1(e.on.p50), n1(e.on.p95), n1(e.on.p99), '', '']));
+  lines.push(row([at, 'ours, SHARING_ENFORCEMENT=off', `${n0(e.off.rps)} req/s${e.off.errors ? `, ${e.off.errors} errors` : ''}; p99 of all rounds pooled ${n1(e.off.pooledP99)} ms`, n1(e.off.p50), n1(e.off.p95), n1(e.off.p99), '', '']));
+  lines.push(row([at, 'on ÷ off', `p50 ${ratio(e.on.p50 / e.off.p50)}, p99 ${ratio(e.on.p99 / e.off.p99)} (medians); round by round p50/p99: ${rounds}`, '', '', '', ratio(e.on.p50 / e.off.p50), 'not measurably slower']));
 }
 
 /** The picture beside heavy work: medians over the rounds, each round's ratio, and what the heavy work got. */

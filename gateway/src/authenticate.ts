@@ -38,7 +38,19 @@ export function createAuthenticator(config: GatewayConfig) {
     self: GATEWAY,
     accept: Object.fromEntries(INTERNAL_SERVICES.map((name) => [name, subgraphSigningSecret(name, config.env, config.NODE_ENV)])),
   });
-  return async function authenticate(req: IncomingMessage, body: string): Promise<Authenticated> {
+  /** A request one of our services signed for itself (no caller), e.g. coordination's access-log entries: the sender's name, or 401/403. */
+  const serviceCall = (req: IncomingMessage, body: string): string => {
+    try {
+      const { from, caller } = services.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
+      if (caller) throw new HttpError(403, 'this route takes a service\'s own requests, not one on behalf of a caller');
+      return from;
+    } catch (err) {
+      if (err instanceof SignatureError) throw new HttpError(err.status, 'internal request signature refused', { error: 'unauthenticated', reason: err.reason });
+      throw err;
+    }
+  };
+  return Object.assign(authenticate, { serviceCall });
+  async function authenticate(req: IncomingMessage, body: string): Promise<Authenticated> {
     if (req.headers[SERVICE_HEADER] !== undefined) {
       try {
         const { caller, purpose } = services.verify({ method: req.method ?? 'POST', path: req.url ?? '/', body, headers: req.headers });
@@ -55,5 +67,5 @@ export function createAuthenticator(config: GatewayConfig) {
       if (err instanceof AuthError) throw unauthenticated(err.message, err.reason, err.status);
       throw err;
     }
-  };
+  }
 }

@@ -132,10 +132,16 @@ export const gatewayEnv = commonEnv.extend(authEnv.shape).extend(auditWitnessesE
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /**
    * How long the sharing agreements in force (SPEC section 12) are used before they are read again
-   * from the coordination office, in ms. A change made through this gateway applies at once; one
-   * made through another gateway process within this time.
+   * from the coordination office, in ms, while its change stream is down. With the stream up, every
+   * change reaches every gateway process before the mutation that made it answers.
    */
   SHARING_AGREEMENTS_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  /**
+   * Enforcement of the sharing agreements at the gateway (SPEC section 12). `off` is for measuring
+   * what it costs (`npm run bench` runs a second gateway so, side by side): the departments' own
+   * checks still apply, but the agreements do not. Logged as a warning at start.
+   */
+  SHARING_ENFORCEMENT: z.enum(['on', 'off']).default('on'),
   /**
    * Trusted operations: callers run only registered documents (the console's, in
    * TRUSTED_OPERATIONS_PATH, and those registered against a sharing agreement) unless an agreement

@@ -9,7 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { GATEWAY, createRequestSigner, registryCredential, subgraphSigningSecret } from '@saf/auth';
+import { GATEWAY, createRequestSigner, registryCredential, subgraphSigningSecret, type AuditFields } from '@saf/auth';
 import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS, operationLimitsPlugin } from './limits.ts';
 import { internalFieldsPlugin } from './internalFields.ts';
 import { assertNoControlCharacters, declaredPurpose } from './inputGuard.ts';
 import { acceptPurpose } from './purpose.ts';
-import { createAuditPlugin } from './audit.ts';
+import { auditEndpoint, createAuditPlugin } from './audit.ts';
 import { createCheckpointForwarder } from './auditWitnesses.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
@@ -34,6 +34,7 @@ import { createUsageReporter } from './operationUsage.ts';
 import { serveRegistryHistory } from './registryHistory.ts';
 import { registryClient } from '@saf/registry/client';
 import { createSharingEnforcement } from './sharing.ts';
+import { serveSharingAudit } from './sharingAudit.ts';
 import { admitOperation, loadTrustedOperations } from './trusted.ts';
 
 const PUBLIC_CODES = new Set(['OPERATION_LIMIT', 'PURPOSE_REQUIRED', 'AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_ERROR', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SWEEPS', 'CONFLICT', 'STATISTICS_COMPUTING', 'PURPOSE_NOT_ALLOWED']);
@@ -99,6 +100,16 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     intervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
     log,
   });
+  /** The coordination office's agreement changes, into the access log (sharingAudit.ts). */
+  async function writeSharingChanges(entries: AuditFields[]): Promise<void> {
+    const url = auditEndpoint(urlOf('audit'), '/audit/entries');
+    const body = JSON.stringify({ entries });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signForAudit({ method: 'POST', path: url.pathname, body, caller: null }) }, body, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    if (res.status !== 200) throw new HttpError(502, `the audit service answered ${res.status}: ${text.slice(0, 200)}`);
+    const head = (JSON.parse(text) as { head?: { seq: number; hash: string } }).head;
+    if (head) witnesses.offer(head);
+  }
   let loaded = false;
   function onLoaded(sdl: string): void {
     urls = supergraphUrls(sdl);
@@ -106,6 +117,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     loaded = true;
   }
   // Trusted operations (SPEC section 12): in production only registered documents, by default.
+  if (config.SHARING_ENFORCEMENT === 'off') log.warn('SHARING_ENFORCEMENT=off: fields of other departments are served without a sharing agreement (for measurement only)');
   const trustedOperations = (config.TRUSTED_OPERATIONS ?? (production ? 'on' : 'off')) === 'on' ? loadTrustedOperations(config.TRUSTED_OPERATIONS_PATH) : null;
   const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
   // SPEC section 12: fields another department owns, only under an agreement for the purpose.
@@ -114,6 +126,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     sign: (path, body) => signForCoordination({ method: 'POST', path, body, caller: null }),
     log,
     ttlMs: config.SHARING_AGREEMENTS_TTL_MS,
+    enforce: config.SHARING_ENFORCEMENT === 'on',
     usageFlushMs: config.SHARING_USAGE_FLUSH_MS,
     spikes: { windowMs: config.SHARING_SPIKE_WINDOW_MS, factor: config.SHARING_SPIKE_FACTOR, floor: config.SHARING_SPIKE_FLOOR },
   });
@@ -200,6 +213,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         return loaded ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready', reason: 'no supergraph loaded' });
       }
       if (await serveRegistryHistory(req, res, url, { authenticate, toRegistry: toRegistry && ((path) => toRegistry(path)) })) return;
+      if (await serveSharingAudit(req, res, url, { serviceCall: authenticate.serviceCall, write: writeSharingChanges })) return;
       if (url.pathname !== '/graphql' && (await serveConsole(req, res, url, config))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       const headers = headerMapOf(req);

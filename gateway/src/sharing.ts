@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   GraphQLError,
   Kind,
@@ -307,8 +307,15 @@ export interface SharingEnforcementOptions {
   coordinationUrl: () => string;
   sign: (path: string, body: string) => Record<string, string>;
   log: Logger;
-  /** How long the agreements in force are used before they are read again (a change made through this gateway applies at once). */
+  /**
+   * How long the agreements in force are used before they are read again, while the change stream
+   * is down (with it up, every change arrives before the mutation that made it answers).
+   */
   ttlMs: number;
+  /** Watch the coordination office's change stream (default true). */
+  watch?: boolean;
+  /** false: no field is checked (SHARING_ENFORCEMENT=off, for measuring the cost); default true. */
+  enforce?: boolean;
   /** How often the use counts go to the coordination office. */
   usageFlushMs: number;
   /** A caller's reads in one window over `factor` times their own usual level (and over `floor`) are a spike. */
@@ -325,6 +332,8 @@ export interface SharingEnforcement {
   flush(): Promise<void>;
   /** The agreements in force (read again when stale); null when they could never be read. */
   current(): Promise<GrantSnapshot | null>;
+  /** Whether the change stream is up (the TTL is then not used). */
+  streaming(): boolean;
   close(): Promise<void>;
 }
 
@@ -350,6 +359,14 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
   /** Set by a sharing mutation through this gateway: the next decision waits for a fresh read. */
   let stale = true;
   let fetching: Promise<GrantSnapshot | null> | null = null;
+  /** The coordination office's version of what `snapshot` holds (`boot.generation`). */
+  let applied: string | null = null;
+  /** Answered by the change stream since its last failure. */
+  let streamUp = false;
+  let closed = false;
+  const gatewayId = `gw-${randomUUID()}`;
+  // Its own connection: the long poll holds it for up to half a minute.
+  const watchConnections = new KeepAliveConnections({ maxSockets: 1, maxFreeSockets: 1, timeout: 60_000 });
   let plans = new Map<string, SharingPlan>();
   const MAX_PLANS = 5_000;
   const usage = new Map<string, number>();
@@ -362,13 +379,56 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     return text;
   };
 
+  type GrantsAnswer = { version?: string; grants: SharingGrant[]; operations?: RegisteredOperation[] };
+  /**
+   * Takes the office's answer unless it is older than what is held: a read by TTL that started
+   * before a change may arrive after the stream brought the change.
+   */
+  const apply = (answer: GrantsAnswer): void => {
+    const [boot, generation] = (answer.version ?? '').split('.');
+    const [heldBoot, heldGeneration] = (applied ?? '').split('.');
+    if (answer.version && applied && boot === heldBoot && Number(generation) < Number(heldGeneration)) return;
+    snapshot = snapshotOf(answer.grants, Date.now(), answer.operations ?? []);
+    applied = answer.version ?? null;
+    fetchedAt = Date.now();
+  };
+
+  /**
+   * The change stream (coordination's sharingChanges.ts): a long poll naming the version held; its
+   * answer brings the agreements after a change, and the next poll acknowledges them. While it
+   * fails, the TTL reads keep the agreements fresh; it is tried again with a growing pause.
+   */
+  const watchLoop = async () => {
+    let pause = 250;
+    while (!closed) {
+      try {
+        const url = new URL('/sharing/watch', options.coordinationUrl());
+        const body = JSON.stringify({ gateway: gatewayId, since: applied });
+        const { status, text } = await watchConnections.request(url, 'POST', { 'content-type': 'application/json', ...options.sign(url.pathname, body) }, body, 45_000);
+        if (status !== 200) throw new Error(`the coordination office answered ${status} to /sharing/watch: ${text.slice(0, 200)}`);
+        const answer = JSON.parse(text) as GrantsAnswer & { unchanged?: boolean };
+        if (!answer.unchanged) {
+          apply(answer);
+          stale = false;
+        }
+        if (!streamUp) options.log.info('sharing agreements: change stream up');
+        streamUp = true;
+        pause = 250;
+      } catch (err) {
+        if (closed) return;
+        if (streamUp) options.log.warn({ err: (err as Error).message }, 'sharing agreements: change stream down; read every SHARING_AGREEMENTS_TTL_MS until it is back');
+        streamUp = false;
+        await new Promise((r) => setTimeout(r, pause).unref());
+        pause = Math.min(pause * 2, 5_000);
+      }
+    }
+  };
+
   const fetchGrants = (): Promise<GrantSnapshot | null> => {
     fetching ??= (async () => {
       const timer = sharingGrantFetches.startTimer();
       try {
-        const { grants, operations } = JSON.parse(await post('/sharing/grants', {})) as { grants: SharingGrant[]; operations?: RegisteredOperation[] };
-        snapshot = snapshotOf(grants, Date.now(), operations ?? []);
-        fetchedAt = Date.now();
+        apply(JSON.parse(await post('/sharing/grants', {})) as GrantsAnswer);
         stale = false;
         timer({ outcome: 'ok' });
       } catch (err) {
@@ -395,7 +455,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
   const current = async (): Promise<GrantSnapshot | null> => {
     const now = Date.now();
     if (stale || !snapshot) await fetchGrants();
-    else if (now - fetchedAt >= options.ttlMs) void fetchGrants();
+    else if (!streamUp && now - fetchedAt >= options.ttlMs) void fetchGrants();
     if (!snapshot) return null;
     if (now >= snapshot.boundaryAt) snapshot = snapshotOf(snapshot.all, now, snapshot.registered);
     return snapshot;
@@ -458,6 +518,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     async serverWillStart() {
       // Read before the first request (a few seconds at most: a gateway starts whatever the office does).
       await Promise.race([fetchGrants(), new Promise((r) => setTimeout(r, 3_000).unref())]);
+      if (options.watch !== false) void watchLoop();
       return {
         async serverWillStop() {
           clearInterval(flushTimer);
@@ -473,7 +534,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
         async didResolveOperation(rc) {
           const { caller, internal, purpose } = rc.contextValue;
           mutatesAgreements = rc.operation?.operation === 'mutation' && rc.operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && SHARING_MUTATIONS.has(s.name.value));
-          if (internal || !caller || catalogue.size === 0) return;
+          if (internal || !caller || catalogue.size === 0 || options.enforce === false) return;
           office = officeOf(caller);
           const grants = await current();
           plan = planFor(rc.schema, rc.document, rc.queryHash, rc.operationName, caller, purpose?.code ?? null, grants);
@@ -541,7 +602,10 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     },
     flush,
     current,
+    streaming: () => streamUp,
     async close() {
+      closed = true;
+      watchConnections.close();
       clearInterval(flushTimer);
       clearInterval(spikeTimer);
       await flush();

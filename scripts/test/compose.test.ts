@@ -139,4 +139,20 @@ describe('npm run compose: breaking changes between departments', () => {
     const departmentFields = [...catalogue.values()].filter((e) => e.department !== null);
     expect(departmentFields.length).toBeGreaterThan(200);
   });
+
+  it('carries the owners\' review of their classes (docs/sharing-classes.md), not one rule for every person-level field', () => {
+    const catalogue = catalogueOf(committed);
+    const of = (c: string) => { const e = catalogue.get(c); return e && `${e.sharing}/${e.sensitivity}`; };
+    // Identity numbers, health, disability, income, property, bank accounts: HIGH.
+    for (const c of ['Person.birthDate', 'Household.address', 'IncomeRecord.monthlyFen', 'PropertyRecord.areaSqm', 'BankAccount.accountNumber', 'MedicalAssistanceDetails.hospital', 'DisabilityCertificate.grade', 'LegalAidDetails.caseType', 'StudentLoanDetails.principalFen']) expect(of(c), c).toBe('CONDITIONAL/HIGH');
+    // Names and relations: MEDIUM.
+    for (const c of ['Person.name', 'Person.gender', 'Person.relation', 'Household.hukou', 'TrainingDetails.course', 'RentalSubsidyDetails.marketRentFen']) expect(of(c), c).toBe('CONDITIONAL/MEDIUM');
+    // Published standards: no agreement needed.
+    expect(of('Household.assistanceStandards')).toBe('UNCONDITIONAL/LOW');
+    expect(of('Query.assistanceStandards')).toBe('UNCONDITIONAL/LOW');
+    // The platform's internal interfaces leave their department under no agreement.
+    const internal = [...catalogue.values()].filter((e) => e.department !== null && /^(Query|Mutation)\._internal/.test(e.coordinate));
+    expect(internal.length).toBeGreaterThan(20);
+    expect(internal.filter((e) => e.sharing !== 'NOT_SHARED').map((e) => e.coordinate)).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
-import { ROLES, type Caller, type Role } from './caller.ts';
+import { ROLES, type Caller } from './caller.ts';
 import type { ChainKey } from './auditKey.ts';
 import { canonicalJson } from './canonicalJson.ts';
 
@@ -10,13 +10,20 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** `seq` of the first entry; each next entry has the previous seq + 1. */
 export const FIRST_SEQ = 1;
 
-/** One read of personal data (SPEC section 8): who, as what, when, why, which ids. */
+/**
+ * Who may be named in an entry: the callers' roles, and `SYSTEM` for what the system does by
+ * itself (a sharing agreement expiring, written by the coordination office).
+ */
+export const AUDIT_ROLES = [...ROLES, 'SYSTEM'] as const;
+export type AuditRole = (typeof AUDIT_ROLES)[number];
+
+/** One read of personal data (SPEC section 8), or a change of a sharing agreement: who, as what, when, why, which ids. */
 export interface AuditEntry {
   seq: number;
   /** ISO 8601 time, e.g. `2024-05-01T08:30:00.000Z`; hashed as text, so store it as text. */
   at: string;
   sub: string;
-  role: Role;
+  role: AuditRole;
   region: string | null;
   department: Department | null;
   /** What the caller declared in `X-Purpose`. */
@@ -91,7 +98,7 @@ const entrySchema = z.object({
   seq: z.number().int().nonnegative(),
   at: z.iso.datetime({ offset: true }),
   sub: z.string(),
-  role: z.enum(ROLES),
+  role: z.enum(AUDIT_ROLES),
   region: z.string().nullable(),
   department: z.enum(DEPARTMENTS).nullable(),
   purpose: z.string(),

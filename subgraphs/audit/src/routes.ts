@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GATEWAY, OPERATOR, ROLES, type AuditFields, type ChainKeyring } from '@saf/auth';
+import { AUDIT_ROLES, GATEWAY, OPERATOR, type AuditFields, type ChainKeyring } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { DEPARTMENTS } from '@saf/programmes';
 import { HttpError, parseJson, sendJson, type Logger, type Route } from '@saf/service';
@@ -16,7 +16,7 @@ export const MAX_HASHES_PER_REQUEST = 10_000;
 const entrySchema = z.strictObject({
   at: z.iso.datetime({ offset: true }),
   sub: z.string().min(1).max(200),
-  role: z.enum(ROLES),
+  role: z.enum(AUDIT_ROLES),
   region: z.string().max(12).nullish().transform((v) => v ?? null),
   department: z.enum(DEPARTMENTS).nullish().transform((v) => v ?? null),
   purpose: z.string().max(1000),

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import type http from 'node:http';
 import { subgraphSigningSecret } from '@saf/auth';
 import { subgraphUrl } from '@saf/config';
 import { GATEWAY, LOADER, createRequestSigner } from '@saf/auth';
@@ -18,6 +19,9 @@ import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 import { PaymentSweepRunner } from './payments/sweep.ts';
 import { Catalogue, SharingStore, sharingRoutes } from './sharing.ts';
+import { SharingAuditRelay } from './sharingAudit.ts';
+import { SharingChanges } from './sharingChanges.ts';
+import { isDraining } from '@saf/service';
 
 /** The composed supergraph the catalogue is read from (the gateway's SUPERGRAPH_PATH). */
 export const DEFAULT_SUPERGRAPH = new URL('../../../gateway/supergraph.graphql', import.meta.url);
@@ -36,6 +40,10 @@ export interface CoordinationOptions extends SubgraphDeps {
   statisticsRefreshMs?: number;
   /** How long a request waits for figures being computed (STATISTICS_WAIT_MS). */
   statisticsWaitMs?: number;
+  /** How long a gateway's watch of the agreements is held when nothing changes (default 25 s). */
+  sharingWatchHoldMs?: number;
+  /** How long a change waits at most for every watching gateway to apply it (default 2 s). */
+  sharingAckTimeoutMs?: number;
   /** The composed supergraph whose @sharing marks are the catalogue (default: the committed one). */
   supergraphPath?: URL | string;
   /** A department subgraph's URL (default: on this machine at the default port base). */
@@ -61,7 +69,18 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   const maskKey = Buffer.from(hkdfSync('sha256', options.signingSecret, Buffer.alloc(0), 'saf coordination masked finding ids', 32));
   const statistics = new FigureCache(options.statisticsCacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const refresher = new StatisticsRefresher(graph, statistics, log, options.statisticsRefreshMs ?? 0);
-  const sharing = new SharingStore(db, new Catalogue(options.supergraphPath ?? DEFAULT_SUPERGRAPH), log);
+  const changes = new SharingChanges({ holdMs: options.sharingWatchHoldMs ?? 25_000, ackTimeoutMs: options.sharingAckTimeoutMs ?? 2_000, log });
+  const sharing = new SharingStore(db, new Catalogue(options.supergraphPath ?? DEFAULT_SUPERGRAPH), log, changes, () => relay.changed());
+  // Agreement changes go to the access log through the gateway, which alone writes it.
+  const relay = new SharingAuditRelay(sharing, {
+    log,
+    send: async (entries) => {
+      const url = new URL('/internal/sharing/audit', gatewayUrl());
+      const body = JSON.stringify({ entries });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signForGateway({ method: 'POST', path: url.pathname, body, caller: null }) }, body, signal: AbortSignal.timeout(10_000) });
+      if (res.status !== 200) throw new Error(`the gateway answered ${res.status} to the access-log entries of agreement changes: ${(await res.text()).slice(0, 200)}`);
+    },
+  });
   const services: Services = {
     sharing,
     database,
@@ -82,6 +101,8 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
   };
   const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
   const yearly = new YearlyReviews(db, graph, log, options.yearlyReviewMs ?? 0);
+  // Assigned right below; read only once requests arrive.
+  let server: http.Server;
   const built = buildSubgraph<Context>({
     name: 'coordination',
     typeDefs,
@@ -92,9 +113,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     ready: database.ping,
     // The loader brings archived applications in (casework/archive.ts); GraphQL stays the gateway's alone.
     acceptFrom: [GATEWAY, LOADER],
-    routes: [...sharingRoutes(sharing), archiveRoute(services, options.production ?? false)],
+    // Closing (tests close the server, a signal drains it): held watches answer and their connections end.
+    routes: [...sharingRoutes(sharing, (): boolean => !server.listening || isDraining(server)), archiveRoute(services, options.production ?? false)],
     context: async (_req, requestId, caller, purpose) => ({ ...services, requestId, caller, purpose, db, loaders: createLoaders(db, sharing) }),
   });
+  server = built.http;
   return {
     ...built,
     services,
@@ -106,8 +129,11 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       refresher.start();
       poller.start();
       yearly.start();
+      relay.start();
     },
     stop: async () => {
+      changes.close();
+      await relay.stop();
       await refresher.stop();
       await poller.stop();
       await yearly.stop();

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { and, asc, eq, gt, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { GATEWAY, coversCoordinate, defaultAgreements, findPurpose, mayDeclare, officeOf, type Caller, type SharingGrant } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';
 import { sharingAgreementEvents, sharingAgreements, sharingOperations, sharingUsage } from './db/schema.ts';
+import type { SharingChanges } from './sharingChanges.ts';
 
 type AgreementRow = typeof sharingAgreements.$inferSelect;
 type EventRow = typeof sharingAgreementEvents.$inferSelect;
@@ -103,6 +104,19 @@ function note(text: string): string {
   return trimmed;
 }
 
+/** What the access log records of a change besides the caller: the purpose they declared and their request. */
+export interface ChangeMeta {
+  purpose: string | null;
+  requestId: string;
+}
+
+const NO_META: ChangeMeta = { purpose: null, requestId: '' };
+
+/** An event's columns naming who made the change (the access log's entry is made from them). */
+function actor(caller: Caller, meta: ChangeMeta) {
+  return { actorSub: caller.sub, actorRole: caller.role, actorOffice: officeOf(caller), actorRegion: caller.region ?? null, purpose: meta.purpose ?? '', requestId: meta.requestId };
+}
+
 export interface SharingInput {
   owner: Department;
   coordinates: string[];
@@ -116,15 +130,24 @@ export interface SharingInput {
 /**
  * The agreements (SPEC section 12) in the office's own database: requested by an office,
  * decided by the owner's officers, revoked by either side; every change in
- * `sharing_agreement_events`. `onChange` tells whoever caches them (the gateway learns of a
- * change through the response of the mutation it relayed, and at the latest after its TTL).
+ * `sharing_agreement_events` (relayed to the access log, sharingAudit.ts). Each change is pushed
+ * to every watching gateway before the mutation answers (sharingChanges.ts).
  */
 export class SharingStore {
   constructor(
     private readonly db: Db,
     readonly catalogue: Catalogue,
     private readonly log: Logger,
+    readonly changes: SharingChanges,
+    /** Told after each committed change (the access-log relay and the expiry timer). */
+    private readonly onChange: () => void = () => {},
   ) {}
+
+  /** After a commit: every watching gateway has the change before the caller is answered. */
+  private async published(): Promise<void> {
+    this.onChange();
+    await this.changes.settled(this.changes.bump());
+  }
 
   /** Stores the shipped defaults that are not stored yet (a revoked default stays revoked). */
   async seedDefaults(): Promise<number> {
@@ -139,12 +162,16 @@ export class SharingStore {
           .onConflictDoNothing()
           .returning({ id: sharingAgreements.id });
         if (inserted.length > 0) {
-          await tx.insert(sharingAgreementEvents).values(inserted.map(({ id }) => ({ agreementId: id, action: 'APPROVED', actorSub: 'system', actorRole: 'SYSTEM', actorOffice: 'SYSTEM', note: '系统默认协议 shipped default' })));
+          // Not relayed to the access log (auditedAt set): the defaults are in the code, not a change anyone made.
+          await tx.insert(sharingAgreementEvents).values(inserted.map(({ id }) => ({ agreementId: id, action: 'APPROVED', actorSub: 'system', actorRole: 'SYSTEM', actorOffice: 'SYSTEM', note: '系统默认协议 shipped default', requestId: 'seed', auditedAt: sql`now()` })));
         }
         added += inserted.length;
       });
     }
-    if (added > 0) this.log.info({ added }, 'shipped default sharing agreements stored');
+    if (added > 0) {
+      this.log.info({ added }, 'shipped default sharing agreements stored');
+      this.changes.bump();
+    }
     return added;
   }
 
@@ -169,7 +196,7 @@ export class SharingStore {
     return ids.map((id) => rows.filter((r) => r.agreementId === id));
   }
 
-  async request(caller: Caller | null, input: SharingInput): Promise<AgreementView> {
+  async request(caller: Caller | null, input: SharingInput, meta: ChangeMeta = NO_META): Promise<AgreementView> {
     if (!caller) throw unauthenticated();
     if (caller.role !== 'DEPARTMENT_OFFICER' && caller.role !== 'COORDINATOR') throw forbidden('only a department officer (for their department) or the coordination office asks for a sharing agreement');
     const requester = officeOf(caller);
@@ -206,23 +233,24 @@ export class SharingStore {
         .insert(sharingAgreements)
         .values({ id, requester, owner: input.owner, coordinates, purpose: purpose.code, legalBasis, validFrom, validUntil, status: 'REQUESTED', adHocQueries: input.adHocQueries ?? false, requestedBy: caller.sub })
         .returning();
-      await tx.insert(sharingAgreementEvents).values({ agreementId: id, action: 'REQUESTED', actorSub: caller.sub, actorRole: caller.role, actorOffice: requester, note: legalBasis });
+      await tx.insert(sharingAgreementEvents).values({ agreementId: id, action: 'REQUESTED', ...actor(caller, meta), note: legalBasis });
       return inserted!;
     });
+    await this.published();
     return view(row);
   }
 
-  async decide(caller: Caller | null, id: string, approve: boolean, text: string): Promise<AgreementView> {
+  async decide(caller: Caller | null, id: string, approve: boolean, text: string, meta: ChangeMeta = NO_META): Promise<AgreementView> {
     if (!caller) throw unauthenticated();
     const trimmed = note(text);
     const existing = await this.byId(id);
     if (!existing) throw notFound(`no sharing agreement ${id}`);
     if (caller.role !== 'DEPARTMENT_OFFICER' || caller.department !== existing.owner) throw forbidden(`only an officer of ${existing.owner}, the data's owner, decides this agreement`);
     const action = approve ? 'APPROVED' : 'REJECTED';
-    return this.transition(caller, id, ['REQUESTED'], action, trimmed, { decidedBy: caller.sub, decidedAt: sql`now()` });
+    return this.transition(caller, meta, id, ['REQUESTED'], action, trimmed, { decidedBy: caller.sub, decidedAt: sql`now()` });
   }
 
-  async revoke(caller: Caller | null, id: string, text: string): Promise<AgreementView> {
+  async revoke(caller: Caller | null, id: string, text: string, meta: ChangeMeta = NO_META): Promise<AgreementView> {
     if (!caller) throw unauthenticated();
     const trimmed = note(text);
     const existing = await this.byId(id);
@@ -230,11 +258,11 @@ export class SharingStore {
     const owner = caller.role === 'DEPARTMENT_OFFICER' && caller.department === existing.owner;
     const requester = (caller.role === 'DEPARTMENT_OFFICER' || caller.role === 'COORDINATOR') && officeOf(caller) === existing.requester;
     if (!owner && !requester) throw forbidden(`only an officer of ${existing.owner} (the owner) or of the requesting office (${existing.requester}) revokes this agreement`);
-    return this.transition(caller, id, ['REQUESTED', 'APPROVED'], 'REVOKED', trimmed, { revokedBy: caller.sub, revokedAt: sql`now()` });
+    return this.transition(caller, meta, id, ['REQUESTED', 'APPROVED'], 'REVOKED', trimmed, { revokedBy: caller.sub, revokedAt: sql`now()` });
   }
 
   /** One change, only from `from` (two at once: one wins, the other is told what it became). */
-  private async transition(caller: Caller, id: string, from: string[], to: string, text: string, extra: Partial<Record<keyof AgreementRow, unknown>>): Promise<AgreementView> {
+  private async transition(caller: Caller, meta: ChangeMeta, id: string, from: string[], to: string, text: string, extra: Partial<Record<keyof AgreementRow, unknown>>): Promise<AgreementView> {
     const row = await this.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(sharingAgreements)
@@ -242,7 +270,7 @@ export class SharingStore {
         .where(and(eq(sharingAgreements.id, id), inArray(sharingAgreements.status, from)))
         .returning();
       if (!updated) return null;
-      await tx.insert(sharingAgreementEvents).values({ agreementId: id, action: to, actorSub: caller.sub, actorRole: caller.role, actorOffice: officeOf(caller), note: text });
+      await tx.insert(sharingAgreementEvents).values({ agreementId: id, action: to, ...actor(caller, meta), note: text });
       return updated;
     });
     if (!row) {
@@ -250,7 +278,59 @@ export class SharingStore {
       throw badInput(`agreement ${id} is ${now ? statusOf(now) : 'gone'}: it cannot become ${to} (only from ${from.join(' or ')})`, 'id');
     }
     this.log.info({ agreement: id, action: to, by: caller.sub }, 'sharing agreement changed');
+    await this.published();
     return view(row);
+  }
+
+  /**
+   * Records EXPIRED for each approved agreement whose period has ended and that has no such event
+   * yet (the gateways stop serving it by their own clock; this is its record). Answers the next
+   * end of a period to come, if any.
+   */
+  async recordExpiries(): Promise<number | null> {
+    const recorded = await this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: sharingAgreements.id, validUntil: sharingAgreements.validUntil })
+        .from(sharingAgreements)
+        .where(
+          and(
+            eq(sharingAgreements.status, 'APPROVED'),
+            lte(sharingAgreements.validUntil, sql`now()`),
+            sql`NOT EXISTS (SELECT 1 FROM ${sharingAgreementEvents} WHERE ${sharingAgreementEvents.agreementId} = ${sharingAgreements.id} AND ${sharingAgreementEvents.action} = 'EXPIRED')`,
+          ),
+        );
+      if (due.length === 0) return 0;
+      await tx.insert(sharingAgreementEvents).values(
+        due.map((d) => ({ agreementId: d.id, action: 'EXPIRED', actorSub: 'system', actorRole: 'SYSTEM', actorOffice: 'SYSTEM', note: `期满 the period ended ${iso(d.validUntil)}`, requestId: 'expiry', at: iso(d.validUntil) })),
+      );
+      return due.length;
+    });
+    if (recorded > 0) {
+      this.log.info({ expired: recorded }, 'sharing agreements expired');
+      await this.published();
+    }
+    const [next] = await this.db
+      .select({ at: sharingAgreements.validUntil })
+      .from(sharingAgreements)
+      .where(and(eq(sharingAgreements.status, 'APPROVED'), gt(sharingAgreements.validUntil, sql`now()`)))
+      .orderBy(asc(sharingAgreements.validUntil))
+      .limit(1);
+    return next ? Date.parse(next.at) : null;
+  }
+
+  /** Changes not yet in the access log, oldest first, with their agreement. */
+  async unaudited(limit: number) {
+    return this.db
+      .select({ event: sharingAgreementEvents, requester: sharingAgreements.requester, owner: sharingAgreements.owner, purpose: sharingAgreements.purpose })
+      .from(sharingAgreementEvents)
+      .innerJoin(sharingAgreements, eq(sharingAgreements.id, sharingAgreementEvents.agreementId))
+      .where(isNull(sharingAgreementEvents.auditedAt))
+      .orderBy(asc(sharingAgreementEvents.seq))
+      .limit(limit);
+  }
+
+  async markAudited(seqs: number[]): Promise<void> {
+    if (seqs.length > 0) await this.db.update(sharingAgreementEvents).set({ auditedAt: sql`now()` }).where(inArray(sharingAgreementEvents.seq, seqs));
   }
 
   /** What the gateway enforces: every approved agreement whose period has not ended, and the operations registered against them. */
@@ -268,7 +348,7 @@ export class SharingStore {
   }
 
   /** Registers `document` against the agreement for the requester's callers (trusted operations). */
-  async registerOperation(caller: Caller | null, agreementId: string, document: string) {
+  async registerOperation(caller: Caller | null, agreementId: string, document: string, meta: ChangeMeta = NO_META) {
     if (!caller) throw unauthenticated();
     const agreement = await this.byId(agreementId);
     if (!agreement) throw notFound(`no sharing agreement ${agreementId}`);
@@ -291,7 +371,8 @@ export class SharingStore {
       .values({ hash, agreementId, operationName, document, registeredBy: caller.sub })
       .onConflictDoUpdate({ target: [sharingOperations.hash, sharingOperations.agreementId], set: { registeredBy: caller.sub, at: sql`now()` } })
       .returning();
-    await this.db.insert(sharingAgreementEvents).values({ agreementId, action: 'OPERATION_REGISTERED', actorSub: caller.sub, actorRole: caller.role, actorOffice: officeOf(caller), note: `${operationName ?? '(anonymous)'} ${hash}` });
+    await this.db.insert(sharingAgreementEvents).values({ agreementId, action: 'OPERATION_REGISTERED', ...actor(caller, meta), note: `${operationName ?? '(anonymous)'} ${hash}` });
+    await this.published();
     return { hash, agreementId, operationName, registeredBy: row!.registeredBy, at: new Date(row!.at).toISOString() };
   }
 
@@ -353,7 +434,9 @@ const usageSchema = z.strictObject({
  * The gateway's side door (signed, verified before any route runs): `POST /sharing/grants` answers
  * the agreements in force, `POST /sharing/usage` adds the reads it counted.
  */
-export function sharingRoutes(store: SharingStore): Route[] {
+const watchSchema = z.strictObject({ gateway: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/), since: z.string().max(100).nullable() });
+
+export function sharingRoutes(store: SharingStore, draining: () => boolean = () => false): Route[] {
   const onlyGateway = (from: string, caller: Caller | null) => {
     if (from !== GATEWAY || caller !== null) throw new HttpError(403, 'only the gateway asks for the agreements in force');
   };
@@ -361,7 +444,27 @@ export function sharingRoutes(store: SharingStore): Route[] {
     if (url.pathname !== '/sharing/grants') return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     onlyGateway(from, caller);
-    sendJson(res, 200, await store.grants());
+    // The version first: the agreements read after it hold at least its changes.
+    const version = store.changes.version();
+    sendJson(res, 200, { version, ...(await store.grants()) });
+    return true;
+  };
+  // The change stream: a long poll per gateway process (sharingChanges.ts).
+  const watch: Route = async (req, res, url, { from, caller, body }) => {
+    if (url.pathname !== '/sharing/watch') return false;
+    if (req.method !== 'POST') throw new HttpError(405, 'POST only');
+    onlyGateway(from, caller);
+    const parsed = watchSchema.safeParse(parseJson(body));
+    if (!parsed.success) throw new HttpError(400, 'invalid watch', { error: 'invalid watch', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    const changed = await store.changes.watch(parsed.data.gateway, parsed.data.since, () => req.socket.destroyed || draining());
+    if (req.socket.destroyed) return true;
+    if (draining()) res.setHeader('connection', 'close');
+    if (!changed) {
+      sendJson(res, 200, { version: parsed.data.since, unchanged: true });
+      return true;
+    }
+    const version = store.changes.version();
+    sendJson(res, 200, { version, ...(await store.grants()) });
     return true;
   };
   const usage: Route = async (req, res, url, { from, caller, body }) => {
@@ -374,5 +477,5 @@ export function sharingRoutes(store: SharingStore): Route[] {
     sendJson(res, 200, { added: parsed.data.counts.length });
     return true;
   };
-  return [grants, usage];
+  return [grants, watch, usage];
 }

@@ -268,8 +268,19 @@ export const sharingAgreementEvents = pgTable(
     actorOffice: text('actor_office').notNull(),
     note: text('note').notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** The actor's jurisdiction (their token's region), for the access log. */
+    actorRegion: text('actor_region'),
+    /** The purpose code the actor declared (X-Purpose) with the change; '' for none. */
+    purpose: text('purpose').notNull().default(''),
+    /** The request that made the change (the gateway's x-request-id, or `expiry` / `seed`). */
+    requestId: text('request_id').notNull().default(''),
+    /**
+     * When the change reached the access log (sharingAudit.ts relays it through the gateway); null
+     * until then. The shipped defaults' seeding is not relayed: they are in the code, not a change.
+     */
+    auditedAt: timestamp('audited_at', { withTimezone: true, mode: 'string' }),
   },
-  (t) => [index('sharing_agreement_events_agreement_idx').on(t.agreementId)],
+  (t) => [index('sharing_agreement_events_agreement_idx').on(t.agreementId), index('sharing_agreement_events_unaudited_idx').on(t.seq).where(sql`audited_at IS NULL`)],
 );
 
 /**

@@ -1,7 +1,7 @@
 import type { Department } from '@saf/programmes';
 import { unauthenticated } from '@saf/service';
 import type { Context } from '../context.ts';
-import type { AgreementView, SharingInput } from '../sharing.ts';
+import type { AgreementView, ChangeMeta, SharingInput } from '../sharing.ts';
 
 /** SPEC section 12: the catalogue, the agreements and their use (src/sharing.ts). */
 export const SharingQuery = {
@@ -13,11 +13,14 @@ export const SharingQuery = {
   sharingUsage: (_: unknown, args: { agreementId: string; from?: string | null; to?: string | null }, ctx: Context) => ctx.sharing.usage(ctx.caller, args.agreementId, args.from, args.to),
 };
 
+/** What the access log records of a change besides its caller. */
+const meta = (ctx: Context): ChangeMeta => ({ purpose: ctx.purpose, requestId: ctx.requestId });
+
 export const SharingMutation = {
-  requestSharing: (_: unknown, { input }: { input: SharingInput }, ctx: Context) => ctx.sharing.request(ctx.caller, input),
-  decideSharing: (_: unknown, args: { id: string; approve: boolean; note: string }, ctx: Context) => ctx.sharing.decide(ctx.caller, args.id, args.approve, args.note),
-  revokeSharing: (_: unknown, args: { id: string; note: string }, ctx: Context) => ctx.sharing.revoke(ctx.caller, args.id, args.note),
-  registerSharingOperation: (_: unknown, args: { agreementId: string; document: string }, ctx: Context) => ctx.sharing.registerOperation(ctx.caller, args.agreementId, args.document),
+  requestSharing: (_: unknown, { input }: { input: SharingInput }, ctx: Context) => ctx.sharing.request(ctx.caller, input, meta(ctx)),
+  decideSharing: (_: unknown, args: { id: string; approve: boolean; note: string }, ctx: Context) => ctx.sharing.decide(ctx.caller, args.id, args.approve, args.note, meta(ctx)),
+  revokeSharing: (_: unknown, args: { id: string; note: string }, ctx: Context) => ctx.sharing.revoke(ctx.caller, args.id, args.note, meta(ctx)),
+  registerSharingOperation: (_: unknown, args: { agreementId: string; document: string }, ctx: Context) => ctx.sharing.registerOperation(ctx.caller, args.agreementId, args.document, meta(ctx)),
 };
 
 export const SharingAgreement = {
