@@ -4,6 +4,7 @@ import { SIGNATURE_HEADERS, SignatureError, createRequestVerifier, registryCrede
 import type { Database } from '@saf/db';
 import { HttpError, isDraining, observeRequest, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { history, latestSupergraph, latestVersions, publish, type UsageOf } from './publish.ts';
+import { NotPublished, unpublish } from './unpublish.ts';
 import { recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
 
 export const REGISTRY = 'registry';
@@ -37,6 +38,7 @@ export interface RouteContext {
 /**
  * The registry's HTTP API (docs/operations.md, "How a department joins"):
  *   POST /services/<name>/versions   publish (signed by <name>): { sdl, url, publishedBy, acknowledge?, dryRun? }
+ *   POST /services/<name>/unpublish  takes the service out of the graph (signed by <name>): { publishedBy, acknowledge?, dryRun? }
  *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304)
  *   GET  /services                   every service's latest version
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
@@ -111,6 +113,25 @@ export function createRegistry(options: RegistryOptions) {
       if (result.status === 'accepted' && !result.unchanged) log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'schema published');
       return sendJson(res, result.status === 'accepted' && !result.unchanged ? 201 : 200, result);
     }
+    const removal = /^\/services\/([^/]+)\/unpublish$/.exec(url.pathname);
+    if (removal && req.method === 'POST') {
+      const service = decodeURIComponent(removal[1]!);
+      if (from !== service) throw new HttpError(403, `signed by ${from}: a service unpublishes only itself, not ${service}`);
+      const input = removalOf(service, parseJson(body));
+      let result;
+      try {
+        result = await unpublish(db, input, usageOf);
+      } catch (err) {
+        if (err instanceof NotPublished) throw new HttpError(404, err.message);
+        throw err;
+      }
+      if (result.status === 'refused') {
+        log.warn({ subgraph: service, problems: result.check.problems }, 'unpublishing refused');
+        return sendJson(res, 409, { ...result, errors: result.check.problems });
+      }
+      if (result.status === 'removed') log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'service unpublished');
+      return sendJson(res, 200, result);
+    }
     if (url.pathname === '/usage' && req.method === 'POST') {
       if (from !== GATEWAY_PARTY) throw new HttpError(403, 'only gateways report the operations clients ran');
       const operations = reportedOperations(parseJson(body));
@@ -176,6 +197,23 @@ function publicationOf(service: string, body: unknown) {
     service,
     sdl: b.sdl as string,
     url: url!.toString(),
+    publishedBy: (b.publishedBy as string).trim(),
+    ...(typeof b.acknowledge === 'string' && b.acknowledge.trim() ? { acknowledge: b.acknowledge.trim() } : {}),
+    ...(b.dryRun === true ? { dryRun: true } : {}),
+  };
+}
+
+/** An unpublication in a request body, every mistake named. */
+function removalOf(service: string, body: unknown) {
+  if (RESERVED.has(service) || !SERVICE_NAME.test(service)) throw new HttpError(400, `${service} is not a service name`);
+  const b = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof b.publishedBy !== 'string' || b.publishedBy.trim() === '' || b.publishedBy.length > 200) problems.push('publishedBy: who unpublishes (a person or a release job, at most 200 characters) is required');
+  if (b.acknowledge !== undefined && (typeof b.acknowledge !== 'string' || b.acknowledge.length > 2000)) problems.push('acknowledge: a text of at most 2000 characters');
+  if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') problems.push('dryRun: true or false');
+  if (problems.length > 0) throw new HttpError(400, problems.join('; '), { error: 'bad unpublication', errors: problems });
+  return {
+    service,
     publishedBy: (b.publishedBy as string).trim(),
     ...(typeof b.acknowledge === 'string' && b.acknowledge.trim() ? { acknowledge: b.acknowledge.trim() } : {}),
     ...(b.dryRun === true ? { dryRun: true } : {}),

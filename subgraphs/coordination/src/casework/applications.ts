@@ -10,6 +10,7 @@ import { advanceRow, applicationById, insertApplication, type ApplicationRow } f
 import { assemble, type Assessment } from './assessment.ts';
 import { mayTake, nextStage, NOTICE_DAYS, STEPS, type Action, type Stage } from './stages.ts';
 import { grantAwards } from './grant.ts';
+import { missingNames } from './vehicles.ts';
 
 export interface ApplicationInput {
   householdId: string;
@@ -158,7 +159,7 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
       break;
     }
     case 'REVIEW':
-      if ((await assessed(ctx, row.programme)) && !assessment?.complete) throw refusedStep(`the assessment is incomplete (${assessment?.missingDepartments.join(', ') || 'none assembled'} did not answer): record the visit again before the review`, row.stage);
+      if ((await assessed(ctx, row.programme)) && !assessment?.complete) throw refusedStep(`the assessment is incomplete (${missingNames(assessment)} did not answer): record the visit again before the review`, row.stage);
       break;
     case 'START_NOTICE':
       Object.assign(changes, { noticeStart: today, noticeEnd: addDays(today, NOTICE_DAYS - 1), openObjections: 0 });
