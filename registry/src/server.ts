@@ -5,7 +5,7 @@ import type { Database } from '@saf/db';
 import { HttpError, isDraining, observeRequest, parseJson, readBody, sendJson, type Logger } from '@saf/service';
 import { history, latestSupergraph, latestVersions, publish, type UsageOf } from './publish.ts';
 import { NotPublished, unpublish } from './unpublish.ts';
-import { recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
+import { pruneUsage, recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
 
 export const REGISTRY = 'registry';
 /** Parties that talk to the registry but are not services of the graph: none may be published. */
@@ -26,6 +26,8 @@ export interface RegistryOptions {
   usageOf?: UsageOf;
   /** How far back operation records count as use (REGISTRY_USAGE_DAYS). */
   usageDays?: number;
+  /** Operation records last seen longer ago are pruned (REGISTRY_USAGE_RETENTION_DAYS; default usageDays). */
+  retentionDays?: number;
   /** Extra routes (operation usage, console) before the 404. */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => Promise<boolean>>;
 }
@@ -43,6 +45,7 @@ export interface RouteContext {
  *   GET  /services                   every service's latest version
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
  *   POST /usage                      the operations clients ran (gateways only): { operations: [{ name, document, client, count, lastSeen }] }
+ *   POST /usage/prune                deletes operation records older than the retention window (operator only)
  *   POST /operations                 registers an operation a client relies on: { client, name, document }
  * Every request but the health probes is signed (`x-saf-*`, as between our services) with the
  * sender's registry credential; a service may publish only itself.
@@ -75,6 +78,12 @@ export function createRegistry(options: RegistryOptions) {
   };
   const context: RouteContext = { signedBy };
   const usageOf = options.usageOf ?? usageWithin(options.usageDays ?? 30);
+  const retentionDays = Math.max(options.retentionDays ?? options.usageDays ?? 30, options.usageDays ?? 30);
+  const prune = async (): Promise<number> => {
+    const pruned = await pruneUsage(db, retentionDays);
+    log.info({ pruned, retentionDays }, 'operation records pruned');
+    return pruned;
+  };
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -132,6 +141,10 @@ export function createRegistry(options: RegistryOptions) {
       if (result.status === 'removed') log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'service unpublished');
       return sendJson(res, 200, result);
     }
+    if (url.pathname === '/usage/prune' && req.method === 'POST') {
+      if (from !== OPERATOR_PARTY) throw new HttpError(403, 'only the platform operator prunes the operation records');
+      return sendJson(res, 200, { pruned: await prune(), retentionDays });
+    }
     if (url.pathname === '/usage' && req.method === 'POST') {
       if (from !== GATEWAY_PARTY) throw new HttpError(403, 'only gateways report the operations clients ran');
       const operations = reportedOperations(parseJson(body));
@@ -171,7 +184,7 @@ export function createRegistry(options: RegistryOptions) {
   }
 
   server.keepAliveTimeout = 65_000;
-  return { http: server };
+  return { http: server, prune };
 }
 
 /** The publication in a request body, every mistake named. */

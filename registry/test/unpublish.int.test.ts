@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishOwn, startRegistry, type RunningRegistry } from './support.ts';
 
@@ -95,5 +97,21 @@ describe('schema registry: unpublishing', () => {
     expect(back.status).toBe(201);
     expect(await back.json()).toMatchObject({ status: 'accepted', version: 3 });
     expect((await supergraph()).sdl).toContain('vehicles: [Vehicle!]');
+  });
+
+  it('npm run schema:publish -- --unpublish: a dry run, then the removal, printed; usage errors exit 2', { timeout: 120_000 }, async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../scripts/schema-publish.ts', import.meta.url)), ...args], { env: { ...process.env, NODE_ENV: 'test', REGISTRY_URL: registry.url } }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const dry = await run(['--unpublish', '--service', 'public-security', '--by', '王五', '--dry-run']);
+    expect(dry.stdout).toContain('public-security: would be refused');
+    expect(dry.stdout).toContain('used by HouseholdVehicles');
+    const done = await run(['--unpublish', '--service', 'public-security', '--by', '王五', '--acknowledge', '公安 leaves again; agreed']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('public-security: unpublished (version 4)');
+    expect((await run(['--unpublish', '--service', 'public-security', '--url', urlOf('x')])).code).toBe(2);
   });
 });
