@@ -60,6 +60,12 @@ export async function publish(db: Db, input: Publication, usageOf: UsageOf = eve
     const previous = latest.find((v) => v.service === input.service);
     // Versions keep counting after a removal: publishing again is the next one, not 1.
     const lastVersion = rows.find((v) => v.service === input.service)?.version ?? 0;
+    // The same schema at the same URL as the version the running supergraph holds (a service
+    // publishing itself at every start): nothing to compose or store.
+    const serving = await latestSupergraph(t);
+    if (!input.dryRun && previous && previous.sdl === input.sdl && previous.url === input.url && serving?.versions[input.service] === previous.version) {
+      return { status: 'accepted', version: previous.version!, supergraphId: serving.id, check: { breaking: [], dangerous: [], changed: [], problems: [] }, diff: '', unchanged: true };
+    }
     const owner = ownerOf(input.sdl);
     const candidate: Published = { service: input.service, sdl: input.sdl, url: input.url, owner };
     const services: Published[] = [...latest.filter((v) => v.service !== input.service).map((v) => ({ service: v.service, sdl: v.sdl, url: v.url, owner: v.owner })), candidate].sort((a, b) => a.service.localeCompare(b.service));
