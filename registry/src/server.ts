@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADERS, SignatureError, createRequestVerifier, registryCredential, type RequestVerifier } from '@saf/auth';
 import type { Database } from '@saf/db';
 import { HttpError, isDraining, observeRequest, parseJson, readBody, sendJson, type Logger } from '@saf/service';
-import { history, latestSupergraph, latestVersions, publish, type UsageOf } from './publish.ts';
+import { history, latestRows, latestSupergraph, publish, type UsageOf } from './publish.ts';
 import { NotPublished, unpublish } from './unpublish.ts';
 import { pruneUsage, recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
 
@@ -42,7 +42,7 @@ export interface RouteContext {
  *   POST /services/<name>/versions   publish (signed by <name>): { sdl, url, publishedBy, acknowledge?, dryRun? }
  *   POST /services/<name>/unpublish  takes the service out of the graph (signed by <name>): { publishedBy, acknowledge?, dryRun? }
  *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304)
- *   GET  /services                   every service's latest version
+ *   GET  /services                   every service's latest version (status removed: it left the graph)
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
  *   POST /usage                      the operations clients ran (gateways only): { operations: [{ name, document, client, count, lastSeen }] }
  *   POST /usage/prune                deletes operation records older than the retention window (operator only)
@@ -173,8 +173,9 @@ export function createRegistry(options: RegistryOptions) {
       return void res.end(latest.sdl);
     }
     if (url.pathname === '/services') {
-      const latest = await latestVersions(db);
-      return sendJson(res, 200, latest.map((v) => ({ service: v.service, version: v.version, url: v.url, owner: v.owner, publishedBy: v.publishedBy, publishedAt: v.publishedAt })));
+      // Every service's latest version, and those that left the graph (status removed).
+      const latest = await latestRows(db);
+      return sendJson(res, 200, latest.map((v) => ({ service: v.service, status: v.status, version: v.version, url: v.url, owner: v.owner, publishedBy: v.publishedBy, publishedAt: v.publishedAt })));
     }
     if (versions) {
       const service = decodeURIComponent(versions[1]!);

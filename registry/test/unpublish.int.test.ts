@@ -74,8 +74,9 @@ describe('schema registry: unpublishing', () => {
     const after = await supergraph();
     expect(after.etag).not.toBe(before.etag);
     expect(after.sdl).not.toMatch(/PUBLIC_SECURITY|vehicles: \[Vehicle!\]|HouseholdRegistrationChange/);
-    const services = (await (await registry.as('operator')('/services')).json()) as Array<{ service: string }>;
-    expect(services.map((s) => s.service)).not.toContain('public-security');
+    const services = (await (await registry.as('operator')('/services')).json()) as Array<{ service: string; status: string; version: number }>;
+    expect(services.find((s) => s.service === 'public-security')).toMatchObject({ status: 'removed', version: 2 });
+    expect(services.filter((s) => s.status === 'accepted')).toHaveLength(9);
   });
 
   it('is recorded in the history: who, when, the acknowledgement, the refusals before it', async () => {
