@@ -35,10 +35,6 @@ export async function latestRows(db: Db) {
     .orderBy(schemaVersions.service, desc(schemaVersions.version));
 }
 
-/** The latest accepted version of every service in the graph (a removed one is not). */
-export async function latestVersions(db: Db) {
-  return (await latestRows(db)).filter((v) => v.status === 'accepted');
-}
 
 export async function latestSupergraph(db: Db) {
   const [row] = await db.select().from(supergraphs).orderBy(desc(supergraphs.id)).limit(1);
