@@ -34,6 +34,18 @@ for service in "${services[@]}"; do
   write "$service-signing-secret" "$(random_hex)"
 done
 
+# The schema registry: its database, the master secret the parties' publishing credentials are
+# derived from (the registry and the release step hold it), and the gateways' own credential.
+if [ -e "$dir/registry-db-password" ]; then
+  password="$(tr -d '\n' < "$dir/registry-db-password")"
+else
+  password="$(random_hex)"
+fi
+write "registry-db-password" "$password"
+write "registry-database-url" "postgres://registry:$password@db-registry:5432/registry"
+write "registry-secret" "$(random_hex)"
+write "gateway-registry-secret" "$(random_hex)"
+
 # The access log's chain key (AUDIT_CHAIN_KEY_FILE): the audit service's alone, never the gateways'.
 write "audit-chain-key" "$(random_hex)"
 

@@ -24,7 +24,7 @@ import { pathToFileURL } from 'node:url';
 export const outdirOf = (root) => path.join(root, 'node_modules', '.cache', 'saf-start');
 
 /**
- * What `npm start` runs: its supervisor, the embedded databases, the gateway and every subgraph.
+ * What `npm start` runs: its supervisor, the embedded databases, the gateway, every subgraph and the schema registry.
  * @param {string} root
  * @returns {string[]}
  */
@@ -32,7 +32,8 @@ export function startEntries(root) {
   const subgraphs = readdirSync(path.join(root, 'subgraphs'))
     .map((name) => `subgraphs/${name}/src/index.ts`)
     .filter((entry) => existsSync(path.join(root, entry)));
-  return ['scripts/start.ts', 'scripts/embedded-postgres.ts', 'gateway/src/index.ts', ...subgraphs];
+  const registry = existsSync(path.join(root, 'registry/src/index.ts')) ? ['registry/src/index.ts'] : [];
+  return ['scripts/start.ts', 'scripts/embedded-postgres.ts', 'gateway/src/index.ts', ...subgraphs, ...registry];
 }
 
 /** The compiled file of `entry` in `outdir`. */

@@ -296,6 +296,31 @@ function checkNetworkPolicies(objects: readonly Manifest[], workloads: readonly 
     }
     only(database, [name], `${name}'s own subgraph`);
   }
+  problems.push(...checkRegistryPolicies(workload, only));
+  return problems;
+}
+
+/**
+ * The schema registry (registry.yaml): deployed with its own database, reached only by the gateways
+ * (and release jobs, which are no workload of the manifests), its database only by it; the
+ * gateway pulls from it (REGISTRY_URL naming its Service) and keeps the supergraph file to start from.
+ */
+function checkRegistryPolicies(workload: (name: string) => Workload | undefined, only: (target: Workload, allowed: string[], what: string) => unknown): string[] {
+  const problems: string[] = [];
+  const registry = workload('registry');
+  if (!registry) return ['Deployment/registry: missing (the schema registry the gateways pull the supergraph from)'];
+  only(registry, ['gateway'], 'the gateway and release jobs');
+  const database = workload('db-registry');
+  if (!database) problems.push('StatefulSet/db-registry: missing (the registry has its own database)');
+  else only(database, ['registry'], 'the registry');
+  const gateway = workload('gateway');
+  const env = new Map(arr(at(arr(gateway?.podSpec.containers)[0], 'env')).map((e) => [str(at(e, 'name')) ?? '', str(at(e, 'value'))]));
+  if (gateway) {
+    const url = env.get('REGISTRY_URL');
+    if (!url) problems.push('Deployment/gateway: no REGISTRY_URL (it would never pull from the schema registry)');
+    else if (new URL(url).hostname !== 'registry') problems.push(`Deployment/gateway: REGISTRY_URL ${url} does not name the registry Service`);
+    if (!env.get('SUPERGRAPH_PATH')) problems.push('Deployment/gateway: no SUPERGRAPH_PATH (the supergraph it starts from when the registry cannot answer)');
+  }
   return problems;
 }
 

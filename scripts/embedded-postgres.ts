@@ -13,7 +13,9 @@ import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv } from '@saf/config';
 import { serveEmbedded } from '@saf/db';
 
-const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535) }));
+// EMBEDDED_DB_EXTRA: more databases than the services', comma-separated (`registry` for the schema registry).
+const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535), EMBEDDED_DB_EXTRA: z.string().default('') }));
+const names = [...SERVICES.map((s) => s.name), ...env.EMBEDDED_DB_EXTRA.split(',').map((n) => n.trim()).filter(Boolean)];
 
 /** The empty cluster new databases are copied from, kept per PGlite release (made once per checkout, not per DATA_DIR). */
 function templateCache(): string {
@@ -31,15 +33,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const server = await serveEmbedded({
     dataDir: env.DATA_DIR,
-    names: SERVICES.map((s) => s.name),
+    names,
     port: env.EMBEDDED_DB_PORT,
     templateCache: templateCache(),
     onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
     onFatal: fatal,
   });
-  process.stdout.write(`embedded databases listening on 127.0.0.1:${server.port}; opening ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/\n`);
+  process.stdout.write(`embedded databases listening on 127.0.0.1:${server.port}; opening ${names.length} PGlite databases under ${env.DATA_DIR}/\n`);
   server.opened.then(
-    () => process.stdout.write(`embedded databases ready: ${SERVICES.length} PGlite databases under ${env.DATA_DIR}/ on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
+    () => process.stdout.write(`embedded databases ready: ${names.length} PGlite databases under ${env.DATA_DIR}/ on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
     fatal,
   );
   let closing = false;

@@ -13,6 +13,8 @@ function ownPort(): number {
   // keep in sync with subgraphConfig (packages/department/src/subgraph.ts): <PREFIX>_PORT, else base + offset.
   const key = `${envPrefix(env.SERVICE)}_PORT`;
   const own = parseEnv(z.object({ [key]: z.coerce.number().int().min(1).max(65535).optional() })) as Record<string, number | undefined>;
+  // The schema registry's default as registry/src/config.ts sets it.
+  if (env.SERVICE === 'registry') return own[key] ?? env.SUBGRAPH_PORT_BASE + 20;
   return own[key] ?? env.SUBGRAPH_PORT_BASE + service(env.SERVICE).portOffset;
 }
 

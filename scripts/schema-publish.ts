@@ -5,6 +5,7 @@
  * development one outside production). Prints the check: the owners of the changed parts, breaking
  * and dangerous changes, the diff. Exit 0 accepted (or the dry run passes), 1 refused, 2 usage.
  * `--all` publishes every subgraph of this repository from its schema.graphql at its configured URL.
+ * `--unpublish --service NAME` takes the service out of the graph (checked as a breaking change is).
  */
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -19,6 +20,7 @@ import type { CheckResult } from '@saf/registry/schema';
 
 const USAGE = `usage: npm run schema:publish -- --service NAME --schema FILE --url URL [--by WHO] [--acknowledge "why, and who agreed"] [--dry-run]
        npm run schema:publish -- --all [--by WHO]      (every subgraph of this repository, at its configured URL)
+       npm run schema:publish -- --unpublish --service NAME [--by WHO] [--acknowledge "why, and who agreed"] [--dry-run]
   REGISTRY_URL       the registry (default http://127.0.0.1:<SUBGRAPH_PORT_BASE + 20>)
   <SERVICE>_REGISTRY_SECRET or REGISTRY_SECRET: the service's publishing credential`;
 
@@ -42,6 +44,7 @@ function report(service: string, status: number, body: Outcome, out: (line: stri
   for (const d of check?.dangerous ?? []) out(`  warning (allowed): ${d.description}`);
   if (status === 201 || status === 200) {
     if (body.status === 'checked') out(`${service}: ${body.ok ? 'would be accepted' : 'would be refused'}`);
+    else if (body.status === 'removed') out(`${service}: unpublished (version ${body.version}); gateways drop it on their next pull`);
     else out(`${service}: ${body.unchanged ? `unchanged (version ${body.version})` : `published version ${body.version}`}`);
     if (body.status === 'checked' && !body.ok) for (const p of check?.problems ?? []) out(`  ${p}`);
     return body.status !== 'checked' || body.ok === true;
@@ -65,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
         acknowledge: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
+        unpublish: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -75,6 +79,15 @@ async function main(argv: string[]): Promise<number> {
   const config = parseEnv(commonEnv.extend({ REGISTRY_URL: z.string().url().optional() }), process.env);
   const registryUrl = config.REGISTRY_URL ?? `http://127.0.0.1:${config.SUBGRAPH_PORT_BASE + 20}`;
   const by = values.by ?? `${userInfo().username}`;
+  if (values.unpublish) {
+    if (!values.service || values.all || values.schema || values.url) throw new UsageError('--unpublish takes --service NAME only (no --schema, --url or --all)');
+    const send = registryClient({ url: registryUrl, party: values.service, secret: registryCredential(values.service, process.env, config.NODE_ENV) });
+    const res = await send(`/services/${encodeURIComponent(values.service)}/unpublish`, {
+      body: { publishedBy: by, ...(values.acknowledge ? { acknowledge: values.acknowledge } : {}), ...(values['dry-run'] ? { dryRun: true } : {}) },
+    });
+    const body = (await res.json().catch(() => ({ status: 'error', error: `HTTP ${res.status}` }))) as Outcome;
+    return report(values.service, res.status, body, (line) => process.stdout.write(`${line}\n`)) ? 0 : 1;
+  }
   const jobs: Array<{ service: string; sdl: string; url: string }> = [];
   if (values.all) {
     for (const s of SERVICES) jobs.push({ service: s.name, sdl: ownSchema(s.name), url: subgraphUrl(s.name, process.env, config.SUBGRAPH_PORT_BASE) });

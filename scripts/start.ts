@@ -21,6 +21,7 @@ import { Supervisor, type Supervised } from './supervise.ts';
 import { seedApplications } from './demoCasework.ts';
 import { subgraphSigningSecret } from '@saf/auth';
 import { bundle, compiledPath, startEntries } from './bundle.mjs';
+import { localRegistryUrl, publishOwnSchemas, startRegistryBeside } from './start-registry.ts';
 
 const env = parseEnv(
   commonEnv.extend({
@@ -31,6 +32,8 @@ const env = parseEnv(
     EMBEDDED_SHARED: z.enum(['0', '1']).default('1'),
     /** Run the services compiled to JavaScript on plain Node (1), or each under tsx (0: slower to start, more memory). */
     START_COMPILE: z.enum(['0', '1']).default('1'),
+    /** The schema registry beside the services, the gateway pulling from it (scripts/start-registry.ts); 0: the supergraph file alone. */
+    REGISTRY: z.enum(['0', '1']).default('1'),
   }),
 );
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -75,13 +78,14 @@ function freePort(): Promise<number> {
 async function startEmbeddedDatabases(): Promise<{ envs: Record<string, Record<string, string>>; databases: Supervised }> {
   const port = await freePort();
   out(`starting the embedded databases (PGlite under ${env.DATA_DIR}/, one process on 127.0.0.1:${port})`);
-  const databases = supervisor.add('databases', 'scripts/embedded-postgres.ts', '', { env: { EMBEDDED_DB_PORT: String(port) }, readyLine: 'embedded databases listening', stopLast: true });
+  const databases = supervisor.add('databases', 'scripts/embedded-postgres.ts', '', { env: { EMBEDDED_DB_PORT: String(port), ...(env.REGISTRY === '1' ? { EMBEDDED_DB_EXTRA: 'registry' } : {}) }, readyLine: 'embedded databases listening', stopLast: true });
   await supervisor.startAll([databases]);
   const envs: Record<string, Record<string, string>> = {};
   for (const s of SERVICES) {
     const own = `${envPrefix(s.name)}_DATABASE_URL`;
     envs[s.name] = process.env[own] ? {} : { [own]: `postgres://postgres@127.0.0.1:${port}/${s.name}`, DATABASE_POOL_SIZE: '1' };
   }
+  envs.registry = process.env.REGISTRY_DATABASE_URL ? {} : { REGISTRY_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/registry`, DATABASE_POOL_SIZE: '1' };
   return { envs, databases };
 }
 
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
     }
   }
   const gateway = `http://localhost:${env.GATEWAY_PORT}`;
+  let registry: ReturnType<typeof startRegistryBeside> | null = null;
   try {
     // The embedded databases' process listens at once and opens the databases while the subgraphs start (their first query waits for theirs).
     const embedded = env.DATABASE_URL || env.EMBEDDED_SHARED === '0' ? null : await startEmbeddedDatabases();
@@ -155,9 +160,11 @@ async function main(): Promise<void> {
     const where = env.DATABASE_URL ? `PostgreSQL ${new URL(env.DATABASE_URL).host}` : `embedded, PGlite under ${env.DATA_DIR}/`;
     out(`starting ${SERVICES.length} subgraphs (databases: ${where}; each may take up to START_TIMEOUT_S=${env.START_TIMEOUT_S} s)`);
     const subgraphs = SERVICES.map((s) => supervisor.add(s.name, `subgraphs/${s.name}/src/index.ts`, subgraphUrl(s.name, process.env, env.SUBGRAPH_PORT_BASE).replace(/\/graphql$/, ''), { env: serviceEnv[s.name] }));
+    const registryUrl = localRegistryUrl(process.env, env.SUBGRAPH_PORT_BASE);
+    registry = env.REGISTRY === '1' ? startRegistryBeside(supervisor, registryUrl, serviceEnv.registry, out) : null;
     await supervisor.startAll(subgraphs, embedded ? [embedded.databases] : []);
     out('starting the gateway');
-    await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway)]);
+    await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway, registry ? { env: { REGISTRY_URL: process.env.REGISTRY_URL ?? registryUrl } } : {})]);
   } catch (err) {
     const failed = (err as { service?: Supervised }).service;
     process.stderr.write(`\nstart failed: ${(err as Error).message}\n`);
@@ -170,6 +177,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   supervisor.keepRunning();
+  // Our subgraphs publish themselves once the registry is up, in the background.
+  if (registry) void registry.started.then((up) => up && publishOwnSchemas(localRegistryUrl(process.env, env.SUBGRAPH_PORT_BASE), out));
   if (env.DEMO_DATA === '1') {
     await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV).catch((err: Error) => {
       process.stderr.write(`demo data not loaded: ${err.message}\nthe services keep running; load it with \`npm run load -- FILE\` (README, "Data in") or restart \`npm start\`\n`);

@@ -4,6 +4,7 @@
  * English switch; a caseworker gets no such screen and the gateway refuses them the history.
  */
 import { mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -33,6 +34,10 @@ describe('the schema registry\'s history in the console', () => {
     await registry.as('gateway')('/usage', { body: { operations: [{ name: 'AwardById', document: 'query AwardById { labourAward(id: "1") { id } }', client: 'caseworker-console', count: 1, lastSeen: new Date().toISOString() }] } });
     const removed = withPing.replace(/\n\s*"""One 人社 award by its id as loaded\."""\n\s*labourAward\(id: ID!\): LabourAward( @sharing\([^)]*\))?/, '');
     expect((await registry.as('labour')('/services/labour/versions', { body: { sdl: removed, url, publishedBy: '李四' } })).status).toBe(409);
+    // A department from outside joined and left again (unpublished).
+    const outside = readFileSync(new URL('../external/public-security/schema.graphql', import.meta.url), 'utf8');
+    expect((await registry.as('public-security')('/services/public-security/versions', { body: { sdl: outside, url: 'http://public-security.test.internal/graphql', publishedBy: '王五' } })).status).toBe(201);
+    expect((await registry.as('public-security')('/services/public-security/unpublish', { body: { publishedBy: '王五' } })).status).toBe(200);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -73,6 +78,21 @@ describe('the schema registry\'s history in the console', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Publications of labour' }).waitFor();
     await expect(versions.nth(1).textContent()).resolves.toContain('Version 2');
+  });
+
+  it('shows a service that left the graph, and its removal in its history', async () => {
+    const page = await signIn('AUDITOR', '审计监督');
+    await page.getByRole('link', { name: '服务接口登记' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'public-security' });
+    await expect(row.getByRole('cell').nth(1).textContent()).resolves.toBe('2 （已退出总图）');
+    await row.getByRole('button', { name: '查看历史' }).click();
+    await page.getByRole('heading', { name: 'public-security 的发布历史' }).waitFor();
+    const versions = page.getByTestId('schema-version');
+    await expect(versions.count()).resolves.toBe(2);
+    await expect(versions.nth(0).textContent()).resolves.toMatch(/第 2 版：已退出总图.*王五/s);
+    await expect(versions.nth(1).textContent()).resolves.toMatch(/第 1 版.*王五/s);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(versions.nth(0).textContent()).resolves.toContain('Version 2: left the graph');
   });
 
   it('is not for a caseworker: no screen, and the gateway refuses the history', async () => {

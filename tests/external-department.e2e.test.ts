@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '@saf/auth';
 import { loadFile } from '@saf/loader';
 import { publishOwn, startRegistry, type RunningRegistry } from '../registry/test/support.ts';
+import type { Caller } from '@saf/auth';
+import { meansHousehold, STANDARD } from './support/casework.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { freePort, spawnService, type ServiceProcess } from './support/processes.ts';
@@ -27,6 +29,18 @@ const PICTURE = `query Picture($id: ID!) {
     awards { id department }
   }
 }`;
+
+// The economic check (核对) of a 低保 application uses 公安's vehicles (casework/vehicles.ts).
+const CW_A: Caller = { sub: 'cw-a', role: 'CASEWORKER', region: '654002' };
+const CW_B: Caller = { sub: 'cw-b', role: 'CASEWORKER', region: '654002' };
+// Both poor enough (30,000 fen a head against 72,000); the first one's head has a car.
+const withCar = meansHousehold(61, [{ incomes: [{ monthlyFen: 60_000 }] }, {}]);
+const withoutCar = meansHousehold(62, [{ incomes: [{ monthlyFen: 60_000 }] }, {}]);
+const beforeJoining = meansHousehold(63, [{ incomes: [{ monthlyFen: 60_000 }] }, {}]);
+const ASSESSMENT = 'id stage assessment { complete missingDepartments missingParts eligible incomePerHeadFen gapFen reasons vehicles { personId plate kind estimatedValueFen } }';
+const SUBMIT = `mutation Submit($input: ApplicationInput!) { submitApplication(input: $input) { ${ASSESSMENT} } }`;
+const ADVANCE = `mutation Advance($id: ID!, $action: ApplicationAction!, $note: String!) { advanceApplication(id: $id, action: $action, note: $note) { ${ASSESSMENT} } }`;
+const minimumLiving = (h: typeof withCar, person = 0) => ({ householdId: h.householdId, personId: h.persons[person], programme: 'MINIMUM_LIVING_URBAN', reason: '家庭收入低于当地低保标准', consentSignedBy: h.persons[0], consentSignedOn: '2026-11-30' });
 
 async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, tries = 300): Promise<T> {
   let value = await probe();
@@ -65,7 +79,7 @@ describe('a department from outside joins through the registry', () => {
       urlsFromSupergraph: true,
       beforeGateway: (subgraphs) => publishOwn(registry, (name) => subgraphs.get(name)!.url),
     });
-    expect(await loadFile(await writeNdjson(fixture.records), system.loadOptions)).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson([...fixture.records, STANDARD, ...withCar.records, ...withoutCar.records, ...beforeJoining.records]), system.loadOptions)).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await department?.stop();
@@ -79,13 +93,25 @@ describe('a department from outside joins through the registry', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('the economic check names 公安’s part missing while it is not in the graph; by the conditions shipped that does not block', async () => {
+    const res = await system.query(SUBMIT, { input: minimumLiving(beforeJoining) }, { caller: CW_A });
+    expect(res.errors).toBeUndefined();
+    const { assessment } = res.data!.submitApplication;
+    expect(assessment).toMatchObject({ complete: true, missingDepartments: [], missingParts: ['public-security'], vehicles: null, eligible: true, incomePerHeadFen: 30_000, gapFen: 42_000 });
+    expect(assessment.reasons.join(' ')).toMatch(/车辆未核对：公安未接入/);
+  });
+
   it('publishes itself at start; the gateway picks it up and the household picture includes its data', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'saf-gaj-'));
     const data = path.join(dir, 'data.json');
     await writeFile(
       data,
       JSON.stringify({
-        vehicles: [{ personId: fixture.persons.head, plate: '新F·A1234', kind: '小型轿车', registeredOn: '2019-06-01', estimatedValueFen: 4_500_000 }],
+        vehicles: [
+          { personId: fixture.persons.head, plate: '新F·A1234', kind: '小型轿车', registeredOn: '2019-06-01', estimatedValueFen: 4_500_000 },
+          { personId: withCar.persons[0], plate: '新F·B5678', kind: '小型轿车', registeredOn: '2021-03-15', estimatedValueFen: 3_000_000 },
+          { personId: withoutCar.persons[1], plate: '新F·C0001', kind: '残疾人机动轮椅车', registeredOn: '2022-01-10', estimatedValueFen: 800_000 },
+        ],
         registrationChanges: [
           { personId: fixture.persons.child, kind: 'MOVE_IN', date: '2015-03-02', fromRegionCode: '650102', toRegionCode: '654002' },
           { personId: fixture.persons.child, kind: 'BIRTH', date: '2012-09-20', fromRegionCode: null, toRegionCode: '650102' },
@@ -116,6 +142,17 @@ describe('a department from outside joins through the registry', () => {
 
     const { versions } = (await (await registry.as('operator')('/services/public-security/versions')).json()) as { versions: Array<{ version: number; publishedBy: string; owner: string; url: string }> };
     expect(versions[0]).toMatchObject({ version: 1, publishedBy: '公安局 户政管理科 release job', owner: expect.stringContaining('公安局'), url: departmentUrl });
+  });
+
+  it('the economic check includes its vehicles and applies the vehicle condition', async () => {
+    const car = (await system.query(SUBMIT, { input: minimumLiving(withCar) }, { caller: CW_A })).data!.submitApplication.assessment;
+    expect(car).toMatchObject({ complete: true, missingParts: [], eligible: false, gapFen: null, incomePerHeadFen: 30_000 });
+    expect(car.vehicles).toEqual([{ personId: withCar.persons[0], plate: '新F·B5678', kind: '小型轿车', estimatedValueFen: 3_000_000 }]);
+    expect(car.reasons.join(' ')).toMatch(/机动车 1 辆，超过 0 辆/);
+    // A wheelchair vehicle is an exempt kind: listed, not counted.
+    const exempt = (await system.query(SUBMIT, { input: minimumLiving(withoutCar) }, { caller: CW_A })).data!.submitApplication.assessment;
+    expect(exempt).toMatchObject({ complete: true, missingParts: [], eligible: true, gapFen: 42_000 });
+    expect(exempt.vehicles.map((v: { kind: string }) => v.kind)).toEqual(['残疾人机动轮椅车']);
   });
 
   it('its next release publishes a new field, served without a gateway restart', async () => {
@@ -154,5 +191,23 @@ describe('a department from outside joins through the registry', () => {
     expect(res.data!.household.members.map((m: { name: string }) => m.name)).toHaveLength(4);
     expect(res.data!.household.members.every((m: { vehicles: unknown }) => m.vehicles === null)).toBe(true);
     expect(res.errors?.map((e) => e.extensions?.serviceName)).toContain('public-security');
+  });
+
+  it('when it is down, the economic check names its part missing and the rest answers; required by the conditions, that blocks the review', async () => {
+    expect(department).toBeUndefined();
+    const UPDATE = 'mutation Update($rules: String!, $note: String!) { updateEligibilityRules(rules: $rules, note: $note) { version } }';
+    const READ = 'query { eligibilityRules { json } }';
+    const rules = JSON.parse((await system.query(READ)).data!.eligibilityRules.json);
+    rules.programmes.MINIMUM_LIVING_URBAN.vehicles.required = true;
+    expect((await system.query(UPDATE, { rules: JSON.stringify(rules), note: '公安已接入：车辆核对为必查项' })).errors).toBeUndefined();
+    // Another member of a household already assessed with 公安 answering (its vehicles were listed).
+    const submitted = (await system.query(SUBMIT, { input: minimumLiving(withCar, 1) }, { caller: CW_A })).data!.submitApplication;
+    // Known not eligible (the car) would stay false; here nothing is concluded: the car is not seen.
+    expect(submitted.assessment).toMatchObject({ complete: false, missingDepartments: [], missingParts: ['public-security'], vehicles: null, eligible: null, incomePerHeadFen: 30_000 });
+    expect(submitted.assessment.reasons.join(' ')).toMatch(/公安未答复.*不能据此审批/);
+    const visited = await system.query(ADVANCE, { id: submitted.id, action: 'RECORD_VISIT', note: '入户调查' }, { caller: CW_A });
+    expect(visited.data!.advanceApplication.assessment.missingParts).toEqual(['public-security']);
+    const review = await system.query(ADVANCE, { id: submitted.id, action: 'REVIEW', note: '审核' }, { caller: CW_B });
+    expect(review.errors?.[0]?.message).toMatch(/incomplete \(public-security did not answer\)/);
   });
 });

@@ -92,7 +92,8 @@ describe('npm start on a machine without a database server', () => {
   };
 
   it('serves every department from the one embedded server: a load, and many households at once', async () => {
-    expect(output).toMatch(/embedded databases ready: 9 PGlite databases/);
+    // Nine services' and the schema registry's.
+    expect(output).toMatch(/embedded databases ready: 10 PGlite databases/);
     const records = [...generate({ households: 20, seed: 'start-e2e' })];
     const result = await loadFile(await writeNdjson(records), { targets: ingestTargets({}, Number(new URL(gateway).port)), secrets: ingestSecrets({}, 'development') });
     expect(result).toMatchObject({ ok: true });

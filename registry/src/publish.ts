@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '@saf/db';
 import { acknowledgementLine } from '../../scripts/schemaChanges.ts';
 import { compare, composePublished, lineDiff, ownerOf, sha256, type Published } from './compose.ts';
@@ -26,14 +26,15 @@ export type UsageOf = (db: Db, breaking: CheckResult['breaking'], apiBefore: str
 
 const everyChangeUsed: UsageOf = async (_db, breaking) => breaking.map((b) => ({ ...b, usedBy: [{ name: '(any client)', hash: '', clients: [], lastSeen: null, registered: false }] }));
 
-/** The latest accepted version of every service. */
-export async function latestVersions(db: Db) {
+/** Every service's newest numbered row: its latest accepted version, or its removal (unpublish.ts). */
+export async function latestRows(db: Db) {
   return db
     .selectDistinctOn([schemaVersions.service])
     .from(schemaVersions)
-    .where(and(eq(schemaVersions.status, 'accepted'), isNotNull(schemaVersions.version)))
+    .where(and(inArray(schemaVersions.status, ['accepted', 'removed']), isNotNull(schemaVersions.version)))
     .orderBy(schemaVersions.service, desc(schemaVersions.version));
 }
+
 
 export async function latestSupergraph(db: Db) {
   const [row] = await db.select().from(supergraphs).orderBy(desc(supergraphs.id)).limit(1);
@@ -50,8 +51,17 @@ export async function publish(db: Db, input: Publication, usageOf: UsageOf = eve
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(sql`LOCK TABLE schema_versions IN EXCLUSIVE MODE`);
-    const latest = await latestVersions(t);
+    const rows = await latestRows(t);
+    const latest = rows.filter((v) => v.status === 'accepted');
     const previous = latest.find((v) => v.service === input.service);
+    // Versions keep counting after a removal: publishing again is the next one, not 1.
+    const lastVersion = rows.find((v) => v.service === input.service)?.version ?? 0;
+    // The same schema at the same URL as the version the running supergraph holds (a service
+    // publishing itself at every start): nothing to compose or store.
+    const serving = await latestSupergraph(t);
+    if (!input.dryRun && previous && previous.sdl === input.sdl && previous.url === input.url && serving?.versions[input.service] === previous.version) {
+      return { status: 'accepted', version: previous.version!, supergraphId: serving.id, check: { breaking: [], dangerous: [], changed: [], problems: [] }, diff: '', unchanged: true };
+    }
     const owner = ownerOf(input.sdl);
     const candidate: Published = { service: input.service, sdl: input.sdl, url: input.url, owner };
     const services: Published[] = [...latest.filter((v) => v.service !== input.service).map((v) => ({ service: v.service, sdl: v.sdl, url: v.url, owner: v.owner })), candidate].sort((a, b) => a.service.localeCompare(b.service));
@@ -69,16 +79,7 @@ export async function publish(db: Db, input: Publication, usageOf: UsageOf = eve
       const changes = compare(running?.sdl ?? null, composed.supergraphSdl, owners);
       check.changed = changes.changed;
       check.dangerous = changes.dangerous.map((c) => ({ id: c.id, description: c.description }));
-      const breaking = changes.breaking.map((c) => ({ id: c.id, type: c.type, description: c.description, coordinates: [] as string[], usedBy: [] as CheckResult['breaking'][number]['usedBy'] }));
-      check.breaking = breaking.length > 0 && running ? await usageOf(t, breaking, running.sdl) : breaking;
-      const used = check.breaking.filter((b) => b.usedBy.length > 0);
-      if (used.length > 0 && !input.acknowledge?.trim()) {
-        check.problems.push(
-          `${used.length} breaking change(s) to what clients use:`,
-          ...used.map((b) => `  ${acknowledgementLine(b)} used by ${b.usedBy.map((u) => `${u.name}${u.clients.length ? ` (${u.clients.join(', ')})` : ''}`).join('; ')}`),
-          'Make the change additive (add the new field, deprecate the old one, remove it later), or, once the clients are ready, publish again with --acknowledge "why, and who agreed"',
-        );
-      }
+      await checkUse(t, changes.breaking, running?.sdl ?? null, check, input.acknowledge, usageOf, 'Make the change additive (add the new field, deprecate the old one, remove it later), or, once the clients are ready, publish again with --acknowledge "why, and who agreed"');
     }
     if (input.dryRun) return { status: 'checked', ok: check.problems.length === 0, check, diff };
     const base = { service: input.service, sdl: input.sdl, url: input.url, owner, signedBy: input.service, publishedBy: input.publishedBy, diff, check };
@@ -90,13 +91,30 @@ export async function publish(db: Db, input: Publication, usageOf: UsageOf = eve
     if (previous && previous.sdl === input.sdl && previous.url === input.url && running && running.sdl === composed.supergraphSdl) {
       return { status: 'accepted', version: previous.version!, supergraphId: running.id, check, diff, unchanged: true };
     }
-    const version = (previous?.version ?? 0) + 1;
+    const version = lastVersion + 1;
     const versions = Object.fromEntries(services.map((s) => [s.service, s.service === input.service ? version : latest.find((v) => v.service === s.service)!.version!]));
     const [supergraph] = await t.insert(supergraphs).values({ sdl: composed.supergraphSdl, hash: sha256(composed.supergraphSdl), versions }).returning({ id: supergraphs.id });
     const acknowledgement = check.breaking.some((b) => b.usedBy.length > 0) ? input.acknowledge!.trim() : null;
     await t.insert(schemaVersions).values({ ...base, status: 'accepted', version, acknowledgement, supergraphId: supergraph!.id });
     return { status: 'accepted', version, supergraphId: supergraph!.id, check, diff };
   });
+}
+
+/**
+ * Which of the breaking changes operations clients ran (or registered) use; without the owner's
+ * acknowledgement those are problems that refuse the change, each naming the operations and clients.
+ */
+export async function checkUse(t: Db, changes: ReadonlyArray<{ id: string; type: string; description: string }>, runningSdl: string | null, check: CheckResult, acknowledge: string | undefined, usageOf: UsageOf, advice: string): Promise<void> {
+  const breaking = changes.map((c) => ({ id: c.id, type: c.type, description: c.description, coordinates: [] as string[], usedBy: [] as CheckResult['breaking'][number]['usedBy'] }));
+  check.breaking = breaking.length > 0 && runningSdl ? await usageOf(t, breaking, runningSdl) : breaking;
+  const used = check.breaking.filter((b) => b.usedBy.length > 0);
+  if (used.length > 0 && !acknowledge?.trim()) {
+    check.problems.push(
+      `${used.length} breaking change(s) to what clients use:`,
+      ...used.map((b) => `  ${acknowledgementLine(b)} used by ${b.usedBy.map((u) => `${u.name}${u.clients.length ? ` (${u.clients.join(', ')})` : ''}`).join('; ')}`),
+      advice,
+    );
+  }
 }
 
 /** A service's publications, newest first (accepted and refused). */

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADERS, SignatureError, createRequestVerifier, registryCredential, type RequestVerifier } from '@saf/auth';
 import type { Database } from '@saf/db';
 import { HttpError, isDraining, observeRequest, parseJson, readBody, sendJson, type Logger } from '@saf/service';
-import { history, latestSupergraph, latestVersions, publish, type UsageOf } from './publish.ts';
-import { recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
+import { history, latestRows, latestSupergraph, publish, type UsageOf } from './publish.ts';
+import { NotPublished, unpublish } from './unpublish.ts';
+import { pruneUsage, recordUsage, registerOperation, reportedOperations, usageWithin } from './usage.ts';
 
 export const REGISTRY = 'registry';
 /** Parties that talk to the registry but are not services of the graph: none may be published. */
@@ -25,6 +26,8 @@ export interface RegistryOptions {
   usageOf?: UsageOf;
   /** How far back operation records count as use (REGISTRY_USAGE_DAYS). */
   usageDays?: number;
+  /** Operation records last seen longer ago are pruned (REGISTRY_USAGE_RETENTION_DAYS; default usageDays). */
+  retentionDays?: number;
   /** Extra routes (operation usage, console) before the 404. */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => Promise<boolean>>;
 }
@@ -37,10 +40,12 @@ export interface RouteContext {
 /**
  * The registry's HTTP API (docs/operations.md, "How a department joins"):
  *   POST /services/<name>/versions   publish (signed by <name>): { sdl, url, publishedBy, acknowledge?, dryRun? }
+ *   POST /services/<name>/unpublish  takes the service out of the graph (signed by <name>): { publishedBy, acknowledge?, dryRun? }
  *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304)
- *   GET  /services                   every service's latest version
+ *   GET  /services                   every service's latest version (status removed: it left the graph)
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
  *   POST /usage                      the operations clients ran (gateways only): { operations: [{ name, document, client, count, lastSeen }] }
+ *   POST /usage/prune                deletes operation records older than the retention window (operator only)
  *   POST /operations                 registers an operation a client relies on: { client, name, document }
  * Every request but the health probes is signed (`x-saf-*`, as between our services) with the
  * sender's registry credential; a service may publish only itself.
@@ -73,6 +78,12 @@ export function createRegistry(options: RegistryOptions) {
   };
   const context: RouteContext = { signedBy };
   const usageOf = options.usageOf ?? usageWithin(options.usageDays ?? 30);
+  const retentionDays = Math.max(options.retentionDays ?? options.usageDays ?? 30, options.usageDays ?? 30);
+  const prune = async (): Promise<number> => {
+    const pruned = await pruneUsage(db, retentionDays);
+    log.info({ pruned, retentionDays }, 'operation records pruned');
+    return pruned;
+  };
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -111,6 +122,29 @@ export function createRegistry(options: RegistryOptions) {
       if (result.status === 'accepted' && !result.unchanged) log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'schema published');
       return sendJson(res, result.status === 'accepted' && !result.unchanged ? 201 : 200, result);
     }
+    const removal = /^\/services\/([^/]+)\/unpublish$/.exec(url.pathname);
+    if (removal && req.method === 'POST') {
+      const service = decodeURIComponent(removal[1]!);
+      if (from !== service) throw new HttpError(403, `signed by ${from}: a service unpublishes only itself, not ${service}`);
+      const input = removalOf(service, parseJson(body));
+      let result;
+      try {
+        result = await unpublish(db, input, usageOf);
+      } catch (err) {
+        if (err instanceof NotPublished) throw new HttpError(404, err.message);
+        throw err;
+      }
+      if (result.status === 'refused') {
+        log.warn({ subgraph: service, problems: result.check.problems }, 'unpublishing refused');
+        return sendJson(res, 409, { ...result, errors: result.check.problems });
+      }
+      if (result.status === 'removed') log.info({ subgraph: service, version: result.version, by: input.publishedBy, changed: result.check.changed }, 'service unpublished');
+      return sendJson(res, 200, result);
+    }
+    if (url.pathname === '/usage/prune' && req.method === 'POST') {
+      if (from !== OPERATOR_PARTY) throw new HttpError(403, 'only the platform operator prunes the operation records');
+      return sendJson(res, 200, { pruned: await prune(), retentionDays });
+    }
     if (url.pathname === '/usage' && req.method === 'POST') {
       if (from !== GATEWAY_PARTY) throw new HttpError(403, 'only gateways report the operations clients ran');
       const operations = reportedOperations(parseJson(body));
@@ -139,8 +173,9 @@ export function createRegistry(options: RegistryOptions) {
       return void res.end(latest.sdl);
     }
     if (url.pathname === '/services') {
-      const latest = await latestVersions(db);
-      return sendJson(res, 200, latest.map((v) => ({ service: v.service, version: v.version, url: v.url, owner: v.owner, publishedBy: v.publishedBy, publishedAt: v.publishedAt })));
+      // Every service's latest version, and those that left the graph (status removed).
+      const latest = await latestRows(db);
+      return sendJson(res, 200, latest.map((v) => ({ service: v.service, status: v.status, version: v.version, url: v.url, owner: v.owner, publishedBy: v.publishedBy, publishedAt: v.publishedAt })));
     }
     if (versions) {
       const service = decodeURIComponent(versions[1]!);
@@ -150,7 +185,7 @@ export function createRegistry(options: RegistryOptions) {
   }
 
   server.keepAliveTimeout = 65_000;
-  return { http: server };
+  return { http: server, prune };
 }
 
 /** The publication in a request body, every mistake named. */
@@ -176,6 +211,23 @@ function publicationOf(service: string, body: unknown) {
     service,
     sdl: b.sdl as string,
     url: url!.toString(),
+    publishedBy: (b.publishedBy as string).trim(),
+    ...(typeof b.acknowledge === 'string' && b.acknowledge.trim() ? { acknowledge: b.acknowledge.trim() } : {}),
+    ...(b.dryRun === true ? { dryRun: true } : {}),
+  };
+}
+
+/** An unpublication in a request body, every mistake named. */
+function removalOf(service: string, body: unknown) {
+  if (RESERVED.has(service) || !SERVICE_NAME.test(service)) throw new HttpError(400, `${service} is not a service name`);
+  const b = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof b.publishedBy !== 'string' || b.publishedBy.trim() === '' || b.publishedBy.length > 200) problems.push('publishedBy: who unpublishes (a person or a release job, at most 200 characters) is required');
+  if (b.acknowledge !== undefined && (typeof b.acknowledge !== 'string' || b.acknowledge.length > 2000)) problems.push('acknowledge: a text of at most 2000 characters');
+  if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') problems.push('dryRun: true or false');
+  if (problems.length > 0) throw new HttpError(400, problems.join('; '), { error: 'bad unpublication', errors: problems });
+  return {
+    service,
     publishedBy: (b.publishedBy as string).trim(),
     ...(typeof b.acknowledge === 'string' && b.acknowledge.trim() ? { acknowledge: b.acknowledge.trim() } : {}),
     ...(b.dryRun === true ? { dryRun: true } : {}),

@@ -1,4 +1,4 @@
-import { gt, sql } from 'drizzle-orm';
+import { gt, lt, sql } from 'drizzle-orm';
 import {
   TypeInfo,
   getNamedType,
@@ -229,3 +229,14 @@ export async function registerOperation(db: Db, input: { client: string; name: s
   return hash;
 }
 
+
+/**
+ * Deletes the operation records last seen more than `days` days ago (the retention window, at
+ * least the usage window: an older record never counts as use). Registered operations stay until
+ * unregistered. Returns how many went.
+ */
+export async function pruneUsage(db: Db, days: number, now = Date.now()): Promise<number> {
+  const before = new Date(now - days * 86_400_000).toISOString();
+  const gone = await db.delete(operationUsage).where(lt(operationUsage.lastSeen, before)).returning({ hash: operationUsage.hash });
+  return gone.length;
+}

@@ -25,7 +25,7 @@ describe('schema registry: publishing', () => {
     expect((await registry.as('gateway')('/supergraph')).status).toBe(404);
   });
 
-  it('composes every published service into the supergraph gateways pull, with their URLs, and an ETag', async () => {
+  it('composes every published service into the supergraph gateways pull, with their URLs, and an ETag', { timeout: 240_000 }, async () => {
     await publishOwn(registry, urlOf);
     const res = await registry.as('gateway')('/supergraph');
     expect(res.status).toBe(200);

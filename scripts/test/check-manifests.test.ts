@@ -84,6 +84,19 @@ describe('deploy/k8s manifest checks', () => {
     expect(problems).toContainEqual('kustomization.yaml: resource subgraphs/justice.yaml does not exist');
   });
 
+  it('requires the schema registry: its own database, reached only by the gateway, the gateway pulling from it', () => {
+    const manifests = committed().filter((m) => !(m.doc.kind === 'StatefulSet' && (m.doc.metadata as Json).name === 'db-registry'));
+    find(manifests, 'NetworkPolicy', 'registry').spec.ingress[0].from.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'labour' } } });
+    const gateway = find(manifests, 'Deployment', 'gateway').spec.template.spec.containers[0];
+    gateway.env = gateway.env.filter((e: Json) => e.name !== 'REGISTRY_URL');
+    const problems = checkManifests(manifests);
+    expect(problems).toContainEqual('NetworkPolicy: labour may reach Deployment/registry; only the gateway and release jobs may');
+    expect(problems).toContainEqual('StatefulSet/db-registry: missing (the registry has its own database)');
+    expect(problems).toContainEqual('Deployment/gateway: no REGISTRY_URL (it would never pull from the schema registry)');
+    const withoutRegistry = committed().filter((m) => m.file !== 'registry.yaml');
+    expect(checkManifests(withoutRegistry)).toContainEqual('Deployment/registry: missing (the schema registry the gateways pull the supergraph from)');
+  });
+
   it('refuses a compose file that forgets a database or inlines a secret', () => {
     const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS() as Json;
     delete compose.services['db-labour'];

@@ -5,7 +5,8 @@ import { Unauthenticated, Unreachable } from './client.ts';
 export interface SchemaVersion {
   id: number;
   version: number | null;
-  status: 'accepted' | 'refused';
+  /** `removed`: the service unpublished itself (a version without a schema). */
+  status: 'accepted' | 'refused' | 'removed';
   url: string;
   owner: string | null;
   signedBy: string;
@@ -23,6 +24,8 @@ export interface SchemaVersion {
 
 export interface PublishedService {
   service: string;
+  /** `removed`: the service left the graph with this version. */
+  status: 'accepted' | 'removed';
   version: number;
   url: string;
   owner: string | null;

@@ -28,6 +28,8 @@ export const en: Record<Key, string> = {
   'registry.historyOf': 'Publications of {service}',
   'registry.versionN': 'Version {n}',
   'registry.refused': 'Refused publication',
+  'registry.removedN': 'Version {n}: left the graph',
+  'registry.removedMark': '(left the graph)',
   'registry.publishedBy': '{who} (with {service}\'s credential) at {at}',
   'registry.acknowledged': 'Breaking changes acknowledged by the owner',
   'registry.problems': 'Why it was refused',

@@ -27,6 +27,8 @@ export const zh = {
   'registry.historyOf': '{service} 的发布历史',
   'registry.versionN': '第 {n} 版',
   'registry.refused': '被拒绝的发布',
+  'registry.removedN': '第 {n} 版：已退出总图',
+  'registry.removedMark': '（已退出总图）',
   'registry.publishedBy': '{who}（以 {service} 的凭据）于 {at} 发布',
   'registry.acknowledged': '负责单位已确认破坏性变更',
   'registry.problems': '拒绝原因',

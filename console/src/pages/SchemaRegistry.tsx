@@ -66,7 +66,7 @@ export function SchemaRegistryPage() {
             {services.data.map((s) => (
               <tr key={s.service}>
                 <td>{s.service}</td>
-                <td>{s.version}</td>
+                <td>{s.version}{s.status === 'removed' && <> {t('registry.removedMark')}</>}</td>
                 <td>{s.owner?.split(' (')[0]}</td>
                 <td>{s.publishedBy}</td>
                 <td>{dateTime(s.publishedAt)}</td>
@@ -98,7 +98,7 @@ function History({ service }: { service: string }) {
         <ol className="plain-list">
           {history.data.versions.map((v) => (
             <li key={v.id} className="card" data-testid="schema-version">
-              <h3>{v.status === 'accepted' ? t('registry.versionN', { n: v.version ?? 0 }) : t('registry.refused')}</h3>
+              <h3>{v.status === 'accepted' ? t('registry.versionN', { n: v.version ?? 0 }) : v.status === 'removed' ? t('registry.removedN', { n: v.version ?? 0 }) : t('registry.refused')}</h3>
               <p>
                 {t('registry.publishedBy', { who: v.publishedBy, service: v.signedBy, at: dateTime(v.publishedAt) })}
               </p>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { programme } from '@saf/programmes';
 import eligibilityJson from '../eligibility.json' with { type: 'json' };
+import { vehicleConditionSchema } from './vehicles.ts';
 
 /**
  * Eligibility conditions (资格条件) of the economic check (核对, SPEC section 10), held as data the
@@ -23,6 +24,8 @@ const conditionsSchema = z.strictObject({
   maxResidences: z.number().int().min(0).nullable(),
   /** The award is the gap, (standard − income per head) a month, for each member (低保). */
   gapAmount: z.boolean(),
+  /** Motor vehicles held by the members (公安's part, vehicles.ts); absent: no vehicle condition. */
+  vehicles: vehicleConditionSchema.optional(),
 });
 
 export const eligibilityRulesSchema = z.strictObject({

@@ -19,4 +19,6 @@ export {
 } from './payments.ts';
 export type { PaymentDetectInput, PaymentFinding, PaymentRuleAward, PaymentRuleCode, PaymentRuleSet, RuleAccount, RulePayment } from './payments.ts';
 export { parseEligibilityRules, defaultEligibilityRules, evaluateMeans, eligibilityRulesSchema, BY_HUKOU } from './eligibility.ts';
+export { evaluateVehicles, vehicleConditionSchema } from './vehicles.ts';
+export type { AssessedVehicle, VehicleCondition, VehicleEvaluation } from './vehicles.ts';
 export type { EligibilityRules, EligibilityConditions, MeansInput, MeansMember, Evaluation } from './eligibility.ts';

@@ -23,7 +23,8 @@ export const schemaVersions = pgTable(
     id: serial('id').primaryKey(),
     service: text('service').notNull(),
     version: integer('version'),
-    status: text('status', { enum: ['accepted', 'refused'] }).notNull(),
+    /** `removed`: the service unpublished itself (unpublish.ts); it counts as a version, with no schema. */
+    status: text('status', { enum: ['accepted', 'refused', 'removed'] }).notNull(),
     sdl: text('sdl').notNull(),
     url: text('url').notNull(),
     owner: text('owner'),

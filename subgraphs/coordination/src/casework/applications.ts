@@ -10,6 +10,7 @@ import { advanceRow, applicationById, claimApproval, endClaim, insertApplication
 import { assemble, assembleForApproval, type Assessment } from './assessment.ts';
 import { mayTake, nextStage, NOTICE_DAYS, STEPS, type Action, type Stage } from './stages.ts';
 import { GrantFailure, grantAwards } from './grant.ts';
+import { missingNames } from './vehicles.ts';
 
 /** A claim left by a process that stopped mid-approval is taken over by an APPROVE after this long. */
 const CLAIM_ABANDONED_MS = 5 * 60_000;
@@ -170,7 +171,7 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
       break;
     }
     case 'REVIEW':
-      if ((await assessed(ctx, row.programme)) && !assessment?.complete) throw refusedStep(`the assessment is incomplete (${assessment?.missingDepartments.join(', ') || 'none assembled'} did not answer): record the visit again before the review`, row.stage);
+      if ((await assessed(ctx, row.programme)) && !assessment?.complete) throw refusedStep(`the assessment is incomplete (${missingNames(assessment)} did not answer): record the visit again before the review`, row.stage);
       break;
     case 'START_NOTICE':
       Object.assign(changes, { noticeStart: today, noticeEnd: addDays(today, NOTICE_DAYS - 1), openObjections: 0 });
@@ -192,7 +193,7 @@ export async function advanceApplication(ctx: Context, id: string, action: Actio
       findings = fresh.household ? fresh.findings : findings;
       Object.assign(changes, { assessment, findings });
       if (await assessed(ctx, row.programme)) {
-        if (!assessment.complete) throw refusedStep(`the economic check assembled for the approval is incomplete (${assessment.missingDepartments.join(', ')} did not answer) and cannot support an approval: approve again when it answers`, row.stage);
+        if (!assessment.complete) throw refusedStep(`the economic check assembled for the approval is incomplete (${missingNames(assessment)} did not answer) and cannot support an approval: approve again when it answers`, row.stage);
         if (assessment.eligible === false) throw refusedStep(`the economic check assembled for the approval finds the household not eligible now (${assessment.reasons.join('; ')}): reject it with the reason instead`, row.stage);
       }
       break;

@@ -7,6 +7,7 @@ import { todayInChina } from '@saf/department';
 import type { Context } from '../context.ts';
 import { GraphRequestError } from '../graph.ts';
 import { checkProposedAward } from '../proposal.ts';
+import { readVehicles, withVehicles } from './vehicles.ts';
 
 /**
  * The economic assessment (核对, SPEC section 10), assembled through the graph as the caller
@@ -96,7 +97,8 @@ export interface AssembleInput {
 export async function assemble(ctx: Context, input: AssembleInput, viewer?: Caller): Promise<{ household: MeansHousehold | null; assessment: Assessment; findings: unknown[] }> {
   const date = todayInChina();
   const { rules, version } = await ctx.eligibility.current();
-  const { household, missing } = await readMeans(ctx, input.householdId, date);
+  // 公安's part (vehicles.ts) is read beside the departments' and added at the end.
+  const [{ household, missing }, vehiclePart] = await Promise.all([readMeans(ctx, input.householdId, date), readVehicles(ctx, input.householdId)]);
   // Without civil affairs there is no household to evaluate: nothing is concluded.
   const evaluation = household
     ? evaluateMeans(rules, { programme: input.programme, date, hukou: household.hukou, members: household.members, standards: household.assistanceStandards })
@@ -146,7 +148,8 @@ export async function assemble(ctx: Context, input: AssembleInput, viewer?: Call
     rulesVersion: version,
     memberIds: (household?.members ?? []).filter((m) => m.deathDate === null || m.deathDate > date).map((m) => m.id),
   };
-  return { household, assessment, findings };
+  const withPart = withVehicles(assessment, household ? vehiclePart : { missing: '家庭未读到 (no household to assess)' }, rules.programmes[input.programme]?.vehicles);
+  return { household, assessment: withPart, findings };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Context } from '../context.ts';
 import { AidAward } from './AidAward.ts';
 import { AssistanceApplication } from './AssistanceApplication.ts';
 import { AssistanceTargets } from './AssistanceTargets.ts';
+import { EconomicAssessmentVehicles } from '../casework/vehicles.ts';
 import { DuplicateAidFinding } from './DuplicateAidFinding.ts';
 import { Household } from './Household.ts';
 import { Mutation } from './Mutation.ts';
@@ -22,6 +23,7 @@ export const resolvers = {
   DuplicateAidFinding,
   AssistanceTargets,
   AssistanceApplication,
+  EconomicAssessment: EconomicAssessmentVehicles,
   PaymentFinding,
   PaymentRoll,
   PaymentRollLine,
