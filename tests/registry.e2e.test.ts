@@ -125,6 +125,41 @@ describe('gateways pull the supergraph from the schema registry', () => {
     }
   });
 
+  it('does not drop departments a registry has not heard of yet: a registry being filled one service at a time leaves the gateway on its file until it has them all', async () => {
+    // A new registry that has only civil affairs so far (npm start's first minutes, a new deployment).
+    const filling = await startRegistry();
+    const urlOf = (name: string) => system.subgraphs.get(name)!.url;
+    await publishOwn(filling, urlOf, ['civil-affairs']);
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', REGISTRY_URL: filling.url, REGISTRY_POLL_MS: '200' };
+    for (const [name, s] of system.subgraphs) env[`${name.toUpperCase().replaceAll('-', '_')}_URL`] = s.url;
+    const gateway = createGateway(gatewayConfig(env), createLogger('gateway', 'silent'));
+    await gateway.start();
+    const port = await listen(gateway.http, 0, '127.0.0.1');
+    const ask = async (query: string) => gql(`http://127.0.0.1:${port}/graphql`, query, undefined, { authorization: `Bearer ${await system.token({ sub: 'c', role: 'COORDINATOR' })}`, 'x-purpose': 'SWEEP' });
+    try {
+      // The committed file serves labour, which the registry's one-service graph lacks.
+      expect((await ask(STATISTICS)).errors).toBeUndefined();
+      await publishOwn(filling, urlOf, ['labour', 'health']);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await ask('{ household(id: "none") { id members { id labourAwards { id } } } }')).errors).toBeUndefined();
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(Number(metrics.match(/saf_gateway_registry_polls_total\{outcome="incomplete"\} (\d+)/)?.[1])).toBeGreaterThan(0);
+      // Once every service has published, the registry's supergraph serves (its URLs route).
+      await publishOwn(filling, urlOf, ['education', 'housing', 'justice', 'disabled-persons-federation', 'coordination', 'audit']);
+      const updated = await eventually(
+        async () => Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/saf_gateway_registry_polls_total\{outcome="updated"\} (\d+)/)?.[1] ?? 0),
+        (n) => n > 0,
+      );
+      expect(updated).toBeGreaterThan(0);
+      expect((await ask(STATISTICS)).errors).toBeUndefined();
+    } finally {
+      await closeServer(gateway.http);
+      await gateway.stop();
+      await filling.stop();
+      await filling.database.dispose();
+    }
+  });
+
   it('refuses a breaking change to a field clients ran through the gateway, naming the operation and its client; an unused one goes', async () => {
     const run = await system.query('query AwardLookup($id: ID!) { labourAward(id: $id) { id programme } }', { id: 'none' }, { headers: { 'apollographql-client-name': 'caseworker-console' } });
     expect(run.errors).toBeUndefined();

@@ -117,7 +117,7 @@ export const accessLogCheckpoints = metric(
 /** The schema registry (supergraph.ts): whether it answers, and which supergraph loads came from it. */
 export const registryPolls = metric(
   'saf_gateway_registry_polls_total',
-  () => new Counter({ name: 'saf_gateway_registry_polls_total', help: 'Asks to the schema registry for a newer supergraph, by outcome (unchanged, updated, failed: it did not answer, rejected: its supergraph failed to load).', labelNames: ['outcome'] as const }),
+  () => new Counter({ name: 'saf_gateway_registry_polls_total', help: 'Asks to the schema registry for a newer supergraph, by outcome (unchanged, updated, failed: it did not answer, rejected: its supergraph failed to load, incomplete: it lacks a subgraph the gateway serves that was never unpublished).', labelNames: ['outcome'] as const }),
 );
 export const registryLastAnswer = metric(
   'saf_gateway_registry_last_answer_seconds',

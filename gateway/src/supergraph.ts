@@ -58,6 +58,22 @@ export interface RegistrySource {
   fallbackFile: string;
 }
 
+/** The subgraphs a supergraph names (its join__Graph values). */
+export function subgraphNames(sdl: string): Set<string> {
+  return new Set([...sdl.matchAll(/@join__graph\(\s*name:\s*"([^"]+)"/g)].map((m) => m[1]!));
+}
+
+/**
+ * The subgraphs `running` serves that `next` lacks and the registry does not name as unpublished:
+ * a registry still being filled (services publishing one after another, a new registry's first
+ * minutes) composes a graph of the services it has heard of, and a gateway that took it would stop
+ * serving departments that are up and never left.
+ */
+export function missingFrom(running: string, next: string, removed: ReadonlySet<string>): string[] {
+  const have = subgraphNames(next);
+  return [...subgraphNames(running)].filter((name) => !have.has(name) && !removed.has(name));
+}
+
 /**
  * The latest good supergraph from the schema registry: fetched at start (or, when the registry
  * cannot answer, the file), then polled with its ETag and handed to the gateway when it changes,
@@ -67,6 +83,7 @@ export interface RegistrySource {
 export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLoaded?: (sdl: string, from: 'registry' | 'file') => void): SupergraphSdlHook {
   const send = registryClient({ url: source.url, party: 'gateway', secret: source.secret, timeoutMs: Math.min(10_000, Math.max(1_000, source.pollMs)) });
   let etag: string | undefined;
+  let removed: ReadonlySet<string> = new Set();
   const latest = async (): Promise<string | null> => {
     const res = await send('/supergraph', { headers: etag ? { 'if-none-match': etag } : {} });
     if (res.status === 304 || res.status === 200) registryLastAnswer.set(Date.now() / 1000);
@@ -74,14 +91,34 @@ export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLo
     if (res.status !== 200) throw new Error(`the registry answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     const sdl = await res.text();
     etag = res.headers.get('etag') ?? undefined;
+    removed = new Set((res.headers.get('x-removed-services') ?? '').split(',').filter(Boolean));
     return sdl;
+  };
+  // Logged once per supergraph the registry serves without a subgraph the gateway serves.
+  let incompleteLogged: string | undefined;
+  const incomplete = (running: string, next: string): boolean => {
+    const missing = missingFrom(running, next, removed);
+    if (!missing.length) return false;
+    registryPolls.inc({ outcome: 'incomplete' });
+    if (next !== incompleteLogged) log.warn({ registry: source.url, missing }, 'the registry\'s supergraph lacks subgraphs this gateway serves that were never unpublished (not published there yet?): keeping the running schema');
+    incompleteLogged = next;
+    // Asked for whole again at the next poll.
+    etag = undefined;
+    return true;
   };
   return async ({ update, healthCheck }) => {
     let current: string;
     try {
-      current = (await latest())!;
-      log.info({ registry: source.url }, 'supergraph from the schema registry');
-      onLoaded?.(current, 'registry');
+      const fromRegistry = (await latest())!;
+      const file = await readFile(source.fallbackFile, 'utf8').catch(() => null);
+      if (file !== null && incomplete(file, fromRegistry)) {
+        current = file;
+        onLoaded?.(current, 'file');
+      } else {
+        current = fromRegistry;
+        log.info({ registry: source.url }, 'supergraph from the schema registry');
+        onLoaded?.(current, 'registry');
+      }
     } catch (err) {
       log.warn({ err: (err as Error).message, registry: source.url, file: source.fallbackFile }, 'schema registry unavailable at start: serving the supergraph file until it answers');
       current = await readFile(source.fallbackFile, 'utf8');
@@ -97,7 +134,9 @@ export function supergraphFromRegistry(source: RegistrySource, log: Logger, onLo
         if (failing) log.info({ registry: source.url }, 'schema registry answers again');
         failing = false;
         if (next === null || next === current) registryPolls.inc({ outcome: 'unchanged' });
-        else {
+        else if (incomplete(current, next)) {
+          // Kept: the running schema serves every department until the registry has them all.
+        } else {
           try {
             update(next);
             current = next;

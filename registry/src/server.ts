@@ -41,7 +41,8 @@ export interface RouteContext {
  * The registry's HTTP API (docs/operations.md, "How a department joins"):
  *   POST /services/<name>/versions   publish (signed by <name>): { sdl, url, publishedBy, acknowledge?, dryRun? }
  *   POST /services/<name>/unpublish  takes the service out of the graph (signed by <name>): { publishedBy, acknowledge?, dryRun? }
- *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304)
+ *   GET  /supergraph                 the latest good supergraph (ETag, If-None-Match → 304;
+ *                                    X-Removed-Services: the services unpublished)
  *   GET  /services                   every service's latest version (status removed: it left the graph)
  *   GET  /services/<name>/versions   a service's history: versions, who, when, the diff, the check
  *   POST /usage                      the operations clients ran (gateways only): { operations: [{ name, document, client, count, lastSeen }] }
@@ -169,7 +170,10 @@ export function createRegistry(options: RegistryOptions) {
         res.writeHead(304, headers);
         return void res.end();
       }
-      res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(latest.sdl) });
+      // The services that left the graph on purpose (unpublished): a gateway drops a subgraph it
+      // serves only when it is named here, never because it has not (yet) published to this registry.
+      const removed = (await latestRows(db)).filter((v) => v.status === 'removed').map((v) => v.service);
+      res.writeHead(200, { ...headers, 'x-removed-services': removed.join(','), 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(latest.sdl) });
       return void res.end(latest.sdl);
     }
     if (url.pathname === '/services') {
