@@ -13,7 +13,13 @@ import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv } from '@saf/config';
 import { serveEmbedded } from '@saf/db';
 
-const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535) }));
+const env = parseEnv(
+  commonEnv.extend({
+    EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535),
+    /** Each database in a worker thread, all opening at once (1: more memory and CPU in all; packages/db/src/embedded.ts), or one after another on one thread (0). */
+    EMBEDDED_THREADS: z.enum(['0', '1']).default('0'),
+  }),
+);
 
 /** The empty cluster new databases are copied from, kept per PGlite release (made once per checkout, not per DATA_DIR). */
 function templateCache(): string {
@@ -34,6 +40,7 @@ async function main(): Promise<void> {
     names: SERVICES.map((s) => s.name),
     port: env.EMBEDDED_DB_PORT,
     templateCache: templateCache(),
+    threads: env.EMBEDDED_THREADS === '1',
     onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
     onFatal: fatal,
   });
