@@ -7,7 +7,7 @@
  * 179 MB RSS; the same modules compiled 1.1 s, 90 MB).
  *
  * The project's own code (relative imports and the `@saf/*` workspaces) is bundled with esbuild,
- * one self-contained file per entry (rewritten in place, so that a service restarted while `npm
+ * one self-contained file per entry (replaced whole, so that a service restarted while `npm
  * start` runs finds its file); everything from npm stays an import of
  * node_modules, as before. `import.meta.url` in the project's files keeps naming the source file,
  * so that files found beside the source (schema.graphql, drizzle/, console/dist) are found as
@@ -16,7 +16,7 @@
  * Plain JavaScript: `scripts/start.mjs` runs it before anything can be TypeScript.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -74,7 +74,8 @@ export async function bundle(root, entries, outdir = outdirOf(root)) {
 
 /** @param {typeof import('esbuild')} esbuild @param {string} root @param {readonly string[]} entries @param {string} outdir @param {import('esbuild').Plugin} plugin */
 async function build(esbuild, root, entries, outdir, plugin) {
-  await esbuild.build({
+  const result = await esbuild.build({
+    write: false,
     absWorkingDir: root,
     entryPoints: entries.map((e) => path.join(root, e)),
     outbase: root,
@@ -91,4 +92,14 @@ async function build(esbuild, root, entries, outdir, plugin) {
     logLevel: 'error',
     plugins: [plugin],
   });
+  // Each file written aside and renamed over the old: a start running beside this one (two test
+  // files, or a service restarted now) reads a whole file, the old or the new.
+  await Promise.all(
+    result.outputFiles.map(async (file) => {
+      await mkdir(path.dirname(file.path), { recursive: true });
+      const tmp = `${file.path}.${process.pid}.tmp`;
+      await writeFile(tmp, file.contents);
+      await rename(tmp, file.path);
+    }),
+  );
 }

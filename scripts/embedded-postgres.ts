@@ -13,8 +13,15 @@ import { z } from 'zod';
 import { SERVICES, commonEnv, parseEnv } from '@saf/config';
 import { serveEmbedded } from '@saf/db';
 
-// EMBEDDED_DB_EXTRA: more databases than the services', comma-separated (`registry` for the schema registry).
-const env = parseEnv(commonEnv.extend({ EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535), EMBEDDED_DB_EXTRA: z.string().default('') }));
+const env = parseEnv(
+  commonEnv.extend({
+    EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535),
+    /** Each database in a worker thread, all opening at once (1: more memory and CPU in all; packages/db/src/embedded.ts), or one after another on one thread (0). */
+    EMBEDDED_THREADS: z.enum(['0', '1']).default('0'),
+    /** More databases than the services', comma-separated (`registry` for the schema registry). */
+    EMBEDDED_DB_EXTRA: z.string().default(''),
+  }),
+);
 const names = [...SERVICES.map((s) => s.name), ...env.EMBEDDED_DB_EXTRA.split(',').map((n) => n.trim()).filter(Boolean)];
 
 /** The empty cluster new databases are copied from, kept per PGlite release (made once per checkout, not per DATA_DIR). */
@@ -36,6 +43,7 @@ async function main(): Promise<void> {
     names,
     port: env.EMBEDDED_DB_PORT,
     templateCache: templateCache(),
+    threads: env.EMBEDDED_THREADS === '1',
     onOpen: (name, ms, fresh) => process.stdout.write(`embedded database ${name} ${fresh ? 'created' : 'opened'} (${(ms / 1000).toFixed(1)} s)\n`),
     onFatal: fatal,
   });

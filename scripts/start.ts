@@ -3,9 +3,12 @@
  * database (embedded PGlite under DATA_DIR, or a database per service on DATABASE_URL's server),
  * demo data loaded on first start unless DEMO_DATA=0.
  *
- * In order: the console is built (when missing or stale), the databases on DATABASE_URL's server
- * are created (or, without one, the process serving the embedded databases starts), the subgraphs start (progress per service, a line every 10 s naming who is still
- * starting, at most START_TIMEOUT_S), then the gateway. A service that fails to start stops the
+ * In order: the console is built (when missing or stale), the processes are compiled to JavaScript
+ * (scripts/bundle.mjs; `npm start` runs scripts/start.mjs, which compiles this file too), the
+ * databases on DATABASE_URL's server are created (or, without one, the process serving the
+ * embedded databases starts: it listens at once and opens them while the subgraphs start), the
+ * subgraphs start (progress per service, a line every 10 s naming who is still starting, at most
+ * START_TIMEOUT_S), then the gateway. A service that fails to start stops the
  * start with its last log lines and what to try. Once running, a service that dies is started
  * again with backoff while the others keep serving (as compose's `restart: unless-stopped`);
  * only Ctrl-C (SIGINT) or SIGTERM stops everything.

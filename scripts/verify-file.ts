@@ -29,20 +29,24 @@ async function main(): Promise<number> {
   const ids = [...expected.keys()];
   let mismatches = 0;
   const started = Date.now();
+  const url = `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
   for (let i = 0; i < ids.length; i += 40) {
-    const res = await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SUPERVISION' },
       body: JSON.stringify({ query: 'query ($ids: [ID!]!) { households(ids: $ids) { id awards { id department } } }', variables: { ids: ids.slice(i, i + 40) } }),
+    }).catch((err: Error & { cause?: { code?: string } }) => {
+      throw new Error(`the gateway at ${url} does not answer (${err.cause?.code ?? (err.cause as Error | undefined)?.message ?? err.message}): is \`npm start\` running? If it runs on another port, set GATEWAY_PORT to it`);
     });
     const body = (await res.json()) as { data?: { households: ({ id: string; awards: { id: string; department: string }[] } | null)[] }; errors?: { message: string }[] };
     if (body.errors?.length) throw new Error(body.errors[0]!.message);
     body.data!.households.forEach((h, j) => {
       const id = ids[i + j]!;
       const got = [...new Set((h?.awards ?? []).map((a) => `${a.department}:${a.id}`))].sort().join(',');
-      if (got !== [...expected.get(id)!].sort().join(',')) {
+      const want = [...expected.get(id)!].sort().join(',');
+      if (got !== want) {
         mismatches++;
-        if (mismatches <= 10) process.stderr.write(`household ${id}: the graph shows ${got || 'nothing'}\n`);
+        if (mismatches <= 10) process.stderr.write(`household ${id}: the file has ${want || 'no awards'}; the graph shows ${got || 'nothing'}${h ? '' : ' (no such household)'}\n`);
       }
     });
   }

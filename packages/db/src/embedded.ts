@@ -90,9 +90,8 @@ function inThread(pglite: PGlite): Backend {
 }
 
 /**
- * A database's PGlite in a worker thread: the nine open and run side by side instead of taking
- * turns on one thread (on two cores busy with other work, one thread gets a small share; PGlite
- * is CPU-bound while opening). Plain JavaScript, evaluated: it runs the same under tsx and from
+ * A database's PGlite in a worker thread (`threads`): the nine open and run side by side instead of
+ * taking turns on one thread (PGlite is CPU-bound while opening), for more memory and CPU in all. Plain JavaScript, evaluated: it runs the same under tsx and from
  * the compiled start (scripts/bundle.mjs). The compiled PostgreSQL (WebAssembly) is compiled once
  * and shared by the workers.
  */
@@ -103,8 +102,10 @@ const { parentPort, workerData } = require('node:worker_threads');
   const db = await PGlite.create(workerData.dir, {
     postgresqlconf: workerData.conf,
     pgliteWasmModule: workerData.wasmModule,
-    loadDataDir: workerData.template ? new Blob([workerData.template]) : undefined,
+    loadDataDir: workerData.template,
   });
+  // Copied into the database's directory: not kept (40 MB a database).
+  workerData.template = undefined;
   parentPort.on('message', async (m) => {
     try {
       if (m.op === 'exec') {
@@ -132,7 +133,8 @@ async function inWorker(dir: string, template: Blob | undefined): Promise<Backen
   wasmModule ??= (async () => WebAssembly.compile(await readFile(fileURLToPath(new URL('./pglite.wasm', pgliteUrl())))))();
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { pglite: pgliteUrl(), dir, conf: EMBEDDED_CONF, wasmModule: await wasmModule, template: template ? new Uint8Array(await template.arrayBuffer()) : undefined },
+    // A Blob is passed to a worker without copying its bytes.
+    workerData: { pglite: pgliteUrl(), dir, conf: EMBEDDED_CONF, wasmModule: await wasmModule, template },
   });
   const waiting = new Map<number, { resolve: (m: WorkerReply) => void; reject: (err: Error) => void }>();
   let next = 0;
@@ -484,7 +486,13 @@ export interface EmbeddedOptions {
    * on two busy cores about 10 s of CPU, the most of a first start); kept per PGlite version.
    */
   templateCache?: string;
-  /** Each database in a worker thread of its own, all opening at once (default); false: all on this thread, one after another. */
+  /**
+   * Each database in a worker thread of its own, all opening at once; default false: all on this
+   * thread, one after another. Measured on 2026-12-07 (nine databases, two cores at load ~30): the
+   * threads took 1,391 MB and 23.6 s of CPU against about 775 MB and 17 s on one thread (each
+   * worker has its own JavaScript heap and PGlite), so `npm start` keeps one thread
+   * (EMBEDDED_THREADS=1 gives threads, for a machine with cores and memory to spare).
+   */
   threads?: boolean;
 }
 
@@ -526,7 +534,7 @@ async function makeEmptyCluster(templateCache: string | undefined): Promise<Blob
  */
 export async function serveEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const memory = options.dataDir === 'memory://';
-  const threads = options.threads ?? true;
+  const threads = options.threads ?? false;
   if (!memory) await mkdir(path.resolve(options.dataDir), { recursive: true });
   const instances = new Map<string, Instance>();
   let template: Promise<Blob> | null = null;

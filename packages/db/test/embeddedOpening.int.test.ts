@@ -24,7 +24,7 @@ describe('embedded databases opening while services connect', () => {
   it('answers a connection before its database is open, runs its migrations once it is, and opens it before the others', async () => {
     const events: string[] = [];
     const template = path.join(dir, 'cache', 'empty.tar');
-    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['alpha', 'beta', 'gamma'], templateCache: template, threads: false, onOpen: (name) => events.push(`open ${name}`) });
+    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['alpha', 'beta', 'gamma'], templateCache: template, onOpen: (name) => events.push(`open ${name}`) });
     // alpha is being opened (it makes the empty cluster first); gamma waits in line behind beta.
     const service = await openDatabase({ name: 'labour', dataDir: dir, exactUrl: server.url('gamma'), poolSize: 1, migrationsFolder: MIGRATIONS });
     events.push('migrated');
@@ -42,18 +42,18 @@ describe('embedded databases opening while services connect', () => {
   it('reopens the databases from disk, with what was written, using the kept empty cluster for a new one', async () => {
     await server!.close();
     const events: string[] = [];
-    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['gamma', 'delta'], templateCache: path.join(dir, 'cache', 'empty.tar'), threads: false, onOpen: (name, _ms, fresh) => events.push(`${fresh ? 'created' : 'opened'} ${name}`) });
+    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['gamma', 'delta'], templateCache: path.join(dir, 'cache', 'empty.tar'), onOpen: (name, _ms, fresh) => events.push(`${fresh ? 'created' : 'opened'} ${name}`) });
     const service = await openDatabase({ name: 'labour', dataDir: dir, exactUrl: server.url('delta'), poolSize: 1, migrationsFolder: MIGRATIONS });
     await service.close();
     await server.opened;
     expect(events).toEqual(['opened gamma', 'created delta']);
   }, 300_000);
 
-  it('in worker threads (as npm start runs them): opens them side by side, a connection made meanwhile waits and works, and what was written is there after a restart', async () => {
+  it('in worker threads (EMBEDDED_THREADS=1): opens them side by side, a connection made meanwhile waits and works, and what was written is there after a restart', async () => {
     await server!.close();
     const events: string[] = [];
     const names = ['gamma', 'delta', 'epsilon'];
-    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names, templateCache: path.join(dir, 'cache', 'empty.tar'), onOpen: (name, _ms, fresh) => events.push(`${fresh ? 'created' : 'opened'} ${name}`) });
+    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names, threads: true, templateCache: path.join(dir, 'cache', 'empty.tar'), onOpen: (name, _ms, fresh) => events.push(`${fresh ? 'created' : 'opened'} ${name}`) });
     const service = await openDatabase({ name: 'labour', dataDir: dir, exactUrl: server.url('epsilon'), poolSize: 1, migrationsFolder: MIGRATIONS });
     await service.db.execute(sql`CREATE TABLE note (id int PRIMARY KEY, body text)`);
     await service.db.execute(sql`INSERT INTO note VALUES (1, '一')`);
@@ -61,7 +61,7 @@ describe('embedded databases opening while services connect', () => {
     await server.opened;
     expect(events.sort()).toEqual(['created epsilon', 'opened delta', 'opened gamma']);
     await server.close();
-    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['epsilon'] });
+    server = await serveEmbedded({ dataDir: path.join(dir, 'data'), names: ['epsilon'], threads: true });
     const again = await openDatabase({ name: 'labour', dataDir: dir, exactUrl: server.url('epsilon'), poolSize: 1, migrationsFolder: MIGRATIONS });
     const rows = await again.db.execute(sql`SELECT body FROM note`);
     expect((rows as unknown as { rows: { body: string }[] }).rows).toEqual([{ body: '一' }]);
