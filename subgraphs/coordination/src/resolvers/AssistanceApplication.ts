@@ -27,5 +27,7 @@ export const AssistanceApplication = {
     })),
   // What the console offers: the steps this caller may take at this stage (the checks that need
   // the data, such as the notice's 7 days, are the step's own).
-  availableActions: (a: ApplicationRow, _: unknown, ctx: Context) => (ctx.caller ? ACTIONS.filter((action) => nextStage(a.stage as Stage, action).ok && !mayTake(ctx.caller!, action, a)) : []),
+  // While an approval is under way no other step is taken (casework/applications.ts): only APPROVE, to complete an unconfirmed one.
+  availableActions: (a: ApplicationRow, _: unknown, ctx: Context) =>
+    ctx.caller ? ACTIONS.filter((action) => nextStage(a.stage as Stage, action).ok && !mayTake(ctx.caller!, action, a) && (!a.approvalClaim || (action === 'APPROVE' && a.approvalClaim === 'UNCONFIRMED'))) : [],
 };
