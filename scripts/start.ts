@@ -11,7 +11,8 @@
  * START_TIMEOUT_S), then the gateway. A service that fails to start stops the
  * start with its last log lines and what to try. Once running, a service that dies is started
  * again with backoff while the others keep serving (as compose's `restart: unless-stopped`);
- * only Ctrl-C (SIGINT) or SIGTERM stops everything.
+ * only Ctrl-C (SIGINT) or SIGTERM stops everything. The schema registry starts beside the
+ * subgraphs without holding up the start (scripts/start-registry.ts; REGISTRY=0: none).
  */
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     registry = env.REGISTRY === '1' ? startRegistryBeside(supervisor, registryUrl, serviceEnv.registry, out) : null;
     await supervisor.startAll(subgraphs, embedded ? [embedded.databases] : []);
     out('starting the gateway');
-    await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway, registry ? { env: { REGISTRY_URL: process.env.REGISTRY_URL ?? registryUrl } } : {})]);
+    await supervisor.startAll([supervisor.add('gateway', 'gateway/src/index.ts', gateway, registry ? { env: { REGISTRY_URL: registryUrl } } : {})]);
   } catch (err) {
     const failed = (err as { service?: Supervised }).service;
     process.stderr.write(`\nstart failed: ${(err as Error).message}\n`);

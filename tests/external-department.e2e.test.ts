@@ -95,7 +95,7 @@ describe('a department from outside joins through the registry', () => {
 
   it('the economic check names 公安’s part missing while it is not in the graph; by the conditions shipped that does not block', async () => {
     const res = await system.query(SUBMIT, { input: minimumLiving(beforeJoining) }, { caller: CW_A });
-    expect(res.errors).toBeUndefined();
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const { assessment } = res.data!.submitApplication;
     expect(assessment).toMatchObject({ complete: true, missingDepartments: [], missingParts: ['public-security'], vehicles: null, eligible: true, incomePerHeadFen: 30_000, gapFen: 42_000 });
     expect(assessment.reasons.join(' ')).toMatch(/车辆未核对：公安未接入/);
@@ -209,5 +209,18 @@ describe('a department from outside joins through the registry', () => {
     expect(visited.data!.advanceApplication.assessment.missingParts).toEqual(['public-security']);
     const review = await system.query(ADVANCE, { id: submitted.id, action: 'REVIEW', note: '审核' }, { caller: CW_B });
     expect(review.errors?.[0]?.message).toMatch(/incomplete \(public-security did not answer\)/);
+  });
+
+  it('unpublishes itself: the gateway drops its fields on the next pull, the rest answers', async () => {
+    const res = await registry.as('public-security')('/services/public-security/unpublish', { body: { publishedBy: '公安局 户政管理科', acknowledge: '公安 leaves the platform; the coordination office agreed' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'removed', version: 3 });
+    const VEHICLE_COUNT = 'query ($id: ID!) { person(id: $id) { vehicleCount } }';
+    // Until the gateway pulls, the field is there and 公安 (down) does not answer it.
+    const gone = await eventually(() => system.query(VEHICLE_COUNT, { id: fixture.persons.head }), (r) => r.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+    expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const rest = await system.query('query ($id: ID!) { household(id: $id) { id awards { id } } }', { id: fixture.householdId });
+    expect(rest.errors).toBeUndefined();
+    expect(rest.data!.household.awards).toHaveLength(7);
   });
 });
