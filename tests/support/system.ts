@@ -25,6 +25,8 @@ interface Tuning {
   ingestHoldMs?: number;
   /** How often coordination reads the departments' outboxes for review tasks (OUTBOX_POLL_MS); unset: never. */
   outboxPollMs?: number;
+  /** Where sweeps read the departments' awards (SWEEP_SOURCE; the coordination office's default otherwise). */
+  sweepSource?: 'streams' | 'pages';
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -130,7 +132,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, sweepSource: options.sweepSource };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;
