@@ -36,7 +36,7 @@ async function call(links: DepartmentLinks, subgraph: string, asker: StreamAsker
  * The chunks of an NDJSON stream (sweepStream.ts in @saf/department), each as it arrives; throws
  * when the stream ends without its end line or with another count than it carried (cut short).
  */
-async function* chunks(res: Response, what: string): AsyncGenerator<unknown> {
+export async function* chunks(res: Response, what: string): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
   let buffered = '';
   let rows = 0;
