@@ -29,14 +29,18 @@ async function* elsewhere(db: Db, region: string): AsyncGenerator<{ columns: rea
       .limit(HOUSEHOLDS_PER_CHUNK);
     if (!chunk.length) return;
     const ids = chunk.map((h) => h.id);
-    const members = sql`SELECT ${persons.id} FROM ${persons} WHERE ${anyOf(persons.householdId, ids)}`;
+    const members = (await rowsOf<{ id: string }>(db, sql`SELECT ${persons.id} AS id FROM ${persons} WHERE ${anyOf(persons.householdId, ids)}`)).map((p) => p.id);
+    // Four lookups by index (person, household), not one OR: an OR over a subquery is a scan of
+    // the whole register for every chunk.
     const rows = await rowsOf<{ department: string; awardId: string }>(
       db,
-      sql`SELECT ${awardRecipients.department} AS "department", ${awardRecipients.awardId} AS "awardId" FROM ${awardRecipients}
-          WHERE ${awardRecipients.personId} IN (${members}) OR ${anyOf(awardRecipients.householdId, ids)}
+      sql`SELECT ${awardRecipients.department} AS "department", ${awardRecipients.awardId} AS "awardId" FROM ${awardRecipients} WHERE ${anyOf(awardRecipients.personId, members)}
           UNION ALL
-          SELECT 'CIVIL_AFFAIRS', ${awards.id} FROM ${awards}
-          WHERE (${awards.personId} IN (${members}) OR ${anyOf(awards.householdId, ids)}) AND ${awards.regionCode} NOT LIKE ${like}`,
+          SELECT ${awardRecipients.department}, ${awardRecipients.awardId} FROM ${awardRecipients} WHERE ${anyOf(awardRecipients.householdId, ids)}
+          UNION ALL
+          SELECT 'CIVIL_AFFAIRS', ${awards.id} FROM ${awards} WHERE ${anyOf(awards.personId, members)} AND ${awards.regionCode} NOT LIKE ${like}
+          UNION ALL
+          SELECT 'CIVIL_AFFAIRS', ${awards.id} FROM ${awards} WHERE ${anyOf(awards.householdId, ids)} AND ${awards.regionCode} NOT LIKE ${like}`,
     );
     yield { columns: ELSEWHERE_COLUMNS, rows: rows.map((r) => [r.department, r.awardId]) };
     if (chunk.length < HOUSEHOLDS_PER_CHUNK) return;
