@@ -99,7 +99,7 @@ describe('a sweep by streams against a sweep by pages, on the same data', () => 
     // The departments' databases shared; coordination (findings) and audit (the access log) its own.
     const shared = Object.fromEntries([...pages.subgraphs].filter(([name]) => name !== 'coordination' && name !== 'audit').map(([name, s]) => [name, s.database]));
     streams = await startSystem({ mode: process.env.DATABASE_URL ? 'postgres' : 'pglite', sweepPageSize: 50, sweepSource: 'streams', databases: shared });
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     await streams?.stop();
     await pages?.stop();
