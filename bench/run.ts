@@ -14,7 +14,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Caller } from '@saf/auth';
-import { SERVICES } from '@saf/config';
+import { SERVICES, envPrefix } from '@saf/config';
 import { dropDatabase, ensureDatabase, serviceDatabaseName } from '@saf/db';
 import { freePortBase } from '@saf/testing';
 import { PATHS, parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
@@ -97,7 +97,7 @@ async function startSystem(ctx: Context): Promise<Targets> {
 }
 
 /** The comparison gateways have no readiness endpoint of ours: ready when `{ __typename }` answers. */
-async function waitGraphql(target: Target, timeoutMs = 120_000): Promise<void> {
+async function waitGraphql(target: Target, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -467,6 +467,10 @@ async function main(): Promise<void> {
     // off. The analysts' limits (each, and all of them together) stay as deployed: the heavy-work
     // scenario runs four of them beside the caseworkers' pictures.
     CALLER_LIMITS: 'CASEWORKER=off COORDINATOR=off',
+    // Where each subgraph listens, as deployed: in production the gateway has no local default
+    // (it would answer every subgraph's part as missing), and coordination reaches the
+    // departments' own routes (a sweep's streams) by the same variables.
+    ...Object.fromEntries(SERVICES.map((s) => [`${envPrefix(s.name)}_URL`, `http://127.0.0.1:${portBase + s.portOffset}/graphql`])),
     ...args.env,
   };
   const processes = new Processes(env, args.cpuProf, profileDir);

@@ -1,3 +1,4 @@
+import { openSync } from 'node:fs';
 /**
  * The system as separate processes, as `npm start` runs it (scripts/start.ts), on free ports and
  * the benchmark's own databases; plus resident memory and CPU time of each child from /proc.
@@ -31,10 +32,11 @@ export class Processes {
     const args = [...nodeArgs, '--import', 'tsx'];
     // One folder per process: tsx's loader thread writes a profile of its own beside the main thread's.
     if (this.profile.has(name)) args.push('--cpu-prof', '--cpu-prof-dir', `${this.profileDir}/${name}`);
+    // BENCH_STDOUT_DIR=<dir>: each process's log (stdout) to <dir>/<name>.log, to see why a part failed.
     const child = spawn(process.execPath, [...args, entry], {
       cwd: ROOT,
       env: { ...this.env, ...extraEnv },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', process.env.BENCH_STDOUT_DIR ? openSync(`${process.env.BENCH_STDOUT_DIR}/${name}.log`, 'w') : 'ignore', 'pipe'],
     });
     // Keep the last lines of stderr for the error message if it dies.
     let tail = '';

@@ -27,6 +27,8 @@ interface Tuning {
   outboxPollMs?: number;
   /** How often coordination makes the yearly review tasks (YEARLY_REVIEW_MS); unset: never on its own. */
   yearlyReviewMs?: number;
+  /** Where sweeps read the departments' awards (SWEEP_SOURCE; the coordination office's default otherwise). */
+  sweepSource?: 'streams' | 'pages';
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -132,7 +134,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, yearlyReviewMs: options.yearlyReviewMs };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, yearlyReviewMs: options.yearlyReviewMs, sweepSource: options.sweepSource };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;

@@ -57,3 +57,29 @@ describe('caller header encoding', () => {
     expect(() => encodeCaller(caller, 'low income')).toThrow(/invalid purpose code/);
   });
 });
+
+describe('the caller header, asked for again (remembered by its text)', () => {
+  it('refuses an invalid caller or purpose every time, not only the first', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => encodeCaller({ sub: 'w1', role: 'CASEWORKER', region: 'x' } as never)).toThrow('invalid caller');
+      expect(() => encodeCaller({ sub: 'w1', role: 'COORDINATOR' }, 'not a code')).toThrow('invalid purpose code');
+      expect(decodeActing('bm90IGpzb24')).toBeNull();
+    }
+  });
+
+  it('encodes each caller and purpose as its own value, the second time as the first', () => {
+    const worker = { sub: 'w1', role: 'CASEWORKER' as const, region: '654002' };
+    const first = [encodeCaller(worker), encodeCaller(worker, 'SWEEP'), encodeCaller({ ...worker, region: '654003' }), encodeCaller({ ...worker, sub: 'w2' })];
+    expect(new Set(first).size).toBe(4);
+    expect([encodeCaller(worker), encodeCaller(worker, 'SWEEP'), encodeCaller({ ...worker, region: '654003' }), encodeCaller({ ...worker, sub: 'w2' })]).toEqual(first);
+    expect(decodeActing(first[2]!)).toEqual({ caller: { ...worker, region: '654003' }, purpose: null });
+  });
+
+  it('hands out a copy: changing what one request got does not change the next one', () => {
+    const value = encodeCaller({ sub: 'w1', role: 'CASEWORKER', region: '654002' }, 'SWEEP');
+    const a = decodeActing(value)!;
+    a.caller.region = '65';
+    a.purpose = 'OTHER';
+    expect(decodeActing(value)).toEqual({ caller: { sub: 'w1', role: 'CASEWORKER', region: '654002' }, purpose: 'SWEEP' });
+  });
+});

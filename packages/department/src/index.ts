@@ -13,3 +13,4 @@ export * from './payments.ts';
 export * from './rolls.ts';
 export * from './grant.ts';
 export * from './outbox.ts';
+export * from './sweepStream.ts';

@@ -11,6 +11,7 @@ import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 import { COORDINATION, grantRoute } from './grant.ts';
 import { outboxRoute } from './outbox.ts';
+import { sweepStreamRoute } from './sweepStream.ts';
 
 export interface DepartmentContext<L = Record<string, never>> {
   requestId: string;
@@ -64,13 +65,14 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
     signingSecret: options.signingSecret,
     // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
     // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
-    // Coordination signs only for /grants (an approved application's awards).
+    // Coordination signs only for /grants (an approved application's awards), /outbox, and
+    // /sweep/awards (a sweep's stream of the region's awards, sweepStream.ts).
     acceptFrom: [GATEWAY, LOADER, OPERATOR, COORDINATION],
     ready: options.database.ping,
     // Reads (entity batches, lists, statistics) may go to a read replica; the ingest writes to the primary.
     context: async (_req, requestId, caller) => ({ requestId, caller, loaders: { awards: createAwardLoaders(read), payments: createPaymentLoader(read), ...options.extraLoaders?.(read) } }),
     // Every department witnesses the access log in its own database (witness.ts).
-    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret }), ...(options.outbox ? [outboxRoute(options.database.db)] : [])],
+    routes: [ingest, grantRoute({ database: options.database, department: options.department, kinds: options.kinds.filter((k) => k.type === 'award'), log: options.log }), witnessRoute({ db: options.database.db, name: options.name, signingSecret: options.signingSecret }), ...(options.outbox ? [outboxRoute(options.database.db)] : []), sweepStreamRoute(read)],
   });
   // Before the pool closes: a load still held prepared would keep one of its connections.
   return { http: built.http, start: built.start, stop: () => ingest.close() };

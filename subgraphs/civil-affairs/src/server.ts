@@ -1,10 +1,11 @@
 import { GATEWAY, LOADER, OPERATOR } from '@saf/auth';
-import { COORDINATION, grantRoute, ingestRoute, outboxRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
+import { COORDINATION, grantRoute, ingestRoute, outboxRoute, sweepStreamRoute, witnessRoute, type BuiltSubgraph, type SubgraphDeps } from '@saf/department';
 import { buildSubgraph, loadTypeDefs, parseJson, sendJson } from '@saf/service';
 import { existing, memberships } from './db/queries.ts';
 import { grantKinds, ingestKinds } from './db/ingest.ts';
 import { createLoaders, type Context } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
+import { sweepElsewhereRoute } from './sweepElsewhere.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -35,12 +36,12 @@ export function createServer({ database, log, production = false, signingSecret,
     // The loader signs only for /ingest, the operator (audit:verify) only to read the witnessed
     // checkpoints: the routes check the sender, and GraphQL answers the gateway alone.
     // Coordination signs only for /grants (an approved application's awards, and the register's
-    // record of another department's).
+    // record of another department's), /outbox, and a sweep's streams (/sweep/awards, /sweep/elsewhere).
     acceptFrom: [GATEWAY, LOADER, OPERATOR, COORDINATION],
     ready: database.ping,
     context: async (_req, requestId, caller) => ({ requestId, caller, db, loaders: createLoaders(db) }),
     // Civil affairs witnesses the access log in its own database, like every department.
-    routes: [ingest, grantRoute({ database, department: 'CIVIL_AFFAIRS', kinds: grantKinds, log }), witnessRoute({ db, name: 'civil-affairs', signingSecret }), outboxRoute(db)],
+    routes: [ingest, grantRoute({ database, department: 'CIVIL_AFFAIRS', kinds: grantKinds, log }), witnessRoute({ db, name: 'civil-affairs', signingSecret }), outboxRoute(db), sweepStreamRoute(db), sweepElsewhereRoute(db)],
   });
   return { http: built.http, start: built.start, stop: () => ingest.close() };
 }

@@ -31,23 +31,7 @@ const A = columnIndex(SWEEP_AWARD_COLUMNS);
  * rows by column position (checked against the names first): a page holds tens of thousands.
  */
 export function readSweepBatch(batch: SweepBatchAnswer, seen: { has(id: string): boolean }): BatchFacts {
-  const households: BatchFacts['households'] = [];
-  const region = new Map<string, string>();
-  for (const h of sweepRowsOf(batch.households, SWEEP_HOUSEHOLD_COLUMNS, 'households')) {
-    const id = h[H.id]!;
-    if (seen.has(id)) continue;
-    households.push({ id, regionCode: h[H.regionCode]! });
-    region.set(id, h[H.regionCode]!);
-  }
-  const persons: RulePerson[] = [];
-  const personIds = new Set<string>();
-  for (const p of sweepRowsOf(batch.persons, SWEEP_PERSON_COLUMNS, 'persons', ['deathDate'])) {
-    const householdId = p[P.householdId]!;
-    const regionCode = region.get(householdId);
-    if (regionCode === undefined) continue;
-    personIds.add(p[P.id]!);
-    persons.push({ id: p[P.id]!, householdId, deathDate: p[P.deathDate] ?? null, name: p[P.name]!, birthDate: p[P.birthDate]!, gender: p[P.gender]!, regionCode });
-  }
+  const { households, persons, personIds, region } = readSweepHouseholds(batch, seen);
   // Each award once: a department lists an award once however it matched, and awards of different
   // departments are different awards. Not sorted: the rules order what they find themselves.
   const awards: RuleAward[] = [];
@@ -71,4 +55,36 @@ export function readSweepBatch(batch: SweepBatchAnswer, seen: { has(id: string):
     }
   }
   return { households, persons, awards };
+}
+
+/**
+ * A page of a sweep by streams: its households and members as `readSweepBatch` reads them, and
+ * their awards from what the departments streamed (`take`: those of the members and those
+ * recorded against the households, each once), the same awards a page by id is answered with.
+ */
+export function readStreamedPage(batch: SweepBatchAnswer, seen: { has(id: string): boolean }, take: (personIds: Iterable<string>, householdIds: Iterable<string>) => RuleAward[]): BatchFacts {
+  const { households, persons, personIds, region } = readSweepHouseholds(batch, seen);
+  return { households, persons, awards: take(personIds, region.keys()) };
+}
+
+/** A page's households not seen on an earlier page, and their members as civil affairs records them. */
+function readSweepHouseholds(batch: Pick<SweepBatchAnswer, 'households' | 'persons'>, seen: { has(id: string): boolean }) {
+  const households: BatchFacts['households'] = [];
+  const region = new Map<string, string>();
+  for (const h of sweepRowsOf(batch.households, SWEEP_HOUSEHOLD_COLUMNS, 'households')) {
+    const id = h[H.id]!;
+    if (seen.has(id)) continue;
+    households.push({ id, regionCode: h[H.regionCode]! });
+    region.set(id, h[H.regionCode]!);
+  }
+  const persons: RulePerson[] = [];
+  const personIds = new Set<string>();
+  for (const p of sweepRowsOf(batch.persons, SWEEP_PERSON_COLUMNS, 'persons', ['deathDate'])) {
+    const householdId = p[P.householdId]!;
+    const regionCode = region.get(householdId);
+    if (regionCode === undefined) continue;
+    personIds.add(p[P.id]!);
+    persons.push({ id: p[P.id]!, householdId, deathDate: p[P.deathDate] ?? null, name: p[P.name]!, birthDate: p[P.birthDate]!, gender: p[P.gender]!, regionCode });
+  }
+  return { households, persons, personIds, region };
 }

@@ -25,6 +25,13 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
        * being swept joins that sweep and does not count.
        */
       SWEEP_MAX_PER_CALLER: z.coerce.number().int().min(1).max(100).default(2),
+      /**
+       * Where a duplicate-aid sweep reads the departments' awards (sweep.ts): `streams`, each
+       * department's awards of the region streamed here at once (and those civil affairs' register
+       * places elsewhere by id), or `pages`, every page of households with its awards through the
+       * gateway. The same findings; see bench/results for the cost of each.
+       */
+      SWEEP_SOURCE: z.enum(['streams', 'pages']).default('streams'),
       /** Statistics figures kept computed at most (each a few hundred kB at most), least recently read dropped first. */
       STATISTICS_CACHE_ENTRIES: z.coerce.number().int().min(16).max(100_000).default(DEFAULT_CACHE_ENTRIES),
       /** How often (ms) the departments' data versions are checked and the figures read in the last 15 minutes recomputed after a load; 0: only when next asked. */
@@ -43,12 +50,14 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     ...(own.SUPERGRAPH_PATH ? { supergraphPath: own.SUPERGRAPH_PATH } : {}),
     sweepPageSize: own.SWEEP_PAGE_SIZE,
     sweepMaxPerCaller: own.SWEEP_MAX_PER_CALLER,
+    sweepSource: own.SWEEP_SOURCE,
     statisticsCacheEntries: own.STATISTICS_CACHE_ENTRIES,
     statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
     statisticsWaitMs: own.STATISTICS_WAIT_MS,
     outboxPollMs: own.OUTBOX_POLL_MS,
     yearlyReviewMs: own.YEARLY_REVIEW_MS,
-    // The departments' own routes (an approved application's award, casework/grant.ts): where the
+    // The departments' own routes (an approved application's award, casework/grant.ts; a sweep's
+    // streams, sweepStreams.ts): where the
     // gateway finds them (`<NAME>_URL` or the port base), and the secret each shares.
     subgraphUrl: (name: string) => subgraphUrl(name, env, common.SUBGRAPH_PORT_BASE),
     subgraphSecret: (name: string) => subgraphSigningSecret(name, env, common.NODE_ENV),

@@ -18,6 +18,11 @@ export const SWEEP_BATCH = `query SweepBatch($region: String!, $first: Int!, $af
   }
 }`;
 
+/** A page of a sweep by streams: civil affairs' households and members alone (the awards came by the departments' streams); named as a page by id is, for the access log. */
+export const SWEEP_HOUSEHOLDS = `query SweepBatch($region: String!, $first: Int!, $after: String, $until: String) {
+  _internalSweepBatch(regionCode: $region, first: $first, after: $after, until: $until) { hasNextPage endCursor householdIds households persons }
+}`;
+
 /** A person, their household and every award of both, for checking a proposed award. */
 export const PROPOSAL_CONTEXT = `query ProposalContext($personId: ID!) {
   person(id: $personId) { id name gender birthDate deathDate ${AWARDS} household { ${HOUSEHOLD} } }

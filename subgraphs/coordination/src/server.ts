@@ -16,7 +16,7 @@ import { archiveRoute } from './casework/archive.ts';
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_WAIT_MS, FigureCache } from './statistics/cache.ts';
 import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
-import { SweepRunner } from './sweep.ts';
+import { SweepRunner, type SweepSource } from './sweep.ts';
 import { PaymentSweepRunner } from './payments/sweep.ts';
 import { Catalogue, SharingStore, sharingRoutes } from './sharing.ts';
 import { SharingAuditRelay } from './sharingAudit.ts';
@@ -34,6 +34,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   sweepPageSize?: number;
   /** Sweeps one caller may have under way (SWEEP_MAX_PER_CALLER; default 2). */
   sweepMaxPerCaller?: number;
+  /** Where sweeps read the departments' awards (SWEEP_SOURCE; default `streams`). */
+  sweepSource?: SweepSource;
   /** Statistics figures kept at most (STATISTICS_CACHE_ENTRIES). */
   statisticsCacheEntries?: number;
   /** How often the figures in use are brought up to date after loads (STATISTICS_REFRESH_MS); 0 or unset: only when asked. */
@@ -81,22 +83,23 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       if (res.status !== 200) throw new Error(`the gateway answered ${res.status} to the access-log entries of agreement changes: ${(await res.text()).slice(0, 200)}`);
     },
   });
+  const departments = {
+    url: options.subgraphUrl ?? ((name: string) => subgraphUrl(name, {}, 4000)),
+    secret: options.subgraphSecret ?? ((name: string) => subgraphSigningSecret(name, {}, options.production ? 'production' : 'development')),
+  };
   const services: Services = {
     sharing,
     database,
     log,
     rules,
     eligibility: new EligibilityStore(db),
-    departments: {
-      url: options.subgraphUrl ?? ((name) => subgraphUrl(name, {}, 4000)),
-      secret: options.subgraphSecret ?? ((name) => subgraphSigningSecret(name, {}, options.production ? 'production' : 'development')),
-    },
+    departments,
     graph,
     maskKey,
     statistics,
     statisticsGraph: limitConcurrency(graph),
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
-    sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
+    sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller, departments, source: options.sweepSource ?? 'streams' }),
     paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
   };
   const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);

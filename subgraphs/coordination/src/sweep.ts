@@ -10,8 +10,10 @@ import { countStanding, markGone, recordSeen, type FoundFinding } from './db/fin
 import { partiesOf } from './findingView.ts';
 import { completeSweep, failSweeps, updateSweep, type SweepRow } from './db/sweeps.ts';
 import type { GraphClient } from './graph.ts';
-import { readSweepBatch, type SweepBatchAnswer } from './batch.ts';
-import { SWEEP_BATCH } from './queries.ts';
+import { readStreamedPage, readSweepBatch, type SweepBatchAnswer } from './batch.ts';
+import type { DepartmentLinks } from './casework/grant.ts';
+import { SWEEP_BATCH, SWEEP_HOUSEHOLDS } from './queries.ts';
+import { RegionAwards } from './sweepStreams.ts';
 import type { RuleSetStore } from './rules.ts';
 import { SweepTurns, type SweepAsker } from './sweepTurns.ts';
 
@@ -51,14 +53,30 @@ function filed(f: Finding, householdRegion: Map<string, string>, personRegion: M
 }
 
 /**
+ * Where a sweep reads the departments' awards from:
+ * - `streams` (the default): each department streams the awards it recorded under the region, all
+ *   at once, straight to this office (signed, for the caller who asked: sweepStreams.ts); civil
+ *   affairs' register of recipients names the awards of the region's persons and households that
+ *   were recorded under another region, and those are fetched by id. The pages of households
+ *   through the gateway then carry civil affairs' households and members only.
+ * - `pages`: every page of households through the gateway with every department's awards of its
+ *   persons and households (by id). The same findings (tests/sweepStreams.e2e.test.ts), at a
+ *   few times the cost.
+ */
+export type SweepSource = 'streams' | 'pages';
+
+/**
  * Region sweeps (比对): pages of households through the graph (each page one gateway request:
- * civil affairs' households and members, every department's awards of them in compact rows), the
- * rules over each page, findings recorded with stable ids, then what was not seen again marked
- * gone. Runs in the background, when its turn comes (sweepTurns.ts).
+ * civil affairs' households and members, and the departments' awards of them, from their streams
+ * or in the page itself: `SweepSource`), the rules over each page, findings recorded with stable
+ * ids, then what was not seen again marked gone. Runs in the background, when its turn comes
+ * (sweepTurns.ts).
  */
 export class SweepRunner {
   private readonly turns: SweepTurns;
   private readonly concurrency: number;
+  private readonly source: SweepSource;
+  private readonly departments: DepartmentLinks | null;
 
   constructor(
     private readonly db: Db,
@@ -75,9 +93,16 @@ export class SweepRunner {
       concurrency?: number;
       /** Sweeps one caller may have under way (SWEEP_MAX_PER_CALLER). */
       maxPerCaller?: number;
+      /** Where the awards come from (default `streams` when `departments` is given). */
+      source?: SweepSource;
+      /** How to reach the departments' own routes (their streams). */
+      departments?: DepartmentLinks;
     } = {},
   ) {
     this.concurrency = options.concurrency ?? 2;
+    this.departments = options.departments ?? null;
+    this.source = options.source ?? (this.departments ? 'streams' : 'pages');
+    if (this.source === 'streams' && !this.departments) throw new Error('a sweep by streams needs the departments’ links');
     this.turns = new SweepTurns(db, log, (sweep, asker) => this.run(sweep, asker), { maxPerCaller: options.maxPerCaller ?? 2 });
   }
 
@@ -122,11 +147,17 @@ export class SweepRunner {
       // recorded one page at a time. A planned page is asked for from its start up to the next
       // page's: a household registered inside its range since the plan is in it too (none is
       // ever removed).
-      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose);
+      // By streams: every award of the region's persons and households first (the departments'
+      // streams at once, beside the plan), then the pages of households and members.
+      const [{ _internalSweepPlan: plan }, regionAwards] = await Promise.all([
+        this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose),
+        this.source === 'streams' ? RegionAwards.read(this.departments!, sweep.regionCode, { caller, purpose }) : null,
+      ]);
+      const pageQuery = regionAwards ? SWEEP_HOUSEHOLDS : SWEEP_BATCH;
       const starts: (string | null)[] = [null, ...plan.householdIds];
       const ahead: { page: Promise<SweepPage>; until: string | null }[] = [];
       const fetchPage = (after: string | null, first: number, until: string | null = null) => {
-        const page = this.graph.request<SweepPage>(SWEEP_BATCH, { region: sweep.regionCode, first, after, until }, caller, purpose);
+        const page = this.graph.request<SweepPage>(pageQuery, { region: sweep.regionCode, first, after, until }, caller, purpose);
         page.catch(() => {}); // awaited in order below; a failure ends the sweep there
         return { page, until };
       };
@@ -143,7 +174,9 @@ export class SweepRunner {
         const page: SweepPage = await pending;
         if (planned < starts.length) fetchPlanned();
         const batch = page._internalSweepBatch;
-        const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = readSweepBatch(batch, householdRegion);
+        const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = regionAwards
+          ? readStreamedPage(batch, householdRegion, (p, h) => regionAwards.take(p, h))
+          : readSweepBatch(batch, householdRegion);
         for (const h of pageHouseholds) householdRegion.set(h.id, h.regionCode);
         for (const p of pagePersons) personRegion.set(p.id, p.regionCode ?? '');
         const checked = pageHouseholds.length;
@@ -175,7 +208,8 @@ export class SweepRunner {
         await updateSweep(t, sweep.id, { findingsCount: await countStanding(t, sweep.regionCode), newCount: created, goneCount: gone });
       });
       const seconds = (Date.now() - started) / 1000;
-      this.log.info({ sweep: sweep.id, region: sweep.regionCode, households, persons, seconds, personsPerSecond: Math.round(persons / seconds) }, 'sweep done');
+      const awardsRead = regionAwards ? { streamed: regionAwards.streamed, fetchedById: regionAwards.fetchedById } : {};
+      this.log.info({ sweep: sweep.id, region: sweep.regionCode, source: this.source, households, persons, ...awardsRead, seconds, personsPerSecond: Math.round(persons / seconds) }, 'sweep done');
     } catch (err) {
       this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'sweep failed');
       await failSweeps(this.db, [sweep.id], (err as Error).message).catch(() => {});

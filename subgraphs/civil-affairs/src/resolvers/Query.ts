@@ -45,7 +45,9 @@ function sweepRequest(ctx: Context, regionCode: string, size: number, field: str
 export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null, until: string | null = null) {
   sweepRequest(ctx, regionCode, first, 'first');
   const batch = await sweepHouseholds(ctx.db, regionCode, first, after, until);
-  const civilAffairsAwards = await ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
+  // Read only when asked for (graphql-js calls a function-valued property): a sweep by streams
+  // asks for the households and members alone.
+  const civilAffairsAwards = () => ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
   return { id: sweepBatchId(regionCode, first, after, until), regionCode, ...batch, civilAffairsAwards };
 }
 
