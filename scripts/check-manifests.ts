@@ -4,7 +4,10 @@
  * Service, HorizontalPodAutoscaler, PodDisruptionBudget and Ingress targets something that exists;
  * every container has pinned image, probes (/health/live, /health/ready for our services), resource
  * requests and limits, and runs unprivileged; no secret is inlined; NetworkPolicies deny by default,
- * let only the gateway reach each subgraph and only each subgraph reach its own database; the
+ * let only the gateway and the coordination office reach a department's subgraph (the office calls
+ * the departments' signed routes: sweep streams, /grants, the outboxes), only the gateway reach
+ * coordination and audit, and only each subgraph reach its own database; coordination is given
+ * each department's URL and signing secret and its egress admits them; the
  * kustomization lists every file. Also the production compose file's coverage and secrets, the
  * Router configuration's subgraphs, headers and limits, and the Dockerfile's hardening.
  */
@@ -12,7 +15,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { SERVICES } from '@saf/config';
+import { SERVICES, envPrefix } from '@saf/config';
 
 export const K8S_DIR = fileURLToPath(new URL('../deploy/k8s/', import.meta.url));
 
@@ -288,7 +291,8 @@ function checkNetworkPolicies(objects: readonly Manifest[], workloads: readonly 
       problems.push(`Deployment/${name}: missing (every subgraph in packages/config SERVICES is deployed)`);
       continue;
     }
-    only(subgraph, ['gateway'], 'the gateway');
+    if (DEPARTMENT_SUBGRAPHS.includes(name)) only(subgraph, ['gateway', 'coordination'], 'the gateway and the coordination office');
+    else only(subgraph, ['gateway'], 'the gateway');
     const database = workload(`db-${name}`);
     if (!database) {
       problems.push(`StatefulSet/db-${name}: missing (each subgraph has its own database)`);
@@ -297,6 +301,50 @@ function checkNetworkPolicies(objects: readonly Manifest[], workloads: readonly 
     only(database, [name], `${name}'s own subgraph`);
   }
   problems.push(...checkRegistryPolicies(workload, only));
+  problems.push(...checkCoordinationLinks(policies, workload, admitted, subgraphs.filter((s) => DEPARTMENT_SUBGRAPHS.includes(s))));
+  return problems;
+}
+
+/** The departments' subgraphs (packages/config SERVICES with a department): those coordination calls directly. */
+const DEPARTMENT_SUBGRAPHS: readonly string[] = SERVICES.filter((s) => s.department !== null).map((s) => s.name);
+
+/**
+ * The coordination office calls each department's signed routes (sweep streams, /grants, the
+ * outboxes; subgraphs/coordination/src/config.ts): its Deployment names each department's Service
+ * in `<NAME>_URL`, has `<NAME>_SIGNING_SECRET_FILE`, and its egress admits each department's pods.
+ */
+function checkCoordinationLinks(
+  policies: readonly Manifest[],
+  workload: (name: string) => Workload | undefined,
+  admitted: (peer: unknown) => Workload[] | null,
+  departments: readonly string[],
+): string[] {
+  const coordination = workload('coordination');
+  if (!coordination) return [];
+  const problems: string[] = [];
+  const env = new Map(arr(coordination.podSpec.containers).flatMap((c) => arr(at(c, 'env'))).map((e) => [str(at(e, 'name')) ?? '', str(at(e, 'value'))]));
+  const egress = policies.filter((p) => arr(at(p.doc, 'spec', 'policyTypes')).includes('Egress') && selects(at(p.doc, 'spec', 'podSelector'), coordination.podLabels));
+  // A rule admits the target when a peer selects its pods in this namespace (a peer naming other
+  // namespaces, such as DNS's, does not count) and its ports, if any, include the target's.
+  const reaches = (target: Workload) =>
+    egress.length === 0 ||
+    egress.some((p) =>
+      arr(at(p.doc, 'spec', 'egress')).some((rule) => {
+        const peers = arr(at(rule, 'to'));
+        const ports = arr(at(rule, 'ports')).map((x) => at(x, 'port'));
+        const toPeer = peers.length === 0 || peers.some((peer) => admitted(peer)?.includes(target) ?? false);
+        return toPeer && (ports.length === 0 || ports.some((port) => containerPort(target.podSpec, port)));
+      }),
+    );
+  for (const name of departments) {
+    const prefix = envPrefix(name);
+    const url = env.get(`${prefix}_URL`);
+    if (!url) problems.push(`Deployment/coordination: no ${prefix}_URL (it calls ${name}'s routes directly: sweep streams, /grants, the outbox)`);
+    else if (URL.canParse(url) && new URL(url).hostname !== name) problems.push(`Deployment/coordination: ${prefix}_URL ${url} does not name the ${name} Service`);
+    if (!env.has(`${prefix}_SIGNING_SECRET_FILE`) && !env.has(`${prefix}_SIGNING_SECRET`)) problems.push(`Deployment/coordination: no ${prefix}_SIGNING_SECRET_FILE (it signs its calls to ${name})`);
+    const target = workload(name);
+    if (target && !reaches(target)) problems.push(`NetworkPolicy: coordination's egress does not admit Deployment/${name}`);
+  }
   return problems;
 }
 
@@ -341,7 +389,8 @@ function checkKustomization(manifests: readonly Manifest[]): string[] {
 
 /**
  * The production compose file (deploy/docker-compose.prod.yml, anchors resolved) deploys every
- * subgraph with its own database and gives no secret as a literal (docker-compose itself checks
+ * subgraph with its own database, lets only the gateways (and, to a department, coordination, with
+ * its URL and secret) reach a subgraph, and gives no secret as a literal (docker-compose itself checks
  * the schema and `depends_on`).
  */
 export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SERVICES.map((s) => s.name)): string[] {
@@ -349,11 +398,27 @@ export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SE
   const services = obj(at(doc, 'services')) ?? {};
   for (const name of subgraphs) {
     for (const service of [name, `db-${name}`]) if (!services[service]) problems.push(`compose: service ${service} is missing`);
-    const networks = (s: string) => new Set(Array.isArray(at(services, s, 'networks')) ? arr(at(services, s, 'networks')).map(String) : Object.keys(obj(at(services, s, 'networks')) ?? {}));
+    const networks = (s: string) => networksOf(services, s);
     const dbNetworks = networks(`db-${name}`);
     for (const other of Object.keys(services)) {
       if (other === name || other === `db-${name}`) continue;
       if ([...networks(other)].some((n) => dbNetworks.has(n))) problems.push(`compose: ${other} shares a network with db-${name}; only ${name} may reach it`);
+    }
+  }
+  // A subgraph's own network (sg-<name>): only the gateways and, for a department, the coordination office.
+  for (const name of subgraphs) {
+    const department = DEPARTMENT_SUBGRAPHS.includes(name);
+    const members = Object.keys(services).filter((s) => networksOf(services, s).has(`sg-${name}`));
+    for (const other of members) {
+      if (other === name || other.startsWith('gateway') || (department && other === 'coordination')) continue;
+      problems.push(`compose: ${other} is on sg-${name}; only the gateways${department ? ' and coordination' : ''} may reach ${name}`);
+    }
+    if (department && services.coordination) {
+      const prefix = envPrefix(name);
+      const environment = obj(at(services, 'coordination', 'environment')) ?? {};
+      if (!members.includes('coordination')) problems.push(`compose: coordination is not on sg-${name} (it calls ${name}'s routes directly)`);
+      if (!environment[`${prefix}_URL`]) problems.push(`compose: coordination has no ${prefix}_URL`);
+      if (!(`${prefix}_SIGNING_SECRET_FILE` in environment)) problems.push(`compose: coordination has no ${prefix}_SIGNING_SECRET_FILE`);
     }
   }
   for (const [name, service] of Object.entries(services)) {
@@ -366,6 +431,11 @@ export function checkComposeFile(doc: unknown, subgraphs: readonly string[] = SE
     }
   }
   return problems;
+}
+
+function networksOf(services: Json, s: string): Set<string> {
+  const networks = at(services, s, 'networks');
+  return new Set(Array.isArray(networks) ? networks.map(String) : Object.keys(obj(networks) ?? {}));
 }
 
 /**

@@ -68,7 +68,7 @@ describe('deploy/k8s manifest checks', () => {
       /NetworkPolicy: no default deny/,
       /NetworkPolicy: nothing restricts who reaches Deployment\/education/,
       /may reach StatefulSet\/db-housing; only housing's own subgraph may/,
-      /NetworkPolicy: labour may reach Deployment\/justice; only the gateway may/,
+      /NetworkPolicy: labour may reach Deployment\/justice; only the gateway and the coordination office may/,
     ];
     for (const pattern of expected) expect(problems, `expected a problem matching ${pattern}`).toContainEqual(expect.stringMatching(pattern));
     expect(problems).toHaveLength(expected.length);
@@ -95,6 +95,39 @@ describe('deploy/k8s manifest checks', () => {
     expect(problems).toContainEqual('Deployment/gateway: no REGISTRY_URL (it would never pull from the schema registry)');
     const withoutRegistry = committed().filter((m) => m.file !== 'registry.yaml');
     expect(checkManifests(withoutRegistry)).toContainEqual('Deployment/registry: missing (the schema registry the gateways pull the supergraph from)');
+  });
+
+  it('lets the coordination office reach each department (URL, secret, egress) and nothing broader', () => {
+    const manifests = committed();
+    const coordination = find(manifests, 'Deployment', 'coordination').spec.template.spec.containers[0];
+    coordination.env = coordination.env.filter((e: Json) => !['LABOUR_URL', 'HOUSING_SIGNING_SECRET_FILE'].includes(e.name));
+    coordination.env.find((e: Json) => e.name === 'JUSTICE_URL').value = 'http://gateway:4000/graphql';
+    const policy = find(manifests, 'NetworkPolicy', 'coordination');
+    policy.spec.egress = policy.spec.egress.filter((rule: Json) => rule.to[0].podSelector.matchLabels['app.kubernetes.io/name'] !== 'health');
+    // Coordination does not call the access log's subgraph: admitting it there is too broad.
+    find(manifests, 'NetworkPolicy', 'audit').spec.ingress[0].from.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'coordination' } } });
+    expect(checkManifests(manifests).sort()).toEqual(
+      [
+        'Deployment/coordination: no LABOUR_URL (it calls labour\'s routes directly: sweep streams, /grants, the outbox)',
+        'Deployment/coordination: no HOUSING_SIGNING_SECRET_FILE (it signs its calls to housing)',
+        'Deployment/coordination: JUSTICE_URL http://gateway:4000/graphql does not name the justice Service',
+        "NetworkPolicy: coordination's egress does not admit Deployment/health",
+        'NetworkPolicy: coordination may reach Deployment/audit; only the gateway may',
+      ].sort(),
+    );
+    const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS() as Json;
+    compose.services.coordination.networks = compose.services.coordination.networks.filter((n: string) => n !== 'sg-health');
+    delete compose.services.coordination.environment.EDUCATION_URL;
+    compose.services.coordination.networks.push('sg-audit');
+    compose.services.lb.networks = [...(Array.isArray(compose.services.lb.networks) ? compose.services.lb.networks : Object.keys(compose.services.lb.networks)), 'sg-labour'];
+    expect(checkComposeFile(compose).sort()).toEqual(
+      [
+        'compose: coordination is not on sg-health (it calls health\'s routes directly)',
+        'compose: coordination has no EDUCATION_URL',
+        'compose: coordination is on sg-audit; only the gateways may reach audit',
+        'compose: lb is on sg-labour; only the gateways and coordination may reach labour',
+      ].sort(),
+    );
   });
 
   it('refuses a compose file that forgets a database or inlines a secret', () => {
