@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heavyRows, p99RoundsLower, perRound, renderTable, resultFileName, type Results } from '../lib/report.ts';
+import { enforcementRows, heavyRows, p99RoundsLower, perRound, renderTable, resultFileName, type Results } from '../lib/report.ts';
 import type { RunStats } from '../lib/stats.ts';
 
 describe('the file a benchmark run writes', () => {
@@ -139,5 +139,18 @@ describe('the payment sweep row', () => {
     expect(renderTable(base)).not.toContain('payment sweep');
     const table = renderTable({ ...base, paymentSweep: { period: '2025-06', seconds: 20, households: 34_000, payments: 40_000, findings: 12 } });
     expect(table).toContain('| payment sweep, region-month | ours (coordination via the gateway, 2025-06) | 2,000 payments/s (40,000 payments, 34,000 households in 20.0 s; 12 findings)');
+  });
+});
+
+describe('the picture with and without sharing enforcement', () => {
+  it('shows both side by side, their medians and on ÷ off, round by round too', () => {
+    const run = (p50: number, p99: number) => ({ rps: 100, p50, p95: p99, p99, requests: 800, errors: 0, pooledP99: p99 + 1 });
+    const lines: string[] = [];
+    enforcementRows({ concurrency: 10, on: run(22, 60), off: run(20, 50), rounds: [{ p50: 1.1, p99: 1.2 }, { p50: 1.05, p99: 1.1 }] }, lines);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('ours, enforcing');
+    expect(lines[1]).toContain('SHARING_ENFORCEMENT=off');
+    expect(lines[2]).toContain('p50 1.10×, p99 1.20×');
+    expect(lines[2]).toContain('1.10/1.20, 1.05/1.10');
   });
 });
