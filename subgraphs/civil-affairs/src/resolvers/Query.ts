@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
-import { awardById, fundsStatisticsField, rollFields } from '@saf/department';
-import { rollAccounts } from '../rollAccounts.ts';
+import { awardById, fundsStatisticsField, rollFields, unawardedPaymentsField } from '@saf/department';
+import { accountRegistrations, rollAccounts } from '../rollAccounts.ts';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import type { SQL } from 'drizzle-orm';
 import { assertMaySweep, assertPersonLevel, badInput } from '@saf/service';
@@ -56,6 +56,8 @@ export const Query = {
   civilAffairsFundsStatistics: fundsStatisticsField('CIVIL_AFFAIRS'),
   _internalCivilAffairsRollAwards: rollFields('CIVIL_AFFAIRS').awards,
   _internalRollAccounts: rollAccounts,
+  _internalAccountRegistrations: accountRegistrations,
+  _internalCivilAffairsUnawardedPayments: unawardedPaymentsField(),
   households: async (_: unknown, { ids }: { ids: string[] }, ctx: Context) => {
     assertPersonLevel(ctx.caller);
     if (ids.length > 500) throw badInput('at most 500 ids at once', 'ids');

@@ -1,7 +1,9 @@
 import { SWEEP_ACCOUNT_COLUMNS, SWEEP_PAYMENT_COLUMNS, columnIndex, sweepRowsOf } from '@saf/interchange';
 import type { Department } from '@saf/programmes';
 import type { PaymentRuleAward, RuleAccount, RulePayment } from '@saf/rules';
+import type { Caller } from '@saf/auth';
 import { readSweepBatch, type SweepBatchAnswer } from '../batch.ts';
+import type { GraphClient } from '../graph.ts';
 import { AWARD_FIELDS } from '../requires.ts';
 
 /**
@@ -61,10 +63,39 @@ export function readPaymentBatch(batch: PaymentSweepAnswer, seen: { has(id: stri
   }
   // Awards with the amount where a payment named them (only those are compared with what was paid).
   const awards: PaymentRuleAward[] = facts.awards.map((a) => ({ ...a, amountFen: amounts.get(`${a.department}:${a.id}`) ?? 0 }));
-  const accounts: RuleAccount[] = sweepRowsOf(batch.bankAccounts, SWEEP_ACCOUNT_COLUMNS, 'bankAccounts', ['holderHouseholdId']).map((r) => ({
+  const accounts = accountsOf(batch.bankAccounts, 'bankAccounts');
+  return { ...facts, payments, awards, accounts };
+}
+
+const REGISTRATIONS = `query AccountRegistrations($numbers: [String!]!) { _internalAccountRegistrations(accountNumbers: $numbers) }`;
+const REGISTRATIONS_CHUNK = 5000;
+
+/**
+ * The register's entries for the account numbers PAID into that `known` does not already hold a
+ * registration of (the region's own are on the sweep's pages): one account may be registered to
+ * someone elsewhere, and one nobody registered must be told apart (ACCOUNT_NOT_RECIPIENT).
+ */
+export async function registrationsOf(
+  graph: GraphClient,
+  payments: readonly RulePayment[],
+  known: readonly RuleAccount[],
+  caller: Caller,
+  purpose: string | null,
+): Promise<RuleAccount[]> {
+  const have = new Set(known.map((a) => a.accountNumber));
+  const missing = [...new Set(payments.filter((p) => p.status === 'PAID' && !have.has(p.accountNumber)).map((p) => p.accountNumber))].sort();
+  const found: RuleAccount[] = [];
+  for (let i = 0; i < missing.length; i += REGISTRATIONS_CHUNK) {
+    const answer = await graph.request<{ _internalAccountRegistrations: unknown }>(REGISTRATIONS, { numbers: missing.slice(i, i + REGISTRATIONS_CHUNK) }, caller, purpose);
+    found.push(...accountsOf(answer._internalAccountRegistrations, '_internalAccountRegistrations'));
+  }
+  return found;
+}
+
+function accountsOf(value: unknown, what: string): RuleAccount[] {
+  return sweepRowsOf(value, SWEEP_ACCOUNT_COLUMNS, what, ['holderHouseholdId']).map((r) => ({
     accountNumber: r[C.accountNumber]!,
     holderId: r[C.holderId]!,
     holderHouseholdId: r[C.holderHouseholdId] ?? null,
   }));
-  return { ...facts, payments, awards, accounts };
 }
