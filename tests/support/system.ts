@@ -25,6 +25,8 @@ interface Tuning {
   ingestHoldMs?: number;
   /** How often coordination reads the departments' outboxes for review tasks (OUTBOX_POLL_MS); unset: never. */
   outboxPollMs?: number;
+  /** How often coordination delivers again reconciled rolls' payments a department has not recorded (ROLL_DELIVERY_MS); unset: the default. */
+  rollDeliveryMs?: number;
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -130,7 +132,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, rollDeliveryMs: options.rollDeliveryMs };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;

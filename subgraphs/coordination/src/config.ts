@@ -33,6 +33,8 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
       STATISTICS_WAIT_MS: z.coerce.number().int().min(100).default(DEFAULT_WAIT_MS),
       /** How often (ms) the outboxes of civil affairs, labour and housing are read for review tasks (动态管理); 0: never. */
       OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(5000),
+      /** How often (ms) reconciled payment rolls whose payments a department has not yet recorded are delivered again; 0: only once, at the reconciliation. */
+      ROLL_DELIVERY_MS: z.coerce.number().int().min(0).default(10_000),
     }),
     env,
   );
@@ -45,6 +47,7 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     statisticsRefreshMs: own.STATISTICS_REFRESH_MS,
     statisticsWaitMs: own.STATISTICS_WAIT_MS,
     outboxPollMs: own.OUTBOX_POLL_MS,
+    rollDeliveryMs: own.ROLL_DELIVERY_MS,
     // The departments' own routes (an approved application's award, casework/grant.ts): where the
     // gateway finds them (`<NAME>_URL` or the port base), and the secret each shares.
     subgraphUrl: (name: string) => subgraphUrl(name, env, common.SUBGRAPH_PORT_BASE),

@@ -15,6 +15,7 @@ import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner } from './sweep.ts';
 import { PaymentSweepRunner } from './payments/sweep.ts';
+import { RollDeliverer } from './payments/rolls.ts';
 import { Catalogue, SharingStore, sharingRoutes } from './sharing.ts';
 
 /** The composed supergraph the catalogue is read from (the gateway's SUPERGRAPH_PATH). */
@@ -42,6 +43,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   subgraphSecret?: (subgraph: string) => Buffer;
   /** How often (ms) the emitting departments' outboxes are read for review tasks (OUTBOX_POLL_MS); 0 or unset: never (tests that are not about it stay free of its requests). */
   outboxPollMs?: number;
+  /** How often (ms) reconciled rolls whose payments the department has not yet recorded are delivered again (ROLL_DELIVERY_MS; default 10 s; 0: only at once). */
+  rollDeliveryMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services } {
@@ -75,6 +78,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller }),
     paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
+    rollDeliverer: new RollDeliverer(db, graph, log, options.rollDeliveryMs ?? 10_000),
   };
   const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
   const built = buildSubgraph<Context>({
@@ -97,10 +101,12 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       await built.start();
       refresher.start();
       poller.start();
+      services.rollDeliverer.start();
     },
     stop: async () => {
       await refresher.stop();
       await poller.stop();
+      await services.rollDeliverer.stop();
       await services.sweeps.stop();
       await services.paymentSweeps.idle();
     },
