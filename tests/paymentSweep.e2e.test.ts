@@ -154,15 +154,87 @@ describe('payment sweeps (资金发放核查)', () => {
     expect(kept.history[1]!.note).toBe('第二笔为补发，已核实');
   });
 
-  it('shows a person’s standing payment findings on the person, to the office and the paying department', async () => {
+  it('shows a person’s payment findings on the person, computed now, to the office and the paying department', async () => {
     const res = await system.query(`query ($id: ID!) { person(id: $id) { id paymentFindings { rule period paymentIds } } }`, { id: h4.persons.elder });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.person.paymentFindings).toEqual([{ rule: 'PAID_AFTER_DEATH', period: PERIOD, paymentIds: ['CL-1'] }]);
+    // June's as swept, and May's, which no sweep has read (the month after the month of death).
+    expect(res.data!.person.paymentFindings).toEqual([
+      { rule: 'PAID_AFTER_DEATH', period: PERIOD, paymentIds: ['CL-1'] },
+      { rule: 'PAID_AFTER_DEATH', period: '2025-05', paymentIds: ['JU-11'] },
+      { rule: 'PAID_WITHOUT_AWARD', period: '2025-05', paymentIds: ['JU-11'] },
+    ]);
+    const june = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings(period: "2025-06") { rule period } } }`, { id: h4.persons.elder });
+    expect(june.data!.person.paymentFindings).toEqual([{ rule: 'PAID_AFTER_DEATH', period: PERIOD }]);
     const labour = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings { rule } } }`, { id: h1.persons.spouse }, { caller: LABOUR_OFFICER });
     expect(labour.errors).toBeUndefined();
     expect(labour.data!.person.paymentFindings).toEqual([{ rule: 'PAID_TWICE' }]);
     const caseworker = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings { rule } } }`, { id: h4.persons.elder }, { caller: CASEWORKER });
     expect(caseworker.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badPeriod = await system.query(`query ($id: ID!) { person(id: $id) { paymentFindings(period: "2025-6") { rule } } }`, { id: h4.persons.elder });
+    expect(badPeriod.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('computes a household’s payment findings live: payments loaded since the last sweep, a sweep’s review kept, sweep-only rules as the sweep left them', async () => {
+    const LIVE = `query Live($id: ID!) { household(id: $id) { paymentFindings { id rule period paymentIds accountNumber status explanation history { event } } } }`;
+    type LiveNode = { id: string; rule: string; period: string; paymentIds: string[]; accountNumber: string | null; status: string; explanation: string; history: { event: string }[] };
+    // Labour pays H45's spouse twice for August, after every sweep (into the head's account: no other finding).
+    const august = [
+      payment('RS-20', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-05' }),
+      payment('RS-21', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-25' }),
+    ];
+    expect(await loadFile(await writeNdjson([...RECORDS, ...august]), system.loadOptions)).toMatchObject({ ok: true });
+    const h45 = await system.query(LIVE, { id: h5.householdId });
+    expect(h45.errors).toBeUndefined();
+    const found = h45.data!.household.paymentFindings as LiveNode[];
+    expect(found.map((n) => [n.rule, n.period, n.paymentIds])).toEqual([
+      ['PAID_TWICE', '2025-08', ['RS-20', 'RS-21']],
+      ['ACCOUNT_NOT_RECIPIENT', PERIOD, ['ZJ-9']],
+    ]);
+    expect(found[0]).toMatchObject({ status: 'OPEN', history: [] });
+    // No sweep has filed August's: the stored lists do not have it, the live one does.
+    const stored = await system.query(FINDINGS, { r: '654002', p: '2025-08' });
+    expect(stored.data!.paymentFindings.totalCount).toBe(0);
+    // The one a sweep filed keeps its id, status and history.
+    const sweptNotRecipient = first.find((n) => n.rule === 'ACCOUNT_NOT_RECIPIENT' && n.paymentIds.includes('ZJ-9'))!;
+    expect(found[1]).toMatchObject({ id: sweptNotRecipient.id, status: 'OPEN', accountNumber: '**** 9999', history: [{ event: 'FOUND' }] });
+    const h41 = (await system.query(LIVE, { id: h1.householdId })).data!.household.paymentFindings as LiveNode[];
+    expect(h41.map((n) => [n.rule, n.status])).toEqual([['PAID_TWICE', 'DISMISSED']]);
+    // H42: its own (amount, exclusive programmes) and the shared account only a sweep can see.
+    const h42 = (await system.query(LIVE, { id: h2.householdId })).data!.household.paymentFindings as LiveNode[];
+    expect(byRule(h42 as Node[])).toEqual({ AMOUNT_MISMATCH: [['MZ-2']], SHARED_ACCOUNT: [['MZ-2', 'MZ-3', 'MZ-4']], PAID_EXCLUSIVE: [['CL-2', 'MZ-5']] });
+    const text = JSON.stringify([h45, h41, h42]);
+    for (const number of [...Object.values(A), UNREGISTERED, ELSEWHERE, '6228480000000007777']) expect(text).not.toContain(number.slice(0, 12));
+  });
+
+  it('shows a household’s live payment findings to a paying department as its stored ones: its own payments only, logged', async () => {
+    const HOUSING_OFFICER: Caller = { sub: 'zj-1', role: 'DEPARTMENT_OFFICER', department: 'HOUSING' };
+    const res = await system.query(`query Live($id: ID!) { household(id: $id) { paymentFindings { rule paymentIds departments personIds explanation } } }`, { id: h3.householdId }, { caller: HOUSING_OFFICER });
+    expect(res.errors).toBeUndefined();
+    const found = res.data!.household.paymentFindings as { rule: string; paymentIds: string[]; departments: string[]; personIds: string[]; explanation: string }[];
+    // Housing's: the rent subsidy into an unregistered account, the payment naming no award; not
+    // civil affairs' 低保 into another household's account, nor the shared account.
+    expect(found.map((n) => [n.rule, n.paymentIds])).toEqual([
+      ['ACCOUNT_NOT_RECIPIENT', ['ZJ-8']],
+      ['PAID_WITHOUT_AWARD', ['ZJ-1']],
+    ]);
+    expect(found[0]!.explanation).toContain('未在民政部门登记');
+    expect(JSON.stringify(found)).not.toMatch(/MZ-3|CIVIL_AFFAIRS/);
+    // Caseworkers and analysts: none, as for the stored findings.
+    for (const caller of [CASEWORKER, ANALYST]) {
+      const refused = await system.query(`query Live($id: ID!) { household(id: $id) { paymentFindings { rule } } }`, { id: h3.householdId }, { caller, ...(caller === ANALYST ? { headers: { 'x-purpose': '' } } : {}) });
+      expect(refused.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(refused.data ?? null)).not.toMatch(/ZJ-|MZ-/);
+    }
+    // The office's read for the officer is in the access log, with the household's members.
+    const AUDITOR: Caller = { sub: 'au-1', role: 'AUDITOR' };
+    let entries: { sub: string; operation: string | null; subjectIds: string[] }[] = [];
+    for (let i = 0; i < 50 && !entries.some((e) => e.operation === 'LivePayments'); i++) {
+      const log = await system.query(`query ($id: ID!) { accessLog(personId: $id, first: 50) { edges { node { sub operation subjectIds } } } }`, { id: h3.persons.head }, { caller: AUDITOR });
+      expect(log.errors).toBeUndefined();
+      entries = log.data!.accessLog.edges.map((e: { node: (typeof entries)[number] }) => e.node);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entries).toContainEqual(expect.objectContaining({ sub: 'coordination office (payment check for zj-1)', operation: 'LivePayments', subjectIds: expect.arrayContaining([h3.persons.head, h3.persons.spouse]) }));
   });
 
   it('starts one sweep for the same region and period asked twice at once', async () => {

@@ -59,30 +59,30 @@ export function createPaymentLoader(db: Db) {
  * coordination office's checks compare them across departments (SHARED_ACCOUNT,
  * ACCOUNT_NOT_RECIPIENT) and show them masked.
  */
-export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string): Promise<SweepRows<typeof SWEEP_PAYMENT_COLUMNS>> {
+export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string | null): Promise<SweepRows<typeof SWEEP_PAYMENT_COLUMNS>> {
   if (!personIds.length) return toSweepRows(SWEEP_PAYMENT_COLUMNS, []);
   const rows = await rowsOf<Record<(typeof SWEEP_PAYMENT_COLUMNS)[number], string | null>>(
     db,
     sql`SELECT p.id, p.award_id AS "awardId", p.person_id AS "personId", p.amount_fen::text AS "amountFen", p.account_number AS "accountNumber",
-               p.status, a.programme, a.amount_fen::text AS "awardAmountFen"
+               p.status, a.programme, a.amount_fen::text AS "awardAmountFen", p.period
         FROM ${payments} p LEFT JOIN ${awards} a ON a.id = p.award_id
-        WHERE ${anyOf(sql`p.person_id`, personIds)} AND p.period = ${period}`,
+        WHERE ${anyOf(sql`p.person_id`, personIds)}${period === null ? sql`` : sql` AND p.period = ${period}`}`,
   );
   return toSweepRows(SWEEP_PAYMENT_COLUMNS, rows);
 }
 
 /**
  * `SweepBatch.<department>Payments(period)`: the department's payments of a sweep page's persons
- * for the period. A payment sweep is the coordination office's (a sweeping role that may read
+ * for the period (every period without one: a household's payment findings live, payments/live.ts). A payment sweep is the coordination office's (a sweeping role that may read
  * payments: caseworkers sweep awards, not accounts).
  */
 export function sweepBatchPayments(department: string) {
-  return (batch: SweepBatchRef, { period }: { period: string }, ctx: PaymentContext) => {
+  return (batch: SweepBatchRef, { period }: { period?: string | null }, ctx: PaymentContext) => {
     assertMaySweep(ctx.caller, batch.regionCode);
     assertMayReadPayments(ctx.caller, department);
-    if (!isPeriod(period)) throw badInput('period must be a month YYYY-MM', 'period');
+    if (period != null && !isPeriod(period)) throw badInput('period must be a month YYYY-MM', 'period');
     if (batch.personIds.length > MAX_SWEEP_BATCH * 20) throw badInput(`a sweep batch holds at most ${MAX_SWEEP_BATCH} households`, 'personIds');
-    return sweepPaymentRows(ctx.loaders.payments.db, batch.personIds, period);
+    return sweepPaymentRows(ctx.loaders.payments.db, batch.personIds, period ?? null);
   };
 }
 

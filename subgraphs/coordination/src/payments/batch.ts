@@ -27,12 +27,11 @@ type PaymentField = keyof typeof PAYMENT_FIELDS;
  * accounts registered for them. One gateway request; `householdIds` names every household read in
  * the access log.
  */
-export const PAYMENT_SWEEP_BATCH = `query PaymentSweepBatch($region: String!, $first: Int!, $after: String, $until: String, $period: String!) {
-  _internalSweepBatch(regionCode: $region, first: $first, after: $after, until: $until) {
-    hasNextPage endCursor householdIds households persons bankAccounts
+export const PAYMENT_SWEEP_BATCH_FIELDS = `hasNextPage endCursor householdIds households persons bankAccounts
     ${Object.keys(AWARD_FIELDS).join(' ')}
-    ${Object.keys(PAYMENT_FIELDS).map((f) => `${f}(period: $period)`).join(' ')}
-  }
+    ${Object.keys(PAYMENT_FIELDS).map((f) => `${f}(period: $period)`).join(' ')}`;
+export const PAYMENT_SWEEP_BATCH = `query PaymentSweepBatch($region: String!, $first: Int!, $after: String, $until: String, $period: String!) {
+  _internalSweepBatch(regionCode: $region, first: $first, after: $after, until: $until) { ${PAYMENT_SWEEP_BATCH_FIELDS} }
 }`;
 
 export type PaymentSweepAnswer = SweepBatchAnswer & { bankAccounts: unknown } & Partial<Record<PaymentField, unknown>>;
@@ -46,7 +45,7 @@ const C = columnIndex(SWEEP_ACCOUNT_COLUMNS);
  * award each names, and the accounts registered for them. Throws naming the part that is not what
  * was asked for (a department that did not answer has failed the request before this).
  */
-export function readPaymentBatch(batch: PaymentSweepAnswer, seen: { has(id: string): boolean }, period: string) {
+export function readPaymentBatch(batch: PaymentSweepAnswer, seen: { has(id: string): boolean }, period: string | null) {
   const facts = readSweepBatch(batch, seen);
   const members = new Set(facts.persons.map((p) => p.id));
   const payments: RulePayment[] = [];
@@ -57,7 +56,7 @@ export function readPaymentBatch(batch: PaymentSweepAnswer, seen: { has(id: stri
       const personId = r[P.personId]!;
       if (!members.has(personId)) continue;
       const status = r[P.status] as RulePayment['status'];
-      payments.push({ department, id: r[P.id]!, awardId: r[P.awardId]!, personId, period, amountFen: Number(r[P.amountFen]), accountNumber: r[P.accountNumber]!, status });
+      payments.push({ department, id: r[P.id]!, awardId: r[P.awardId]!, personId, period: period ?? r[P.period]!, amountFen: Number(r[P.amountFen]), accountNumber: r[P.accountNumber]!, status });
       if (r[P.awardAmountFen] !== null) amounts.set(`${department}:${r[P.awardId]}`, Number(r[P.awardAmountFen]));
     }
   }
