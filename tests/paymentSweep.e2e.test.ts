@@ -71,6 +71,11 @@ const RECORDS = [
   // April, whom civil affairs therefore places nowhere that month (the funds figures' UNPLACED row).
   payment('JU-11', 'JUSTICE', 'JU-NONE', h4.persons.elder, A.elder4, { period: '2025-05', paidDate: '2025-05-10' }),
 ];
+/** Loaded after the sweeps (the live findings' test): labour pays H45's spouse twice for August, into the head's account. */
+const AUGUST = [
+  payment('RS-20', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-05' }),
+  payment('RS-21', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-25' }),
+];
 const PLANTED = {
   PAID_TWICE: [['RS-1', 'RS-2']],
   PAID_AFTER_DEATH: [['CL-1']],
@@ -110,10 +115,11 @@ const byRule = (list: Node[]) => {
 describe('payment sweeps (资金发放核查)', () => {
   let system: System;
   let first: Node[];
+  // Starting nine subgraphs on the shared two-core host has taken over five minutes when it was busy.
   beforeAll(async () => {
     system = await startSystem();
     expect(await loadFile(await writeNdjson(RECORDS), system.loadOptions)).toMatchObject({ ok: true });
-  });
+  }, 900_000);
   afterAll(() => system?.stop());
 
   it('finds exactly the planted cases of every rule across departments, account numbers masked', async () => {
@@ -178,11 +184,7 @@ describe('payment sweeps (资金发放核查)', () => {
     const LIVE = `query Live($id: ID!) { household(id: $id) { paymentFindings { id rule period paymentIds accountNumber status explanation history { event } } } }`;
     type LiveNode = { id: string; rule: string; period: string; paymentIds: string[]; accountNumber: string | null; status: string; explanation: string; history: { event: string }[] };
     // Labour pays H45's spouse twice for August, after every sweep (into the head's account: no other finding).
-    const august = [
-      payment('RS-20', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-05' }),
-      payment('RS-21', 'LABOUR', 'LB-45-PUBLIC_WELFARE_JOB', h5.persons.spouse, '6228480000000007777', { period: '2025-08', paidDate: '2025-08-25' }),
-    ];
-    expect(await loadFile(await writeNdjson([...RECORDS, ...august]), system.loadOptions)).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson([...RECORDS, ...AUGUST]), system.loadOptions)).toMatchObject({ ok: true });
     const h45 = await system.query(LIVE, { id: h5.householdId });
     expect(h45.errors).toBeUndefined();
     const found = h45.data!.household.paymentFindings as LiveNode[];
@@ -274,8 +276,8 @@ describe('payment sweeps (资金发放核查)', () => {
       { department: 'JUSTICE', programme: null, noAward: true, regionCode: 'UNPLACED', period: '2025-05', paidFen: '50000', failedFen: '0', recipients: 1 },
       { department: 'HOUSING', programme: null, noAward: true, regionCode: '654002', period: PERIOD, paidFen: '50000', failedFen: '0', recipients: 1 },
     ]);
-    // Every PAID fen of the year is in some row (the fixture's payments, summed).
-    const paidInFile = RECORDS.filter((r): r is ReturnType<typeof payment> => r.type === 'payment' && (r as { status?: string }).status === 'PAID').reduce((n, p) => n + p.amountFen, 0);
+    // Every PAID fen of the year is in some row (the fixture's payments and August's, summed).
+    const paidInFile = [...RECORDS, ...AUGUST].filter((r): r is ReturnType<typeof payment> => r.type === 'payment' && (r as { status?: string }).status === 'PAID').reduce((n, p) => n + p.amountFen, 0);
     expect(rows.reduce((n, r) => n + Number(r.paidFen), 0)).toBe(paidInFile);
     // A coordinator bound to the county gets the placed "no award" row, not the unplaced one.
     const bound = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department noAward regionCode period paidFen } }`, { r: '654002', p: '2025' }, { caller: { sub: 'co-654002', role: 'COORDINATOR', region: '654002' } });
