@@ -203,7 +203,7 @@ describe('payment sweeps (资金发放核查)', () => {
     expect(h41.map((n) => [n.rule, n.status])).toEqual([['PAID_TWICE', 'DISMISSED']]);
     // H42: its own (amount, exclusive programmes) and the shared account only a sweep can see.
     const h42 = (await system.query(LIVE, { id: h2.householdId })).data!.household.paymentFindings as LiveNode[];
-    expect(byRule(h42 as Node[])).toEqual({ AMOUNT_MISMATCH: [['MZ-2']], SHARED_ACCOUNT: [['MZ-2', 'MZ-3', 'MZ-4']], PAID_EXCLUSIVE: [['CL-2', 'MZ-5']] });
+    expect(byRule(h42 as unknown as Node[])).toEqual({ AMOUNT_MISMATCH: [['MZ-2']], SHARED_ACCOUNT: [['MZ-2', 'MZ-3', 'MZ-4']], PAID_EXCLUSIVE: [['CL-2', 'MZ-5']] });
     const text = JSON.stringify([h45, h41, h42]);
     for (const number of [...Object.values(A), UNREGISTERED, ELSEWHERE, '6228480000000007777']) expect(text).not.toContain(number.slice(0, 12));
   });
