@@ -29,9 +29,9 @@ import { parseResidentId } from '@saf/identity';
 // Keep in sync with the schema: every type that carries a person's or household's identity.
 const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AssistanceApplication', 'ReviewTask', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
 const PERSON_LEVEL_ROOT_FIELDS = new Set([
-  'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts',
+  'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts', '_internalAccountRegistrations',
   // Payment rolls' reads and writes of a department's recipients (packages/department/src/rolls.ts).
-  ...['CivilAffairs', 'Labour', 'Health', 'Education', 'Housing', 'Justice', 'Disability'].flatMap((d) => [`_internal${d}RollAwards`, `_internal${d}RecordRollPayments`]),
+  ...['CivilAffairs', 'Labour', 'Health', 'Education', 'Housing', 'Justice', 'Disability'].flatMap((d) => [`_internal${d}RollAwards`, `_internal${d}RecordRollPayments`, `_internal${d}UnawardedPayments`]),
 ]);
 /**
  * Root fields that read no one's data in their answer but have our services read it for the

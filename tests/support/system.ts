@@ -29,6 +29,8 @@ interface Tuning {
   yearlyReviewMs?: number;
   /** Where sweeps read the departments' awards (SWEEP_SOURCE; the coordination office's default otherwise). */
   sweepSource?: 'streams' | 'pages';
+  /** How often coordination delivers again reconciled rolls' payments a department has not recorded (ROLL_DELIVERY_MS); unset: the default. */
+  rollDeliveryMs?: number;
 }
 
 /** What every service is given as deployed: its signing secret, and whether it runs in production mode. */
@@ -134,7 +136,7 @@ export async function startSystem(
   } & Tuning = {},
 ): Promise<System> {
   const base = uniqueBase();
-  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, yearlyReviewMs: options.yearlyReviewMs, sweepSource: options.sweepSource };
+  const tuning: Tuning = { sweepPageSize: options.sweepPageSize, ingestHoldMs: options.ingestHoldMs, outboxPollMs: options.outboxPollMs, yearlyReviewMs: options.yearlyReviewMs, sweepSource: options.sweepSource, rollDeliveryMs: options.rollDeliveryMs };
   let gatewayUrl = '';
   let servicesGatewayUrl = '';
   const gatewayUrlOf = () => servicesGatewayUrl;

@@ -527,6 +527,8 @@ export const en: Record<Key, string> = {
   'funds.period': 'Month',
   'funds.badPeriod': 'Enter a month as YYYY-MM.',
   'funds.programme': 'Programme',
+  'funds.noAward': 'Paid without an award',
+  'funds.unplaced': 'Not placed',
   'funds.person': 'ID number',
   'funds.amount': 'Amount',
   'funds.account': 'Account',

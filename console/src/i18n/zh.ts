@@ -527,6 +527,8 @@ export const zh = {
   'funds.period': '发放月份',
   'funds.badPeriod': '请填写月份，格式为 YYYY-MM。',
   'funds.programme': '救助项目',
+  'funds.noAward': '无对应救助记录的发放',
+  'funds.unplaced': '未能确定住址',
   'funds.person': '身份证号',
   'funds.amount': '金额',
   'funds.account': '账户',

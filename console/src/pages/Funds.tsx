@@ -16,7 +16,7 @@ import { useSession } from '../lib/sessionContext.tsx';
 interface Line { line: number; awardId: string; programme: string; personId: string; amountFen: number; accountNumber: string | null; status: string; holds: { kind: string; findingId: string | null; rule: string | null; explanation: string | null }[] }
 interface Roll { id: string; department: string; regionCode: string; period: string; status: string; lineCount: number; totalFen: string; heldCount: number; generatedBy: string; approvedBy: string | null; lines: Line[] }
 interface Finding { id: string; rule: string; period: string; personIds: string[]; paymentIds: string[]; departments: string[]; accountNumber: string | null; explanation: string; status: string }
-interface FundsRow { department: string; programme: string; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number | null }
+interface FundsRow { department: string; programme: string | null; noAward: boolean; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number | null }
 
 function lastMonth(): string {
   const d = new Date();
@@ -239,8 +239,10 @@ function FundsChart({ regionCode, period }: { regionCode: string; period: string
   if (state.kind === 'error' || state.kind === 'invalid') return <Notice kind="error">{state.message}</Notice>;
   if (state.kind !== 'ok') return null;
   const byProgramme = new Map<string, number>();
-  for (const r of state.data.fundsStatistics) byProgramme.set(r.programme, (byProgramme.get(r.programme) ?? 0) + Number(r.paidFen));
-  const bars = [...byProgramme].map(([code, fen]) => ({ label: programme(code), value: fen }));
+  // Payments naming no award have a bar of their own (keyed '' : no programme has that code).
+  for (const r of state.data.fundsStatistics) byProgramme.set(r.programme ?? '', (byProgramme.get(r.programme ?? '') ?? 0) + Number(r.paidFen));
+  const name = (code: string | null) => (code ? programme(code) : t('funds.noAward'));
+  const bars = [...byProgramme].map(([code, fen]) => ({ label: name(code), value: fen }));
   return (
     <div className="card funds-figures">
       <h2>{t('funds.figures.title')}</h2>
@@ -250,7 +252,7 @@ function FundsChart({ regionCode, period }: { regionCode: string; period: string
         <tbody>
           {state.data.fundsStatistics.map((r) => (
             <tr key={`${r.department}-${r.programme}-${r.regionCode}-${r.period}`}>
-              <td>{label('dept', r.department)}</td><td>{programme(r.programme)}</td><td>{r.regionCode}</td><td>{money(r.paidFen)}</td><td>{money(r.failedFen)}</td><td>{r.recipients ?? '—'}</td>
+              <td>{label('dept', r.department)}</td><td>{name(r.programme)}</td><td>{r.regionCode === 'UNPLACED' ? t('funds.unplaced') : r.regionCode}</td><td>{money(r.paidFen)}</td><td>{money(r.failedFen)}</td><td>{r.recipients ?? '—'}</td>
             </tr>
           ))}
         </tbody>

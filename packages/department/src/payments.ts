@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { asc, sql } from 'drizzle-orm';
 import { anyOf, rowsOf, type Db } from '@saf/db';
 import { MAX_SWEEP_BATCH, SWEEP_PAYMENT_COLUMNS, isPeriod, maskAccountNumber, toSweepRows, type SweepRows } from '@saf/interchange';
-import { assertMayReadPayments, assertMaySweep, badInput, observedBatch } from '@saf/service';
+import { assertMayReadPayments, assertMaySweep, assertRole, badInput, observedBatch } from '@saf/service';
 import { rowCount, type IngestKind } from './ingest.ts';
 import { awards, payments, type PaymentRow } from './schema.ts';
 import type { DepartmentContext } from './server.ts';
@@ -59,30 +59,30 @@ export function createPaymentLoader(db: Db) {
  * coordination office's checks compare them across departments (SHARED_ACCOUNT,
  * ACCOUNT_NOT_RECIPIENT) and show them masked.
  */
-export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string): Promise<SweepRows<typeof SWEEP_PAYMENT_COLUMNS>> {
+export async function sweepPaymentRows(db: Db, personIds: readonly string[], period: string | null): Promise<SweepRows<typeof SWEEP_PAYMENT_COLUMNS>> {
   if (!personIds.length) return toSweepRows(SWEEP_PAYMENT_COLUMNS, []);
   const rows = await rowsOf<Record<(typeof SWEEP_PAYMENT_COLUMNS)[number], string | null>>(
     db,
     sql`SELECT p.id, p.award_id AS "awardId", p.person_id AS "personId", p.amount_fen::text AS "amountFen", p.account_number AS "accountNumber",
-               p.status, a.programme, a.amount_fen::text AS "awardAmountFen"
+               p.status, a.programme, a.amount_fen::text AS "awardAmountFen", p.period
         FROM ${payments} p LEFT JOIN ${awards} a ON a.id = p.award_id
-        WHERE ${anyOf(sql`p.person_id`, personIds)} AND p.period = ${period}`,
+        WHERE ${anyOf(sql`p.person_id`, personIds)}${period === null ? sql`` : sql` AND p.period = ${period}`}`,
   );
   return toSweepRows(SWEEP_PAYMENT_COLUMNS, rows);
 }
 
 /**
  * `SweepBatch.<department>Payments(period)`: the department's payments of a sweep page's persons
- * for the period. A payment sweep is the coordination office's (a sweeping role that may read
+ * for the period (every period without one: a household's payment findings live, payments/live.ts). A payment sweep is the coordination office's (a sweeping role that may read
  * payments: caseworkers sweep awards, not accounts).
  */
 export function sweepBatchPayments(department: string) {
-  return (batch: SweepBatchRef, { period }: { period: string }, ctx: PaymentContext) => {
+  return (batch: SweepBatchRef, { period }: { period?: string | null }, ctx: PaymentContext) => {
     assertMaySweep(ctx.caller, batch.regionCode);
     assertMayReadPayments(ctx.caller, department);
-    if (!isPeriod(period)) throw badInput('period must be a month YYYY-MM', 'period');
+    if (period != null && !isPeriod(period)) throw badInput('period must be a month YYYY-MM', 'period');
     if (batch.personIds.length > MAX_SWEEP_BATCH * 20) throw badInput(`a sweep batch holds at most ${MAX_SWEEP_BATCH} households`, 'personIds');
-    return sweepPaymentRows(ctx.loaders.payments.db, batch.personIds, period);
+    return sweepPaymentRows(ctx.loaders.payments.db, batch.personIds, period ?? null);
   };
 }
 
@@ -130,7 +130,8 @@ export interface FundsAggregate {
 /**
  * The department's payments per programme, county and month under a region prefix (by the award
  * paid for), for the months asked: one query. A payment naming no award of the department has no
- * programme or place and is left out (the payment sweep lists it: PAID_WITHOUT_AWARD).
+ * programme or place here: `unawardedPaymentRows` gives those to the coordination office, which
+ * places them by where the recipient lives (fundsStatistics' "no award" rows).
  */
 export async function fundsAggregates(db: Db, prefix: string, periods: readonly string[]): Promise<FundsAggregate[]> {
   const rows = await rowsOf<{ programme: string; county: string; period: string; paid: string | null; failed: string | null; recipients: number | string; failed_recipients: number | string }>(
@@ -168,4 +169,45 @@ export function fundsStatisticsField(department: Department) {
     assertMayReadRawStatistics(ctx.caller, department, prefix);
     return fundsAggregates(ctx.loaders.payments.db, prefix, fundsPeriods(args.period));
   };
+}
+
+/** Columns of `_internal<Department>UnawardedPayments`: per recipient and month, what was paid naming no award. */
+export const UNAWARDED_COLUMNS = ['personId', 'period', 'paidFen', 'failedFen', 'paidCount', 'failedCount'] as const;
+
+/** At most this many rows in one answer: a department's unawarded payments are audit cases, not a register. */
+export const MAX_UNAWARDED_ROWS = 50_000;
+
+/**
+ * The department's payments naming no award it has, per recipient and month, for the months asked
+ * (any region: a payment without an award has no place here; the coordination office asks civil
+ * affairs where each recipient lives). Sums are decimal strings (bigint).
+ */
+export async function unawardedPaymentRows(db: Db, periods: readonly string[]): Promise<SweepRows<typeof UNAWARDED_COLUMNS>> {
+  const rows = await rowsOf<Record<(typeof UNAWARDED_COLUMNS)[number], string>>(
+    db,
+    sql`SELECT p.person_id AS "personId", p.period,
+               coalesce(sum(p.amount_fen::bigint) FILTER (WHERE p.status = 'PAID'), 0)::text AS "paidFen",
+               coalesce(sum(p.amount_fen::bigint) FILTER (WHERE p.status <> 'PAID'), 0)::text AS "failedFen",
+               (count(*) FILTER (WHERE p.status = 'PAID'))::text AS "paidCount",
+               (count(*) FILTER (WHERE p.status <> 'PAID'))::text AS "failedCount"
+        FROM ${payments} p LEFT JOIN ${awards} a ON a.id = p.award_id
+        WHERE a.id IS NULL AND ${anyOf(sql`p.period`, periods)}
+        GROUP BY p.person_id, p.period ORDER BY p.period, p.person_id LIMIT ${MAX_UNAWARDED_ROWS + 1}`,
+  );
+  if (rows.length > MAX_UNAWARDED_ROWS) throw badInput(`more than ${MAX_UNAWARDED_ROWS} recipients paid without an award in these months: ask for one month`, 'period');
+  return toSweepRows(UNAWARDED_COLUMNS, rows);
+}
+
+/** `_internal<Department>UnawardedPayments(period)`: person-level, the coordination office alone (it turns them into counts). */
+export function unawardedPaymentsField() {
+  return (_: unknown, args: { period: string }, ctx: PaymentContext): Promise<SweepRows<typeof UNAWARDED_COLUMNS>> => {
+    assertRole(ctx.caller, 'COORDINATOR');
+    return unawardedPaymentRows(ctx.loaders.payments.db, fundsPeriods(args.period));
+  };
+}
+
+/** The department's unawarded payments' root field (`labourPayments` → `_internalLabourUnawardedPayments`). */
+export function unawardedField(paymentsField: string): string {
+  const base = paymentsField.replace(/Payments$/, '');
+  return `_internal${base.charAt(0).toUpperCase()}${base.slice(1)}UnawardedPayments`;
 }

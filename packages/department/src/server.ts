@@ -6,7 +6,7 @@ import type { DocumentNode } from 'graphql';
 import { createAwardLoaders } from './awards.ts';
 import { ingestRoute, type IngestKind } from './ingest.ts';
 import { rollFieldNames, rollFields } from './rolls.ts';
-import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments } from './payments.ts';
+import { createPaymentLoader, fundsStatisticsField, paymentKind, paymentResolvers, personPayments, sweepBatchPayments, unawardedField, unawardedPaymentsField } from './payments.ts';
 import type { BuiltSubgraph, SubgraphDeps } from './subgraph.ts';
 import { witnessRoute } from './witness.ts';
 import { COORDINATION, grantRoute } from './grant.ts';
@@ -50,7 +50,7 @@ export function createDepartmentServer(options: DepartmentServerOptions): BuiltS
   const rollNames = rollFieldNames(options.paymentsField);
   const resolvers = {
     ...own,
-    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department), [rollNames.awards]: roll.awards },
+    Query: { ...own.Query, [fundsField(options.paymentsField)]: fundsStatisticsField(options.department), [rollNames.awards]: roll.awards, [unawardedField(options.paymentsField)]: unawardedPaymentsField() },
     Mutation: { ...own.Mutation, [rollNames.record]: roll.record },
     Person: { ...own.Person, [options.paymentsField]: personPayments(options.department) },
     Payment: paymentResolvers(options.department),

@@ -20,7 +20,7 @@ export const SWEEP_AWARD_COLUMNS = ['id', 'programme', 'personId', 'householdId'
  * numbers travel in full between the services (the checks compare them); no answer to a client
  * shows them.
  */
-export const SWEEP_PAYMENT_COLUMNS = ['id', 'awardId', 'personId', 'amountFen', 'accountNumber', 'status', 'programme', 'awardAmountFen'] as const;
+export const SWEEP_PAYMENT_COLUMNS = ['id', 'awardId', 'personId', 'amountFen', 'accountNumber', 'status', 'programme', 'awardAmountFen', 'period'] as const;
 export const SWEEP_ACCOUNT_COLUMNS = ['id', 'personId', 'accountNumber', 'holderId', 'holderHouseholdId'] as const;
 
 export interface SweepRows<C extends readonly string[] = readonly string[]> {

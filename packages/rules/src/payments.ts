@@ -14,7 +14,7 @@ export const PAYMENT_RULE_CODES = ['PAID_TWICE', 'PAID_AFTER_DEATH', 'PAID_WITHO
 export type PaymentRuleCode = (typeof PAYMENT_RULE_CODES)[number];
 
 /** Placeholders a payment rule's explanation may use; keep in sync with `values` below. */
-export const PAYMENT_TEMPLATE_PLACEHOLDERS = ['persons', 'programmes', 'period', 'departments', 'payments', 'deathDate', 'paid', 'awarded', 'account', 'households'] as const;
+export const PAYMENT_TEMPLATE_PLACEHOLDERS = ['persons', 'programmes', 'period', 'departments', 'payments', 'deathDate', 'paid', 'awarded', 'account', 'households', 'holder'] as const;
 
 const text = z.string().trim().min(1, 'must not be empty');
 
@@ -140,6 +140,16 @@ export function coversMonth(award: RuleAward, period: string): boolean {
   return !!days && intersect(days, monthDays(period)) !== null;
 }
 
+/** ACCOUNT_NOT_RECIPIENT's `{holder}`: someone else's account, or one the register does not know. */
+const HOLDER_OTHER: Record<Lang, Record<string, string>> = {
+  zh: { holder: '该账户持有人既非本人也非同户成员' },
+  en: { holder: 'held by neither the recipient nor a member of the household' },
+};
+const HOLDER_UNKNOWN: Record<Lang, Record<string, string>> = {
+  zh: { holder: '该账户未在民政部门登记，持有人不明' },
+  en: { holder: 'which is not registered with civil affairs (holder unknown)' },
+};
+
 const fenText = (fen: number, lang: Lang) => (lang === 'zh' ? `${(fen / 100).toFixed(2)} 元` : `¥${(fen / 100).toFixed(2)}`);
 const last4 = (accountNumber: string) => accountNumber.slice(-4);
 const masked = (accountNumber: string) => `**** ${last4(accountNumber)}`;
@@ -244,15 +254,16 @@ export function detectPaymentFindings(input: PaymentDetectInput): PaymentFinding
   }
 
   // ACCOUNT_NOT_RECIPIENT: the registered holder is neither the recipient nor of the recipient's
-  // household. An account nobody registered has no known holder: not judged here.
+  // household; or nobody registered the account at all (its holder unknown: the register is where
+  // a recipient's account must be, SPEC section 11), which the explanation says apart.
   const holders = groupBy(input.accounts, (a) => a.accountNumber);
   for (const [, group] of groupBy(paid, (p) => `${p.accountNumber}|${p.personId}`)) {
     const p = group[0]!;
-    const registered = holders.get(p.accountNumber);
-    if (!registered?.length) continue;
+    const registered = holders.get(p.accountNumber) ?? [];
     const household = householdOf(p.personId);
     const fits = registered.some((a) => a.holderId === p.personId || (household !== null && a.holderHouseholdId === household));
-    if (!fits) add('ACCOUNT_NOT_RECIPIENT', group, { account: p.accountNumber });
+    if (fits) continue;
+    add('ACCOUNT_NOT_RECIPIENT', group, { account: p.accountNumber, values: registered.length ? HOLDER_OTHER : HOLDER_UNKNOWN });
   }
 
   // PAID_EXCLUSIVE: one person paid for one period under two programmes of an exclusive pair.

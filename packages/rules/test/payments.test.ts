@@ -118,8 +118,25 @@ describe('payment rules (SPEC section 11)', () => {
       expect(rules(detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [{ accountNumber: ACCOUNT, holderId: 'P3', holderHouseholdId: 'H2' }] }))).toEqual(['ACCOUNT_NOT_RECIPIENT']);
       expect(rules(detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [{ accountNumber: ACCOUNT, holderId: 'X', holderHouseholdId: null }] }))).toEqual(['ACCOUNT_NOT_RECIPIENT']);
     });
-    it('does not judge an account the register does not know', () => {
-      expect(detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [] })).toEqual([]);
+    it('judges an account nobody registered as well, and says so apart from someone else’s account', () => {
+      const own = detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [{ accountNumber: ACCOUNT, holderId: 'P1', holderHouseholdId: 'H1' }] });
+      const other = detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [{ accountNumber: ACCOUNT, holderId: 'P3', holderHouseholdId: 'H2' }] });
+      const none = detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [] });
+      // Registered to another account number than the one paid into: the one paid into is unknown.
+      const elsewhere = detect([pay({ id: 'MZ-1' })], [dibao()], { accounts: [{ accountNumber: '6228480000000000099', holderId: 'P1', holderHouseholdId: 'H1' }] });
+      expect(own).toEqual([]);
+      expect(rules(other)).toEqual(['ACCOUNT_NOT_RECIPIENT']);
+      expect(rules(none)).toEqual(['ACCOUNT_NOT_RECIPIENT']);
+      expect(rules(elsewhere)).toEqual(['ACCOUNT_NOT_RECIPIENT']);
+      expect(other[0]!.explanation).toContain('持有人既非本人也非同户成员');
+      expect(other[0]!.explanationEn).toContain('held by neither the recipient nor a member of the household');
+      expect(none[0]!.explanation).toContain('未在民政部门登记');
+      expect(none[0]!.explanationEn).toContain('not registered with civil affairs');
+      expect(none[0]!.explanation).not.toContain('既非本人');
+      expect(none[0]).toMatchObject({ accountLast4: '0017', paymentIds: ['MZ-1'], personIds: ['P1'] });
+      expect(JSON.stringify(none)).not.toContain(ACCOUNT.slice(0, 8));
+      // The same payments, the same finding: registering the account later keeps its id.
+      expect(none[0]!.id).toBe(other[0]!.id);
     });
   });
 

@@ -3,6 +3,7 @@ import { anyOf } from '@saf/db';
 import { toSweepRows } from '@saf/interchange';
 import { assertRole, badInput } from '@saf/service';
 import { paidPersons } from './db/recipients.ts';
+import { accountRegistrationRows } from './db/accounts.ts';
 import { bankAccounts } from './db/schema.ts';
 import type { Context } from './loaders.ts';
 
@@ -21,4 +22,15 @@ export async function rollAccounts(_: unknown, { personIds }: { personIds: strin
   if (!allowed.length) return toSweepRows(ROLL_ACCOUNT_COLUMNS, []);
   const rows = await ctx.db.select().from(bankAccounts).where(anyOf(bankAccounts.personId, allowed)).orderBy(asc(bankAccounts.personId), asc(bankAccounts.id));
   return { columns: ROLL_ACCOUNT_COLUMNS, rows: rows.map((r) => [r.id, r.personId, r.bank, r.accountNumber, r.holderId]) };
+}
+
+/**
+ * `_internalAccountRegistrations`: every registration of the account numbers a payment check met
+ * (ACCOUNT_NOT_RECIPIENT tells someone else's account from one nobody registered). The
+ * coordination office only, within its region when bound to one (`accountRegistrationRows`).
+ */
+export async function accountRegistrations(_: unknown, { accountNumbers }: { accountNumbers: string[] }, ctx: Context) {
+  const caller = assertRole(ctx.caller, 'COORDINATOR');
+  if (accountNumbers.length > 5000) throw badInput('at most 5000 accountNumbers at once', 'accountNumbers');
+  return accountRegistrationRows(ctx.db, [...new Set(accountNumbers)], caller.region ?? null);
 }

@@ -42,6 +42,8 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
       OUTBOX_POLL_MS: z.coerce.number().int().min(0).default(5000),
       /** How often (ms) the yearly 低保/特困 review tasks are made (the first run 10 s after start); 0: never. Six hours by default. */
       YEARLY_REVIEW_MS: z.coerce.number().int().min(0).default(6 * 3_600_000),
+      /** How often (ms) reconciled payment rolls whose payments a department has not yet recorded are delivered again; 0: only once, at the reconciliation. */
+      ROLL_DELIVERY_MS: z.coerce.number().int().min(0).default(10_000),
     }),
     env,
   );
@@ -56,6 +58,7 @@ export function coordinationConfig(env: NodeJS.ProcessEnv = process.env) {
     statisticsWaitMs: own.STATISTICS_WAIT_MS,
     outboxPollMs: own.OUTBOX_POLL_MS,
     yearlyReviewMs: own.YEARLY_REVIEW_MS,
+    rollDeliveryMs: own.ROLL_DELIVERY_MS,
     // The departments' own routes (an approved application's award, casework/grant.ts; a sweep's
     // streams, sweepStreams.ts): where the
     // gateway finds them (`<NAME>_URL` or the port base), and the secret each shares.

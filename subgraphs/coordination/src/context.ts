@@ -5,6 +5,7 @@ import type { Logger } from '@saf/service';
 import { eventsByFindingIds, findingsByIds } from './db/findings.ts';
 import { paymentFindingsByIds, paymentFindingsOfPersons } from './db/paymentFindings.ts';
 import type { PaymentSweepRunner } from './payments/sweep.ts';
+import type { RollDeliverer } from './payments/rolls.ts';
 import { eventsByApplicationIds } from './db/applications.ts';
 import { eventsByTaskIds } from './db/reviewTasks.ts';
 import type { EligibilityStore } from './casework/eligibilityStore.ts';
@@ -39,6 +40,8 @@ export interface Services {
   sweeps: SweepRunner;
   /** Payment sweeps (资金发放核查, payments/sweep.ts). */
   paymentSweeps: PaymentSweepRunner;
+  /** Delivers reconciled rolls' lines to their departments, after the commit and again until done (payments/rolls.ts). */
+  rollDeliverer: RollDeliverer;
   graph: GraphClient;
   /** Keys the ids of findings as masked for a caller (`findingView.ts`). */
   maskKey: Buffer;

@@ -18,6 +18,7 @@ import { limitConcurrency } from './statistics/limit.ts';
 import { StatisticsRefresher } from './statistics/refresh.ts';
 import { SweepRunner, type SweepSource } from './sweep.ts';
 import { PaymentSweepRunner } from './payments/sweep.ts';
+import { RollDeliverer } from './payments/rolls.ts';
 import { Catalogue, SharingStore, sharingRoutes } from './sharing.ts';
 import { SharingAuditRelay } from './sharingAudit.ts';
 import { SharingChanges } from './sharingChanges.ts';
@@ -56,6 +57,8 @@ export interface CoordinationOptions extends SubgraphDeps {
   outboxPollMs?: number;
   /** How often (ms) the yearly 低保/特困 review tasks are made (YEARLY_REVIEW_MS), the first soon after start; 0 or unset: never on its own. */
   yearlyReviewMs?: number;
+  /** How often (ms) reconciled rolls whose payments the department has not yet recorded are delivered again (ROLL_DELIVERY_MS; default 10 s; 0: only at once). */
+  rollDeliveryMs?: number;
 }
 
 export function createServer(options: CoordinationOptions): BuiltSubgraph & { services: Services; yearlyReviews: YearlyReviews } {
@@ -101,6 +104,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
     statisticsWaitMs: options.statisticsWaitMs ?? DEFAULT_WAIT_MS,
     sweeps: new SweepRunner(db, graph, rules, log, options.sweepPageSize, { maxPerCaller: options.sweepMaxPerCaller, departments, source: options.sweepSource ?? 'streams' }),
     paymentSweeps: new PaymentSweepRunner(db, graph, rules, log, options.sweepPageSize),
+    rollDeliverer: new RollDeliverer(db, graph, log, options.rollDeliveryMs ?? 10_000),
   };
   const poller = new OutboxPoller(db, graph, services.departments, log, options.outboxPollMs ?? 0);
   const yearly = new YearlyReviews(db, graph, log, options.yearlyReviewMs ?? 0);
@@ -133,6 +137,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       poller.start();
       yearly.start();
       relay.start();
+      services.rollDeliverer.start();
     },
     stop: async () => {
       changes.close();
@@ -140,6 +145,7 @@ export function createServer(options: CoordinationOptions): BuiltSubgraph & { se
       await refresher.stop();
       await poller.stop();
       await yearly.stop();
+      await services.rollDeliverer.stop();
       await services.sweeps.stop();
       await services.paymentSweeps.idle();
     },

@@ -51,3 +51,29 @@ export async function sweepAccountRows(db: Db, personIds: readonly string[]): Pr
   );
   return { columns: SWEEP_ACCOUNT_COLUMNS, rows: rows.map((r) => [r.id, r.person_id, r.account_number, r.holder_id, r.household_id]) };
 }
+
+/**
+ * Every registration of these account numbers, wherever the person lives, in the sweep's rows: a
+ * payment check must tell an account registered to someone else from one nobody registered
+ * (ACCOUNT_NOT_RECIPIENT). For a caller bound to a region, a registration of which neither the
+ * person registered for nor the holder lives there says only that the number is registered: its
+ * id, person and holder read `-` (the rules need no more to judge it someone else's).
+ */
+export async function accountRegistrationRows(db: Db, accountNumbers: readonly string[], region: string | null): Promise<SweepRows<typeof SWEEP_ACCOUNT_COLUMNS>> {
+  if (!accountNumbers.length) return toSweepRows(SWEEP_ACCOUNT_COLUMNS, []);
+  const rows = await rowsOf<{ id: string; person_id: string; account_number: string; holder_id: string; household_id: string | null; seen: boolean }>(
+    db,
+    sql`SELECT a.id, a.person_id, a.account_number, a.holder_id, hp.household_id,
+               ${region === null ? sql`true` : sql`(rh.region_code LIKE ${`${region}%`} OR hh.region_code LIKE ${`${region}%`})`} AS seen
+        FROM ${bankAccounts} a
+        LEFT JOIN ${persons} hp ON hp.id = a.holder_id
+        LEFT JOIN households hh ON hh.id = hp.household_id
+        LEFT JOIN ${persons} rp ON rp.id = a.person_id
+        LEFT JOIN households rh ON rh.id = rp.household_id
+        WHERE ${anyOf(sql`a.account_number`, accountNumbers)} ORDER BY a.id`,
+  );
+  return {
+    columns: SWEEP_ACCOUNT_COLUMNS,
+    rows: rows.map((r) => (r.seen ? [r.id, r.person_id, r.account_number, r.holder_id, r.household_id] : ['-', '-', r.account_number, '-', null])),
+  };
+}

@@ -109,12 +109,12 @@ const SWEEP_PERSON_SELECT = selectList(Object.fromEntries(SWEEP_PERSON_COLUMNS.m
  * members, in compact rows, and the ids the departments are asked about. (The region's total is
  * counted only when asked for: a sweep has it from its plan.)
  */
-export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null, until: string | null = null) {
+export async function sweepHouseholds(db: Db, prefix: string, first: number, after: string | null, until: string | null = null, only: string | null = null) {
   const like = `${prefix}%`;
   const rows = await db
     .select({ id: households.id, regionCode: households.regionCode })
     .from(households)
-    .where(and(sql`${households.regionCode} LIKE ${like}`, after === null ? undefined : gt(households.id, after), until === null ? undefined : lte(households.id, until)))
+    .where(and(sql`${households.regionCode} LIKE ${like}`, after === null ? undefined : gt(households.id, after), until === null ? undefined : lte(households.id, until), only === null ? undefined : eq(households.id, only)))
     .orderBy(asc(households.id))
     .limit(first + 1);
   const page = rows.slice(0, first);

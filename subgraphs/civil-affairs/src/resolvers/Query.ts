@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isRegionPrefix } from '@saf/identity';
-import { awardById, fundsStatisticsField, rollFields } from '@saf/department';
-import { rollAccounts } from '../rollAccounts.ts';
+import { awardById, fundsStatisticsField, rollFields, unawardedPaymentsField } from '@saf/department';
+import { accountRegistrations, rollAccounts } from '../rollAccounts.ts';
 import { MAX_SWEEP_BATCH } from '@saf/interchange';
 import type { SQL } from 'drizzle-orm';
 import { assertMaySweep, assertPersonLevel, badInput } from '@saf/service';
@@ -18,11 +18,14 @@ function regionList(ctx: Context, regionCode: string): { prefix: string; scope: 
 }
 
 /** A sweep page is defined by its region, size, start and end: its id says them, as a JSON array (household numbers may hold any character). */
-function sweepBatchId(regionCode: string, first: number, after: string | null, until: string | null): string {
-  return JSON.stringify([regionCode, first, after, until]);
+function sweepBatchId(regionCode: string, first: number, after: string | null, until: string | null, only: string | null): string {
+  return JSON.stringify(only === null ? [regionCode, first, after, until] : [regionCode, first, after, until, only]);
 }
 
-const sweepBatchKey = z.tuple([z.string(), z.number().int(), z.string().nullable(), z.string().nullable()]);
+const sweepBatchKey = z.union([
+  z.tuple([z.string(), z.number().int(), z.string().nullable(), z.string().nullable()]),
+  z.tuple([z.string(), z.number().int(), z.string().nullable(), z.string().nullable(), z.string()]),
+]);
 
 /** A sweep page again from its id (`sweepBatchId`), should the gateway ever ask for it by key. */
 export function sweepBatchById(ctx: Context, id: string) {
@@ -32,7 +35,8 @@ export function sweepBatchById(ctx: Context, id: string) {
   } catch {
     throw badInput('not a sweep batch id', 'id');
   }
-  return sweepBatch(ctx, ...key);
+  const [regionCode, first, after, until, only] = key;
+  return sweepBatch(ctx, regionCode, first, after, until, only ?? null);
 }
 
 /** The region and page size of a sweep request, checked: a region prefix, a sweeping caller within it, a bounded page. */
@@ -42,13 +46,13 @@ function sweepRequest(ctx: Context, regionCode: string, size: number, field: str
   if (!Number.isInteger(size) || size < 1 || size > MAX_SWEEP_BATCH) throw badInput(`${field} must be 1 to ${MAX_SWEEP_BATCH}`, field);
 }
 
-export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null, until: string | null = null) {
+export async function sweepBatch(ctx: Context, regionCode: string, first: number, after: string | null, until: string | null = null, only: string | null = null) {
   sweepRequest(ctx, regionCode, first, 'first');
-  const batch = await sweepHouseholds(ctx.db, regionCode, first, after, until);
+  const batch = await sweepHouseholds(ctx.db, regionCode, first, after, until, only);
   // Read only when asked for (graphql-js calls a function-valued property): a sweep by streams
   // asks for the households and members alone.
   const civilAffairsAwards = () => ctx.loaders.awards.sweep(batch.personIds, batch.householdIds);
-  return { id: sweepBatchId(regionCode, first, after, until), regionCode, ...batch, civilAffairsAwards };
+  return { id: sweepBatchId(regionCode, first, after, until, only), regionCode, ...batch, civilAffairsAwards };
 }
 
 export const Query = {
@@ -58,6 +62,8 @@ export const Query = {
   civilAffairsFundsStatistics: fundsStatisticsField('CIVIL_AFFAIRS'),
   _internalCivilAffairsRollAwards: rollFields('CIVIL_AFFAIRS').awards,
   _internalRollAccounts: rollAccounts,
+  _internalAccountRegistrations: accountRegistrations,
+  _internalCivilAffairsUnawardedPayments: unawardedPaymentsField(),
   households: async (_: unknown, { ids }: { ids: string[] }, ctx: Context) => {
     assertPersonLevel(ctx.caller);
     if (ids.length > 500) throw badInput('at most 500 ids at once', 'ids');
@@ -83,8 +89,8 @@ export const Query = {
     return searchHouseholds(ctx.db, prefix, text, 50, scope);
   },
   /** A page of a sweep: households and members here; the departments add their awards (SweepBatch). */
-  _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null; until?: string | null }, ctx: Context) =>
-    sweepBatch(ctx, args.regionCode, args.first, args.after ?? null, args.until ?? null),
+  _internalSweepBatch: (_: unknown, args: { regionCode: string; first: number; after?: string | null; until?: string | null; householdId?: string | null }, ctx: Context) =>
+    sweepBatch(ctx, args.regionCode, args.first, args.after ?? null, args.until ?? null, args.householdId ?? null),
   _internalSweepPlan: async (_: unknown, args: { regionCode: string; pageSize: number; maxIds?: number | null }, ctx: Context) => {
     sweepRequest(ctx, args.regionCode, args.pageSize, 'pageSize');
     const maxIds = args.maxIds ?? null;

@@ -191,6 +191,18 @@ export const paymentRolls = pgTable(
     approvalNote: text('approval_note'),
     reconciledBy: text('reconciled_by'),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true, mode: 'string' }),
+    /**
+     * Delivering a reconciled roll's lines to the department as its payments (an outbox: recorded
+     * with the reconciliation, delivered after the commit, retried until the department has them):
+     * the officer who reconciled (the department records on their behalf) and the purpose declared.
+     */
+    reconciledCaller: jsonb('reconciled_caller').$type<{ sub: string; role: 'DEPARTMENT_OFFICER'; department: string; region?: string }>(),
+    reconciledPurpose: text('reconciled_purpose'),
+    /** When the department confirmed it recorded the lines; null while a delivery is due. */
+    paymentsRecordedAt: timestamp('payments_recorded_at', { withTimezone: true, mode: 'string' }),
+    deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+    /** Why the last delivery failed (no account numbers: the gateway's message). */
+    deliveryError: text('delivery_error'),
   },
   (t) => [uniqueIndex('payment_rolls_department_region_period_idx').on(t.department, t.regionCode, t.period)],
 );

@@ -7,7 +7,9 @@ import { isValidIsoDate } from '@saf/identity';
 import { isPeriod } from '@saf/interchange';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
 import { assertRegionWithin, assertRole, badInput, conflict, forbidden } from '@saf/service';
+import type { Logger } from '@saf/service';
 import type { Context } from '../context.ts';
+import type { GraphClient } from '../graph.ts';
 import { standingPaymentFindingsOfAwards } from '../db/paymentFindings.ts';
 import { findings, paymentRollLines, paymentRolls, type PaymentRollLineRow, type PaymentRollRow } from '../db/schema.ts';
 import { PAYMENT_FIELDS } from './batch.ts';
@@ -228,36 +230,115 @@ export function checkBankReturn(roll: PaymentRollRow, lines: readonly PaymentRol
 }
 
 /**
- * `reconcilePaymentRoll`: the bank's return marks each line PAID, FAILED or RETURNED, and the
- * lines become the department's payments (recorded by the department, as the officer; the same
- * ids each time, so a retry records nothing twice). A return that does not match the roll is
- * refused whole; a roll already reconciled (or reconciled at the same moment) is refused.
+ * `reconcilePaymentRoll`: the bank's return marks each line PAID, FAILED or RETURNED, recorded
+ * here in one transaction with what is still to do: deliver the lines to the department as its
+ * payments (an outbox on the roll, `RollDeliverer`). The department is called only after the
+ * commit, never inside the transaction (a slow or absent department holds no lock here), once at
+ * once and then again until it has them; its payment ids are the roll's and the line's, so a
+ * delivery repeated records nothing twice. A return that does not match the roll is refused
+ * whole; a roll already reconciled (or reconciled at the same moment) is refused.
  */
-export async function reconcileRoll(ctx: Context, id: string, bankReturn: string): Promise<PaymentRollRow> {
+export async function reconcileRoll(ctx: Context, id: string, bankReturn: string, deliverer: RollDeliverer): Promise<PaymentRollRow> {
   const roll = await readableRoll(ctx, id);
   const caller = assertPayingOfficer(ctx.caller, roll.department, roll.regionCode);
   if (roll.status !== 'APPROVED') throw conflict(`the roll is ${roll.status}: only an approved roll is reconciled`);
   const lines = await rollLines(ctx.db, id);
   const results = checkBankReturn(roll, lines, bankReturn);
-  const byLine = new Map(lines.map((l) => [l.line, l]));
-  const payments = results.map((r) => {
-    const l = byLine.get(r.line)!;
-    return {
-      type: 'payment', id: `${roll.id}-${l.line}`, department: roll.department, awardId: l.awardId, personId: l.personId, period: roll.period,
-      amountFen: l.amountFen, accountNumber: l.accountNumber, paidDate: r.paidDate, status: r.status,
-    };
-  });
   if (!ctx.purpose) throw badInput("reconciling records the department's payments: declare its purpose in the X-Purpose header", 'x-purpose');
-  const names = rollNames[roll.department as Department];
-  await ctx.graph.request(`mutation RecordRollPayments($p: String!) { ${names.record}(payments: $p) }`, { p: JSON.stringify(payments) }, caller, ctx.purpose);
-  return ctx.db.transaction(async (tx) => {
-    const [done] = await tx
+  const officer = { sub: caller.sub, role: 'DEPARTMENT_OFFICER' as const, department: roll.department, ...(caller.region ? { region: caller.region } : {}) };
+  const done = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
       .update(paymentRolls)
-      .set({ status: 'RECONCILED', reconciledBy: caller.sub, reconciledAt: sql`now()` })
+      .set({ status: 'RECONCILED', reconciledBy: caller.sub, reconciledAt: sql`now()`, reconciledCaller: officer, reconciledPurpose: ctx.purpose })
       .where(and(eq(paymentRolls.id, id), eq(paymentRolls.status, 'APPROVED')))
       .returning();
-    if (!done) throw conflict('the roll was reconciled meanwhile');
+    if (!row) throw conflict('the roll was reconciled meanwhile');
     for (const r of results) await tx.update(paymentRollLines).set({ status: r.status, paidDate: r.paidDate }).where(and(eq(paymentRollLines.rollId, id), eq(paymentRollLines.line, r.line)));
-    return done;
+    return row;
   });
+  // Committed: the department is asked now, the answer awaited a while (the roll as it then
+  // stands: paymentsRecorded); if it does not answer, the deliverer asks again.
+  const attempt = deliverer.deliver(done).catch(() => null);
+  const delivered = await Promise.race([attempt, new Promise<null>((r) => setTimeout(() => r(null), RECONCILE_WAIT_MS).unref())]);
+  return delivered ?? done;
+}
+
+/** How long a reconciliation waits for the department's first delivery before answering. */
+const RECONCILE_WAIT_MS = 10_000;
+
+/** A reconciled roll's lines as the department's payment records (the same ids every time). */
+export function rollPayments(roll: PaymentRollRow, lines: readonly PaymentRollLineRow[]) {
+  return lines
+    .filter((l) => l.status === 'PAID' || l.status === 'FAILED' || l.status === 'RETURNED')
+    .map((l) => ({
+      type: 'payment', id: `${roll.id}-${l.line}`, department: roll.department, awardId: l.awardId, personId: l.personId, period: roll.period,
+      amountFen: l.amountFen, accountNumber: l.accountNumber, paidDate: l.paidDate, status: l.status,
+    }));
+}
+
+/**
+ * Delivers reconciled rolls' lines to their departments (the outbox kept on `payment_rolls`): one
+ * at once after each reconciliation, and every `intervalMs` those not yet confirmed, oldest first,
+ * on behalf of the officer who reconciled, with the purpose they declared. A failure is kept on
+ * the roll (attempts, the error) for the next pass; a delivery that reached the department but was
+ * not confirmed here is repeated, which the department's ids make harmless.
+ */
+export class RollDeliverer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly graph: GraphClient,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs <= 0) return;
+    const tick = () => {
+      this.running = this.deliverDue().finally(() => {
+        this.running = null;
+        if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Every roll whose delivery is due, in turn; one failing leaves it for the next pass. */
+  async deliverDue(): Promise<void> {
+    const due = await this.db
+      .select()
+      .from(paymentRolls)
+      .where(and(eq(paymentRolls.status, 'RECONCILED'), isNull(paymentRolls.paymentsRecordedAt)))
+      .orderBy(asc(paymentRolls.reconciledAt))
+      .limit(50);
+    for (const roll of due) await this.deliver(roll);
+  }
+
+  /** Delivers one roll's lines; the roll as it then stands (null when it is not found). */
+  async deliver(roll: PaymentRollRow): Promise<PaymentRollRow | null> {
+    if (roll.paymentsRecordedAt || !roll.reconciledCaller) return roll;
+    const payments = rollPayments(roll, await rollLines(this.db, roll.id));
+    const names = rollNames[roll.department as Department];
+    let error: string | null = null;
+    try {
+      if (payments.length) await this.graph.request(`mutation RecordRollPayments($p: String!) { ${names.record}(payments: $p) }`, { p: JSON.stringify(payments) }, roll.reconciledCaller as Caller, roll.reconciledPurpose);
+    } catch (err) {
+      error = (err as Error).message.slice(0, 500);
+      this.log.warn({ roll: roll.id, department: roll.department, err: error }, "a reconciled roll's payments were not delivered; delivery will be retried");
+    }
+    const [row] = await this.db
+      .update(paymentRolls)
+      .set(error === null ? { paymentsRecordedAt: sql`now()`, deliveryError: null, deliveryAttempts: sql`${paymentRolls.deliveryAttempts} + 1` } : { deliveryError: error, deliveryAttempts: sql`${paymentRolls.deliveryAttempts} + 1` })
+      .where(and(eq(paymentRolls.id, roll.id), isNull(paymentRolls.paymentsRecordedAt)))
+      .returning();
+    return row ?? (await rollById(this.db, roll.id));
+  }
 }

@@ -8,7 +8,7 @@ import type { PaymentSweepRow } from '../db/schema.ts';
 import { GraphRequestError, type GraphClient } from '../graph.ts';
 import type { RuleSetStore } from '../rules.ts';
 import { SWEEP_PAGE_MAX_IDS } from '../sweep.ts';
-import { PAYMENT_SWEEP_BATCH, readPaymentBatch, type PaymentSweepAnswer } from './batch.ts';
+import { PAYMENT_SWEEP_BATCH, readPaymentBatch, registrationsOf, type PaymentSweepAnswer } from './batch.ts';
 
 const SWEEP_PLAN = `query PaymentSweepPlan($region: String!, $pageSize: Int!, $maxIds: Int!) {
   _internalSweepPlan(regionCode: $region, pageSize: $pageSize, maxIds: $maxIds) { totalCount householdIds pageSizes }
@@ -111,6 +111,8 @@ export class PaymentSweepRunner {
           else if (!ahead.length) ahead.push(fetchPage(batch.endCursor, this.pageSize, null));
         }
       }
+      // Accounts paid into that no one of the region registered: registered elsewhere, or nowhere.
+      accounts.push(...(await registrationsOf(this.graph, payments, accounts, caller, purpose)));
       const found = detectPaymentFindings({ period: sweep.period, payments, awards, persons, accounts, ruleSet, paymentRules: defaultPaymentRuleSet });
       const byKey = new Map(payments.map((p) => [paymentKey(p), p]));
       const filed: FiledPaymentFinding[] = found.map((f) => {

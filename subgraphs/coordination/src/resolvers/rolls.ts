@@ -13,7 +13,7 @@ export const rollQuery = {
 export const rollMutation = {
   generatePaymentRoll: (_: unknown, args: { department: Department; regionCode: string; period: string }, ctx: Context) => generateRoll(ctx, args.department, args.regionCode, args.period),
   approvePaymentRoll: (_: unknown, args: { id: string; note: string }, ctx: Context) => approveRoll(ctx, args.id, args.note),
-  reconcilePaymentRoll: (_: unknown, args: { id: string; bankReturn: string }, ctx: Context) => reconcileRoll(ctx, args.id, args.bankReturn),
+  reconcilePaymentRoll: (_: unknown, args: { id: string; bankReturn: string }, ctx: Context) => reconcileRoll(ctx, args.id, args.bankReturn, ctx.rollDeliverer),
 };
 
 /** The roll's lines once per request (lineCount, totalFen and lines read the same rows). */
@@ -30,6 +30,8 @@ export const PaymentRoll = {
   totalFen: async (roll: PaymentRollRow, _: unknown, ctx: Context) =>
     (await linesOf(ctx, roll)).filter((l) => l.status !== 'HELD').reduce((sum, l) => sum + BigInt(l.amountFen), 0n).toString(),
   bankFile: (roll: PaymentRollRow, _: unknown, ctx: Context) => bankFile(ctx, roll),
+  paymentsRecorded: (roll: PaymentRollRow) => roll.paymentsRecordedAt !== null,
+  deliveryError: (roll: PaymentRollRow) => (roll.status === 'RECONCILED' && !roll.paymentsRecordedAt ? roll.deliveryError : null),
   lines: async (roll: PaymentRollRow, _: unknown, ctx: Context) => (await linesOf(ctx, roll)).map((l) => ({ ...l, roll })),
 };
 
