@@ -6,6 +6,7 @@ import type { RuleAward, RulePerson } from '@saf/rules';
 import type { Logger } from '@saf/service';
 import { insertTasks, type NewReviewTask } from '../db/reviewTasks.ts';
 import type { GraphClient } from '../graph.ts';
+import { Repeating } from '../repeat.ts';
 import type { DepartmentLinks } from './grant.ts';
 
 /**
@@ -80,32 +81,24 @@ function personsQuery(ids: string[]): string {
 }
 
 export class OutboxPoller {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly db: Db,
     private readonly graph: GraphClient,
     private readonly links: DepartmentLinks,
     private readonly log: Logger,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0) return;
-    const tick = () => {
-      this.running = this.pollAll().finally(() => {
-        this.running = null;
-        if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
+    intervalMs: number,
+  ) {
+    this.repeating = new Repeating(() => this.pollAll(), intervalMs, (err) => this.log.warn({ err: err.message }, 'review-task events not read this time; tried again at the next turn'));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.repeating.start();
+  }
+
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** One pass over every emitter; a failure leaves that emitter's events for the next pass. */

@@ -6,6 +6,7 @@ import type { RuleAward, RulePerson } from '@saf/rules';
 import type { Logger } from '@saf/service';
 import { insertTasks } from '../db/reviewTasks.ts';
 import type { GraphClient } from '../graph.ts';
+import { Repeating } from '../repeat.ts';
 import { yearlyTasks } from './dynamic.ts';
 
 /**
@@ -33,39 +34,26 @@ const P = columnIndex(SWEEP_PERSON_COLUMNS);
 const A = columnIndex(SWEEP_AWARD_COLUMNS);
 
 export class YearlyReviews {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly db: Db,
     private readonly graph: GraphClient,
     private readonly log: Logger,
     /** YEARLY_REVIEW_MS; 0: never on its own (tests call `run`). */
-    private readonly intervalMs: number,
+    intervalMs: number,
     /** The first run after start: soon, once the gateway is likely up (a failed run is tried again at the next turn). */
-    private readonly firstDelayMs = Math.min(intervalMs, 10_000),
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0) return;
-    const tick = () => {
-      this.running = this.run()
-        .catch((err: Error) => {
-          this.log.warn({ err: err.message }, 'yearly reviews not made this time; tried again at the next turn');
-          return 0;
-        })
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.firstDelayMs);
+    firstDelayMs = Math.min(intervalMs, 10_000),
+  ) {
+    this.repeating = new Repeating(() => this.run(), intervalMs, (err) => this.log.warn({ err: err.message }, 'yearly reviews not made this time; tried again at the next turn'), firstDelayMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.repeating.start();
+  }
+
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** One pass over every household; returns how many tasks were new. */

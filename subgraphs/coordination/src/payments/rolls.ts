@@ -10,6 +10,7 @@ import { assertRegionWithin, assertRole, badInput, conflict, forbidden } from '@
 import type { Logger } from '@saf/service';
 import type { Context } from '../context.ts';
 import type { GraphClient } from '../graph.ts';
+import { Repeating } from '../repeat.ts';
 import { standingPaymentFindingsOfAwards } from '../db/paymentFindings.ts';
 import { findings, paymentRollLines, paymentRolls, type PaymentRollLineRow, type PaymentRollRow } from '../db/schema.ts';
 import { PAYMENT_FIELDS } from './batch.ts';
@@ -284,31 +285,23 @@ export function rollPayments(roll: PaymentRollRow, lines: readonly PaymentRollLi
  * not confirmed here is repeated, which the department's ids make harmless.
  */
 export class RollDeliverer {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly db: Db,
     private readonly graph: GraphClient,
     private readonly log: Logger,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0) return;
-    const tick = () => {
-      this.running = this.deliverDue().finally(() => {
-        this.running = null;
-        if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
+    intervalMs: number,
+  ) {
+    this.repeating = new Repeating(() => this.deliverDue(), intervalMs, (err) => this.log.warn({ err: err.message }, 'roll deliveries not made this time; tried again at the next turn'));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.repeating.start();
+  }
+
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** Every roll whose delivery is due, in turn; one failing leaves it for the next pass. */
