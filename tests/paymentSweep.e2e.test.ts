@@ -260,33 +260,37 @@ describe('payment sweeps (资金发放核查)', () => {
   });
 
   it('gives the coordination office exact funds figures by department, programme, county and month, and a CSV of the same', async () => {
-    const res = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme noAward regionCode period paidFen failedFen recipients } }`, { r: '654002', p: '2025' });
+    const res = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme regionCode period paidFen failedFen recipients } fundsWithoutAward(regionCode: $r, period: $p) { department regionCode period paidFen failedFen recipients } }`, { r: '654002', p: '2025' });
     expect(res.errors).toBeUndefined();
-    const rows = res.data!.fundsStatistics as { department: string; programme: string | null; noAward: boolean; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number }[];
+    type Row = { department: string; programme: string; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number };
+    const rows = res.data!.fundsStatistics as Row[];
+    const unawarded = res.data!.fundsWithoutAward as Omit<Row, 'programme'>[];
+    // SPEC's FundsStatistics: every row names its programme.
+    expect(rows.every((r) => typeof r.programme === 'string')).toBe(true);
     const row = (programme: string, period: string) => rows.find((r) => r.programme === programme && r.period === period);
     // 低保 in June: 500 + 600 + 500 + 500 + 500 yuan paid to 5 heads, the failed first try of 500.
-    expect(row('MINIMUM_LIVING_URBAN', PERIOD)).toEqual({ department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', noAward: false, regionCode: '654002', period: PERIOD, paidFen: '260000', failedFen: '50000', recipients: 5 });
+    expect(row('MINIMUM_LIVING_URBAN', PERIOD)).toEqual({ department: 'CIVIL_AFFAIRS', programme: 'MINIMUM_LIVING_URBAN', regionCode: '654002', period: PERIOD, paidFen: '260000', failedFen: '50000', recipients: 5 });
     // Labour paid one person twice in June and once for July.
     expect(row('PUBLIC_WELFARE_JOB', PERIOD)).toMatchObject({ department: 'LABOUR', paidFen: '100000', failedFen: '0', recipients: 1 });
     expect(row('PUBLIC_WELFARE_JOB', '2025-07')).toMatchObject({ paidFen: '50000', recipients: 1 });
-    expect(row('RENTAL_SUBSIDY', PERIOD)).toMatchObject({ department: 'HOUSING', noAward: false, paidFen: '100000', recipients: 2 });
-    // Payments naming no award of their department: rows of their own, placed where the recipient
-    // lives; one whose recipient civil affairs places nowhere that month (dead) under UNPLACED.
-    expect(rows.filter((r) => r.noAward)).toEqual([
-      { department: 'JUSTICE', programme: null, noAward: true, regionCode: 'UNPLACED', period: '2025-05', paidFen: '50000', failedFen: '0', recipients: 1 },
-      { department: 'HOUSING', programme: null, noAward: true, regionCode: '654002', period: PERIOD, paidFen: '50000', failedFen: '0', recipients: 1 },
+    expect(row('RENTAL_SUBSIDY', PERIOD)).toMatchObject({ department: 'HOUSING', paidFen: '100000', recipients: 2 });
+    // Payments naming no award of their department: rows of their own (fundsWithoutAward), placed
+    // where the recipient lives; one whose recipient civil affairs places nowhere that month (dead) under UNPLACED.
+    expect(unawarded).toEqual([
+      { department: 'JUSTICE', regionCode: 'UNPLACED', period: '2025-05', paidFen: '50000', failedFen: '0', recipients: 1 },
+      { department: 'HOUSING', regionCode: '654002', period: PERIOD, paidFen: '50000', failedFen: '0', recipients: 1 },
     ]);
     // Every PAID fen of the year is in some row (the fixture's payments and August's, summed).
     const paidInFile = [...RECORDS, ...AUGUST].filter((r): r is ReturnType<typeof payment> => r.type === 'payment' && (r as { status?: string }).status === 'PAID').reduce((n, p) => n + p.amountFen, 0);
-    expect(rows.reduce((n, r) => n + Number(r.paidFen), 0)).toBe(paidInFile);
+    expect([...rows, ...unawarded].reduce((n, r) => n + Number(r.paidFen), 0)).toBe(paidInFile);
     // A coordinator bound to the county gets the placed "no award" row, not the unplaced one.
-    const bound = await system.query(`query Funds($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department noAward regionCode period paidFen } }`, { r: '654002', p: '2025' }, { caller: { sub: 'co-654002', role: 'COORDINATOR', region: '654002' } });
+    const bound = await system.query(`query Funds($r: String!, $p: String!) { fundsWithoutAward(regionCode: $r, period: $p) { department regionCode period paidFen } }`, { r: '654002', p: '2025' }, { caller: { sub: 'co-654002', role: 'COORDINATOR', region: '654002' } });
     expect(bound.errors).toBeUndefined();
-    expect(bound.data!.fundsStatistics.filter((r: { noAward: boolean }) => r.noAward)).toEqual([{ department: 'HOUSING', noAward: true, regionCode: '654002', period: PERIOD, paidFen: '50000' }]);
+    expect(bound.data!.fundsWithoutAward).toEqual([{ department: 'HOUSING', regionCode: '654002', period: PERIOD, paidFen: '50000' }]);
     // Another county: none of these recipients live there.
-    const elsewhere = await system.query(`{ fundsStatistics(regionCode: "654021", period: "2025-06") { department noAward regionCode } }`, {}, { caller: { sub: 'co-654021', role: 'COORDINATOR', region: '654021' } });
+    const elsewhere = await system.query(`{ fundsWithoutAward(regionCode: "654021", period: "2025-06") { department regionCode } }`, {}, { caller: { sub: 'co-654021', role: 'COORDINATOR', region: '654021' } });
     expect(elsewhere.errors).toBeUndefined();
-    expect(elsewhere.data!.fundsStatistics.filter((r: { noAward: boolean }) => r.noAward)).toEqual([]);
+    expect(elsewhere.data!.fundsWithoutAward).toEqual([]);
     const csv = await system.query(`query ($r: String!, $p: String!) { fundsStatisticsCsv(regionCode: $r, period: $p) }`, { r: '654002', p: PERIOD });
     expect(csv.errors).toBeUndefined();
     const lines = (csv.data!.fundsStatisticsCsv as string).split('\r\n');

@@ -13,4 +13,4 @@ export const FINDINGS = `query PaymentFindings($r: String!, $p: String) { paymen
 export const SWEEP = `mutation RunPaymentSweep($r: String!, $p: String!) { runPaymentSweep(regionCode: $r, period: $p) { id status } }`;
 export const SWEEP_STATUS = `query PaymentSweepStatus($id: ID!) { paymentSweep(id: $id) { id status error findingsCount } }`;
 export const REVIEW = `mutation ReviewPaymentFinding($id: ID!, $d: FindingDecision!, $n: String!) { reviewPaymentFinding(id: $id, decision: $d, note: $n) { id status } }`;
-export const FUNDS = `query FundsStatistics($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme noAward regionCode period paidFen failedFen recipients } }`;
+export const FUNDS = `query FundsStatistics($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { department programme regionCode period paidFen failedFen recipients } fundsWithoutAward(regionCode: $r, period: $p) { department regionCode period paidFen failedFen recipients } }`;

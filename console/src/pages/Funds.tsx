@@ -16,7 +16,9 @@ import { useSession } from '../lib/sessionContext.tsx';
 interface Line { line: number; awardId: string; programme: string; personId: string; amountFen: number; accountNumber: string | null; status: string; holds: { kind: string; findingId: string | null; rule: string | null; explanation: string | null }[] }
 interface Roll { id: string; department: string; regionCode: string; period: string; status: string; lineCount: number; totalFen: string; heldCount: number; generatedBy: string; approvedBy: string | null; lines: Line[] }
 interface Finding { id: string; rule: string; period: string; personIds: string[]; paymentIds: string[]; departments: string[]; accountNumber: string | null; explanation: string; status: string }
-interface FundsRow { department: string; programme: string | null; noAward: boolean; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number | null }
+interface FundsRow { department: string; programme: string; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number | null }
+/** A department's payments naming no award of its own (fundsWithoutAward). */
+type UnawardedRow = Omit<FundsRow, 'programme'>;
 
 function lastMonth(): string {
   const d = new Date();
@@ -234,13 +236,15 @@ function PaymentFindings({ regionCode, period }: { regionCode: string; period: s
 
 function FundsChart({ regionCode, period }: { regionCode: string; period: string }) {
   const { t, programme, money, label } = useI18n();
-  const { state } = useQuery<{ fundsStatistics: FundsRow[] }>(FUNDS, { r: regionCode, p: period });
+  const { state } = useQuery<{ fundsStatistics: FundsRow[]; fundsWithoutAward: UnawardedRow[] }>(FUNDS, { r: regionCode, p: period });
   if (state.kind === 'forbidden') return <Notice kind="forbidden">{t('forbidden.title')}</Notice>;
   if (state.kind === 'error' || state.kind === 'invalid') return <Notice kind="error">{state.message}</Notice>;
   if (state.kind !== 'ok') return null;
+  // Payments naming no award come after the programmes' rows, with a bar of their own (programme null).
+  const rows: Array<Omit<FundsRow, 'programme'> & { programme: string | null }> = [...state.data.fundsStatistics, ...state.data.fundsWithoutAward.map((r) => ({ ...r, programme: null }))];
   const byProgramme = new Map<string, number>();
-  // Payments naming no award have a bar of their own (keyed '' : no programme has that code).
-  for (const r of state.data.fundsStatistics) byProgramme.set(r.programme ?? '', (byProgramme.get(r.programme ?? '') ?? 0) + Number(r.paidFen));
+  // Keyed '' for no award: no programme has that code.
+  for (const r of rows) byProgramme.set(r.programme ?? '', (byProgramme.get(r.programme ?? '') ?? 0) + Number(r.paidFen));
   const name = (code: string | null) => (code ? programme(code) : t('funds.noAward'));
   const bars = [...byProgramme].map(([code, fen]) => ({ label: name(code), value: fen }));
   return (
@@ -250,7 +254,7 @@ function FundsChart({ regionCode, period }: { regionCode: string; period: string
       <table>
         <thead><tr><th>{t('funds.department')}</th><th>{t('funds.programme')}</th><th>{t('funds.county')}</th><th>{t('funds.paid')}</th><th>{t('funds.failed')}</th><th>{t('funds.recipients')}</th></tr></thead>
         <tbody>
-          {state.data.fundsStatistics.map((r) => (
+          {rows.map((r) => (
             <tr key={`${r.department}-${r.programme}-${r.regionCode}-${r.period}`}>
               <td>{label('dept', r.department)}</td><td>{name(r.programme)}</td><td>{r.regionCode === 'UNPLACED' ? t('funds.unplaced') : r.regionCode}</td><td>{money(r.paidFen)}</td><td>{money(r.failedFen)}</td><td>{r.recipients ?? '—'}</td>
             </tr>

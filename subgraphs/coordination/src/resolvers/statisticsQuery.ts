@@ -1,7 +1,7 @@
 import type { Context } from '../context.ts';
 import { statisticsCsv, type StatisticKind } from '../statistics/export.ts';
 import { programmeOverlap } from '../statistics/overlap.ts';
-import { fundsStatistics, fundsStatisticsCsv } from '../statistics/funds.ts';
+import { fundsStatistics, fundsStatisticsCsv, fundsWithoutAward } from '../statistics/funds.ts';
 import { assistanceStatistics } from '../statistics/programmes.ts';
 import { statisticsScope } from '../statistics/publication.ts';
 
@@ -25,5 +25,6 @@ export const statisticsQuery = {
   statisticsCsv: (_: unknown, args: StatisticsArgs & { statistic: StatisticKind }, ctx: Context) => statisticsCsv(ctx, args.statistic, statisticsScope(ctx, args.regionCode, args.date)),
   assistanceStatisticsCsv: (_: unknown, args: StatisticsArgs, ctx: Context) => statisticsCsv(ctx, 'ASSISTANCE_STATISTICS', statisticsScope(ctx, args.regionCode, args.date)),
   fundsStatistics: (_: unknown, args: { regionCode: string; period: string }, ctx: Context) => fundsStatistics(ctx, args.regionCode, args.period),
+  fundsWithoutAward: (_: unknown, args: { regionCode: string; period: string }, ctx: Context) => fundsWithoutAward(ctx, args.regionCode, args.period),
   fundsStatisticsCsv: (_: unknown, args: { regionCode: string; period: string }, ctx: Context) => fundsStatisticsCsv(ctx, args.regionCode, args.period),
 };

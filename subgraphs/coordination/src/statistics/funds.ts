@@ -32,7 +32,7 @@ export const UNAWARDED_FIELDS = Object.fromEntries(
  */
 export const UNPLACED = 'UNPLACED';
 
-/** One row of `fundsStatistics` as the caller gets it. */
+/** One row of `fundsStatistics`, or (programme null, `noAward`) of `fundsWithoutAward`, as the caller gets it. */
 export interface FundsStatisticsRow {
   department: Department;
   /** Null in a "no award" row: payments naming no award of the department (`noAward`). */
@@ -72,8 +72,18 @@ export function fundsScope(ctx: Context, regionCode: string, period: string): { 
 
 const ORDER = new Map(catalogue.map((p, i) => [p.code, i]));
 
-/** Every department's funds figures under the prefix for the months, exact or published. All or nothing: a department that did not answer fails the request, naming it. */
+/** The figures of `fundsStatistics` (a programme each). */
 export async function fundsStatistics(ctx: Context, regionCode: string, period: string): Promise<FundsStatisticsRow[]> {
+  return (await fundsRows(ctx, regionCode, period)).filter((r) => !r.noAward);
+}
+
+/** The figures of `fundsWithoutAward` (payments naming no award of their department). */
+export async function fundsWithoutAward(ctx: Context, regionCode: string, period: string): Promise<FundsStatisticsRow[]> {
+  return (await fundsRows(ctx, regionCode, period)).filter((r) => r.noAward);
+}
+
+/** Every department's funds figures under the prefix for the months, exact or published, "no award" rows included. All or nothing: a department that did not answer fails the request, naming it. */
+async function fundsRows(ctx: Context, regionCode: string, period: string): Promise<FundsStatisticsRow[]> {
   const scope = fundsScope(ctx, regionCode, period);
   const reader = { graph: ctx.statisticsGraph, log: ctx.log, requestId: ctx.requestId };
   const gathered = await fromEachDepartment(reader, (department) =>
@@ -148,7 +158,7 @@ async function unawardedAggregates(ctx: Context, prefix: string, period: string,
 
 /** `fundsStatistics` as CSV: the same rows for the same caller (UTF-8 with BOM, CRLF). */
 export async function fundsStatisticsCsv(ctx: Context, regionCode: string, period: string): Promise<string> {
-  const rows = await fundsStatistics(ctx, regionCode, period);
+  const rows = await fundsRows(ctx, regionCode, period);
   return toCsv(
     ['department', 'programme', 'programmeNameZh', 'regionCode', 'period', 'paidFen', 'failedFen', 'recipients'],
     // A "no award" row's programme reads NO_AWARD (no programme of the catalogue has that code).
