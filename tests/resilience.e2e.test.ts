@@ -83,7 +83,8 @@ describe('timeouts, retries, breakers and connections between the gateway and a 
 
   it('a mutation is never retried: it may have been applied', async () => {
     const { gateway, proxy: coordination } = await through('coordination', {});
-    coordination.resetNext(1);
+    // The mutation's request (the gateway also holds the sharing change stream open on coordination).
+    coordination.resetNext(1, (_method, _path, body) => body.includes('mutation'));
     const res = await gateway.query(`mutation Sweep { runDuplicateAidSweep(regionCode: "654002") { id status } }`);
     expect(res.status).toBe(200);
     expect(res.errors).toEqual([expect.objectContaining({ extensions: { serviceName: 'coordination', code: 'SUBGRAPH_UNAVAILABLE' } })]);

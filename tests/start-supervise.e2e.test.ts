@@ -97,7 +97,8 @@ describe('npm start on a PostgreSQL server, with a department that dies', () => 
     const firstService = output.indexOf('starting 9 subgraphs');
     expect(consoleLine).toBeGreaterThanOrEqual(0);
     expect(firstService).toBeGreaterThan(consoleLine);
-    expect([...pids.keys()].sort()).toEqual([...SERVICES.map((s) => s.name), 'gateway'].sort());
+    // The schema registry runs beside them (REGISTRY=1, the default).
+    expect([...pids.keys()].sort()).toEqual([...SERVICES.map((s) => s.name), 'gateway', 'registry'].sort());
     expect(output).toContain('demo data loaded');
   });
 

@@ -128,8 +128,8 @@ export type ProxyMode = 'forward' | 'reset' | 'hang';
 
 export interface Proxy extends FaultServer {
   mode: ProxyMode;
-  /** Resets the next `n` requests (after reading them), then forwards again. */
-  resetNext(n: number): void;
+  /** Resets the next `n` requests (after reading them; with `only`, the next n it matches), then forwards again. */
+  resetNext(n: number, only?: (method: string, path: string, body: string) => boolean): void;
   /** Bodies of the requests seen (to tell queries from mutations). */
   bodies: string[];
   /** The requests seen, as they came: what someone on the wire between the services could capture. */
@@ -167,13 +167,17 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<net.Socket>();
   let pendingResets = 0;
+  let resetOnly: ((method: string, path: string, body: string) => boolean) | undefined;
   const state = {
     connections: 0,
     requests: 0,
     mode: 'forward' as ProxyMode,
     bodies: [] as string[],
     captured: [] as CapturedRequest[],
-    resetNext: (n: number) => void (pendingResets = n),
+    resetNext: (n: number, only?: (method: string, path: string, body: string) => boolean) => {
+      pendingResets = n;
+      resetOnly = only;
+    },
   };
   const server = http.createServer((req, res) => {
     state.requests++;
@@ -184,7 +188,7 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
       state.bodies.push(body.toString('utf8'));
       const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
       state.captured.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body });
-      if (pendingResets > 0) {
+      if (pendingResets > 0 && (!resetOnly || resetOnly(req.method ?? 'GET', req.url ?? '/', body.toString('utf8')))) {
         pendingResets--;
         req.socket.destroy();
         return;

@@ -27,6 +27,8 @@ describe('公安’s part of the economic assessment', () => {
     expect(withVehicles({ ...base, eligible: false }, { missing: 'x' }, condition(true)).eligible).toBe(false);
     expect(missingNames(blocked)).toBe('public-security');
     expect(missingNames({ ...blocked, missingDepartments: ['LABOUR'] })).toBe('LABOUR, public-security');
+    // Missing but not required: shown in missingParts, not named by a refusal (a department's absence is).
+    expect(missingNames({ ...named, missingDepartments: ['LABOUR'] })).toBe('LABOUR');
   });
 
   it('without a vehicle condition (临时救助) lists the vehicles and concludes nothing from them', () => {

@@ -50,6 +50,8 @@ export interface VehicleAssessment {
   vehicles: AssessedVehicle[] | null;
   /** Parts from services outside the departments that are missing (`public-security`). */
   missingParts: string[];
+  /** Those of them the conditions require: what makes the assessment incomplete (a refusal names these, not the others). */
+  blockingParts?: string[];
 }
 
 /**
@@ -64,6 +66,7 @@ export function withVehicles(assessment: Assessment, part: VehiclePart, conditio
       ...assessment,
       vehicles: null,
       missingParts: [VEHICLE_SERVICE],
+      blockingParts: required ? [VEHICLE_SERVICE] : [],
       complete: assessment.complete && !required,
       eligible: required && assessment.eligible !== false ? null : assessment.eligible,
       reasons: [...assessment.reasons, `车辆未核对：${part.missing}${required ? '，核对不完整，不能据此审批 (the assessment is incomplete)' : ''}`],
@@ -77,6 +80,7 @@ export function withVehicles(assessment: Assessment, part: VehiclePart, conditio
     ...assessment,
     vehicles,
     missingParts: [],
+    blockingParts: [],
     eligible: refused ? false : assessment.eligible,
     gapFen: refused ? null : assessment.gapFen,
     reasons: [...assessment.reasons, ...outcome.reasons],
@@ -89,7 +93,11 @@ export const EconomicAssessmentVehicles = {
   missingParts: (a: Partial<VehicleAssessment>) => a.missingParts ?? [],
 };
 
-/** The missing parts of an assessment as a refusal names them: departments and outside services. */
+/**
+ * What makes an assessment incomplete, as a refusal names it: the departments that did not answer
+ * and the outside services' parts the conditions require (a part missing but not required is shown
+ * in `missingParts` and does not stop anything, so a refusal does not name it).
+ */
 export function missingNames(a: (Assessment & Partial<VehicleAssessment>) | null | undefined): string {
-  return [...(a?.missingDepartments ?? []), ...(a?.missingParts ?? [])].join(', ') || 'none assembled';
+  return [...(a?.missingDepartments ?? []), ...(a?.blockingParts ?? [])].join(', ') || 'none assembled';
 }
