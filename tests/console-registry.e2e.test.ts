@@ -69,6 +69,8 @@ describe('the schema registry\'s history in the console', () => {
     await row.getByRole('button', { name: '查看历史' }).click();
     await page.getByRole('heading', { name: 'labour 的发布历史' }).waitFor();
     const versions = page.getByTestId('schema-version');
+    // The history loads after its heading: wait for its last version before counting.
+    await versions.nth(2).waitFor();
     await expect(versions.count()).resolves.toBe(3);
     await expect(versions.nth(0).textContent()).resolves.toMatch(/被拒绝的发布.*李四.*Query\.labourAward was removed\. used by AwardById \(caseworker-console\)/s);
     await expect(versions.nth(1).textContent()).resolves.toMatch(/第 2 版.*张三/s);
@@ -88,6 +90,8 @@ describe('the schema registry\'s history in the console', () => {
     await row.getByRole('button', { name: '查看历史' }).click();
     await page.getByRole('heading', { name: 'public-security 的发布历史' }).waitFor();
     const versions = page.getByTestId('schema-version');
+    // The history loads after its heading: wait for its last version before counting.
+    await versions.nth(1).waitFor();
     await expect(versions.count()).resolves.toBe(2);
     await expect(versions.nth(0).textContent()).resolves.toMatch(/第 2 版：已退出总图.*王五/s);
     await expect(versions.nth(1).textContent()).resolves.toMatch(/第 1 版.*王五/s);
