@@ -9,3 +9,4 @@ export { ALL_GIVEN_NAMES } from './names.ts';
 export { Rng, hash32 } from './random.ts';
 export { outputStream, parseGenerateArgs, writeGeneration, USAGE, type GenerateArgs, type ParsedArgs } from './cli.ts';
 export { PAYMENT_NEAR_MISSES, PAYMENT_RULES, PaymentPlanter, type PaymentNearMiss, type PaymentRule, type PlantedPaymentFinding } from './payments.ts';
+export { paymentRuleInputs } from './paymentInputs.ts';

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AwardRecord, BankAccountRecord, InterchangeRecord, PaymentRecord, PersonRecord } from '@saf/interchange';
-import { defaultRuleSet, detectPaymentFindings, type PaymentRuleAward, type RulePerson } from '@saf/rules';
-import { createGeneration, PAYMENT_RULES, type PlantedPaymentFinding } from '../src/index.ts';
+import type { InterchangeRecord } from '@saf/interchange';
+import { defaultRuleSet, detectPaymentFindings } from '@saf/rules';
+import { createGeneration, PAYMENT_RULES, paymentRuleInputs, type PlantedPaymentFinding } from '../src/index.ts';
 
 /** The payment rules over every month of a generation, as a region-wide sweep sees them (the engine of the sweep). */
 function sweepAll(records: InterchangeRecord[], year: number) {
-  const persons = records.filter((r): r is PersonRecord => r.type === 'person');
-  const byPerson = new Map(persons.map((p) => [p.id, p]));
-  const rulePersons: RulePerson[] = persons.map((p) => ({ id: p.id, householdId: p.householdId, deathDate: p.deathDate ?? null }));
-  const awards: PaymentRuleAward[] = records
-    .filter((r): r is AwardRecord => r.type === 'award')
-    .map((a) => ({ department: a.department, id: a.id, programme: a.programme, personId: a.personId, householdId: a.householdId ?? null, startDate: a.startDate, endDate: a.endDate ?? null, frequency: a.frequency, status: a.status, amountFen: a.amountFen }));
-  const accounts = records
-    .filter((r): r is BankAccountRecord => r.type === 'bankAccount')
-    .map((a) => ({ accountNumber: a.accountNumber, holderId: a.holderId, holderHouseholdId: byPerson.get(a.holderId)?.householdId ?? null }));
-  const payments = records.filter((r): r is PaymentRecord => r.type === 'payment');
+  const { persons: rulePersons, awards, accounts, payments } = paymentRuleInputs(records);
   const found: PlantedPaymentFinding[] = [];
   for (let m = 1; m <= 12; m++) {
     const period = `${year}-${String(m).padStart(2, '0')}`;
