@@ -303,6 +303,12 @@ describe('payment sweeps (资金发放核查)', () => {
     const res = await system.query(`query ($r: String!, $p: String!) { fundsStatistics(regionCode: $r, period: $p) { programme period paidFen recipients } }`, { r: '654002', p: PERIOD }, { caller: ANALYST, headers: { 'x-purpose': '' } });
     expect(res.errors).toBeUndefined();
     expect(res.data!.fundsStatistics).toEqual([{ programme: 'MINIMUM_LIVING_URBAN', period: PERIOD, paidFen: '260000', recipients: 5 }]);
+    // The "no award" figures under the same rule: the county's one-recipient row is left out, as a variable too.
+    const unawarded = await system.query(`query ($r: String!, $p: String!) { fundsWithoutAward(regionCode: $r, period: $p) { department regionCode recipients } }`, { r: '654002', p: PERIOD }, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(unawarded.errors).toBeUndefined();
+    expect(unawarded.data!.fundsWithoutAward).toEqual([]);
+    const unawardedTownship = await system.query(`{ fundsWithoutAward(regionCode: "654002001", period: "2025-06") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
+    expect(unawardedTownship.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const township = await system.query(`{ fundsStatistics(regionCode: "654002001", period: "2025-06") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
     expect(township.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const future = await system.query(`{ fundsStatistics(regionCode: "654002", period: "2099-01") { paidFen } }`, {}, { caller: ANALYST, headers: { 'x-purpose': '' } });
