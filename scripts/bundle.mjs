@@ -24,7 +24,8 @@ import { pathToFileURL } from 'node:url';
 export const outdirOf = (root) => path.join(root, 'node_modules', '.cache', 'saf-start');
 
 /**
- * What `npm start` runs: its supervisor, the embedded databases, the gateway, every subgraph and the schema registry.
+ * What `npm start` runs: its supervisor, the embedded databases, the gateway, every subgraph, the schema
+ * registry and the publication of the subgraphs' schemas to it (a tsx process for that alone cost ~125 MB).
  * @param {string} root
  * @returns {string[]}
  */
@@ -33,7 +34,8 @@ export function startEntries(root) {
     .map((name) => `subgraphs/${name}/src/index.ts`)
     .filter((entry) => existsSync(path.join(root, entry)));
   const registry = existsSync(path.join(root, 'registry/src/index.ts')) ? ['registry/src/index.ts'] : [];
-  return ['scripts/start.ts', 'scripts/embedded-postgres.ts', 'gateway/src/index.ts', ...subgraphs, ...registry];
+  const publish = registry.length ? ['scripts/schema-publish.ts'] : [];
+  return ['scripts/start.ts', 'scripts/embedded-postgres.ts', 'gateway/src/index.ts', ...subgraphs, ...registry, ...publish];
 }
 
 /** The compiled file of `entry` in `outdir`. */

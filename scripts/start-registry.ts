@@ -30,11 +30,15 @@ export function startRegistryBeside(supervisor: Supervisor, url: string, env: Re
   return { service, started };
 }
 
-/** Publishes every subgraph of this repository at its local URL (`npm run schema:publish -- --all`), in a child process. */
-export function publishOwnSchemas(url: string, out: (line: string) => void): Promise<boolean> {
+/**
+ * Publishes every subgraph of this repository at its local URL (`npm run schema:publish -- --all`),
+ * in a child process: `compiled` (scripts/bundle.mjs) on plain Node when given, else under tsx.
+ */
+export function publishOwnSchemas(url: string, out: (line: string) => void, compiled?: string): Promise<boolean> {
   const script = fileURLToPath(new URL('./schema-publish.ts', import.meta.url));
+  const argv = compiled ? [compiled] : ['--import', 'tsx', script];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', script, '--all', '--by', 'npm start'], { env: { ...process.env, REGISTRY_URL: url }, timeout: 600_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...argv, '--all', '--by', 'npm start'], { env: { ...process.env, REGISTRY_URL: url }, timeout: 600_000 }, (err, stdout, stderr) => {
       const refused = stdout.split('\n').filter((l) => l && !/: (unchanged|published version)/.test(l) && !/^\s+(changed|warning)/.test(l));
       if (!err) {
         const published = stdout.split('\n').filter((l) => /: published version/.test(l)).length;

@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   }
   supervisor.keepRunning();
   // Our subgraphs publish themselves once the registry is up, in the background.
-  if (registry) void registry.started.then((up) => up && publishOwnSchemas(localRegistryUrl(process.env, env.SUBGRAPH_PORT_BASE), out));
+  if (registry) void registry.started.then((up) => up && publishOwnSchemas(localRegistryUrl(process.env, env.SUBGRAPH_PORT_BASE), out, compiled.get('scripts/schema-publish.ts')));
   if (env.DEMO_DATA === '1') {
     await loadDemoData(process.env, env.SUBGRAPH_PORT_BASE, env.NODE_ENV).catch((err: Error) => {
       process.stderr.write(`demo data not loaded: ${err.message}\nthe services keep running; load it with \`npm run load -- FILE\` (README, "Data in") or restart \`npm start\`\n`);
