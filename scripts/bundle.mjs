@@ -105,3 +105,28 @@ async function build(esbuild, root, entries, outdir, plugin) {
     }),
   );
 }
+
+/**
+ * What the production image runs (Dockerfile): each service, the schema registry, its health check
+ * and the release step's publication, compiled like `npm start`'s (the image runs no tsx).
+ * @param {string} root
+ * @returns {string[]}
+ */
+export function imageEntries(root) {
+  return [...startEntries(root).filter((e) => e !== 'scripts/start.ts' && e !== 'scripts/embedded-postgres.ts' && e !== 'scripts/schema-publish.ts'), 'scripts/healthcheck.ts', 'scripts/schema-publish.ts'];
+}
+
+/** Where the image's compiled files go, relative to the root (the Dockerfile copies it). */
+export const IMAGE_OUTDIR = 'dist';
+
+// `node scripts/bundle.mjs --image`: compiles imageEntries into ./dist (the Dockerfile's build).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] !== '--image') {
+    process.stderr.write('usage: node scripts/bundle.mjs --image   (compiles what the production image runs into ./dist)\n');
+    process.exit(2);
+  }
+  const root = process.cwd();
+  const began = Date.now();
+  const files = await bundle(root, imageEntries(root), path.join(root, IMAGE_OUTDIR));
+  process.stdout.write(`compiled ${files.size} entries into ${IMAGE_OUTDIR}/ in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+}

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { SERVICES, envPrefix } from '@saf/config';
+import { IMAGE_OUTDIR, compiledPath, imageEntries } from './bundle.mjs';
 
 export const K8S_DIR = fileURLToPath(new URL('../deploy/k8s/', import.meta.url));
 
@@ -507,9 +508,29 @@ export function checkDockerfile(dockerfile: string, dockerignore: string): strin
   // The gateway serves the console at /: the image must carry its built files (not its toolchain).
   if (!/^COPY --from=\S+ \S*console\/dist \S*console\/dist/m.test(finalStage)) problems.push('Dockerfile: the final stage does not copy the built console (console/dist)');
   if (/^COPY --from=\S+ \/app\/console\s/m.test(finalStage)) problems.push('Dockerfile: the final stage copies the console sources or toolchain, not only console/dist');
+  problems.push(...checkCompiledCommands('Dockerfile', finalStage));
+  if (!/node scripts\/bundle\.mjs --image/.test(dockerfile)) problems.push('Dockerfile: the services are not compiled (node scripts/bundle.mjs --image)');
+  if (!new RegExp(`^COPY --from=\\S+ (/app/)?${IMAGE_OUTDIR}/? (\\./)?${IMAGE_OUTDIR}/?$`, 'm').test(finalStage)) problems.push(`Dockerfile: the final stage does not copy the compiled services (${IMAGE_OUTDIR}/)`);
   const ignored = new Set(dockerignore.split('\n').map((l) => l.trim()));
   for (const entry of ['.git', 'node_modules', '.data', '**/test']) if (!ignored.has(entry)) problems.push(`.dockerignore: ${entry} is not excluded`);
   if (!ignored.has('tests') && !ignored.has('tests/*')) problems.push('.dockerignore: tests is not excluded');
+  return problems;
+}
+
+/**
+ * The image runs compiled files, not tsx: every `dist/….mjs` that `text` (a Dockerfile's final
+ * stage, a compose file) starts must be one that `node scripts/bundle.mjs --image` writes
+ * (`$SERVICE` standing for each subgraph), and no command starts a service under tsx.
+ */
+export function checkCompiledCommands(where: string, text: string, subgraphs: readonly string[] = SERVICES.map((s) => s.name)): string[] {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const built = new Set(imageEntries(root).map((e) => path.relative(root, compiledPath(path.join(root, IMAGE_OUTDIR), e))));
+  const problems: string[] = [];
+  for (const [file] of text.matchAll(new RegExp(`${IMAGE_OUTDIR}/[\\w./$-]+\\.mjs`, 'g'))) {
+    const files = file.includes('$SERVICE') ? subgraphs.map((name) => file.replace('$SERVICE', name)) : [file];
+    for (const f of files) if (!built.has(f)) problems.push(`${where}: ${f} is not compiled into the image (scripts/bundle.mjs imageEntries)`);
+  }
+  for (const line of text.split('\n')) if (/^\s*(CMD|HEALTHCHECK|command:|test:|.*CMD\s*\[)/.test(line) && /--import[", ]+tsx/.test(line)) problems.push(`${where}: runs under tsx, not compiled: ${line.trim().slice(0, 100)}`);
   return problems;
 }
 
@@ -517,6 +538,7 @@ export const DOCKERFILE = fileURLToPath(new URL('../Dockerfile', import.meta.url
 export const DOCKERIGNORE = fileURLToPath(new URL('../.dockerignore', import.meta.url));
 export const ROUTER_FILE = fileURLToPath(new URL('../deploy/router.yaml', import.meta.url));
 export const PROD_COMPOSE_FILE = fileURLToPath(new URL('../deploy/docker-compose.prod.yml', import.meta.url));
+export const DEV_COMPOSE_FILE = fileURLToPath(new URL('../docker-compose.yml', import.meta.url));
 
 function main(): number {
   const dir = process.argv[2] ? path.resolve(process.argv[2]) : K8S_DIR;
@@ -524,6 +546,8 @@ function main(): number {
   problems.push(...checkManifests(manifests));
   const compose = parseAllDocuments(readFileSync(PROD_COMPOSE_FILE, 'utf8'), { merge: true })[0]?.toJS();
   problems.push(...checkComposeFile(compose));
+  problems.push(...checkCompiledCommands('docker-compose.prod.yml', readFileSync(PROD_COMPOSE_FILE, 'utf8')));
+  problems.push(...checkCompiledCommands('docker-compose.yml', readFileSync(DEV_COMPOSE_FILE, 'utf8')));
   problems.push(...checkChainKeyCustody(manifests, compose));
   const router = parseAllDocuments(readFileSync(ROUTER_FILE, 'utf8'))[0]?.toJS();
   problems.push(...checkRouterConfig(router));

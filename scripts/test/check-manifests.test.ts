@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { SERVICES } from '@saf/config';
 import {
   DOCKERFILE,
   DOCKERIGNORE,
@@ -8,6 +9,7 @@ import {
   PROD_COMPOSE_FILE,
   ROUTER_FILE,
   checkComposeFile,
+  checkCompiledCommands,
   checkDockerfile,
   checkManifests,
   checkRouterConfig,
@@ -168,6 +170,16 @@ describe('deploy/k8s manifest checks', () => {
       'Dockerfile: no HEALTHCHECK in the final stage',
       '.dockerignore: .git is not excluded',
     ]);
+    // The image runs the compiled services: a command under tsx, or a file the bundle does not write, is refused.
+    const underTsx = dockerfile.replace('exec node dist/gateway/src/index.mjs', 'exec node --import tsx gateway/src/index.ts');
+    expect(checkDockerfile(underTsx, dockerignore)).toEqual([expect.stringMatching(/^Dockerfile: runs under tsx, not compiled: CMD/)]);
+    const misnamed = dockerfile.replace('dist/subgraphs/$SERVICE/src/index.mjs', 'dist/subgraphs/$SERVICE/index.mjs');
+    expect(checkDockerfile(misnamed, dockerignore)).toHaveLength(SERVICES.length);
+    expect(checkDockerfile(misnamed, dockerignore)[0]).toBe(`Dockerfile: dist/subgraphs/${SERVICES[0]!.name}/index.mjs is not compiled into the image (scripts/bundle.mjs imageEntries)`);
+    const notCompiled = dockerfile.replace(' \\\n && node scripts/bundle.mjs --image', '').replace(/^COPY --from=build \/app\/dist \.\/dist\n/m, '');
+    expect(checkDockerfile(notCompiled, dockerignore)).toEqual(['Dockerfile: the services are not compiled (node scripts/bundle.mjs --image)', 'Dockerfile: the final stage does not copy the compiled services (dist/)']);
+    expect(checkCompiledCommands('docker-compose.prod.yml', readFileSync(PROD_COMPOSE_FILE, 'utf8'))).toEqual([]);
+    expect(checkCompiledCommands('c', 'command: ["node", "--import", "tsx", "scripts/schema-publish.ts"]')).toEqual(['c: runs under tsx, not compiled: command: ["node", "--import", "tsx", "scripts/schema-publish.ts"]']);
     // The gateway serves the console: its built files must be in the image, its sources not.
     const noConsole = dockerfile.replace(/^COPY --from=console[^\n]*\n/m, '');
     expect(checkDockerfile(noConsole, dockerignore)).toEqual(['Dockerfile: the final stage does not copy the built console (console/dist)']);
