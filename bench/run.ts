@@ -245,7 +245,8 @@ async function picturesWith(
   const answer = async (p: Path, id: string) => (p === 'floor' ? floor.picture(id) : p === 'monolith' ? (JSON.parse(await monolith!.picture(id)) as Awaited<ReturnType<typeof fetchPicture>>) : fetchPicture(targets[p]!, id));
   for (const p of order) {
     results.completeness[p] = await checkAnswers((id) => answer(p, id), sample);
-    log(`answers of ${p}: ${results.completeness[p]!.complete}/${sample.length} complete`);
+    const c = results.completeness[p]!;
+    log(`answers of ${p}: ${c.complete}/${sample.length} complete${c.firstError ? `; first error: ${c.firstError}` : ''}`);
   }
   if (monolith && order.includes('ours')) {
     // The monolith's JSON against our gateway's, field by field: the same picture, or the comparison is suspect.

@@ -71,8 +71,14 @@ export async function fetchPicture(target: Target, id: string): Promise<{ data?:
 }
 
 /** How many of `sample` come back complete: no error, every member, every award of the file. */
-export async function checkAnswers(fetchOne: (id: string) => Promise<{ data?: Picture; errors?: unknown[] }>, sample: PictureHousehold[]): Promise<{ checked: number; complete: number; awardsSeen: number; awardsExpected: number }> {
+export async function checkAnswers(
+  fetchOne: (id: string) => Promise<{ data?: Picture; errors?: unknown[] }>,
+  sample: PictureHousehold[],
+): Promise<{ checked: number; complete: number; awardsSeen: number; awardsExpected: number; firstError?: string }> {
   let complete = 0;
+  // The first error answered, as it came: a path that fails every picture must say why (a missing
+  // package of a comparison gateway once turned every Hive answer into "Unexpected error").
+  let firstError: string | undefined;
   let awardsSeen = 0;
   let awardsExpected = 0;
   for (const h of sample) {
@@ -82,6 +88,7 @@ export async function checkAnswers(fetchOne: (id: string) => Promise<{ data?: Pi
     awardsSeen += seen;
     awardsExpected += h.awards;
     if (!answer.errors?.length && household?.members.length === h.members.length && seen === h.awards) complete++;
+    if (answer.errors?.length && firstError === undefined) firstError = JSON.stringify(answer.errors[0]).slice(0, 300);
   }
-  return { checked: sample.length, complete, awardsSeen, awardsExpected };
+  return { checked: sample.length, complete, awardsSeen, awardsExpected, ...(firstError ? { firstError } : {}) };
 }

@@ -25,6 +25,8 @@ export interface Completeness {
   complete: number;
   awardsSeen: number;
   awardsExpected: number;
+  /** The first error a sampled answer carried. */
+  firstError?: string;
 }
 
 export interface Results {
@@ -80,7 +82,7 @@ export function renderTable(r: Results): string {
   const completeness = (p: Path) => {
     const c = r.completeness[p];
     if (!c) return '';
-    return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected})`;
+    return c.complete === c.checked ? '' : ` (answers complete: ${c.complete}/${c.checked}; awards ${c.awardsSeen}/${c.awardsExpected}${c.firstError ? `; first error ${c.firstError.replaceAll('|', '\\|')}` : ''})`;
   };
   for (const { concurrency, runs, accessLogWait: w, gc } of r.picture) {
     for (const p of ['ours', 'variant', 'apollo', 'hive', 'router', 'floor', 'monolith'] as Path[]) {
