@@ -566,6 +566,7 @@ export const en: Record<Key, string> = {
   'funds.figures.chart': 'Paid per programme, {period}',
   'funds.figures.none': 'No payments for this month.',
   'funds.figures.hint': 'No personal data; published figures only list programmes paying 5 persons or more.',
+  'funds.figures.published': 'Published figures: rows paying fewer than 5 persons are withheld (not listed, not in the chart); a failed amount of fewer than 5 persons shows as “—”.',
   'rule.PAID_TWICE': 'Paid twice for one month',
   'rule.PAID_AFTER_DEATH': 'Paid after death',
   'rule.PAID_WITHOUT_AWARD': 'Paid without an award',

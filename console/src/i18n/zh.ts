@@ -566,6 +566,7 @@ export const zh = {
   'funds.figures.chart': '{period} 各项目已发放金额',
   'funds.figures.none': '该月份暂无发放数据。',
   'funds.figures.hint': '统计不含个人信息；公开统计仅含发放人数不少于 5 人的项目。',
+  'funds.figures.published': '公开统计口径：发放人数不足 5 人的行不予公布（不显示，也不计入图表）；发放失败不足 5 人的，失败金额显示为“—”。',
   'rule.PAID_TWICE': '同期重复发放',
   'rule.PAID_AFTER_DEATH': '死亡后仍发放',
   'rule.PAID_WITHOUT_AWARD': '无有效救助记录发放',
