@@ -42,17 +42,19 @@ const incomeRises = meansHousehold(10, [{ incomes: [{ monthlyFen: 40_000 }] }, {
 const incomeChanges = meansHousehold(11, [{ incomes: [{ monthlyFen: 40_000 }] }, {}]);
 // For the race of an approval with a withdrawal or rejection: 10,000 for one.
 const raced = meansHousehold(12, [{ incomes: [{ monthlyFen: 10_000 }] }]);
+// Legal aid approved while civil affairs is down: justice writes the award, its registration is lost.
+const unconfirmed = meansHousehold(13, [{}]);
 // 特困 already paid to the head: a 低保 award would be EXCLUSIVE_PROGRAMMES with it.
 const EXTREME = { type: 'award', id: 'CA-CW-TK-3', department: 'CIVIL_AFFAIRS', programme: 'EXTREME_POVERTY_DISPERSED', personId: atStandard.persons[0], householdId: atStandard.householdId, regionCode: '654002', amountFen: 93_600, frequency: 'MONTHLY', startDate: '2025-01-01', endDate: null, status: 'ACTIVE', details: {} };
 
-const APP = `id stage householdId personId programme department regionCode amountFen consentSignedBy consentSignedOn awardId filedBy waitingDays waitingHours stageSince noticeStart noticeEnd openObjections availableActions
+const APP = `id stage householdId personId programme department regionCode amountFen consentSignedBy consentSignedOn awardId filedBy waitingDays waitingHours stageSince noticeStart noticeEnd openObjections availableActions approvalInProgress { status since }
   assessment { complete missingDepartments householdSize incomePerHeadFen standardFen eligible reasons gapFen }
   findings { rule }
   history { action by byRole at note fromStage toStage assessment { complete } }`;
 const SUBMIT = `mutation Submit($input: ApplicationInput!) { submitApplication(input: $input) { ${APP} } }`;
 const ADVANCE = `mutation Advance($id: ID!, $action: ApplicationAction!, $note: String!) { advanceApplication(id: $id, action: $action, note: $note) { ${APP} } }`;
 const READ = `query ReadApplication($id: ID!) { application(id: $id) { ${APP} } }`;
-const LIST = `query Applications($region: String!, $stage: ApplicationStage, $first: Int, $after: String) { applications(regionCode: $region, stage: $stage, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id stage personId waitingDays } } } }`;
+const LIST = `query Applications($region: String!, $stage: ApplicationStage, $first: Int, $after: String) { applications(regionCode: $region, stage: $stage, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id stage personId waitingDays approvalInProgress { status } } } } }`;
 
 describe('casework: the steps of an application', () => {
   let system: System;
@@ -65,7 +67,7 @@ describe('casework: the steps of an application', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, EXCLUSIVE_TK, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown, exclusive, incomeRises, incomeChanges, raced].flatMap((h) => h.records)]), system.loadOptions);
+    const result = await loadFile(await writeNdjson([STANDARD, EXTREME, EXCLUSIVE_TK, ...[poor, other, atStandard, aboveStandard, commercial, twoHomes, justBelow, whileDown, exclusive, incomeRises, incomeChanges, raced, unconfirmed].flatMap((h) => h.records)]), system.loadOptions);
     expect(result.ok).toBe(true);
   });
   afterAll(() => system?.stop());
@@ -529,5 +531,53 @@ describe('casework: the steps of an application', () => {
       outcomes.push(app.stage);
     }
     expect(outcomes).toHaveLength(8);
+  });
+
+  it('shows an approval whose outcome is unknown as such (approvalInProgress UNCONFIRMED), not as a plain notice; only APPROVE again is offered, and it completes the approval', async () => {
+    const filed = await submit({ householdId: unconfirmed.householdId, personId: unconfirmed.persons[0], programme: 'LEGAL_AID', amountFen: 0, reason: '劳动争议，申请法律援助' });
+    expect(filed.errors).toBeUndefined();
+    const id = filed.data!.submitApplication.id as string;
+    for (const [action, caller] of [['RECORD_VISIT', CW_A], ['REVIEW', CW_B], ['START_NOTICE', CW_B]] as const) expect((await advance(id, action, caller)).errors, action).toBeUndefined();
+    await backdateNotice(id, 7);
+    expect((await system.query(READ, { id }, { caller: CW_A })).data!.application.approvalInProgress).toBeNull();
+    // Justice writes the award; civil affairs, which registers who pays whom, does not answer: the
+    // approval's outcome is not known (the same state a timed-out answer leaves).
+    const civil = system.subgraphs.get('civil-affairs')!;
+    const before = Date.now();
+    await civil.stop();
+    try {
+      const lost = await advance(id, 'APPROVE', JUSTICE_OFFICER, '指派律师');
+      expect(lost.errors?.[0]).toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' }, message: expect.stringMatching(/written in JUSTICE but civil affairs did not register it.*approve again/) });
+    } finally {
+      await civil.restart();
+    }
+    const shown = (await system.query(READ, { id }, { caller: CW_A })).data!.application;
+    // The stage SPEC names stays IN_NOTICE (not approved until confirmed); what is under way is told beside it.
+    expect(shown).toMatchObject({ stage: 'IN_NOTICE', awardId: null, approvalInProgress: { status: 'UNCONFIRMED' }, availableActions: [] });
+    expect(Date.parse(shown.approvalInProgress.since)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(shown.approvalInProgress.since)).toBeLessThanOrEqual(Date.now());
+    // The list says it too, for the township and the department.
+    for (const caller of [CW_A, JUSTICE_OFFICER]) {
+      const listed = await system.query(LIST, { region: '654002', stage: 'IN_NOTICE' }, { caller });
+      expect(listed.data!.applications.edges.find((e: { node: { id: string } }) => e.node.id === id)?.node, caller.sub).toMatchObject({ stage: 'IN_NOTICE', approvalInProgress: { status: 'UNCONFIRMED' } });
+    }
+    // Nothing but APPROVE: the justice officer is offered it; a withdrawal is refused, saying what completes it.
+    expect((await system.query(READ, { id }, { caller: JUSTICE_OFFICER })).data!.application.availableActions).toEqual(['APPROVE']);
+    const withdraw = await advance(id, 'WITHDRAW', CW_A, '申请人撤回');
+    expect(withdraw.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/approving again completes it/) });
+    // An approval whose process is still running is RUNNING and offers nothing; one whose process
+    // stopped more than 5 minutes ago is as unknown as a lost answer, and APPROVE is offered again.
+    const claim = (state: string, ago: string) => coordinationDb().execute(sql`UPDATE applications SET approval_claim = ${state}, approval_claimed_at = now() - ${ago}::interval WHERE id = ${id}`);
+    await claim('RUNNING', '10 seconds');
+    const running = (await system.query(READ, { id }, { caller: JUSTICE_OFFICER })).data!.application;
+    expect(running).toMatchObject({ stage: 'IN_NOTICE', approvalInProgress: { status: 'RUNNING' }, availableActions: [] });
+    await claim('RUNNING', '6 minutes');
+    expect((await system.query(READ, { id }, { caller: JUSTICE_OFFICER })).data!.application).toMatchObject({ approvalInProgress: { status: 'UNCONFIRMED' }, availableActions: ['APPROVE'] });
+    await claim('UNCONFIRMED', '6 minutes');
+    // APPROVE again completes it: the same award, now registered with civil affairs.
+    const done = await advance(id, 'APPROVE', JUSTICE_OFFICER, '再次批准，完成审批');
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.advanceApplication).toMatchObject({ stage: 'APPROVED', awardId: `${id}-1`, approvalInProgress: null });
+    await eventually(async () => expect(await awardsOf(unconfirmed.householdId, id)).toEqual([expect.objectContaining({ id: `${id}-1`, personId: unconfirmed.persons[0] })]));
   });
 });

@@ -17,6 +17,8 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/console/', import.met
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // 100,000 over 2 members: 500 元 a head against the standard of 720 元 — eligible, 220 元 each.
 const family = meansHousehold(31, [{ incomes: [{ monthlyFen: 100_000 }], properties: [{ kind: 'RESIDENTIAL' }] }, {}]);
+// Legal aid whose approval's outcome is lost (civil affairs down when justice's award is registered).
+const legal = meansHousehold(32, [{}]);
 
 describe('casework in the console, in a browser', () => {
   let system: System;
@@ -29,7 +31,7 @@ describe('casework in the console, in a browser', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     system = await startSystem({ outboxPollMs: 500 });
     origin = new URL(system.gatewayUrl).origin;
-    expect(await loadFile(await writeNdjson([STANDARD, ...family.records]), system.loadOptions)).toMatchObject({ ok: true });
+    expect(await loadFile(await writeNdjson([STANDARD, ...family.records, ...legal.records]), system.loadOptions)).toMatchObject({ ok: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -137,6 +139,50 @@ describe('casework in the console, in a browser', () => {
     await first.reload();
     await taskRow(first).getByTestId('task-closed').waitFor();
     expect(await taskRow(first).textContent()).toContain('ca-console');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows an approval whose outcome is unknown as 审批确认中 with what to do, and the officer completes it by approving again', async () => {
+    const caseworker = (sub: string) => ({ sub, role: 'CASEWORKER' as const, region: '654002' });
+    const officer = { sub: 'ju-console', role: 'DEPARTMENT_OFFICER' as const, department: 'JUSTICE' as const };
+    const ADVANCE = `mutation A($id: ID!, $a: ApplicationAction!, $n: String!) { advanceApplication(id: $id, action: $a, note: $n) { id stage } }`;
+    const filed = await system.query(`mutation S($input: ApplicationInput!) { submitApplication(input: $input) { id } }`, { input: { householdId: legal.householdId, personId: legal.persons[0], programme: 'LEGAL_AID', amountFen: 0, reason: '劳动争议，申请法律援助' } }, { caller: caseworker('cw-console-a') });
+    expect(filed.errors).toBeUndefined();
+    const id = filed.data!.submitApplication.id as string;
+    for (const [a, sub] of [['RECORD_VISIT', 'cw-console-a'], ['REVIEW', 'cw-console-b'], ['START_NOTICE', 'cw-console-b']] as const) {
+      expect((await system.query(ADVANCE, { id, a, n: a }, { caller: caseworker(sub) })).errors, a).toBeUndefined();
+    }
+    await system.subgraphs.get('coordination')!.database.db.execute(sql`UPDATE applications SET notice_start = notice_start - 7, notice_end = notice_end - 7 WHERE id = ${id}`);
+    const civil = system.subgraphs.get('civil-affairs')!;
+    await civil.stop();
+    try {
+      expect((await system.query(ADVANCE, { id, a: 'APPROVE', n: '指派律师' }, { caller: officer })).errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      await civil.restart();
+    }
+
+    // The township sees it as 审批确认中, not 公示中, with what completes it, and no step of its own.
+    const township = await signIn({ role: 'CASEWORKER', sub: 'cw-console-a' }, 'SPECIAL_ASSISTANCE_REFERRAL');
+    await township.goto(`${origin}/applications?stage=IN_NOTICE`);
+    const row = township.locator(`tr[data-application-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('审批确认中');
+    await row.getByRole('link').click();
+    await township.getByTestId('stage').getByText('审批确认中', { exact: true }).waitFor();
+    const told = (await township.getByTestId('approval-in-progress').textContent())!;
+    expect(told).toContain('未得到主管部门（司法）的确认');
+    expect(told).toMatch(/再次点击「批准」完成审批/);
+    expect(await township.getByRole('button', { name: '撤回申请', exact: true }).count()).toBe(0);
+    await shot(township, 'casework-approval-unconfirmed');
+
+    // Justice's officer is offered 批准 alone, and approving again completes it.
+    const approver = await signIn({ role: 'DEPARTMENT_OFFICER', sub: 'ju-console', department: 'JUSTICE' }, 'LEGAL_AID_REVIEW');
+    await approver.goto(`${origin}/applications/${encodeURIComponent(id)}`);
+    await approver.getByTestId('stage').getByText('审批确认中', { exact: true }).waitFor();
+    expect(await approver.locator('.actions button').allTextContents()).toEqual(['批准']);
+    await step(approver, '批准', '再次批准，完成审批', '已批准');
+    expect(await approver.getByTestId('approval-in-progress').count()).toBe(0);
+    await expect(approver.locator('.facts').first().textContent()).resolves.toContain(`${id}-1`);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '@saf/console/build';
+import { makeResidentId } from '@saf/identity';
 import { loadFile } from '@saf/loader';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
@@ -24,7 +25,24 @@ const payment = (id: string, f: Fixture, accountNumber: string) => ({
 });
 // The two heads were registered with the same name and birth date; their May was paid from civil
 // affairs' own system, H61's twice.
-const RECORDS = [...h1.records, ...h2.records, account('BA-61', h1.persons.head, ACC1), account('BA-62', h2.persons.head, ACC2), payment('MZ-61-A', h1, ACC1), payment('MZ-61-B', h1, ACC1), payment('MZ-62-A', h2, ACC2)];
+// April: labour pays six residents of 伊宁市 naming no award of its own (300 元 each, one of them
+// also a failed try), housing two (400 元 each): payments without an award, 无对应救助记录的发放.
+const residents = Array.from({ length: 8 }, (_, i) => {
+  const householdId = `H6540020070${String(i).padStart(2, '0')}`;
+  const birthDate = `1980-0${i + 1}-15`;
+  const id = makeResidentId('654002', birthDate, 701 + 2 * i);
+  return { id, records: [{ type: 'household', id: householdId, regionCode: '654002', hukou: 'URBAN', address: '伊宁市 新华路 7 号' }, { type: 'person', id, name: '马建华', gender: 'MALE', birthDate, householdId, relation: 'HEAD', deathDate: null }] };
+});
+const unawarded = (id: string, department: string, i: number, amountFen: number, status = 'PAID') => ({
+  type: 'payment', id, department, awardId: `${id}-NONE`, personId: residents[i]!.id, period: '2025-04', amountFen, accountNumber: `6228480000000070${String(i).padStart(3, '0')}`, paidDate: status === 'PAID' ? '2025-04-10' : null, status,
+});
+const APRIL = [
+  ...residents.flatMap((r) => r.records),
+  ...[0, 1, 2, 3, 4, 5].map((i) => unawarded(`RS-NA-${i}`, 'LABOUR', i, 30_000)),
+  unawarded('RS-NA-0F', 'LABOUR', 0, 30_000, 'FAILED'),
+  ...[6, 7].map((i) => unawarded(`ZJ-NA-${i}`, 'HOUSING', i, 40_000)),
+];
+const RECORDS = [...h1.records, ...h2.records, account('BA-61', h1.persons.head, ACC1), account('BA-62', h2.persons.head, ACC2), payment('MZ-61-A', h1, ACC1), payment('MZ-61-B', h1, ACC1), payment('MZ-62-A', h2, ACC2), ...APRIL];
 
 describe('the console’s payments page, in a browser', () => {
   let system: System;
@@ -61,10 +79,10 @@ describe('the console’s payments page, in a browser', () => {
     return page;
   }
 
-  async function openFunds(page: Page, period: string): Promise<void> {
+  async function openFunds(page: Page, period: string, region = '654002'): Promise<void> {
     await page.getByRole('link', { name: '资金发放' }).click();
     await page.getByRole('heading', { name: '资金发放与监督' }).waitFor();
-    await page.getByLabel('辖区代码').fill('654002');
+    await page.getByLabel('辖区代码').fill(region);
     await page.getByLabel('发放月份').fill(period);
     await page.getByRole('button', { name: '查看' }).click();
   }
@@ -124,6 +142,44 @@ describe('the console’s payments page, in a browser', () => {
     expect(await coordinator.content()).not.toContain(ACC1);
     await coordinator.screenshot({ path: `${ARTIFACTS}funds-findings.png`, fullPage: true });
     await coordinator.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** The funds figures' bars (label: amount, as each bar's tooltip says) and table rows (cells), once shown. */
+  async function figuresOf(page: Page): Promise<{ bars: string[]; rows: string[][] }> {
+    const figures = page.locator('.funds-figures');
+    await figures.locator('figure.chart').waitFor();
+    return {
+      bars: await figures.locator('figure.chart svg title').allTextContents(),
+      rows: await figures.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? ''))),
+    };
+  }
+
+  it('shows the funds paid without an award as a bar of their own, exact for the coordination office, published for an analyst', async () => {
+    const coordinator = await signIn({ role: 'COORDINATOR' }, '督查督办');
+    await openFunds(coordinator, '2025-04');
+    // 6 × 300 元 by labour and 2 × 400 元 by housing: one bar, 2,600 元, beside the programmes' (none paid in April).
+    expect(await figuresOf(coordinator)).toEqual({
+      bars: ['无对应救助记录的发放: ¥2,600.00'],
+      rows: [
+        ['住建', '无对应救助记录的发放', '654002', '¥800.00', '¥0.00', '2'],
+        ['人社', '无对应救助记录的发放', '654002', '¥1,800.00', '¥300.00', '6'],
+      ],
+    });
+    await coordinator.screenshot({ path: `${ARTIFACTS}funds-without-award.png`, fullPage: true });
+    await coordinator.context().close();
+
+    // An analyst: housing's two recipients are withheld (row and bar), labour's failed try of one
+    // person shows as —, and the page says so; the same for the county, the prefecture and the province.
+    for (const region of ['654002', '6540', '65']) {
+      const analyst = await signIn({ role: 'ANALYST' }, '统计分析');
+      await openFunds(analyst, '2025-04', region);
+      expect(await figuresOf(analyst), region).toEqual({ bars: ['无对应救助记录的发放: ¥1,800.00'], rows: [['人社', '无对应救助记录的发放', '654002', '¥1,800.00', '—', '6']] });
+      expect(await analyst.getByTestId('funds-published').textContent()).toContain('发放人数不足 5 人的行不予公布');
+      expect(await analyst.locator('.funds-figures').textContent()).not.toContain('住建');
+      if (region === '6540') await analyst.screenshot({ path: `${ARTIFACTS}funds-without-award-published.png`, fullPage: true });
+      await analyst.context().close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -20,6 +20,11 @@ export interface ApplicationEvent {
   toStage: string;
 }
 
+export interface ApprovalInProgress {
+  status: 'RUNNING' | 'UNCONFIRMED';
+  since: string;
+}
+
 export interface Application {
   id: string;
   stage: string;
@@ -39,13 +44,15 @@ export interface Application {
   noticeEnd: string | null;
   openObjections: number;
   availableActions: string[];
+  /** An approval the department has not confirmed (审批中 / 审批确认中): the stage stays IN_NOTICE meanwhile. */
+  approvalInProgress: ApprovalInProgress | null;
   assessment: Assessment | null;
   findings: { id: string; rule: string; explanation: string; explanationEn: string }[];
   history: ApplicationEvent[];
 }
 
 const APPLICATION_FIELDS = `id stage householdId personId programme department regionCode amountFen reason consentSignedBy consentSignedOn awardId
-  waitingDays waitingHours noticeStart noticeEnd openObjections availableActions
+  waitingDays waitingHours noticeStart noticeEnd openObjections availableActions approvalInProgress { status since }
   assessment { complete missingDepartments householdSize incomePerHeadFen standardFen eligible reasons gapFen }
   findings { id rule explanation explanationEn }
   history { action by byRole at note toStage }`;
@@ -65,7 +72,7 @@ export const APPLICATIONS = /* GraphQL */ `
   query Applications($regionCode: String!, $stage: ApplicationStage, $first: Int, $after: String) {
     applications(regionCode: $regionCode, stage: $stage, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id stage householdId personId programme department regionCode waitingDays waitingHours } }
+      edges { node { id stage householdId personId programme department regionCode waitingDays waitingHours approvalInProgress { status since } } }
     }
   }`;
 

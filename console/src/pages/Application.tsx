@@ -29,12 +29,19 @@ function ApplicationView({ app, reload }: { app: Application; reload: () => void
         <div>
           <h1 id="app-h">{t('app.heading', { id: app.id })}</h1>
           <p className="muted">
-            <span className="badge" data-testid="stage">{label('stage', app.stage)}</span> · {programme(app.programme)} · {label('dept', app.department)} · {regionName(app.regionCode, lang)} ·{' '}
+            <span className="badge" data-testid="stage">{app.approvalInProgress ? t(`app.approval.${app.approvalInProgress.status}`) : label('stage', app.stage)}</span> · {programme(app.programme)} · {label('dept', app.department)} · {regionName(app.regionCode, lang)} ·{' '}
             {app.waitingDays > 0 ? t('app.waitingDays', { days: app.waitingDays }) : t('app.waitingHours', { hours: app.waitingHours })}
           </p>
         </div>
         <Link className="button secondary" to={`/households/${encodeURIComponent(app.householdId)}`}>{app.householdId}</Link>
       </header>
+      {app.approvalInProgress && (
+        <div data-testid="approval-in-progress">
+          <Notice kind="warning" title={t(`app.approval.${app.approvalInProgress.status}`)}>
+            {t(app.approvalInProgress.status === 'UNCONFIRMED' ? 'app.approval.unconfirmed' : 'app.approval.running', { since: dateTime(app.approvalInProgress.since), department: label('dept', app.department) })}
+          </Notice>
+        </div>
+      )}
       <dl className="facts">
         <div><dt>{t('app.applicant')}</dt><dd>{app.personId}</dd></div>
         <div><dt>{t('app.reason')}</dt><dd>{app.reason}</dd></div>

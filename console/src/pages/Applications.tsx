@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { APPLICATIONS, STAGES } from '../api/casework.ts';
+import { APPLICATIONS, STAGES, type ApprovalInProgress } from '../api/casework.ts';
 import { usePaged } from '../api/usePaged.ts';
 import { Notice } from '../components/Notice.tsx';
 import { OutcomeView } from '../components/Outcome.tsx';
@@ -17,6 +17,7 @@ interface Row {
   regionCode: string;
   waitingDays: number;
   waitingHours: number;
+  approvalInProgress: ApprovalInProgress | null;
 }
 
 /** The applications of a region per stage, filed first on top, with how long each has waited at its stage. */
@@ -79,7 +80,7 @@ export function ApplicationsPage() {
                   {list.nodes.map((a) => (
                     <tr key={a.id} data-application-id={a.id} data-stage={a.stage}>
                       <td><Link to={`/applications/${encodeURIComponent(a.id)}`}>{a.id}</Link></td>
-                      <td>{label('stage', a.stage)}</td>
+                      <td>{a.approvalInProgress ? t(`app.approval.${a.approvalInProgress.status}`) : label('stage', a.stage)}</td>
                       <td>{a.waitingDays > 0 ? t('app.waitingDays', { days: number(a.waitingDays) }) : t('app.waitingHours', { hours: number(a.waitingHours) })}</td>
                       <td>{programme(a.programme)} · {label('dept', a.department)}</td>
                       <td>{a.householdId} · {regionName(a.regionCode, lang)}</td>

@@ -16,7 +16,8 @@ import { useSession } from '../lib/sessionContext.tsx';
 interface Line { line: number; awardId: string; programme: string; personId: string; amountFen: number; accountNumber: string | null; status: string; holds: { kind: string; findingId: string | null; rule: string | null; explanation: string | null }[] }
 interface Roll { id: string; department: string; regionCode: string; period: string; status: string; lineCount: number; totalFen: string; heldCount: number; generatedBy: string; approvedBy: string | null; lines: Line[] }
 interface Finding { id: string; rule: string; period: string; personIds: string[]; paymentIds: string[]; departments: string[]; accountNumber: string | null; explanation: string; status: string }
-interface FundsRow { department: string; programme: string; regionCode: string; period: string; paidFen: string; failedFen: string; recipients: number | null }
+/** A row of fundsStatistics; for analysts (published figures) `failedFen` is null unless 5 or more persons' payments failed. */
+interface FundsRow { department: string; programme: string; regionCode: string; period: string; paidFen: string; failedFen: string | null; recipients: number | null }
 /** A department's payments naming no award of its own (fundsWithoutAward). */
 type UnawardedRow = Omit<FundsRow, 'programme'>;
 
@@ -236,6 +237,7 @@ function PaymentFindings({ regionCode, period }: { regionCode: string; period: s
 
 function FundsChart({ regionCode, period }: { regionCode: string; period: string }) {
   const { t, programme, money, label } = useI18n();
+  const { session } = useSession();
   const { state } = useQuery<{ fundsStatistics: FundsRow[]; fundsWithoutAward: UnawardedRow[] }>(FUNDS, { r: regionCode, p: period });
   if (state.kind === 'forbidden') return <Notice kind="forbidden">{t('forbidden.title')}</Notice>;
   if (state.kind === 'error' || state.kind === 'invalid') return <Notice kind="error">{state.message}</Notice>;
@@ -256,12 +258,13 @@ function FundsChart({ regionCode, period }: { regionCode: string; period: string
         <tbody>
           {rows.map((r) => (
             <tr key={`${r.department}-${r.programme}-${r.regionCode}-${r.period}`}>
-              <td>{label('dept', r.department)}</td><td>{name(r.programme)}</td><td>{r.regionCode === 'UNPLACED' ? t('funds.unplaced') : r.regionCode}</td><td>{money(r.paidFen)}</td><td>{money(r.failedFen)}</td><td>{r.recipients ?? '—'}</td>
+              <td>{label('dept', r.department)}</td><td>{name(r.programme)}</td><td>{r.regionCode === 'UNPLACED' ? t('funds.unplaced') : r.regionCode}</td><td>{money(r.paidFen)}</td><td>{r.failedFen === null ? '—' : money(r.failedFen)}</td><td>{r.recipients ?? '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="hint">{t('funds.figures.hint')}</p>
+      {/* Analysts get published figures (SPEC section 6): say what is left out, since a withheld row is simply absent. */}
+      {session.claims.role === 'ANALYST' ? <p className="hint" data-testid="funds-published">{t('funds.figures.published')}</p> : <p className="hint">{t('funds.figures.hint')}</p>}
     </div>
   );
 }

@@ -16,7 +16,7 @@ import { missingNames } from './vehicles.ts';
 const CLAIM_ABANDONED_MS = 5 * 60_000;
 
 /** Whether an APPROVE may take over the approval claim: its outcome was not confirmed, or its process stopped. */
-function approvalMayResume(row: ApplicationRow): boolean {
+export function approvalMayResume(row: ApplicationRow): boolean {
   if (row.approvalClaim === 'UNCONFIRMED') return true;
   return !!row.approvalClaimedAt && Date.now() - new Date(row.approvalClaimedAt).getTime() > CLAIM_ABANDONED_MS;
 }

@@ -1,6 +1,7 @@
 import { programme } from '@saf/programmes';
 import type { Context } from '../context.ts';
 import type { ApplicationEventRow, ApplicationRow } from '../db/applications.ts';
+import { approvalMayResume } from '../casework/applications.ts';
 import { ACTIONS, mayTake, nextStage, type Stage } from '../casework/stages.ts';
 
 const HOUR_MS = 3_600_000;
@@ -29,5 +30,10 @@ export const AssistanceApplication = {
   // the data, such as the notice's 7 days, are the step's own).
   // While an approval is under way no other step is taken (casework/applications.ts): only APPROVE, to complete an unconfirmed one.
   availableActions: (a: ApplicationRow, _: unknown, ctx: Context) =>
-    ctx.caller ? ACTIONS.filter((action) => nextStage(a.stage as Stage, action).ok && !mayTake(ctx.caller!, action, a) && (!a.approvalClaim || (action === 'APPROVE' && a.approvalClaim === 'UNCONFIRMED'))) : [],
+    ctx.caller ? ACTIONS.filter((action) => nextStage(a.stage as Stage, action).ok && !mayTake(ctx.caller!, action, a) && (!a.approvalClaim || (action === 'APPROVE' && approvalMayResume(a)))) : [],
+  // The stage stays IN_NOTICE until the department confirms the awards (SPEC's stages are fixed):
+  // an approval whose outcome is unknown is told here. A RUNNING claim whose process stopped is as
+  // unknown as a lost answer, and APPROVE takes it over alike (approvalMayResume).
+  approvalInProgress: (a: ApplicationRow) =>
+    a.approvalClaim ? { status: approvalMayResume(a) ? 'UNCONFIRMED' : 'RUNNING', since: new Date(a.approvalClaimedAt ?? a.stageSince).toISOString() } : null,
 };

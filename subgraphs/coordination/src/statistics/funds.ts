@@ -42,20 +42,29 @@ export interface FundsStatisticsRow {
   regionCode: string;
   period: string;
   paidFen: string;
-  failedFen: string;
+  /** Null in published figures when fewer than 5 persons' payments failed (the amount would give their number away). */
+  failedFen: string | null;
   recipients: number | null;
 }
 
 /**
  * Who gets which funds figures: as `assistanceStatistics` (publication.ts). The coordination
  * office and caseworkers within their jurisdiction get exact figures for any region prefix and
- * month; everyone else published ones: counties and larger areas, months that have ended, and a
- * row (one department's programme in one county in one month) only when it paid 5 persons or more.
- * A row left out says only that the figure is small, as a withheld one would; there are no totals
- * across rows to subtract it from (rows of different programmes and months add up to nothing
- * published), so no count under 5 comes back however answers are combined. The amounts of a
- * published row are those of 5 persons or more; its failed amount may be a few persons' (an amount,
- * not a count, of a row that is published).
+ * month; everyone else published ones, under these rules (tests/fundsDisclosure.e2e.test.ts):
+ *
+ * - Counties and larger areas only (2, 4 or 6 digits), months that have ended only: no township's
+ *   figure to take from its county's, no part of a month to take from the month.
+ * - A row (one department's programme, or its payments without an award, in one county in one
+ *   month) is given only when it paid 5 persons or more; otherwise it is left out, which says no
+ *   more than a withheld figure would (a small count, or none: the two are not told apart).
+ * - No totals: every published figure is one row's, the same in every answer that contains it
+ *   (a row is a county's, whichever prefix, 65, 6540 or 654002, or year was asked; the CSV has the
+ *   same rows). No sum of rows (over counties, programmes, departments or months) is published
+ *   anywhere, so there is no margin to subtract published rows from and complementary suppression
+ *   has nothing to protect: an answer for a larger area is exactly the union of its counties'.
+ * - Within a row, the paid amount is 5 or more persons'; the failed amount is given only when 5
+ *   or more persons' payments failed (null otherwise, zero included): where amounts are standard
+ *   (a fixed subsidy), a few persons' failed amount would give their number away.
  */
 export function fundsScope(ctx: Context, regionCode: string, period: string): { prefix: string; periods: string[]; disclosure: Disclosure } {
   const prefix = statisticsRegion(regionCode);
@@ -108,7 +117,7 @@ async function fundsRows(ctx: Context, regionCode: string, period: string): Prom
       regionCode: row.regionCode,
       period: row.period,
       paidFen: row.paidFen,
-      failedFen: row.failedFen,
+      failedFen: scope.disclosure === 'EXACT' || !isSmall(row.failedRecipients) ? row.failedFen : null,
       recipients: row.recipients,
     }));
 }
