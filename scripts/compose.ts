@@ -6,7 +6,10 @@
  * that every subgraph names its owner, and prints the owners of the subgraphs that changed.
  * `--check` fails when the committed file is stale; `--check --base REF` also fails on a breaking
  * change since the supergraph committed at REF that schema-changes.md does not acknowledge.
- * Both refuse a field that no `@sharing` class covers (the data-sharing catalogue, SPEC section 12).
+ * Both refuse a field that no `@sharing` class covers (the data-sharing catalogue, SPEC section 12),
+ * a field marked LOW whose name names a person (`personId`, `idNumber`…), and a composition that
+ * loses a subgraph's mark of a type as about a person (the gateway reads person-level-ness from
+ * the supergraph's marks); they flag LOW fields and types whose names speak of persons.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { SERVICES } from '@saf/config';
-import { readSubgraphSDL, unclassifiedFields } from '@saf/service';
+import { personLevelLostInComposition, readSubgraphSDL, suspiciousLowMarks, unclassifiedFields } from '@saf/service';
 import { organisation, ownerProblems, packageOwner, schemaOwner } from './owners.ts';
 import { acknowledgedIds, acknowledgementLine, changedSubgraphs, diffSupergraphs, type SchemaChange } from './schemaChanges.ts';
 
@@ -43,8 +46,8 @@ export function readSubgraphSources(dir: URL = SUBGRAPHS_DIR, names: readonly st
   });
 }
 
-/** Composition alone: the supergraph SDL, or the errors naming the subgraph and the field. */
-export function composeSources(sources: readonly SubgraphSource[]): { supergraphSdl: string } | { errors: string[] } {
+/** Composition alone: the supergraph SDL and what to look at in it, or the errors naming the subgraph and the field. */
+export function composeSources(sources: readonly SubgraphSource[]): { supergraphSdl: string; warnings: string[] } | { errors: string[] } {
   const parsed: Array<{ name: string; url: string; typeDefs: DocumentNode }> = [];
   const syntax: string[] = [];
   for (const s of sources) {
@@ -65,6 +68,16 @@ export function composeSources(sources: readonly SubgraphSource[]): { supergraph
     ),
   );
   if (unclassified.length > 0) return { errors: unclassified };
+  // The gateway takes MEDIUM and HIGH for person-level (a purpose, the access log): a LOW mark on
+  // what names a person would let its reads pass unlogged.
+  const suspicious = parsed.map((s) => ({ name: s.name, ...suspiciousLowMarks(s.typeDefs) }));
+  const misMarked = suspicious.flatMap((s) =>
+    s.refused.map(
+      (coordinate) =>
+        `[SHARING] subgraphs/${s.name}/schema.graphql: ${coordinate} is marked LOW but its name names a person or household: mark it (or its type) MEDIUM or HIGH, so that reading it needs a purpose and is logged`,
+    ),
+  );
+  if (misMarked.length > 0) return { errors: misMarked };
   const result = composeServices(parsed);
   if (result.errors) {
     return {
@@ -74,7 +87,23 @@ export function composeSources(sources: readonly SubgraphSource[]): { supergraph
       }),
     };
   }
-  return { supergraphSdl: result.supergraphSdl };
+  // Composition keeps one mark of a type several subgraphs define.
+  const lost = personLevelLostInComposition(parsed, result.supergraphSdl);
+  if (lost.length > 0) {
+    return {
+      errors: lost.map(
+        ({ subgraph, coordinate }) =>
+          `[SHARING] subgraphs/${subgraph}/schema.graphql: ${coordinate} is about a person there (MEDIUM or HIGH) but not in the composed supergraph, where another subgraph's LOW mark of ${coordinate.split('.')[0]} won: mark the type alike in every subgraph that defines it`,
+      ),
+    };
+  }
+  const warnings = suspicious.flatMap((s) =>
+    s.flagged.map(
+      (coordinate) =>
+        `[SHARING] subgraphs/${s.name}/schema.graphql: ${coordinate} is marked LOW but its name speaks of persons: check that it holds nothing about one (MEDIUM or HIGH make its reads need a purpose and be logged)`,
+    ),
+  );
+  return { supergraphSdl: result.supergraphSdl, warnings };
 }
 
 /** The committed subgraphs, or only those named (e.g. a supergraph without coordination). */
@@ -129,6 +158,8 @@ export interface ComposeResult extends Partial<Comparison> {
   ok: boolean;
   /** Why it failed, one line each. */
   problems: string[];
+  /** What composition flags for the owners to look at (composeSources). */
+  warnings?: string[];
   supergraphSdl?: string;
   /** Markdown to append to the acknowledgements file. */
   acknowledgement?: string;
@@ -144,10 +175,10 @@ export function composeAndCompare(input: ComposeInput): ComposeResult {
   if (problems.length > 0) return { ok: false, problems };
   const composed = composeSources(input.sources);
   if ('errors' in composed) return { ok: false, problems: composed.errors.map((e) => `composition: ${e}`) };
-  if (input.committed === null) return { ok: true, problems: [], supergraphSdl: composed.supergraphSdl, breaking: [], unacknowledged: [], dangerous: [], changed: [] };
+  if (input.committed === null) return { ok: true, problems: [], warnings: composed.warnings, supergraphSdl: composed.supergraphSdl, breaking: [], unacknowledged: [], dangerous: [], changed: [] };
 
   const comparison = compareSupergraphs(input.committed, composed.supergraphSdl, input.acknowledgements, input.sources);
-  const result: ComposeResult = { ok: true, problems: [], supergraphSdl: composed.supergraphSdl, ...comparison };
+  const result: ComposeResult = { ok: true, problems: [], warnings: composed.warnings, supergraphSdl: composed.supergraphSdl, ...comparison };
   if (comparison.unacknowledged.length === 0) return result;
   const reason = input.allowBreaking?.trim();
   if (!reason) {
@@ -170,7 +201,8 @@ function acknowledgementSection(reason: string, date: string, comparison: Compar
   return [`## ${date}: ${reason.replaceAll('\n', ' ')}`, '', `Subgraphs changed: ${changed}`, '', ...comparison.unacknowledged.map(acknowledgementLine), ''].join('\n');
 }
 
-function printComparison(comparison: Partial<Comparison>, log: (line: string) => void): void {
+function printComparison(comparison: Partial<Comparison> & { warnings?: string[] }, log: (line: string) => void): void {
+  for (const w of comparison.warnings ?? []) log(`warning: ${w}`);
   for (const c of comparison.dangerous ?? []) log(`warning (allowed): ${acknowledgementLine(c)}`);
   if (comparison.changed?.length) {
     log('subgraphs changed (tell their owners):');
@@ -219,6 +251,7 @@ function main(): number {
       err(`composition failed:\n${composed.errors.map((e) => `  ${e}`).join('\n')}`);
       return 1;
     }
+    for (const w of composed.warnings) out(`warning: ${w}`);
     if (committed !== composed.supergraphSdl) {
       err('gateway/supergraph.graphql is stale: run `npm run compose` and commit it');
       return 1;

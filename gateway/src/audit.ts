@@ -1,7 +1,7 @@
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { auditCaller, type AuditFields, type Caller } from '@saf/auth';
-import type { Logger } from '@saf/service';
+import type { Logger, PersonLevelRules } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import { collectAliased, selectSubjectIds, stripAlias } from './auditSelection.ts';
 import type { GatewayContext } from './context.ts';
@@ -23,7 +23,15 @@ export interface AuditPluginOptions {
   maxSubjects?: number;
   /** Told the log's head after each write (the audit service's answer), for the witnesses (auditWitnesses.ts). */
   onHead?: (head: { seq: number; hash: string }) => void;
+  /**
+   * What is person-level in the supergraph being served (`personLevelRules` of its SDL, worked out
+   * when it is loaded); null before one is: every operation is then treated as person-level.
+   */
+  rules: () => PersonLevelRules | null;
 }
+
+/** Nothing known to be person-level beyond a Person's or Household's id (auditSelection.ts), before a supergraph is read. */
+const NO_RULES: PersonLevelRules = { types: new Set(), fields: new Set(), actions: new Set() };
 
 /** The head in the audit service's answer to an append, or null when it has none we can use. */
 function headOf(text: string): { seq: number; hash: string } | null {
@@ -131,6 +139,8 @@ export class AuditRefused extends Error {}
 
 /** What the plugin works out from an operation alone, once per parsed document (Apollo Server keeps one per query text). */
 interface OperationFacts {
+  /** The rules they were worked out with. */
+  rules: PersonLevelRules;
   personLevel: boolean;
   /** Reads person-level data, or has our services read it for the caller (a sweep): a purpose is required. */
   needsPurpose: boolean;
@@ -205,16 +215,22 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
   /** Writes every entry; resolves once all are written. */
   const recordAll = (fields: AuditFields[]): Promise<unknown> => Promise.all(fields.map(record));
 
-  // Per parsed document and schema (a reloaded supergraph is a new schema): classifying the
-  // operation and adding the id selections walk the whole document, the same for every request.
-  const known = new WeakMap<DocumentNode, { schema: GraphQLSchema; byOperation: Map<string, OperationFacts> }>();
+  // Per parsed document, schema and rules (a reloaded supergraph is a new schema and new rules):
+  // classifying the operation and adding the id selections walk the whole document, the same for
+  // every request.
+  const known = new WeakMap<DocumentNode, { schema: GraphQLSchema; rules: PersonLevelRules | null; byOperation: Map<string, OperationFacts> }>();
   function factsOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): OperationFacts {
+    const rules = options.rules();
     let entry = known.get(document);
-    if (!entry || entry.schema !== schema) known.set(document, (entry = { schema, byOperation: new Map() }));
+    if (!entry || entry.schema !== schema || entry.rules !== rules) known.set(document, (entry = { schema, rules, byOperation: new Map() }));
     let facts = entry.byOperation.get(operationName ?? '');
     if (!facts) {
-      const personLevel = isPersonLevel(schema, document, operationName);
-      facts = { personLevel, needsPurpose: personLevel || startsPersonLevelWork(schema, document, operationName) };
+      if (rules) {
+        const personLevel = isPersonLevel(rules, schema, document, operationName);
+        facts = { rules, personLevel, needsPurpose: personLevel || startsPersonLevelWork(rules, schema, document, operationName) };
+      } else {
+        facts = { rules: NO_RULES, personLevel: true, needsPurpose: true };
+      }
       entry.byOperation.set(operationName ?? '', facts);
     }
     return facts;
@@ -259,7 +275,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           // the query hash, which stays consistent because the change is deterministic.
           const facts = factsOf(rc.schema, rc.document, rc.operationName);
           if (!facts.selected) {
-            const { document, alias: added } = selectSubjectIds(rc.schema, rc.document);
+            const { document, alias: added } = selectSubjectIds(facts.rules, rc.schema, rc.document);
             facts.selected = { document, alias: added, operation: getOperationAST(document, rc.operationName ?? undefined) ?? undefined };
           }
           alias = facts.selected.alias;

@@ -1,5 +1,6 @@
 import { Kind, TypeInfo, getNamedType, isInterfaceType, isObjectType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import { IDENTIFIED, SUBJECT_FIELDS, isPersonLevelType } from './personLevel.ts';
+import type { PersonLevelRules } from '@saf/service';
+import { IDENTIFIED, SUBJECT_FIELDS } from './personLevel.ts';
 
 const BASE_ALIAS = '_auditId';
 
@@ -11,9 +12,9 @@ const BASE_ALIAS = '_auditId';
 const LEFT_OUT = new Set(['SweepBatch.personIds']);
 
 /** The fields naming subjects that the access log needs on `type`: `id` of a Person or Household, and its `personId`, `personIds`, `householdId`, `householdIds` on any person-level type. */
-function subjectFieldsOf(type: GraphQLCompositeType): string[] {
+function subjectFieldsOf(rules: PersonLevelRules, type: GraphQLCompositeType): string[] {
   if (IDENTIFIED.has(type.name)) return ['id'];
-  if (!isPersonLevelType(type.name) || !(isObjectType(type) || isInterfaceType(type))) return [];
+  if (!rules.types.has(type.name) || !(isObjectType(type) || isInterfaceType(type))) return [];
   const fields = type.getFields();
   return [...SUBJECT_FIELDS].filter((name) => {
     const field = fields[name];
@@ -43,7 +44,7 @@ function selects(node: SelectionSetNode, name: string): boolean {
  * household numbers itself), the document as it was and no alias: nothing to remove from a
  * response of tens of thousands of rows.
  */
-export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode): { document: DocumentNode; alias: string | null } {
+export function selectSubjectIds(rules: PersonLevelRules, schema: GraphQLSchema, document: DocumentNode): { document: DocumentNode; alias: string | null } {
   const names = new Set<string>();
   visit(document, {
     Field(node) {
@@ -64,7 +65,7 @@ export function selectSubjectIds(schema: GraphQLSchema, document: DocumentNode):
         if (!type) return undefined;
         // A Person's or Household's id always (a client's own `id` may be aliased anything, and
         // the entry written early reads only what is added); the others when not asked for.
-        const missing = subjectFieldsOf(type).filter((name) => name === 'id' || !selects(node, name));
+        const missing = subjectFieldsOf(rules, type).filter((name) => name === 'id' || !selects(node, name));
         if (!missing.length) return undefined;
         added = true;
         return { ...node, selections: [...node.selections, ...missing.map(field)] };

@@ -14,33 +14,21 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
-  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
 import { parseResidentId } from '@saf/identity';
+import type { PersonLevelRules } from '@saf/service';
 
-/**
- * What counts as reading a person's or household's data (SPEC section 8), for the access log.
- * keep in sync with the person-level types of the subgraphs' schemas.
+/*
+ * What counts as reading a person's or household's data (SPEC section 8) is what the owners
+ * declare in their schemas (`@sharing(…, sensitivity: MEDIUM | HIGH)`), read from the supergraph
+ * once per load (`personLevelRules`, packages/service/src/personLevel.ts): a department's new type
+ * about people is person-level because it says so, and an aggregate whatever its name.
  */
-// Keep in sync with the schema: every type that carries a person's or household's identity.
-const PERSON_LEVEL_TYPES = new Set(['Person', 'Household', 'AidAward', 'DuplicateAidFinding', 'DisabilityCertificate', 'IncomeRecord', 'PropertyRecord', 'AssistanceApplication', 'ReviewTask', 'Payment', 'BankAccount', 'PaymentFinding', 'PaymentRoll', 'AccessLogEntry', 'ProgrammeRecipient', 'PersonPlace', 'DisasterReliefCase', 'LateReliefCase', 'SweepBatch', 'SweepPlan']);
-const PERSON_LEVEL_ROOT_FIELDS = new Set([
-  'searchHouseholds', 'checkProposedAward', 'accessLog', '_internalCertificateHolders', '_internalRollAccounts', '_internalAccountRegistrations',
-  // Payment rolls' reads and writes of a department's recipients (packages/department/src/rolls.ts).
-  ...['CivilAffairs', 'Labour', 'Health', 'Education', 'Housing', 'Justice', 'Disability'].flatMap((d) => [`_internal${d}RollAwards`, `_internal${d}RecordRollPayments`, `_internal${d}UnawardedPayments`]),
-]);
-/**
- * Root fields that read no one's data in their answer but have our services read it for the
- * caller: a sweep (比对) reads every household of a region, page by page, each page logged with
- * the purpose declared here, so it must be declared here.
- */
-const PURPOSE_ROOT_FIELDS = new Set(['runDuplicateAidSweep', 'runPaymentSweep', 'generatePaymentRoll', 'reconcilePaymentRoll']);
-/** Fields of otherwise aggregate types that list households (coverage gaps for caseworkers). */
-const PERSON_LEVEL_FIELDS = new Set(['CoverageGapCount.householdIds']);
+
 /** Types whose `id` is a subject wherever it stands (a household number has no recognisable shape). */
 export const IDENTIFIED = new Set(['Person', 'Household']);
 /**
@@ -57,10 +45,6 @@ const FILE_FIELDS = new Set(['PaymentRoll.bankFile']);
 /** Root fields whose id arguments are household numbers (not recognisable by shape, unlike resident IDs). */
 const HOUSEHOLD_ID_ARGS: Record<string, string> = { household: 'id', households: 'ids' };
 
-export function isPersonLevelType(name: string): boolean {
-  return PERSON_LEVEL_TYPES.has(name) || name.endsWith('Award');
-}
-
 /** Cheap shape test first: most strings in a response are not 18 characters of digits. */
 const ID_SHAPE = /^\d{17}[\dX]$/;
 export function isResidentId(value: string): boolean {
@@ -76,14 +60,13 @@ function selected(document: DocumentNode, operationName?: string | null): { oper
 }
 
 /**
- * Whether the operation touches person-level data: a selected field of, or on, a person-level type
- * (`Person`, `Household`, any `…Award`, …) anywhere, fragments included, or a root field that
- * names a person (`searchHouseholds`, `checkProposedAward`, `accessLog`).
+ * Whether the operation touches person-level data (`rules`): anywhere, fragments included, a
+ * selected field of a person-level type, or one that returns such a type, or a scalar field its
+ * owner marks MEDIUM or HIGH (`CoverageGapCount.householdIds`, `_internalCertificateHolders`).
  */
-export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+export function isPersonLevel(rules: PersonLevelRules, schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
   const op = selected(document, operationName);
   if (!op) return false;
-  const roots = new Set<GraphQLObjectType | null | undefined>([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   const typeInfo = new TypeInfo(schema);
   let found = false;
   visit(
@@ -92,12 +75,10 @@ export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, ope
       Field(node) {
         const type = typeInfo.getType();
         const parent = typeInfo.getParentType();
-        const root = roots.has(parent as GraphQLObjectType | null);
         // A field of a person-level type (reached through a fragment on an interface) reads it too.
         found =
-          (root && PERSON_LEVEL_ROOT_FIELDS.has(node.name.value)) ||
-          (!!type && isPersonLevelType(getNamedType(type).name)) ||
-          (!!parent && (isPersonLevelType(parent.name) || PERSON_LEVEL_FIELDS.has(`${parent.name}.${node.name.value}`)));
+          (!!type && rules.types.has(getNamedType(type).name)) ||
+          (!!parent && (rules.types.has(parent.name) || rules.fields.has(`${parent.name}.${node.name.value}`)));
         return found ? BREAK : undefined;
       },
     }),
@@ -105,8 +86,8 @@ export function isPersonLevel(schema: GraphQLSchema, document: DocumentNode, ope
   return found;
 }
 
-/** Whether the operation asks one of our services to read person-level data for the caller (`PURPOSE_ROOT_FIELDS`). */
-export function startsPersonLevelWork(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+/** Whether the operation asks one of our services to read person-level data for the caller: a mutation its owner marks MEDIUM or HIGH (`rules.actions`, a sweep). */
+export function startsPersonLevelWork(rules: PersonLevelRules, schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
   const op = selected(document, operationName);
   const root = op && schema.getRootType(op.operation.operation);
   if (!op || !root) return false;
@@ -118,7 +99,7 @@ export function startsPersonLevelWork(schema: GraphQLSchema, document: DocumentN
   while (stack.length) {
     for (const selection of stack.pop()!.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (PURPOSE_ROOT_FIELDS.has(selection.name.value)) return true;
+        if (rules.actions.has(`${root.name}.${selection.name.value}`)) return true;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         stack.push(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {

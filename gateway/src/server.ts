@@ -10,7 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { GATEWAY, createRequestSigner, registryCredential, subgraphSigningSecret, type AuditFields } from '@saf/auth';
-import { HttpError, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger } from '@saf/service';
+import { HttpError, personLevelRules, withoutSuggestions, headerMapOf, isDraining, noteOperation, observeRequest, operationOf, parseJson, readBody, sendGraphQLResponse, sendJson, serveMetrics, withServerSpan, type Logger, type PersonLevelRules } from '@saf/service';
 import { Admission } from './admission.ts';
 import { SERVICE_HEADER, createAuthenticator } from './authenticate.ts';
 import { CallerLimits } from './callerLimits.ts';
@@ -111,9 +111,16 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
     if (head) witnesses.offer(head);
   }
   let loaded = false;
+  /** What is person-level in the supergraph served (its owners' @sharing marks), worked out once per load. */
+  let personLevel: PersonLevelRules | null = null;
   function onLoaded(sdl: string): void {
     urls = supergraphUrls(sdl);
     sharing.setSupergraph(sdl);
+    try {
+      personLevel = personLevelRules(sdl);
+    } catch (err) {
+      log.error({ err }, 'the supergraph could not be read for its @sharing marks; keeping the last person-level rules');
+    }
     loaded = true;
   }
   // Trusted operations (SPEC section 12): in production only registered documents, by default.
@@ -182,6 +189,7 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
         sign: (path, body) => signForAudit({ method: 'POST', path, body, caller: null }),
         log,
         onHead: (head) => witnesses.offer(head),
+        rules: () => personLevel,
       }),
       onePerMissingDepartment(),
       legacyJsonStatusPlugin(),

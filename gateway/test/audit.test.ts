@@ -5,48 +5,55 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { buildSchema, parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeResidentId } from '@saf/identity';
-import { createLogger } from '@saf/service';
+import { createLogger, personLevelRules, sharingSDL } from '@saf/service';
 import { findPurpose, type Caller } from '@saf/auth';
 import { apiSchemaOf } from '../../scripts/schemaChanges.ts';
 import { collectSubjects, createAuditPlugin, isPersonLevel } from '../src/audit.ts';
-import { isPersonLevelType } from '../src/personLevel.ts';
 import { selectSubjectIds, stripAlias } from '../src/auditSelection.ts';
 import { startsPersonLevelWork } from '../src/personLevel.ts';
 import { SWEEP_BATCH } from '../../subgraphs/coordination/src/queries.ts';
 import type { GatewayContext } from '../src/context.ts';
 import { accessLogWait, accessLogWithheld, accessLogWrites } from '../src/metrics.ts';
 
-const schema = buildSchema(`
+// The owners' marks (packages/service/src/schema.ts): what the access log counts as person-level.
+const HIGH = '@sharing(class: CONDITIONAL, sensitivity: HIGH)';
+const LOW = '@sharing(class: UNCONDITIONAL, sensitivity: LOW)';
+const marked = `
   type Query {
-    household(id: ID!): Household
-    households(ids: [ID!]!): [Household]!
-    person(id: ID!): Person
-    searchHouseholds(regionCode: String!, text: String!): [Household!]!
-    checkProposedAward(award: ProposedAwardInput!): [DuplicateAidFinding!]!
-    accessLog(personId: ID!): [AccessLogEntry!]!
-    assistanceStatistics(regionCode: String!): [ProgrammeStatistics!]!
-    duplicateAidFindings(regionCode: String!): FindingConnection!
-    node(id: ID!): Node
-    note(text: String!): String
+    household(id: ID!): Household ${HIGH}
+    households(ids: [ID!]!): [Household]! ${HIGH}
+    person(id: ID!): Person ${HIGH}
+    searchHouseholds(regionCode: String!, text: String!): [Household!]! ${HIGH}
+    checkProposedAward(award: ProposedAwardInput!): [DuplicateAidFinding!]! ${HIGH}
+    accessLog(personId: ID!): [AccessLogEntry!]! ${HIGH}
+    assistanceStatistics(regionCode: String!): [ProgrammeStatistics!]! ${LOW}
+    duplicateAidFindings(regionCode: String!): FindingConnection! ${HIGH}
+    node(id: ID!): Node ${HIGH}
+    note(text: String!): String ${LOW}
   }
   input ProposedAwardInput { personId: ID! programme: String! }
   interface Node { id: ID! }
-  type Household implements Node { id: ID! regionCode: String! members: [Person!]! awards: [AidAward!]! }
-  type Person implements Node { id: ID! name: String household: Household labourAwards: [LabourAward!]! }
-  type Office implements Node { id: ID! name: String }
-  type AidAward { id: ID! personId: ID! householdId: ID }
-  type LabourAward { id: ID! personId: ID! householdId: ID amountFen: Int! }
-  type DuplicateAidFinding { id: ID! personIds: [ID!]! householdId: ID }
-  type FindingConnection { totalCount: Int! nodes: [DuplicateAidFinding!]! }
-  type AccessLogEntry { seq: Int! subjectIds: [ID!]! }
-  type ProgrammeStatistics { programme: String! beneficiaries: Int }
-`);
+  type Household implements Node { id: ID! ${HIGH} regionCode: String! ${LOW} members: [Person!]! ${HIGH} awards: [AidAward!]! ${HIGH} }
+  type Person implements Node { id: ID! ${HIGH} name: String ${HIGH} household: Household ${HIGH} labourAwards: [LabourAward!]! ${HIGH} }
+  type Office implements Node ${LOW} { id: ID! name: String }
+  type AidAward ${HIGH} { id: ID! personId: ID! householdId: ID }
+  type LabourAward ${HIGH} { id: ID! personId: ID! householdId: ID amountFen: Int! }
+  type DuplicateAidFinding ${HIGH} { id: ID! personIds: [ID!]! householdId: ID }
+  type FindingConnection ${LOW} { totalCount: Int! nodes: [DuplicateAidFinding!]! ${HIGH} }
+  type AccessLogEntry ${HIGH} { seq: Int! subjectIds: [ID!]! }
+  type ProgrammeStatistics ${LOW} { programme: String! beneficiaries: Int }
+`;
+const schema = buildSchema(`${marked}\n${sharingSDL}`);
+const rules = personLevelRules(marked);
+/** The committed supergraph: its API schema, as the gateway serves it, and its owners' marks. */
+const supergraph = readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
+const realRules = personLevelRules(supergraph);
 
 const [P1, P2, P3, P4] = [1, 2, 3, 4].map((i) => makeResidentId('654002', '1990-03-15', i)) as [string, string, string, string];
 /** 18 digits whose check character is wrong: not an ID. */
 const NOT_AN_ID = `${P1.slice(0, 17)}${P1.endsWith('0') ? '1' : '0'}`;
 
-const personLevel = (query: string, operationName?: string) => isPersonLevel(schema, parse(query), operationName);
+const personLevel = (query: string, operationName?: string) => isPersonLevel(rules, schema, parse(query), operationName);
 
 describe('which operations read person-level data', () => {
   it('counts any selected field of a person-level type, however deep, through fragments too', () => {
@@ -75,7 +82,7 @@ describe('which operations read person-level data', () => {
 
   it('classifies the real graph (the committed supergraph’s API schema)', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    const real = (q: string) => isPersonLevel(api, parse(q));
+    const real = (q: string) => isPersonLevel(realRules, api, parse(q));
     expect(real('{ household(id: "H1") { id members { name } } }')).toBe(true);
     expect(real('{ labourAward(id: "L1") { amountFen } }')).toBe(true);
     expect(real('{ accessLog(personId: "1") { totalCount } }')).toBe(true);
@@ -130,7 +137,7 @@ describe('collectSubjects', () => {
 
 describe('selectSubjectIds', () => {
   it('adds an aliased id to every Person and Household selection, and stripAlias takes it out of the data', () => {
-    const { document, alias } = selectSubjectIds(schema, parse('{ household(id: "H1") { members { name } } }'));
+    const { document, alias } = selectSubjectIds(rules, schema, parse('{ household(id: "H1") { members { name } } }'));
     expect(alias).toBe('_auditId');
     expect(print(document)).toContain('household(id: "H1") {\n    members {\n      name\n      _auditId: id\n    }\n    _auditId: id\n  }');
     const data = { household: { _auditId: 'H1', members: [{ name: 'a', _auditId: P1 }] } };
@@ -140,12 +147,12 @@ describe('selectSubjectIds', () => {
 
   it('leaves an operation that already selects whom it names as it is, with no alias to take out', () => {
     const original = parse('{ duplicateAidFindings(regionCode: "6540") { totalCount nodes { id personIds householdId } } }');
-    expect(selectSubjectIds(schema, original)).toEqual({ document: original, alias: null });
+    expect(selectSubjectIds(rules, schema, original)).toEqual({ document: original, alias: null });
   });
 
   it('adds the persons and household of every finding and award that does not ask for them, and stripAlias takes them out', () => {
     const query = '{ duplicateAidFindings(regionCode: "6540") { nodes { id } } person(id: "x") { labourAwards { amountFen } } }';
-    const { document, alias } = selectSubjectIds(schema, parse(query));
+    const { document, alias } = selectSubjectIds(rules, schema, parse(query));
     expect(alias).toBe('_auditId');
     const printed = print(document);
     expect(printed).toContain('nodes {\n      id\n      _auditId_personIds: personIds\n      _auditId_householdId: householdId\n    }');
@@ -159,27 +166,27 @@ describe('selectSubjectIds', () => {
 
   it('on the real graph: adds a finding’s persons and an award’s person, leaves a sweep page’s rows alone', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    const findings = print(selectSubjectIds(api, parse('{ duplicateAidFindings(regionCode: "65") { edges { node { explanation } } } }')).document);
+    const findings = print(selectSubjectIds(realRules, api, parse('{ duplicateAidFindings(regionCode: "65") { edges { node { explanation } } } }')).document);
     expect(findings).toContain('_auditId_personIds: personIds');
     expect(findings).toContain('_auditId_householdId: householdId');
-    const review = print(selectSubjectIds(api, parse('mutation { reviewDuplicateAidFinding(id: "F", decision: CONFIRM, note: "n") { status } }')).document);
+    const review = print(selectSubjectIds(realRules, api, parse('mutation { reviewDuplicateAidFinding(id: "F", decision: CONFIRM, note: "n") { status } }')).document);
     expect(review).toContain('_auditId_personIds: personIds');
-    const award = print(selectSubjectIds(api, parse('{ labourAward(id: "L1") { amountFen } }')).document);
+    const award = print(selectSubjectIds(realRules, api, parse('{ labourAward(id: "L1") { amountFen } }')).document);
     expect(award).toContain('_auditId_personId: personId');
     const page = parse(SWEEP_BATCH);
-    expect(selectSubjectIds(api, page)).toEqual({ document: page, alias: null });
+    expect(selectSubjectIds(realRules, api, page)).toEqual({ document: page, alias: null });
   });
 
   it('asks a sweep for a purpose, though its answer names no one (its pages do)', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    expect(startsPersonLevelWork(api, parse('mutation { runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
-    expect(startsPersonLevelWork(api, parse('mutation { ...S } fragment S on Mutation { s: runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
-    expect(startsPersonLevelWork(api, parse('mutation { updateDuplicateAidRules(rules: "{}", note: "n") { version } }'))).toBe(false);
-    expect(startsPersonLevelWork(api, parse('{ duplicateAidSweep(id: "s1") { status } }'))).toBe(false);
+    expect(startsPersonLevelWork(realRules, api, parse('mutation { runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
+    expect(startsPersonLevelWork(realRules, api, parse('mutation { ...S } fragment S on Mutation { s: runDuplicateAidSweep(regionCode: "6540") { id } }'))).toBe(true);
+    expect(startsPersonLevelWork(realRules, api, parse('mutation { updateDuplicateAidRules(rules: "{}", note: "n") { version } }'))).toBe(false);
+    expect(startsPersonLevelWork(realRules, api, parse('{ duplicateAidSweep(id: "s1") { status } }'))).toBe(false);
   });
 
   it('picks an alias no response key of the document starts with', () => {
-    const { alias } = selectSubjectIds(schema, parse('{ duplicateAidFindings(regionCode: "6540") { nodes { _auditId_x: id } } }'));
+    const { alias } = selectSubjectIds(rules, schema, parse('{ duplicateAidFindings(regionCode: "6540") { nodes { _auditId_x: id } } }'));
     expect(alias).toBe('_auditId2');
   });
 });
@@ -229,6 +236,7 @@ describe('the audit plugin', () => {
     audit.on('connection', () => connections++);
     await new Promise<void>((r) => audit.listen(0, '127.0.0.1', r));
     auditBase = `http://127.0.0.1:${(audit.address() as AddressInfo).port}`;
+    const printableRules = personLevelRules(printableSchema);
     const household = (id: string) => (id === 'H1' ? { id: 'H1', regionCode: '654002', members: [{ id: P1, name: '阿依古丽' }], awards: [] } : null);
     apollo = new ApolloServer<GatewayContext>({
       schema: buildSchemaWithResolvers(),
@@ -238,11 +246,12 @@ describe('the audit plugin', () => {
           sign: (path, body) => (signed.push({ path, body }), { 'x-saf-signature': 'test-signature' }),
           log: createLogger('gateway', 'silent'),
           timeoutMs: 500,
+          rules: () => printableRules,
         }),
       ],
     });
     function buildSchemaWithResolvers() {
-      const s = buildSchema(printableSchema);
+      const s = buildSchema(`${printableSchema}\n${sharingSDL}`);
       s.getQueryType()!.getFields().household!.resolve = async (_: unknown, { id }: { id: string }, context: GatewayContext) => {
         // Stands in for the gateway's data sources: hands the plugin a subgraph answer, then
         // (like the departments' fetches still out) lets the test decide when execution ends.
@@ -483,16 +492,16 @@ describe('the audit plugin', () => {
 });
 
 const printableSchema = `
-  type Query { household(id: ID!): Household note(text: String!): String }
-  type Household { id: ID! regionCode: String! members: [Person!]! awards: [AidAward!]! }
-  type Person { id: ID! name: String }
-  type AidAward { id: ID! }
+  type Query { household(id: ID!): Household ${HIGH} note(text: String!): String ${LOW} }
+  type Household ${HIGH} { id: ID! regionCode: String! members: [Person!]! awards: [AidAward!]! }
+  type Person ${HIGH} { id: ID! name: String }
+  type AidAward ${HIGH} { id: ID! }
 `;
 
 describe('statistics and person-level fields', () => {
   it('treats coverage-gap household lists and recipient lists as person-level, plain figures not', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    const real = (q: string) => isPersonLevel(api, parse(q));
+    const real = (q: string) => isPersonLevel(realRules, api, parse(q));
     expect(real('{ assistanceStatistics(regionCode: "6540") { programme beneficiaries amountFen } }')).toBe(false);
     expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { persons households } } } }')).toBe(false);
     expect(real('{ assistanceTargets(regionCode: "6540") { coverageGaps { region { householdIds } } } }')).toBe(true);
@@ -501,19 +510,19 @@ describe('statistics and person-level fields', () => {
 
   it('counts incomes and properties as person-level wherever they are read; published standards not', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    const real = (q: string) => isPersonLevel(api, parse(q));
-    expect(isPersonLevelType('IncomeRecord')).toBe(true);
-    expect(isPersonLevelType('PropertyRecord')).toBe(true);
-    expect(isPersonLevelType('AssistanceStandard')).toBe(false);
+    const real = (q: string) => isPersonLevel(realRules, api, parse(q));
+    expect(realRules.types.has('IncomeRecord')).toBe(true);
+    expect(realRules.types.has('PropertyRecord')).toBe(true);
+    expect(realRules.types.has('AssistanceStandard')).toBe(false);
     expect(real('{ person(id: "1") { incomes { monthlyFen } properties { kind } } }')).toBe(true);
     expect(real('{ assistanceStandards(regionCode: "654002") { programme monthlyFen } }')).toBe(false);
   });
 
   it('counts accounts and payments as person-level wherever they are read', () => {
     const api = apiSchemaOf(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-    const real = (q: string) => isPersonLevel(api, parse(q));
-    expect(isPersonLevelType('Payment')).toBe(true);
-    expect(isPersonLevelType('BankAccount')).toBe(true);
+    const real = (q: string) => isPersonLevel(realRules, api, parse(q));
+    expect(realRules.types.has('Payment')).toBe(true);
+    expect(realRules.types.has('BankAccount')).toBe(true);
     expect(real('query { person(id: "1") { bankAccounts { bank } labourPayments { amountFen } } }')).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findPurpose, type AuditFields, type Caller } from '@saf/auth';
-import { createLogger } from '@saf/service';
+import { createLogger, personLevelRules, sharingSDL } from '@saf/service';
 import { AuditRefused, createAuditPlugin, createEntryWriter } from '../src/audit.ts';
 import type { GatewayContext } from '../src/context.ts';
 
@@ -41,11 +41,13 @@ describe('every read in the access log, and one bad entry failing only its own r
     });
     await new Promise<void>((r) => audit.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(audit.address() as AddressInfo).port}`;
-    const schema = buildSchema('type Query { households(ids: [ID!]!): [Household]! } type Household { id: ID! regionCode: String }');
+    const sdl = 'type Query { households(ids: [ID!]!): [Household]! @sharing(class: CONDITIONAL, sensitivity: HIGH) } type Household @sharing(class: CONDITIONAL, sensitivity: HIGH) { id: ID! regionCode: String }';
+    const schema = buildSchema(`${sdl}\n${sharingSDL}`);
+    const rules = personLevelRules(sdl);
     schema.getQueryType()!.getFields().households!.resolve = (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id, regionCode: '654002' }));
     apollo = new ApolloServer<GatewayContext>({
       schema,
-      plugins: [createAuditPlugin({ auditUrl: () => `${base}/graphql`, sign: () => ({}), log: createLogger('gateway', 'silent'), maxSubjects: PER_ENTRY })],
+      plugins: [createAuditPlugin({ auditUrl: () => `${base}/graphql`, sign: () => ({}), log: createLogger('gateway', 'silent'), maxSubjects: PER_ENTRY, rules: () => rules })],
     });
     await apollo.start();
   });

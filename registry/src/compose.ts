@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { personLevelLostInComposition, suspiciousLowMarks } from '@saf/service';
 import { schemaOwner } from '../../scripts/owners.ts';
 import { changedSubgraphs, diffSupergraphs, type SchemaChange } from '../../scripts/schemaChanges.ts';
 
@@ -15,7 +16,9 @@ export interface Published {
 /**
  * The supergraph of `services` with their published URLs (`join__graph(url:)`: where the gateway
  * sends their requests), or the errors naming the service and the element, as `npm run compose`
- * reports them.
+ * reports them. Like it, refuses marks the gateway would misread as not about a person: a field
+ * marked LOW named like a person's identifier, a type marked MEDIUM or HIGH by one service and
+ * composed LOW (a schema without marks is person-level to the gateway, and passes).
  */
 export function composePublished(services: readonly Published[]): { supergraphSdl: string } | { errors: string[] } {
   const parsed: Array<{ name: string; url: string; typeDefs: DocumentNode }> = [];
@@ -29,8 +32,12 @@ export function composePublished(services: readonly Published[]): { supergraphSd
     }
   }
   if (errors.length > 0) return { errors };
+  const misMarked = parsed.flatMap((s) => suspiciousLowMarks(s.typeDefs).refused.map((c) => `[SHARING] ${s.name}: ${c} is marked LOW but its name names a person or household: mark it (or its type) MEDIUM or HIGH`));
+  if (misMarked.length > 0) return { errors: misMarked };
   const result = composeServices(parsed);
   if (result.errors) return { errors: result.errors.map((e) => `[${(e.extensions?.code as string | undefined) ?? 'COMPOSITION'}] ${e.message}`) };
+  const lost = personLevelLostInComposition(parsed, result.supergraphSdl);
+  if (lost.length > 0) return { errors: lost.map(({ subgraph, coordinate }) => `[SHARING] ${subgraph}: ${coordinate} is about a person there (MEDIUM or HIGH) but not in the composed supergraph: mark it alike in every service that defines it`) };
   return { supergraphSdl: result.supergraphSdl };
 }
 

@@ -128,6 +128,27 @@ describe('npm run compose: breaking changes between departments', () => {
     expect('errors' in problems && problems.errors.join('\n')).toContain('UnemploymentInsuranceDetails.months has no sharing class');
   });
 
+  it('refuses a field marked LOW whose name names a person, and flags LOW names that speak of persons', async () => {
+    const LOW = '@sharing(class: UNCONDITIONAL, sensitivity: LOW)';
+    const withFigures = (fields: string) =>
+      withLabourSchema((sdl) => `${sdl.replace('type Query {\n', `type Query {\n  recipientFigures: [RecipientFigure!]! ${LOW}\n`)}\ntype RecipientFigure ${LOW} {\n${fields}\n}\n`);
+    const refused = composeSources(await withFigures('  personId: ID!\n  amountFen: Int!'));
+    expect('errors' in refused && refused.errors).toEqual([expect.stringMatching(/^\[SHARING\] subgraphs\/labour\/schema\.graphql: RecipientFigure\.personId is marked LOW but its name names a person or household/)]);
+    const flagged = composeSources(await withFigures('  name: String!\n  amountFen: Int!'));
+    if ('errors' in flagged) throw new Error(flagged.errors.join('\n'));
+    expect(flagged.warnings).toEqual([expect.stringContaining(': RecipientFigure.name is marked LOW'), expect.stringContaining(': RecipientFigure is marked LOW')]);
+    // The committed schemas have nothing to flag.
+    const clean = composeSources(sources);
+    expect('warnings' in clean && clean.warnings).toEqual([]);
+  });
+
+  it('refuses a composition that loses a subgraph\'s mark of a type as about a person', async () => {
+    // Six other departments mark their shared FundsAggregate LOW: composition keeps the most common mark.
+    const changed = await withLabourSchema((sdl) => sdl.replace('type FundsAggregate @shareable @sharing(class: UNCONDITIONAL, sensitivity: LOW) {', 'type FundsAggregate @shareable @sharing(class: UNCONDITIONAL, sensitivity: HIGH) {'));
+    const result = composeSources(changed);
+    expect('errors' in result && result.errors).toEqual([expect.stringMatching(/^\[SHARING\] subgraphs\/labour\/schema\.graphql: FundsAggregate is about a person there \(MEDIUM or HIGH\) but not in the composed supergraph/)]);
+  });
+
   it('publishes each owner\'s classes in the supergraph: the catalogue reads them with the owning department', () => {
     const catalogue = catalogueOf(committed);
     expect(catalogue.get('Person.labourAwards')).toMatchObject({ department: 'LABOUR', subgraph: 'labour', sharing: 'CONDITIONAL', sensitivity: 'HIGH' });

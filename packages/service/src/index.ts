@@ -9,3 +9,4 @@ export * from './tracing.ts';
 export * from './idle.ts';
 export * from './suggestions.ts';
 export * from './sharing.ts';
+export * from './personLevel.ts';

@@ -33,7 +33,8 @@ export interface CatalogueEntry {
 
 type TypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode;
 
-function sharingOf(directives: readonly ConstDirectiveNode[] | undefined): { sharing: SharingClass; sensitivity: Sensitivity } | null {
+/** The owner's `@sharing` mark among `directives`; null when there is none (or it is not a valid one). */
+export function sharingOf(directives: readonly ConstDirectiveNode[] | undefined): { sharing: SharingClass; sensitivity: Sensitivity } | null {
   const d = directives?.find((x) => x.name.value === 'sharing');
   if (!d) return null;
   const arg = (name: string) => {
