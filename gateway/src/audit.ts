@@ -31,7 +31,7 @@ export interface AuditPluginOptions {
 }
 
 /** Nothing known to be person-level beyond a Person's or Household's id (auditSelection.ts), before a supergraph is read. */
-const NO_RULES: PersonLevelRules = { types: new Set(), fields: new Set(), actions: new Set() };
+const NO_RULES: PersonLevelRules = { types: new Set(), fields: new Set(), actions: new Set(), known: new Set() };
 
 /** The head in the audit service's answer to an append, or null when it has none we can use. */
 function headOf(text: string): { seq: number; hash: string } | null {

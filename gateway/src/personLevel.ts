@@ -59,6 +59,11 @@ function selected(document: DocumentNode, operationName?: string | null): { oper
   return { operation, document: own ?? document };
 }
 
+/** A composite type about persons under `rules`, or one they do not know (served before its rules: fail closed). */
+function aboutPersons(rules: PersonLevelRules, name: string): boolean {
+  return rules.types.has(name) || !rules.known.has(name);
+}
+
 /**
  * Whether the operation touches person-level data (`rules`): anywhere, fragments included, a
  * selected field of a person-level type, or one that returns such a type, or a scalar field its
@@ -76,9 +81,10 @@ export function isPersonLevel(rules: PersonLevelRules, schema: GraphQLSchema, do
         const type = typeInfo.getType();
         const parent = typeInfo.getParentType();
         // A field of a person-level type (reached through a fragment on an interface) reads it too.
+        const named = type ? getNamedType(type) : null;
         found =
-          (!!type && rules.types.has(getNamedType(type).name)) ||
-          (!!parent && (rules.types.has(parent.name) || rules.fields.has(`${parent.name}.${node.name.value}`)));
+          (!!named && isCompositeType(named) && aboutPersons(rules, named.name)) ||
+          (!!parent && (aboutPersons(rules, parent.name) || rules.fields.has(`${parent.name}.${node.name.value}`)));
         return found ? BREAK : undefined;
       },
     }),

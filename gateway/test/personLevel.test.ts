@@ -116,6 +116,17 @@ describe('personLevelRules', () => {
     expect([...own.types].sort()).toEqual(['Found', 'Node', 'Resident']);
   });
 
+  it('counts a type the rules do not know as about a person (a schema served an instant before its rules, at a reload)', async () => {
+    const { buildSchema } = await import('graphql');
+    const before = personLevelRules(`type Query { figures: Int ${LOW} } ${sharingSDL}`);
+    const after = buildSchema(`type Query { figures: Int ${LOW} figuresByCounty: [CountyFigure!]! ${LOW} } type CountyFigure { regionCode: String! count: Int! } ${sharingSDL}`);
+    expect(isPersonLevel(before, after, parse('{ figures }'))).toBe(false);
+    expect(isPersonLevel(before, after, parse('{ figuresByCounty { regionCode } }'))).toBe(true);
+    // Once its own rules are read, the same type is what its owner marked.
+    const marked = buildSchema(`type Query { figures: Int ${LOW} figuresByCounty: [CountyFigure!]! ${LOW} } type CountyFigure ${LOW} { regionCode: String! count: Int! } ${sharingSDL}`);
+    expect(isPersonLevel(personLevelRules(`type Query { figures: Int ${LOW} figuresByCounty: [CountyFigure!]! ${LOW} } type CountyFigure ${LOW} { regionCode: String! count: Int! } ${sharingSDL}`), marked, parse('{ figuresByCounty { regionCode } }'))).toBe(false);
+  });
+
   it('counts what no owner marked as about a person: only a declared LOW makes an aggregate', () => {
     const own = personLevelRules('type Query { vehicles(personId: ID!): [Vehicle!]! plateCount: Int } type Vehicle { plate: String! }');
     expect(own.types.has('Vehicle')).toBe(true);

@@ -20,6 +20,12 @@ export interface PersonLevelRules {
    */
   types: ReadonlySet<string>;
   /**
+   * Every object, interface and union type the rules were worked out from. A composite type not
+   * among them (a schema newer than its rules, for the instant of a reload) counts as
+   * person-level: unmarked data counts as about a person.
+   */
+  known: ReadonlySet<string>;
+  /**
    * Fields (`Type.field`) of a scalar or enum whose mark (their own, else their type's) is MEDIUM
    * or HIGH: person-level wherever they are read, on an aggregate or at the root. A field that
    * returns an object is judged by what is read of the object: its own mark describes the whole
@@ -108,7 +114,7 @@ export function personLevelRules(sdl: string | DocumentNode): PersonLevelRules {
     for (const [name, type] of composites) if (types.has(name)) for (const i of type.interfaces) types.add(i);
     for (const [name, members] of unions) if (members.some((m) => types.has(m))) types.add(name);
   }
-  return { types, fields, actions };
+  return { types, fields, actions, known: new Set([...composites.keys(), ...unions.keys()]) };
 }
 
 /** Field names that name a person or household wherever they stand: such a field cannot be LOW. */
