@@ -3,9 +3,12 @@
  * a gateway restart, the subgraphs' URLs come from the registry, the gateway keeps serving through
  * a registry outage, and starts from SUPERGRAPH_PATH when the registry cannot answer at start.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSources, readSubgraphSources } from '../scripts/compose.ts';
 import { gatewayConfig } from '@saf/gateway/config';
@@ -191,5 +194,76 @@ describe('gateways pull the supergraph from the schema registry', () => {
     expect(versions[0]).toMatchObject({ status: 'accepted', publishedBy: '王五', acknowledgement: expect.stringContaining('agreed with its team') });
     const gone = await eventually(() => system.query('{ labourAward(id: "none") { id } }'), (r) => r.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
     expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('takes one of two unpublications of a service at once and tells the other; an unpublication racing a publication leaves one outcome, a history in order and the served supergraph as the history says', { timeout: 600_000 }, async () => {
+    const SERVICE = 'public-security';
+    const outside = readFileSync(new URL('../external/public-security/schema.graphql', import.meta.url), 'utf8');
+    const by = '公安局 户政管理科 王五';
+    // Each publication at another URL: a new version each time, never "unchanged".
+    const publishAt = (n: number) => registry.as(SERVICE)(`/services/${SERVICE}/versions`, { body: { sdl: outside, url: `http://public-security-${n}.test.internal:4000/graphql`, publishedBy: by } });
+    // Clients ran its fields by now (the checks below): leaving needs the owner's word.
+    const acknowledge = '公安 leaves the platform; the coordination office told the caseworkers';
+    const unpublish = () => registry.as(SERVICE)(`/services/${SERVICE}/unpublish`, { body: { publishedBy: by, acknowledge } });
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/schema-publish.ts', import.meta.url)), ...args], { env: { ...process.env, NODE_ENV: 'test', REGISTRY_URL: registry.url } }, (err, stdout) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+        );
+      });
+    const VEHICLES = '{ person(id: "none") { id vehicles { plate } } }';
+    const served = (r: { errors?: Array<{ message: string }> }) => !(r.errors ?? []).some((e) => /Cannot query field "vehicles"/.test(e.message));
+
+    /** The service's history in order, the registry's supergraph and the gateway's schema all say the same: in or out. */
+    async function agreeing(): Promise<'in' | 'out'> {
+      const { versions } = (await (await registry.as('operator')(`/services/${SERVICE}/versions`)).json()) as { versions: Array<{ status: string; version: number | null; url: string; supergraphId: number | null }> };
+      const numbered = versions.filter((v) => v.version !== null).reverse();
+      expect(numbered.map((v) => v.version)).toEqual(numbered.map((_, i) => i + 1));
+      numbered.forEach((v, i) => expect(`${i > 0 ? numbered[i - 1]!.status : 'none'}→${v.status}`).toMatch(/^(none|removed)→accepted$|^accepted→(accepted|removed)$/));
+      const last = numbered.at(-1)!;
+      const res = await registry.as('gateway')('/supergraph');
+      const sdl = await res.text();
+      expect(Number(res.headers.get('x-supergraph-id'))).toBe(last.supergraphId);
+      const removed = (res.headers.get('x-removed-services') ?? '').split(',');
+      const state = last.status === 'removed' ? 'out' : 'in';
+      if (state === 'out') {
+        expect(removed).toContain(SERVICE);
+        expect(sdl).not.toContain(`name: "${SERVICE}"`);
+      } else {
+        expect(removed).not.toContain(SERVICE);
+        expect(sdl).toContain(`url: "${last.url}"`);
+      }
+      const seen = await eventually(() => system.query(VEHICLES), (r) => served(r) === (state === 'in'));
+      expect(served(seen), JSON.stringify(seen.errors)).toBe(state === 'in');
+      return state;
+    }
+
+    expect((await publishAt(0)).status).toBe(201);
+    expect(await agreeing()).toBe('in');
+    // Two `--unpublish` at once (a release job run twice): one removes it, the other is told so.
+    const args = ['--unpublish', '--service', SERVICE, '--by', by, '--acknowledge', acknowledge];
+    const both = await Promise.all([cli(args), cli(args)]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 0)!.stdout).toContain(`${SERVICE}: unpublished (version 2)`);
+    expect(both.find((r) => r.code === 1)!.stdout).toMatch(new RegExp(`${SERVICE}: refused \\(404\\)\\n  ${SERVICE} is not in the graph \\(unpublished as version 2 by ${by} at `));
+    expect(await agreeing()).toBe('out');
+    // The same through the API, closer together than two processes start.
+    for (let round = 1; round <= 3; round++) {
+      expect((await publishAt(round)).status).toBe(201);
+      const answers = await Promise.all([unpublish(), unpublish()]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
+      expect(await agreeing()).toBe('out');
+    }
+    // An unpublication and a publication at once: taken one after the other, both recorded; the
+    // one taken last is what the graph shows.
+    for (let round = 4; round <= 9; round++) {
+      if ((await agreeing()) === 'out') expect((await publishAt(round * 10)).status).toBe(201);
+      const [published, removed] = await Promise.all([publishAt(round), unpublish()]);
+      expect([published.status, removed.status]).toEqual([201, 200]);
+      const p = (await published.json()) as { version: number };
+      const r = (await removed.json()) as { version: number };
+      expect(Math.abs(p.version - r.version)).toBe(1);
+      expect(await agreeing()).toBe(p.version > r.version ? 'in' : 'out');
+    }
   });
 });

@@ -156,7 +156,9 @@ describe('timeouts, retries, breakers and connections between the gateway and a 
     const down = await gateway.query(QUERY, { id: fixture.householdId });
     expect(down.status).toBe(200);
     expect(down.data?.household ?? null).toBeNull();
-    expect(down.errors).toEqual([expect.objectContaining({ extensions: { serviceName: 'civil-affairs', code: 'SUBGRAPH_UNAVAILABLE' } })]);
+    // The coordination office, where the sharing agreements are, is down too: a gateway that never
+    // read them refuses what needs one (fails closed) before asking civil affairs.
+    expect(down.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN', agreementsUnavailable: true }) })]);
 
     for (const s of departmentsAndCoordination) await s.restart();
     await eventually(async () => {

@@ -124,14 +124,16 @@ describe('sharing governance: the catalogue and the agreements', () => {
       expect(refused.data?.decideSharing ?? null).toBeNull();
     }
     expect(codes(await system.query(DECIDE, { id, approve: true, note: ' ' }, { caller: HEALTH }))).toEqual(['BAD_USER_INPUT']);
-    // The same decision twice at once: one of them makes it.
+    // The same decision twice at once: one of them makes it, the other is told who did.
     const both = await Promise.all([1, 2].map(() => system.query(DECIDE, { id, approve: true, note: '同意，按最小必要原则使用' }, { caller: HEALTH })));
     expect(both.filter((r) => !r.errors).length).toBe(1);
-    expect(both.flatMap((r) => codes(r) ?? [])).toEqual(['BAD_USER_INPUT']);
+    expect(both.flatMap((r) => codes(r) ?? [])).toEqual(['CONFLICT']);
     const approved = both.find((r) => !r.errors)!.data!.decideSharing;
     expect(approved).toMatchObject({ status: 'ACTIVE' });
     expect(approved.history.map((e: { action: string }) => e.action)).toEqual(['REQUESTED', 'APPROVED']);
-    expect(codes(await system.query(DECIDE, { id, approve: false, note: '改主意' }, { caller: HEALTH }))).toEqual(['BAD_USER_INPUT']);
+    const again = await system.query(DECIDE, { id, approve: false, note: '改主意' }, { caller: HEALTH });
+    expect(codes(again)).toEqual(['CONFLICT']);
+    expect(again.errors![0]!.message).toContain(`is ACTIVE (APPROVED by ${HEALTH.sub} of HEALTH at `);
 
     const other = await requested();
     const rejected = await system.query(DECIDE, { id: other, approve: false, note: '依据不足' }, { caller: HEALTH });
@@ -148,7 +150,7 @@ describe('sharing governance: the catalogue and the agreements', () => {
     const revoked = await system.query(REVOKE, { id, note: '项目结束' }, { caller: LABOUR });
     expect(revoked.data!.revokeSharing).toMatchObject({ status: 'REVOKED' });
     expect(revoked.data!.revokeSharing.history.map((e: { action: string; note: string }) => `${e.action} ${e.note}`)).toEqual(['REQUESTED 《社会救助暂行办法》第四十二条', 'APPROVED 同意', 'REVOKED 项目结束']);
-    expect(codes(await system.query(REVOKE, { id, note: '再撤销' }, { caller: HEALTH }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await system.query(REVOKE, { id, note: '再撤销' }, { caller: HEALTH }))).toEqual(['CONFLICT']);
 
     // A shipped default is revocable by the owner like any other.
     const defaultId = 'default:ANALYST:HEALTH:STATISTICS';
@@ -156,5 +158,78 @@ describe('sharing governance: the catalogue and the agreements', () => {
     expect(byOwner.data!.revokeSharing).toMatchObject({ status: 'REVOKED', builtIn: true });
     const listed = await system.query(LIST, { d: 'HEALTH', s: 'REVOKED' }, { caller: COORDINATOR });
     expect(listed.data!.sharingAgreements.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([id, defaultId]));
+  });
+
+  it('takes one of two changes of an agreement made at once, whole, and tells the other CONFLICT naming it', async () => {
+    const agreementOf = async (id: string) => ((await system.query(LIST, { d: 'HEALTH' }, { caller: HEALTH })).data!.sharingAgreements as Array<Record<string, any>>).find((a) => a.id === id)!;
+    const decide = (id: string, approve: boolean, note: string, caller: Caller = HEALTH) => () => system.query(DECIDE, { id, approve, note }, { caller });
+    const colleague: Caller = { sub: 'he-sharing-2', role: 'DEPARTMENT_OFFICER', department: 'HEALTH' };
+    // The same approval twice (a double click), two officers approving, an approval against a
+    // rejection: two rounds each.
+    for (let round = 0; round < 6; round++) {
+      const id = await requested();
+      const kind = round % 3;
+      const moves: Array<[() => ReturnType<typeof system.query>, string]> = [
+        [decide(id, true, `同意 ${round}`), 'APPROVED'],
+        kind === 0 ? [decide(id, true, `同意 ${round}`), 'APPROVED'] : kind === 1 ? [decide(id, true, `同意 ${round}`, colleague), 'APPROVED'] : [decide(id, false, `依据不足 ${round}`), 'REJECTED'],
+      ];
+      const results = await Promise.all(moves.map(([send]) => send()));
+      const winners = results.flatMap((r, i) => (r.errors ? [] : [i]));
+      expect(winners, `round ${round}: ${JSON.stringify(results.map((r) => r.errors))}`).toHaveLength(1);
+      const won = moves[winners[0]!]![1];
+      const loser = results[1 - winners[0]!]!;
+      expect(codes(loser)).toEqual(['CONFLICT']);
+      expect(loser.errors![0]!.message).toContain(`(${won} by `);
+      // Nothing of the loser is written: one change in the history, and the status it made.
+      const agreement = await agreementOf(id);
+      expect(agreement.history.map((h: { action: string }) => h.action)).toEqual(['REQUESTED', won]);
+      expect(agreement.status).toBe(won === 'APPROVED' ? 'ACTIVE' : won);
+    }
+    // Two decisions in one operation: the first is taken, the second refused.
+    const id = await requested();
+    const res = await system.query(`mutation { yes: decideSharing(id: "${id}", approve: true, note: "同意") { status } no: decideSharing(id: "${id}", approve: false, note: "不同意") { status } }`, undefined, { caller: HEALTH });
+    expect(codes(res)).toEqual(['CONFLICT']);
+    expect(res.errors![0]!.message).toContain('(APPROVED by ');
+    const agreement = await agreementOf(id);
+    expect(agreement.history.map((h: { action: string; note: string }) => `${h.action} ${h.note}`)).toEqual(['REQUESTED 《社会救助暂行办法》第四十二条', 'APPROVED 同意']);
+  });
+
+  it('takes a decision written into the document as it takes one passed in variables: refused alike, recorded alike', async () => {
+    const literal = (id: string, approve: boolean, text: string) => `mutation { decideSharing(id: ${JSON.stringify(id)}, approve: ${approve}, note: ${JSON.stringify(text)}) { ${AGREEMENT} } }`;
+    const inFragment = (id: string) => `mutation { ...Decide } fragment Decide on Mutation { decideSharing(id: ${JSON.stringify(id)}, approve: true, note: "同意") { id status } }`;
+    const both = async (caller: Caller, id: string, approve: boolean, text: string) => {
+      const byVariables = await system.query(DECIDE, { id, approve, note: text }, { caller });
+      const byLiteral = await system.query(literal(id, approve, text), undefined, { caller });
+      return [byVariables, byLiteral] as const;
+    };
+    const id = await requested();
+    // The requesting department's officer deciding their own request, the caseworker, a blank
+    // note, an agreement that does not exist: the same refusal either way, and nothing decided.
+    for (const [caller, target, text, code] of [
+      [LABOUR, id, '同意', 'FORBIDDEN'],
+      [CASEWORKER, id, '同意', 'FORBIDDEN'],
+      [HEALTH, id, '  ', 'BAD_USER_INPUT'],
+      [HEALTH, 'sa-none', '同意', 'NOT_FOUND'],
+    ] as const) {
+      const [byVariables, byLiteral] = await both(caller, target, true, text);
+      expect([codes(byVariables), codes(byLiteral)], `${caller.sub} ${target}`).toEqual([[code], [code]]);
+      expect(byLiteral.errors![0]!.message).toBe(byVariables.errors![0]!.message);
+    }
+    expect(codes(await system.query(inFragment(id), undefined, { caller: LABOUR }))).toEqual(['FORBIDDEN']);
+    expect((await system.query(LIST, { d: 'LABOUR', s: 'REQUESTED' }, { caller: LABOUR })).data!.sharingAgreements.some((a: { id: string }) => a.id === id)).toBe(true);
+
+    // Approved either way, the note kept to the character (quotes, a backslash, a line break).
+    const text = '同意 "按需使用" \\ 限本项目\n（依据第四十二条）';
+    const other = await requested();
+    const byVariables = await system.query(DECIDE, { id, approve: true, note: text }, { caller: HEALTH });
+    const byLiteral = await system.query(literal(other, true, text), undefined, { caller: HEALTH });
+    for (const res of [byVariables, byLiteral]) {
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.decideSharing).toMatchObject({ status: 'ACTIVE' });
+      expect(res.data!.decideSharing.history.at(-1)).toEqual({ action: 'APPROVED', by: HEALTH.sub, office: 'HEALTH', note: text });
+    }
+    // Apart from what differs between two requests (their ids and the moments they were made).
+    const strip = (a: Record<string, unknown>) => ({ ...a, id: undefined, validFrom: undefined, history: (a.history as Array<Record<string, unknown>>).map((h) => h.action) });
+    expect(strip(byLiteral.data!.decideSharing)).toEqual(strip(byVariables.data!.decideSharing));
   });
 });

@@ -129,7 +129,8 @@ export function createGateway(config: GatewayConfig, log: Logger): GatewayServer
   const signForCoordination = createRequestSigner({ secret: subgraphSigningSecret('coordination', config.env, config.NODE_ENV), from: GATEWAY, to: 'coordination' });
   // SPEC section 12: fields another department owns, only under an agreement for the purpose.
   const sharing = createSharingEnforcement({
-    coordinationUrl: () => resolveSubgraphUrl('coordination', undefined, config.env, config.SUBGRAPH_PORT_BASE),
+    // Where its GraphQL goes: COORDINATION_URL, else the URL the supergraph (the registry) gives it.
+    coordinationUrl: () => urlOf('coordination'),
     sign: (path, body) => signForCoordination({ method: 'POST', path, body, caller: null }),
     log,
     ttlMs: config.SHARING_AGREEMENTS_TTL_MS,

@@ -18,7 +18,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { coversCoordinate, defaultAgreements, officeOf, type Caller, type SharingGrant } from '@saf/auth';
+import { coversCoordinate, officeOf, type Caller, type SharingGrant } from '@saf/auth';
 import { catalogueOf, type CatalogueEntry, type Logger } from '@saf/service';
 import { KeepAliveConnections } from '@saf/service/keep-alive';
 import type { GatewayContext } from './context.ts';
@@ -30,6 +30,8 @@ export interface Refusal {
   coordinate: string;
   owner: string;
   sharing: string;
+  /** The gateway has not been able to read the agreements in force yet (it fails closed). */
+  unavailable?: boolean;
 }
 
 /** Where a refused field's null goes (its own place, or the nearest nullable place above a non-null one). */
@@ -252,6 +254,13 @@ export function planSharing(
 }
 
 function refusalError(r: Refusal, requester: string, purpose: string | null, path?: ReadonlyArray<string | number>): GraphQLFormattedError {
+  if (r.unavailable) {
+    return {
+      message: `网关暂时无法读取共享协议，需协议的数据一律不予提供，请稍后再试。 The gateway cannot read the sharing agreements from the coordination office yet: ${r.owner}'s ${r.coordinate}, like every field that needs an agreement, is refused until it can; try again shortly.`,
+      ...(path ? { path } : {}),
+      extensions: { code: 'FORBIDDEN', coordinate: r.coordinate, agreementsUnavailable: true },
+    };
+  }
   const message =
     r.sharing === 'NOT_SHARED'
       ? `${r.coordinate} 属于 ${r.owner} 不予共享的数据。 ${r.coordinate} is ${r.owner}'s and NOT_SHARED: no agreement serves it outside ${r.owner}.`
@@ -339,6 +348,21 @@ export interface SharingEnforcement {
 
 const SHARING_MUTATIONS = new Set(['requestSharing', 'decideSharing', 'revokeSharing', 'registerSharingOperation']);
 
+/** The root fields an operation selects, through its fragments too (`mutation { ...Revoke }` revokes as well). */
+function rootFieldNames(set: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): string[] {
+  const names: string[] = [];
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) names.push(sel.name.value);
+    else if (sel.kind === Kind.INLINE_FRAGMENT) names.push(...rootFieldNames(sel.selectionSet, document, seen));
+    else if (!seen.has(sel.name.value)) {
+      seen.add(sel.name.value);
+      const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value);
+      if (fragment) names.push(...rootFieldNames(fragment.selectionSet, document, seen));
+    }
+  }
+  return names;
+}
+
 function dayInChina(now = Date.now()): string {
   return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
 }
@@ -355,10 +379,21 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
   const connections = new KeepAliveConnections({ maxSockets: 2, maxFreeSockets: 2, timeout: 30_000 });
   let catalogue: Map<string, CatalogueEntry> = new Map();
   let snapshot: GrantSnapshot | null = null;
-  let fetchedAt = 0;
-  /** Set by a sharing mutation through this gateway: the next decision waits for a fresh read. */
-  let stale = true;
+  /**
+   * When the office was last asked for what `snapshot` holds (a read's start, a stream answer's
+   * arrival): while the stream is down, the agreements used are never older than the TTL.
+   */
+  let readAt = 0;
+  /** After a failed read, the next one is not tried before this (once a second, not per request). */
+  let retryAt = 0;
+  /**
+   * Set by a sharing mutation through this gateway (when it answered): the next decision waits for
+   * a read begun after it. 0 at start: the first decision waits for a first read.
+   */
+  let staleSince: number | null = 0;
   let fetching: Promise<GrantSnapshot | null> | null = null;
+  /** When the read in flight began. */
+  let fetchingFrom = 0;
   /** The coordination office's version of what `snapshot` holds (`boot.generation`). */
   let applied: string | null = null;
   /** Answered by the change stream since its last failure. */
@@ -384,13 +419,13 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
    * Takes the office's answer unless it is older than what is held: a read by TTL that started
    * before a change may arrive after the stream brought the change.
    */
-  const apply = (answer: GrantsAnswer): void => {
+  const apply = (answer: GrantsAnswer, askedAt: number): void => {
     const [boot, generation] = (answer.version ?? '').split('.');
     const [heldBoot, heldGeneration] = (applied ?? '').split('.');
     if (answer.version && applied && boot === heldBoot && Number(generation) < Number(heldGeneration)) return;
     snapshot = snapshotOf(answer.grants, Date.now(), answer.operations ?? []);
     applied = answer.version ?? null;
-    fetchedAt = Date.now();
+    readAt = askedAt;
   };
 
   /**
@@ -408,8 +443,10 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
         if (status !== 200) throw new Error(`the coordination office answered ${status} to /sharing/watch: ${text.slice(0, 200)}`);
         const answer = JSON.parse(text) as GrantsAnswer & { unchanged?: boolean };
         if (!answer.unchanged) {
-          apply(answer);
-          stale = false;
+          const at = Date.now();
+          apply(answer, at);
+          // Computed by the office after the change that answered the poll: newer than any mutation answered before it arrived.
+          if (staleSince !== null && at >= staleSince) staleSince = null;
         }
         if (!streamUp) options.log.info('sharing agreements: change stream up');
         streamUp = true;
@@ -424,26 +461,28 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     }
   };
 
-  const fetchGrants = (): Promise<GrantSnapshot | null> => {
+  /** A read of the agreements begun at `notBefore` or later (one in flight that began earlier is waited out, not joined). */
+  const fetchGrants = async (notBefore = 0): Promise<GrantSnapshot | null> => {
+    while (fetching && fetchingFrom < notBefore) await fetching;
     fetching ??= (async () => {
       const timer = sharingGrantFetches.startTimer();
+      const askedAt = Date.now();
+      fetchingFrom = askedAt;
       try {
-        apply(JSON.parse(await post('/sharing/grants', {})) as GrantsAnswer);
-        stale = false;
+        apply(JSON.parse(await post('/sharing/grants', {})) as GrantsAnswer, askedAt);
+        if (staleSince !== null && askedAt >= staleSince) staleSince = null;
         timer({ outcome: 'ok' });
       } catch (err) {
         timer({ outcome: 'failed' });
-        // Kept while the office cannot answer; tried again in a second, in the background. A
-        // gateway that never read them enforces the shipped defaults meanwhile (docs/operations.md).
-        if (!snapshot) {
-          snapshot = snapshotOf(
-            defaultAgreements().map((d) => ({ ...d, validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER, adHocQueries: d.requester === 'COORDINATION' })),
-            Date.now(),
-          );
-          options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read: enforcing the shipped defaults until they can');
-        } else options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read; keeping the last known');
-        fetchedAt = Date.now() - options.ttlMs + 1_000;
-        stale = false;
+        // Kept while the office cannot answer (it is where agreements change, so none can be
+        // revoked meanwhile but in the moment it went down); tried again a second later. A gateway
+        // that never read them refuses every field that needs one until it can: it fails closed,
+        // never serving under agreements it has not seen in force (docs/operations.md).
+        if (!snapshot) options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read: fields that need an agreement are refused until they can');
+        else options.log.warn({ err: (err as Error).message }, 'sharing agreements could not be read; keeping the last known');
+        retryAt = Date.now() + 1_000;
+        // Not waited for again before the retry: decided by what is held (nothing, at first: refused).
+        if (staleSince !== null && askedAt >= staleSince) staleSince = null;
       } finally {
         fetching = null;
       }
@@ -452,10 +491,21 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     return fetching;
   };
 
+  /**
+   * The agreements to decide by. With the stream up, what it brought (a change arrives before the
+   * mutation that made it answers). With it down, never older than the TTL: read again in the
+   * background from half the TTL on (steady traffic seldom waits), and waited for once the TTL
+   * has passed, so a revocation made meanwhile applies within the TTL however long the gateway
+   * was idle.
+   */
   const current = async (): Promise<GrantSnapshot | null> => {
     const now = Date.now();
-    if (stale || !snapshot) await fetchGrants();
-    else if (!streamUp && now - fetchedAt >= options.ttlMs) void fetchGrants();
+    if (staleSince !== null) await fetchGrants(staleSince);
+    else if (now >= retryAt && (!snapshot || !streamUp)) {
+      const age = now - readAt;
+      if (!snapshot || age >= options.ttlMs) await fetchGrants(now - options.ttlMs);
+      else if (age >= options.ttlMs / 2) void fetchGrants();
+    }
     if (!snapshot) return null;
     if (now >= snapshot.boundaryAt) snapshot = snapshotOf(snapshot.all, now, snapshot.registered);
     return snapshot;
@@ -503,8 +553,9 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
     sharingDecisions.inc({ cached: 'no' });
     const own = caller.role === 'DEPARTMENT_OFFICER' ? (caller.department ?? null) : null;
     plan = planSharing(schema, document, operationName, catalogue, own, (coordinate, entry) => {
-      const refusal = { coordinate, owner: entry.department!, sharing: entry.sharing };
-      if (entry.sharing === 'NOT_SHARED' || !purpose || !grants) return refusal;
+      const refusal: Refusal = { coordinate, owner: entry.department!, sharing: entry.sharing };
+      if (entry.sharing === 'NOT_SHARED' || !purpose) return refusal;
+      if (!grants) return { ...refusal, unavailable: true };
       const grant = grants.active.get(`${office}\0${entry.department}\0${purpose}`)?.find((g) => coversCoordinate(g.coordinates, coordinate));
       return grant ? { grantId: grant.id } : refusal;
     });
@@ -533,7 +584,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
       return {
         async didResolveOperation(rc) {
           const { caller, internal, purpose } = rc.contextValue;
-          mutatesAgreements = rc.operation?.operation === 'mutation' && rc.operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && SHARING_MUTATIONS.has(s.name.value));
+          mutatesAgreements = rc.operation?.operation === 'mutation' && rootFieldNames(rc.operation.selectionSet, rc.document).some((name) => SHARING_MUTATIONS.has(name));
           if (internal || !caller || catalogue.size === 0 || options.enforce === false) return;
           office = officeOf(caller);
           const grants = await current();
@@ -555,7 +606,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
         async willSendResponse(rc) {
           if (mutatesAgreements) {
             // A change made through this gateway applies to the next request at once.
-            stale = true;
+            staleSince = Date.now();
             plans = new Map();
           }
           if (!plan || rc.response.body.kind !== 'single') return;
@@ -597,7 +648,7 @@ export function createSharingEnforcement(options: SharingEnforcementOptions): Sh
       }
     },
     invalidate() {
-      stale = true;
+      staleSince = Date.now();
       plans = new Map();
     },
     flush,

@@ -162,18 +162,25 @@ export function createRegistry(options: RegistryOptions) {
     for (const route of options.routes ?? []) if (await route(req, res, url, context)) return;
     if (req.method !== 'GET') throw new HttpError(405, 'method not allowed');
     if (url.pathname === '/supergraph') {
-      const latest = await latestSupergraph(db);
-      if (!latest) return sendJson(res, 404, { error: 'nothing published yet' });
-      const etag = `"${latest.hash}"`;
-      const headers = { etag, 'cache-control': 'no-cache', 'x-supergraph-id': String(latest.id) };
-      if (req.headers['if-none-match'] === etag) {
-        res.writeHead(304, headers);
+      const newest = await latestSupergraph(db);
+      if (!newest) return sendJson(res, 404, { error: 'nothing published yet' });
+      const answer = (latest: NonNullable<typeof newest>) => ({ etag: `"${latest.hash}"`, 'cache-control': 'no-cache', 'x-supergraph-id': String(latest.id) });
+      if (req.headers['if-none-match'] === `"${newest.hash}"`) {
+        res.writeHead(304, answer(newest));
         return void res.end();
       }
-      // The services that left the graph on purpose (unpublished): a gateway drops a subgraph it
-      // serves only when it is named here, never because it has not (yet) published to this registry.
-      const removed = (await latestRows(db)).filter((v) => v.status === 'removed').map((v) => v.service);
-      res.writeHead(200, { ...headers, 'x-removed-services': removed.join(','), 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(latest.sdl) });
+      // The supergraph with the services that left the graph on purpose (unpublished), from one
+      // snapshot: a publication or removal committing between two reads would pair a supergraph
+      // with another moment's removals. A gateway drops a subgraph it serves only when it is named
+      // here, never because it has not (yet) published to this registry.
+      const { latest, removed } = await db.transaction(
+        async (tx) => {
+          const t = tx as unknown as typeof db;
+          return { latest: (await latestSupergraph(t))!, removed: (await latestRows(t)).filter((v) => v.status === 'removed').map((v) => v.service) };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+      res.writeHead(200, { ...answer(latest), 'x-removed-services': removed.join(','), 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(latest.sdl) });
       return void res.end(latest.sdl);
     }
     if (url.pathname === '/services') {

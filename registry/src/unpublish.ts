@@ -32,8 +32,13 @@ export async function unpublish(db: Db, input: Removal, usageOf: UsageOf): Promi
     const t = tx as unknown as Db;
     await t.execute(sql`LOCK TABLE schema_versions IN EXCLUSIVE MODE`);
     const rows = await latestRows(t);
-    const current = rows.find((v) => v.service === input.service && v.status === 'accepted');
-    if (!current) throw new NotPublished(`${input.service} is not in the graph: nothing to unpublish`);
+    const latest = rows.find((v) => v.service === input.service);
+    const current = latest?.status === 'accepted' ? latest : undefined;
+    if (!current) {
+      // Two removals at once: the second one waited for the first (the lock) and is told of it.
+      const gone = latest ? ` (unpublished as version ${latest.version} by ${latest.publishedBy} at ${latest.publishedAt})` : '';
+      throw new NotPublished(`${input.service} is not in the graph${gone}: nothing to unpublish`);
+    }
     const rest: Published[] = rows.filter((v) => v.status === 'accepted' && v.service !== input.service).map((v) => ({ service: v.service, sdl: v.sdl, url: v.url, owner: v.owner }));
     const diff = lineDiff(current.sdl, '');
     const check: CheckResult = { breaking: [], dangerous: [], changed: [], problems: [] };

@@ -134,6 +134,8 @@ export interface Proxy extends FaultServer {
   bodies: string[];
   /** The requests seen, as they came: what someone on the wire between the services could capture. */
   captured: CapturedRequest[];
+  /** Cuts every connection open now (a request held upstream, e.g. a long poll, is lost with it). */
+  cut(): void;
 }
 
 export interface CapturedRequest {
@@ -221,6 +223,9 @@ export async function proxy(target: string, hooks: ProxyHooks = {}): Promise<Pro
   const close = closer(server, sockets);
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: async () => {
       agent.destroy();
       await close();

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { GATEWAY, coversCoordinate, defaultAgreements, findPurpose, mayDeclare, officeOf, type Caller, type SharingGrant } from '@saf/auth';
 import type { Db } from '@saf/db';
 import { DEPARTMENTS, type Department } from '@saf/programmes';
-import { HttpError, badInput, catalogueOf, forbidden, notFound, parseJson, sendJson, unauthenticated, type CatalogueEntry, type Logger, type Route } from '@saf/service';
+import { HttpError, badInput, catalogueOf, conflict, forbidden, notFound, parseJson, sendJson, unauthenticated, type CatalogueEntry, type Logger, type Route } from '@saf/service';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';
@@ -274,8 +274,12 @@ export class SharingStore {
       return updated;
     });
     if (!row) {
+      // Decided, revoked or ended already, or by someone else at the same moment (two officers,
+      // a double click): the state it is in now, and whose change made it so.
       const now = await this.byId(id);
-      throw badInput(`agreement ${id} is ${now ? statusOf(now) : 'gone'}: it cannot become ${to} (only from ${from.join(' or ')})`, 'id');
+      const [last] = await this.db.select().from(sharingAgreementEvents).where(eq(sharingAgreementEvents.agreementId, id)).orderBy(desc(sharingAgreementEvents.seq)).limit(1);
+      const by = last ? ` (${last.action} by ${last.actorSub} of ${last.actorOffice} at ${iso(last.at)})` : '';
+      throw conflict(`agreement ${id} is ${now ? statusOf(now) : 'gone'}${by}: it cannot become ${to} (only from ${from.join(' or ')}); reload it`);
     }
     this.log.info({ agreement: id, action: to, by: caller.sub }, 'sharing agreement changed');
     await this.published();
