@@ -142,18 +142,23 @@ export class SweepRunner {
       let households = 0;
       let persons = 0;
       let created = 0;
+      // Where the sweep's time went (ms), logged when it is done: what it waited for, and its own work.
+      const spent = { plan: 0, awards: 0, pageWait: 0, rules: 0, writes: 0, end: 0 };
+      const since = (t: number) => performance.now() - t;
+      let t0 = performance.now();
       // Where every page starts, in one request; then the pages are fetched ahead (up to
       // `concurrency` at once) and checked in order, so progress only grows and findings are
       // recorded one page at a time. A planned page is asked for from its start up to the next
       // page's: a household registered inside its range since the plan is in it too (none is
       // ever removed).
-      // By streams: every award of the region's persons and households first (the departments'
-      // streams at once, beside the plan), then the pages of households and members.
-      const [{ _internalSweepPlan: plan }, regionAwards] = await Promise.all([
-        this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose),
-        this.source === 'streams' ? RegionAwards.read(this.departments!, sweep.regionCode, { caller, purpose }) : null,
-      ]);
-      const pageQuery = regionAwards ? SWEEP_HOUSEHOLDS : SWEEP_BATCH;
+      // By streams: every award of the region's persons and households (the departments' streams
+      // at once, beside the plan and the first pages), then the pages of households and members
+      // are checked.
+      const reading = this.source === 'streams' ? RegionAwards.read(this.departments!, sweep.regionCode, { caller, purpose }).finally(() => (spent.awards = since(t0))) : null;
+      reading?.catch(() => {}); // awaited below, once the first pages are asked for
+      const { _internalSweepPlan: plan } = await this.graph.request<PlanAnswer>(SWEEP_PLAN, { region: sweep.regionCode, pageSize: this.pageSize, maxIds: SWEEP_PAGE_MAX_IDS }, caller, purpose);
+      spent.plan = since(t0);
+      const pageQuery = reading ? SWEEP_HOUSEHOLDS : SWEEP_BATCH;
       const starts: (string | null)[] = [null, ...plan.householdIds];
       const ahead: { page: Promise<SweepPage>; until: string | null }[] = [];
       const fetchPage = (after: string | null, first: number, until: string | null = null) => {
@@ -169,9 +174,25 @@ export class SweepRunner {
         planned += 1;
       };
       while (ahead.length < this.concurrency && planned < starts.length) fetchPlanned();
+      const regionAwards = await reading;
+      // The pages' findings, yearly reviews and progress, written in page order while the next
+      // pages are read and checked: what a page writes is worked out before the next page is
+      // taken (the maps the findings are filed by still grow), only the statements wait.
+      let writing: Promise<void> = Promise.resolve();
+      const write = (work: () => Promise<void>) => {
+        writing = writing.then(async () => {
+          const t = performance.now();
+          await work();
+          spent.writes += since(t);
+        });
+        writing.catch(() => {}); // awaited before the sweep ends; a failure fails the sweep there
+      };
       while (ahead.length) {
         const { page: pending, until } = ahead.shift()!;
+        t0 = performance.now();
         const page: SweepPage = await pending;
+        spent.pageWait += since(t0);
+        t0 = performance.now();
         if (planned < starts.length) fetchPlanned();
         const batch = page._internalSweepBatch;
         const { households: pageHouseholds, persons: pagePersons, awards: pageAwards } = regionAwards
@@ -182,21 +203,33 @@ export class SweepRunner {
         const checked = pageHouseholds.length;
         identityLeads.add(pagePersons, pageAwards);
         const found = detectFindings({ persons: pagePersons, awards: pageAwards, ruleSet, mode: 'paying' });
+        let seen: FoundFinding[] = [];
         if (found.length) {
           const owner = new Map(pageAwards.map((a) => [awardKey(a), a.personId]));
-          const result = await this.db.transaction((tx) => recordSeen(tx as unknown as Db, found.map((f) => filed(f, householdRegion, personRegion, (k) => owner.get(k))), sweep.id));
-          created += result.created.length;
+          seen = found.map((f) => filed(f, householdRegion, personRegion, (k) => owner.get(k)));
         }
         // The yearly reviews of 低保 and 特困 that have come due (动态管理): this page's awards are at hand.
-        await insertTasks(this.db, yearlyTasks(pageAwards, pagePersons, householdRegion, todayInChina()));
+        const tasks = yearlyTasks(pageAwards, pagePersons, householdRegion, todayInChina());
         households += checked;
         persons += pagePersons.length;
-        await updateSweep(this.db, sweep.id, { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons, newCount: created });
+        const progress = { householdsTotal: plan.totalCount, householdsChecked: households, personsChecked: persons };
+        spent.rules += since(t0);
+        // One transaction a page: one commit to wait for, not three.
+        write(() =>
+          this.db.transaction(async (tx) => {
+            const t = tx as unknown as Db;
+            if (seen.length) created += (await recordSeen(t, seen, sweep.id)).created.length;
+            await insertTasks(t, tasks);
+            await updateSweep(t, sweep.id, { ...progress, newCount: created });
+          }),
+        );
         // More households in a planned range than one request holds: the rest of the range next.
         if (until !== null && batch.hasNextPage) ahead.unshift(fetchPage(batch.endCursor, MAX_SWEEP_BATCH, until));
         // Past the end of the listing (households registered since): read on, as a single cursor would.
         else if (until === null && !ahead.length && batch.hasNextPage) ahead.push(fetchPage(batch.endCursor, this.pageSize));
       }
+      await writing;
+      t0 = performance.now();
       const identities = identityLeads.findings();
       // Done, what it did not see gone, and the counts: one transaction, so nothing half-written,
       // and none of it if the sweep was failed meanwhile (abandoned: its process seemed stopped).
@@ -207,9 +240,10 @@ export class SweepRunner {
         const gone = await markGone(t, sweep.id);
         await updateSweep(t, sweep.id, { findingsCount: await countStanding(t, sweep.regionCode), newCount: created, goneCount: gone });
       });
+      spent.end = since(t0);
       const seconds = (Date.now() - started) / 1000;
       const awardsRead = regionAwards ? { streamed: regionAwards.streamed, fetchedById: regionAwards.fetchedById } : {};
-      this.log.info({ sweep: sweep.id, region: sweep.regionCode, source: this.source, households, persons, ...awardsRead, seconds, personsPerSecond: Math.round(persons / seconds) }, 'sweep done');
+      this.log.info({ sweep: sweep.id, region: sweep.regionCode, source: this.source, households, persons, ...awardsRead, seconds, personsPerSecond: Math.round(persons / seconds), ms: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Math.round(v)])) }, 'sweep done');
     } catch (err) {
       this.log.warn({ sweep: sweep.id, err: (err as Error).message }, 'sweep failed');
       await failSweeps(this.db, [sweep.id], (err as Error).message).catch(() => {});

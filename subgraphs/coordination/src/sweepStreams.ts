@@ -59,14 +59,19 @@ export async function* chunks(res: Response, what: string): AsyncGenerator<unkno
   };
   try {
     for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(bytes, { stream: true });
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        const text = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (!text) continue;
-        const value = line(text);
+      // Only the new text is searched for line ends: a line (a chunk of thousands of rows) comes
+      // in many reads, and searching it all again on each was quadratic in its length.
+      const text = decoder.decode(bytes, { stream: true });
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        const whole = buffered + text.slice(start, nl);
+        buffered = '';
+        start = nl + 1;
+        if (!whole) continue;
+        const value = line(whole);
         if (value !== null) yield value;
       }
+      buffered += text.slice(start);
     }
   } catch (err) {
     if (err instanceof SweepStreamError) throw err;

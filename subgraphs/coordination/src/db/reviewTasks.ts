@@ -1,16 +1,33 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@saf/db';
+import { rowsOf, type Db } from '@saf/db';
 import type { KeysetCursor } from '../cursor.ts';
 import { reviewTaskEvents, reviewTasks } from './schema.ts';
 
 export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
-export type NewReviewTask = typeof reviewTasks.$inferInsert;
 
-/** Stores tasks; one already stored (the same event delivered again) is left as it is. Returns how many are new. */
+/** What a new task says; its status, time and history are the store's own. */
+export type NewReviewTask = Pick<typeof reviewTasks.$inferInsert, 'id' | 'department' | 'householdId' | 'regionCode' | 'personId' | 'awardId' | 'reason'>;
+
+/**
+ * Stores tasks; one already stored (the same event delivered again, a yearly review a sweep
+ * comes across again) is left as it is. Returns how many are new. One JSON parameter for them
+ * all: a sweep page brings hundreds, and a parameter per value cost more to build and bind than
+ * the statement took to run.
+ */
 export async function insertTasks(db: Db, tasks: NewReviewTask[]): Promise<number> {
   if (!tasks.length) return 0;
-  const rows = await db.insert(reviewTasks).values(tasks).onConflictDoNothing({ target: reviewTasks.id }).returning({ id: reviewTasks.id });
-  return rows.length;
+  const json = JSON.stringify(tasks.map((t) => ({ id: t.id, department: t.department, householdId: t.householdId, regionCode: t.regionCode, personId: t.personId ?? null, awardId: t.awardId ?? null, reason: t.reason })));
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`WITH added AS (
+          INSERT INTO ${reviewTasks} (id, department, household_id, region_code, person_id, award_id, reason)
+          SELECT t.id, t.department, t."householdId", t."regionCode", t."personId", t."awardId", t.reason
+          FROM jsonb_to_recordset(${json}::jsonb) AS t(id text, department text, "householdId" text, "regionCode" text, "personId" text, "awardId" text, reason text)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM added`,
+  );
+  return row?.n ?? 0;
 }
 
 /** Tasks under a region prefix, oldest first, keyset-paginated; an officer's of their department. */
