@@ -59,9 +59,12 @@ function selected(document: DocumentNode, operationName?: string | null): { oper
   return { operation, document: own ?? document };
 }
 
-/** A composite type about persons under `rules`, or one they do not know (served before its rules: fail closed). */
+/**
+ * A composite type about persons under `rules`, or one they do not know (served before its rules:
+ * fail closed). The introspection types (`__Type`, `__Schema`…) describe the schema, never a person.
+ */
 function aboutPersons(rules: PersonLevelRules, name: string): boolean {
-  return rules.types.has(name) || !rules.known.has(name);
+  return rules.types.has(name) || (!rules.known.has(name) && !name.startsWith('__'));
 }
 
 /**

@@ -121,6 +121,8 @@ describe('personLevelRules', () => {
     const before = personLevelRules(`type Query { figures: Int ${LOW} } ${sharingSDL}`);
     const after = buildSchema(`type Query { figures: Int ${LOW} figuresByCounty: [CountyFigure!]! ${LOW} } type CountyFigure { regionCode: String! count: Int! } ${sharingSDL}`);
     expect(isPersonLevel(before, after, parse('{ figures }'))).toBe(false);
+    // Introspection's types are in no SDL: they describe the schema, not anyone.
+    expect(isPersonLevel(before, after, parse('query ($name: String!) { __type(name: $name) { name fields { name } } __schema { queryType { name } } }'))).toBe(false);
     expect(isPersonLevel(before, after, parse('{ figuresByCounty { regionCode } }'))).toBe(true);
     // Once its own rules are read, the same type is what its owner marked.
     const marked = buildSchema(`type Query { figures: Int ${LOW} figuresByCounty: [CountyFigure!]! ${LOW} } type CountyFigure ${LOW} { regionCode: String! count: Int! } ${sharingSDL}`);
