@@ -11,6 +11,7 @@ import { envPrefix } from '@saf/config';
 import { loadFile } from '@saf/loader';
 import type { Caller } from '@saf/auth';
 import { gql } from '@saf/testing';
+import { agreeHealthAwards } from './support/agreements.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { freePort, spawnService, waitReady, type ServiceProcess } from './support/processes.ts';
@@ -53,18 +54,7 @@ describe('agreement changes across gateway processes, and in the access log', ()
   const allowed = (res: Res) => res.errors === undefined && res.data.household.members.every((m: { healthAwards: unknown }) => Array.isArray(m.healthAwards));
   const refused = (res: Res) => res.data.household.members.every((m: { healthAwards: unknown }) => m.healthAwards === null) && res.errors!.every((e) => e.extensions?.code === 'FORBIDDEN');
 
-  async function agree(purpose: string, validUntil: string): Promise<string> {
-    const asked = await system.query(
-      'mutation ($input: SharingRequestInput!) { requestSharing(input: $input) { id } }',
-      { input: { owner: 'HEALTH', coordinates: ['Person.healthAwards', 'HealthAward.*'], purpose, legalBasis: '《社会救助暂行办法》第四十二条', validUntil } },
-      { caller: LABOUR, headers: { 'x-purpose': purpose } },
-    );
-    expect(asked.errors).toBeUndefined();
-    const id = asked.data!.requestSharing.id as string;
-    const decided = await system.query('mutation ($id: ID!) { decideSharing(id: $id, approve: true, note: "同意") { status } }', { id }, { caller: HEALTH });
-    expect(decided.errors).toBeUndefined();
-    return id;
-  }
+  const agree = (purpose: string, validUntil: string) => agreeHealthAwards(system, LABOUR, HEALTH, purpose, validUntil);
 
   /** The access log's entries naming the agreement, oldest first, once there are `count` of them. */
   async function logOf(id: string, count: number) {

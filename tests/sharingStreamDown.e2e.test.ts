@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '@saf/loader';
 import type { Caller } from '@saf/auth';
 import { gql } from '@saf/testing';
+import { agreeHealthAwards } from './support/agreements.ts';
 import { householdWithEverything } from './support/fixture.ts';
 import { writeNdjson } from './support/files.ts';
 import { eventually, proxy, startGateway, type ExtraGateway, type Proxy } from './support/faults.ts';
@@ -72,18 +73,7 @@ describe('sharing agreements at a gateway whose change stream is down', () => {
     gql(url, query, variables, { authorization: `Bearer ${await system.token(caller)}`, 'x-purpose': purpose });
   const throughB = (purpose: string) => as(LABOUR, b.url, PICTURE, { id: fixture.householdId }, purpose);
 
-  async function agree(purpose: string): Promise<string> {
-    const asked = await system.query(
-      'mutation ($input: SharingRequestInput!) { requestSharing(input: $input) { id } }',
-      { input: { owner: 'HEALTH', coordinates: ['Person.healthAwards', 'HealthAward.*'], purpose, legalBasis: '《社会救助暂行办法》第四十二条', validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) } },
-      { caller: LABOUR, headers: { 'x-purpose': purpose } },
-    );
-    expect(asked.errors).toBeUndefined();
-    const id = asked.data!.requestSharing.id as string;
-    const decided = await system.query('mutation ($id: ID!) { decideSharing(id: $id, approve: true, note: "同意") { status } }', { id }, { caller: HEALTH });
-    expect(decided.errors).toBeUndefined();
-    return id;
-  }
+  const agree = (purpose: string) => agreeHealthAwards(system, LABOUR, HEALTH, purpose);
 
   async function takeStreamDown(): Promise<void> {
     streamDown = true;
