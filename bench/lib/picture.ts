@@ -66,7 +66,14 @@ export async function runAutocannon(target: Target, bodies: string[], connection
 }
 
 export async function fetchPicture(target: Target, id: string): Promise<{ data?: Picture; errors?: unknown[] }> {
-  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: bodyFor(id) });
+  const send = () => fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: bodyFor(id) });
+  // After the loads a gateway's kept-alive connection has idled about as long as the servers keep
+  // one (65 s): the server may close it as this request goes out ("other side closed", nothing
+  // answered, nothing done). Sent once more on a fresh connection; any other failure is the path's.
+  const res = await send().catch((err: Error) => {
+    if (!/other side closed|ECONNRESET/.test(String((err as { cause?: unknown }).cause ?? err.message))) throw new Error(`${target.url}: ${err.message}`, { cause: err });
+    return send();
+  });
   return (await res.json()) as { data?: Picture; errors?: unknown[] };
 }
 
